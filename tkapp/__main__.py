@@ -1,0 +1,7 @@
+"""Allow ``python -m tkapp``."""
+
+import sys
+
+from tkapp.app import main
+
+sys.exit(main())

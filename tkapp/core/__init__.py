@@ -1,0 +1,1 @@
+"""Domain dataclasses and pure rules: no I/O, no SQL, no Qt."""

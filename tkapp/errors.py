@@ -1,0 +1,233 @@
+"""One exception hierarchy for the whole app.
+
+Every error carries a stable ``code`` (never translated, safe for ``--json`` and tests) and
+keyword ``params``. Front ends turn the code into a translated sentence with
+:func:`tkapp.i18n.messages.describe_error`, so the layers below never format user text.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class TkError(Exception):
+    """Base of every error tkapp raises on purpose."""
+
+    code: ClassVar[str] = "error"
+    #: CLI exit status for this family of errors (documented in the README).
+    exit_code: ClassVar[int] = 1
+
+    def __init__(self, detail: str = "", **params: Any) -> None:
+        super().__init__(detail or self.code)
+        self.detail = detail
+        self.params: dict[str, Any] = params
+
+
+class UsageError(TkError):
+    code = "usage"
+    exit_code = 4
+
+
+class ValidationError(TkError):
+    """Input that breaks a domain rule; ``params['field']`` names the field."""
+
+    code = "invalid"
+    exit_code = 3
+
+
+class NotFound(TkError):
+    code = "not_found"
+    exit_code = 3
+
+
+# --- Catalogue store -------------------------------------------------------------------------
+
+
+class StoreError(TkError):
+    code = "store_error"
+    exit_code = 5
+
+
+class WrongPassphrase(StoreError):
+    """Wrong passphrase, or not a catalogue at all: SQLCipher cannot tell them apart."""
+
+    code = "wrong_passphrase"
+
+
+class NotACatalogue(StoreError):
+    """The file opened but it is not a TK Commons catalogue (e.g. plaintext SQLite)."""
+
+    code = "not_a_catalogue"
+
+
+class CatalogueCorrupt(StoreError):
+    code = "catalogue_corrupt"
+
+
+class CatalogueExists(StoreError):
+    code = "catalogue_exists"
+
+
+class CatalogueMissing(StoreError):
+    code = "catalogue_missing"
+
+
+class CatalogueLocked(StoreError):
+    """Another program holds the catalogue, or it was locked for inactivity."""
+
+    code = "catalogue_locked"
+
+
+class UnsupportedCatalogue(StoreError):
+    """Written by a newer tkapp, or this SQLCipher lacks a feature we need."""
+
+    code = "unsupported_catalogue"
+
+
+class DiskFull(StoreError):
+    code = "disk_full"
+
+
+class Cancelled(TkError):
+    code = "cancelled"
+    exit_code = 130
+
+
+# --- Bundles (BUNDLE-FORMAT.md section 5) ----------------------------------------------------
+# exit codes: 1 integrity/crypto, 2 policy, 3 malformed input or limit, 4 usage/I-O
+
+
+class BundleError(TkError):
+    code = "bundle_error"
+    exit_code = 3
+
+
+class _Integrity(BundleError):
+    exit_code = 1
+
+
+class _Policy(BundleError):
+    exit_code = 2
+
+
+class _Malformed(BundleError):
+    exit_code = 3
+
+
+class LimitExceeded(_Malformed):
+    code = "limit_exceeded"
+
+
+class DecryptionError(_Integrity):
+    code = "decryption_error"
+
+
+class NotARecipient(_Policy):
+    code = "not_a_recipient"
+
+
+class ContainerError(_Malformed):
+    code = "container_error"
+
+
+class UnsafePath(_Malformed):
+    code = "unsafe_path"
+
+
+class DuplicateEntry(_Malformed):
+    code = "duplicate_entry"
+
+
+class UnsupportedEntry(_Malformed):
+    code = "unsupported_entry"
+
+
+class SignatureFormatError(_Malformed):
+    code = "signature_format"
+
+
+class UntrustedKey(_Policy):
+    code = "untrusted_key"
+
+
+class KeyMismatch(_Integrity):
+    code = "key_mismatch"
+
+
+class BadSignature(_Integrity):
+    code = "bad_signature"
+
+
+class SignatureMetadataMismatch(_Integrity):
+    code = "signature_metadata_mismatch"
+
+
+class NonCanonicalManifest(_Malformed):
+    code = "non_canonical_manifest"
+
+
+class SchemaError(_Malformed):
+    code = "schema_error"
+
+
+class UnsupportedVersion(_Malformed):
+    code = "unsupported_version"
+
+
+class Expired(_Policy):
+    code = "expired"
+
+
+class Rollback(_Policy):
+    code = "rollback"
+
+
+class NotIntendedRecipient(_Policy):
+    code = "not_intended_recipient"
+
+
+class MissingFile(_Integrity):
+    code = "missing_file"
+
+
+class UnexpectedFile(_Integrity):
+    code = "unexpected_file"
+
+
+class SizeMismatch(_Integrity):
+    code = "size_mismatch"
+
+
+class HashMismatch(_Integrity):
+    code = "hash_mismatch"
+
+
+class BagItMismatch(_Integrity):
+    code = "bagit_mismatch"
+
+
+class TermsError(_Malformed):
+    code = "terms_error"
+
+
+class BundleIOError(BundleError):
+    """The bundle file could not be read or written (missing, permissions, disk full)."""
+
+    code = "bundle_io"
+    exit_code = 4
+
+
+# --- Crypto ----------------------------------------------------------------------------------
+
+
+class CryptoError(TkError):
+    code = "crypto_error"
+
+
+class SelfTestFailed(CryptoError):
+    code = "selftest_failed"
+
+
+class KeyFormatError(CryptoError):
+    code = "key_format"
+    exit_code = 3
