@@ -1,0 +1,1 @@
+"""Keys, fingerprints, minisign format, age encryption, known-answer self-test."""
