@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 # Debian packages: libpulse0 for QtMultimedia; the rest are tools the tests check us against.
 DEB_RUN := libpulse0 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
 DEB_TEST := $(DEB_RUN) minisign age xvfb desktop-file-utils appstream
+# tests/packaging: PyInstaller needs binutils (objdump, strip); gio checks the MIME types;
+# unzip and jq run the README's check of a bundle with stock tools.
+DEB_TEST += binutils libglib2.0-bin unzip jq
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps-run deps-test venv clean
@@ -29,3 +32,28 @@ venv:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info tkapp/locale
+
+# Translations (translations/README.md): extract the strings from the code into
+# translations/tkapp.pot, merge them into every language's .po (new strings empty, changed
+# ones marked fuzzy), then check each translation keeps its {fields} and compile into
+# tkapp/locale/ (git-ignored; the package build compiles them too). Keywords must match
+# EXTRACT_KEYWORDS in tkapp/i18n/catalogs.py.
+BABEL_KEYWORDS := --no-default-keywords -k _ -k ngettext:1,2 -k pgettext:1c,2 -k N_
+.PHONY: translations
+translations:
+	$(BIN)/pybabel -q extract -F translations/babel.cfg $(BABEL_KEYWORDS) \
+		--add-comments=Translators: --add-location=file --sort-by-file \
+		--project=tkapp --copyright-holder="TK Commons contributors" \
+		-o translations/tkapp.pot .
+	$(BIN)/pybabel -q update -i translations/tkapp.pot -d translations -D tkapp --previous
+	$(BIN)/python -m tkapp.i18n
+
+# The frozen one-folder app for end users (packaging/README-packaging.md): builds
+# dist/tkapp/, to copy as a whole (USB stick, /opt, ...). PyInstaller needs binutils; the
+# xcb libraries are installed so the build carries them to desktops that lack them.
+DEB_PACKAGE := $(DEB_RUN) binutils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+.PHONY: package
+package: venv
+	@dpkg -s $(DEB_PACKAGE) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEB_PACKAGE); }
+	$(BIN)/pip install -q -e '.[package]'
+	$(BIN)/pyinstaller packaging/tkapp.spec --noconfirm --distpath dist --workpath build/pyinstaller

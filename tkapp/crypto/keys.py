@@ -8,6 +8,25 @@ from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+KEY_ID_BYTES = 8
+PUBLIC_KEY_BYTES = 32
+
+
+@dataclass(frozen=True)
+class PublicKey:
+    """The public half of a community key: what a researcher pins in the trust store."""
+
+    key_id: bytes  # 8 bytes, as stored in minisign files
+    public: bytes  # 32-byte Ed25519 public key
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint_hex(self.public)
+
+    @property
+    def key_id_hex(self) -> str:
+        return key_id_hex(self.key_id)
+
 
 @dataclass(frozen=True)
 class KeyPair:
@@ -21,6 +40,15 @@ class KeyPair:
     @property
     def fingerprint(self) -> str:
         return fingerprint_hex(self.public)
+
+    @property
+    def public_key(self) -> PublicKey:
+        """The shareable half, without the seed."""
+        return PublicKey(self.key_id, self.public)
+
+    def private_key(self) -> Ed25519PrivateKey:
+        """A ``cryptography`` signing object for this key (kept in memory only)."""
+        return Ed25519PrivateKey.from_private_bytes(self.secret_seed)
 
 
 def generate_keypair() -> KeyPair:
@@ -37,3 +65,19 @@ def keypair_from_seed(key_id: bytes, seed: bytes) -> KeyPair:
 def fingerprint_hex(public: bytes) -> str:
     """SHA-256 of the raw public key (BUNDLE-FORMAT.md section 3), lowercase hex."""
     return hashlib.sha256(public).hexdigest()
+
+
+def key_id_hex(key_id: bytes) -> str:
+    """The key id as minisign prints it: the 8 bytes read as a little-endian number, upper hex.
+
+    minisign shows ``%016llX`` of a little-endian load, so we reverse the bytes; the manifest's
+    ``signer.key_id`` uses this form so it reads the same as minisign's own messages.
+    """
+    return key_id[::-1].hex().upper()
+
+
+def key_id_from_hex(text: str) -> bytes:
+    """Inverse of :func:`key_id_hex`; raises ``ValueError`` on anything but 16 hex digits."""
+    if len(text) != 16 or text.upper() != text:
+        raise ValueError("key id must be 16 upper-case hex digits")
+    return bytes.fromhex(text)[::-1]

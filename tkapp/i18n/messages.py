@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tkapp.errors import TkError
-from tkapp.i18n import N_, _
+from tkapp.i18n import N_, translate
 
 # Written for a custodian, not a programmer: what happened and what to do next.
 _ERRORS: dict[str, str] = {
@@ -72,9 +72,9 @@ def describe_error(error: TkError) -> str:
     fields.setdefault("detail", _safe(error.detail))
     fields.setdefault("field", "")
     try:
-        return _(template).format(**fields)
+        return translate(template).format(**fields)
     except (KeyError, IndexError, ValueError):
-        return _(template)
+        return translate(template)
 
 
 def _safe(value: object, limit: int = 200) -> str:

@@ -1,0 +1,333 @@
+"""The frozen one-folder app, built by PyInstaller from packaging/tkapp.spec and then run.
+
+Slow (a build takes a minute or two; see packaging/README-packaging.md), but part of the suite
+that `.ci/run` runs. The app is built once per session into a temporary folder; the
+PyInstaller work folder build/pyinstaller-test/ is reused between local runs (CI starts from
+a clean clone, so it builds from scratch).
+
+Every run of the frozen program gets a private HOME and explicit TKAPP_DATA_DIR /
+TKAPP_CONFIG_DIR, except the portable-mode tests, which check that the ``portable`` marker
+wins over the per-user folders and that the environment variables win over the marker.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+SPEC = ROOT / "packaging" / "tkapp.spec"
+WORKPATH = ROOT / "build" / "pyinstaller-test"
+EXE_NAME = "tkapp.exe" if sys.platform == "win32" else "tkapp"
+PASSPHRASE = "correct horse battery staple 42"
+RUN_TIMEOUT = 180  # seconds; a hung GUI fails the test instead of hanging CI
+SQLITE_PLAINTEXT_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class FrozenApp:
+    folder: Path
+    exe: Path
+    build_seconds: float
+    size_bytes: int
+
+
+@dataclass(frozen=True)
+class Exported:
+    catalogue: Path
+    bundle: Path
+    public_key: Path | None
+
+
+def _folder_size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+@pytest.fixture(scope="session")
+def frozen_app(tmp_path_factory: pytest.TempPathFactory) -> FrozenApp:
+    dist = tmp_path_factory.mktemp("dist")
+    started = time.monotonic()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "PyInstaller",
+            str(SPEC),
+            "--noconfirm",
+            "--log-level=WARN",
+            "--distpath",
+            str(dist),
+            "--workpath",
+            str(WORKPATH),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+    )
+    seconds = time.monotonic() - started
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    folder = dist / "tkapp"
+    exe = folder / EXE_NAME
+    assert exe.is_file(), f"no executable in {folder}"
+    app = FrozenApp(folder, exe, seconds, _folder_size(folder))
+    figures = f"frozen app: {app.size_bytes / 1e6:.0f} MB in {folder}, built in {seconds:.0f} s"
+    (ROOT / "build").mkdir(exist_ok=True)
+    (ROOT / "build" / "frozen-build.txt").write_text(figures + "\n", encoding="utf-8")
+    print(figures)
+    return app
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    """A clean environment: nothing of the developer's profile or venv leaks in."""
+    runtime = home / "runtime"
+    runtime.mkdir(parents=True, exist_ok=True, mode=0o700)
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "QT_QPA_PLATFORM": "offscreen",
+        "TKAPP_PASSPHRASE": PASSPHRASE,
+        "TKAPP_DATA_DIR": str(home / "tkapp-data"),
+        "TKAPP_CONFIG_DIR": str(home / "tkapp-config"),
+    }
+    env.update(extra)
+    return {key: value for key, value in env.items() if value != ""}
+
+
+def _run(exe: Path, *args: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(exe), *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+
+
+def _ok(result: subprocess.CompletedProcess[str]) -> str:
+    shown = f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n{result.stderr}"
+    assert result.returncode == 0, shown
+    assert "Traceback" not in result.stderr, shown
+    return shown
+
+
+@pytest.fixture(scope="session")
+def exported(frozen_app: FrozenApp, tmp_path_factory: pytest.TempPathFactory) -> Exported:
+    """A demo catalogue made by the frozen app, and a bundle the frozen app exported from it."""
+    work = tmp_path_factory.mktemp("frozen-export")
+    env = _env(work / "home")
+    catalogue = work / "village.tkcat"
+    _ok(_run(frozen_app.exe, "demo", str(catalogue), env=env, cwd=work))
+    assert catalogue.is_file()
+    bundle = work / "for-researcher.tkb"
+    _ok(
+        _run(
+            frozen_app.exe,
+            "export",
+            str(catalogue),
+            str(bundle),
+            "--recipient-name",
+            "Ana Quispe",
+            "--organisation",
+            "Universidad Central",
+            "--as",
+            "public_research",
+            "--purpose",
+            "research",
+            "--yes",
+            env=env,
+            cwd=work,
+        )
+    )
+    assert zipfile.is_zipfile(bundle)
+    public_key = work / "community.pub"
+    keyed = _run(
+        frozen_app.exe,
+        "catalogue",
+        "key",
+        str(catalogue),
+        "--public-out",
+        str(public_key),
+        env=env,
+        cwd=work,
+    )
+    return Exported(catalogue, bundle, public_key if keyed.returncode == 0 else None)
+
+
+def test_build_is_lean(frozen_app: FrozenApp) -> None:
+    internal = frozen_app.folder / "_internal"
+    names = {path.name for path in internal.rglob("*")}
+    # Left out on purpose (packaging/tkapp.spec): none of these may sneak back in.
+    for unwanted in (
+        "libQt6WebEngineCore.so.6",
+        "libQt6Qml.so.6",
+        "libQt6Quick.so.6",
+        "libQt6Pdf.so.6",
+        "libQt6Designer.so.6",
+        "QtWebEngineCore.abi3.so",
+    ):
+        assert unwanted not in names
+    # Wanted: SQLCipher, QtMultimedia with its FFmpeg backend, the platform plugins, Qt's
+    # Spanish catalogue, our catalogues, icons.
+    qt = internal / "PySide6" / "Qt"
+    assert list((internal / "sqlcipher3").glob("_sqlite3*"))
+    assert list((internal / "PySide6").glob("QtMultimedia.*"))
+    assert list((qt / "plugins" / "multimedia").glob("*ffmpeg*"))
+    for platform in ("libqxcb.so", "libqwayland.so", "libqoffscreen.so"):
+        assert (qt / "plugins" / "platforms" / platform).is_file(), platform
+    assert (qt / "translations" / "qtbase_es.qm").is_file()
+    assert list((internal / "tkapp" / "locale").glob("*/LC_MESSAGES/tkapp.mo"))
+    assert (internal / "tkapp" / "resources" / "icons" / "tkapp.svg").is_file()
+    assert (frozen_app.folder / "install-desktop-integration.sh").is_file()
+
+
+def test_selftest(frozen_app: FrozenApp, tmp_path: Path) -> None:
+    _ok(_run(frozen_app.exe, "verify", "--selftest", env=_env(tmp_path / "home"), cwd=tmp_path))
+
+
+def test_demo_catalogue_is_encrypted(exported: Exported) -> None:
+    # SQLCipher made it into the frozen app: the file is not plaintext SQLite.
+    with exported.catalogue.open("rb") as handle:
+        assert handle.read(16) != SQLITE_PLAINTEXT_HEADER
+
+
+def test_verify_accepts_exported_bundle(
+    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+) -> None:
+    env = _env(tmp_path / "home")  # a researcher's machine: a different, empty trust store
+    _ok(_run(frozen_app.exe, "verify", str(exported.bundle), "--tofu", env=env, cwd=tmp_path))
+
+
+def test_researcher_checks_bundle_with_stock_tools(exported: Exported, tmp_path: Path) -> None:
+    """The README's recipe: minisign, unzip, jq and sha256sum; no tkapp involved."""
+    assert exported.public_key is not None, "`tkapp catalogue key --public-out` failed"
+    script = ROOT / "packaging" / "verify-with-stock-tools.sh"
+    result = subprocess.run(
+        ["sh", str(script), str(exported.bundle), str(exported.public_key)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The same recipe must refuse a bundle with one altered byte in a record.
+    tampered = tmp_path / "tampered.tkb"
+    data = bytearray(exported.bundle.read_bytes())
+    with zipfile.ZipFile(exported.bundle) as archive:
+        record = next(info for info in archive.infolist() if "/data/records/" in info.filename)
+    # Stored entries: the content follows the 30-byte local header, its name and extra field.
+    name_len, extra_len = struct.unpack_from("<HH", data, record.header_offset + 26)
+    content_at = record.header_offset + 30 + name_len + extra_len
+    data[content_at + 2] ^= 0x01
+    tampered.write_bytes(bytes(data))
+    result = subprocess.run(
+        ["sh", str(script), str(tampered), str(exported.public_key)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode != 0, result.stdout + result.stderr
+
+
+def _gui(
+    frozen_app: FrozenApp, tmp_path: Path, *args: str, **env_extra: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, object]]:
+    report = tmp_path / "smoke.json"
+    env = _env(
+        tmp_path / "home",
+        TKAPP_QUIT_AFTER_MS="2500",
+        TKAPP_SMOKE_REPORT=str(report),
+        **env_extra,
+    )
+    result = _run(frozen_app.exe, *args, env=env, cwd=tmp_path)
+    _ok(result)
+    assert report.is_file(), "the GUI quit without writing its smoke report"
+    return result, json.loads(report.read_text(encoding="utf-8"))
+
+
+def test_gui_starts_offscreen_and_quits(frozen_app: FrozenApp, tmp_path: Path) -> None:
+    _result, report = _gui(frozen_app, tmp_path)
+    assert report["platform"] == "offscreen"
+    assert report["windows"], "no window was shown"
+
+
+def test_gui_in_spanish_translates_qt_buttons(frozen_app: FrozenApp, tmp_path: Path) -> None:
+    _result, report = _gui(frozen_app, tmp_path, TKAPP_LANG="es")
+    assert report["language"] == "es"
+    buttons = report["buttons"]
+    assert isinstance(buttons, dict)
+    assert buttons["cancel"] == "Cancelar", buttons
+    assert buttons["close"] == "Cerrar", buttons
+
+
+def test_double_clicked_bundle_opens_in_gui(
+    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+) -> None:
+    # What the desktop runs for a double-click: Exec=tkapp %f.
+    _result, report = _gui(frozen_app, tmp_path, str(exported.bundle))
+    assert report["windows"]
+
+
+def _portable_copy(frozen_app: FrozenApp, tmp_path: Path) -> Path:
+    """A copy of the app folder (hard links: instant, no space) with the ``portable`` marker."""
+    stick = tmp_path / "usb-stick" / "tkapp"
+    shutil.copytree(frozen_app.folder, stick, copy_function=os.link, symlinks=True)
+    (stick / "portable").write_text("", encoding="utf-8")
+    return stick
+
+
+def _profile_tkapp_folders(home: Path) -> list[Path]:
+    return [path for path in home.rglob("*") if path.name.lower() == "tkapp"]
+
+
+def test_portable_marker_keeps_everything_beside_the_app(
+    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+) -> None:
+    stick = _portable_copy(frozen_app, tmp_path)
+    home = tmp_path / "home"
+    # No TKAPP_* folders: the marker decides, against platformdirs' per-user folders.
+    env = _env(home, TKAPP_DATA_DIR="", TKAPP_CONFIG_DIR="")
+    _ok(_run(stick / EXE_NAME, "verify", str(exported.bundle), "--tofu", env=env, cwd=tmp_path))
+    gui_env = dict(env, TKAPP_QUIT_AFTER_MS="2000")
+    _ok(_run(stick / EXE_NAME, env=gui_env, cwd=tmp_path))
+
+    data = stick / "tkapp-data" / "data"
+    assert data.is_dir()
+    assert (stick / "tkapp-data" / "config").is_dir()
+    # The trust decision travels with the stick...
+    assert any(data.iterdir())
+    # ...and nothing was written into the profile of the computer it was plugged into.
+    assert _profile_tkapp_folders(home) == []
+
+
+def test_environment_overrides_win_over_portable_marker(
+    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+) -> None:
+    stick = _portable_copy(frozen_app, tmp_path)
+    env = _env(tmp_path / "home")  # TKAPP_DATA_DIR / TKAPP_CONFIG_DIR set
+    _ok(_run(stick / EXE_NAME, "verify", str(exported.bundle), "--tofu", env=env, cwd=tmp_path))
+    assert any(Path(env["TKAPP_DATA_DIR"]).iterdir())
+    assert not (stick / "tkapp-data").exists()

@@ -1,0 +1,75 @@
+"""The hash-chained audit log reports edited, deleted and truncated entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from tkapp.core.model import KnowledgeRecord
+from tkapp.services.catalogue import Catalogue
+from tkapp.store.audit import entry_hash
+
+
+@pytest.fixture
+def busy(cat: Catalogue) -> Catalogue:
+    for i in range(6):
+        rec = cat.add_record(KnowledgeRecord("Record {}".format(i)))
+        rec.title += " (edited)"
+        cat.update_record(rec)
+    assert cat.check().audit.ok
+    return cat
+
+
+def test_chain_links_every_entry(busy: Catalogue) -> None:
+    entries = list(reversed(busy.audit_entries()))
+    assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
+    assert entries[0].prev_hash == "0" * 64
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.prev_hash == before.hash
+    for e in entries:
+        assert e.hash == entry_hash(e.seq, e.time.isoformat(), e.actor, e.action, e.entity,
+                                    e.entity_id, e.digest, e.prev_hash)
+    report = busy.check().audit
+    assert report.ok and report.entries == len(entries) == 13
+
+
+def test_edited_entry_detected(busy: Catalogue) -> None:
+    busy._db.conn.execute("UPDATE audit SET actor = 'intruder' WHERE seq = 5")
+    report = busy.check()
+    assert not report.ok
+    assert any("5" in p and "edited" in p for p in report.audit.problems)
+
+
+def test_rehashed_entry_breaks_the_next_link(busy: Catalogue) -> None:
+    conn = busy._db.conn
+    row = conn.execute("SELECT seq, time, actor, action, entity, entity_id, digest, prev_hash "
+                       "FROM audit WHERE seq = 4").fetchone()
+    forged = entry_hash(row[0], row[1], "intruder", *row[3:])
+    conn.execute("UPDATE audit SET actor = 'intruder', hash = ? WHERE seq = 4", (forged,))
+    problems = busy.check().audit.problems
+    assert any("5" in p and "follow" in p for p in problems)
+
+
+def test_deleted_middle_entry_detected(busy: Catalogue) -> None:
+    busy._db.conn.execute("DELETE FROM audit WHERE seq = 7")
+    problems = busy.check().audit.problems
+    assert any("7" in p and "missing" in p for p in problems)
+
+
+def test_deleted_tail_detected(busy: Catalogue) -> None:
+    busy._db.conn.execute("DELETE FROM audit WHERE seq >= 12")
+    report = busy.check().audit
+    assert not report.ok
+    assert any("12" in p and "missing" in p for p in report.problems)
+
+
+def test_log_survives_reopen(busy: Catalogue) -> None:
+    from tkapp.services.catalogue import open_catalogue
+
+    from .conftest import PASSPHRASE
+
+    path = busy.path
+    busy.close()
+    with open_catalogue(path, PASSPHRASE) as again:
+        again.add_record(KnowledgeRecord("After reopen"))
+        report = again.check().audit
+        assert report.ok and report.entries == 14

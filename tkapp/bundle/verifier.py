@@ -1,0 +1,758 @@
+"""Verify a ``.tkb`` / ``.tkb.age`` bundle in the order of BUNDLE-FORMAT.md section 5.
+
+Each step stops at the first failure with a typed :class:`~tkapp.errors.BundleError`. Bytes are
+checked before anything is parsed, memory stays bounded (media are only ever streamed), and
+nothing is extracted: the report gives access to members by streaming them again from the
+verified file, re-checking their hashes.
+
+Two deliberate refinements of the written order, both stricter:
+
+- Step 6 checks the signature, the comment signature, the comment's syntax and its manifest
+  hash; the comment's bundle id, sequence and community are compared with the manifest right
+  after step 7 parses it (the hash already binds them, so no forged value gets further).
+- Step 7 checks the version (``type``, ``format_version``) before the closed schema, so a
+  future manifest is reported as ``UnsupportedVersion`` rather than a schema error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import shutil
+import tempfile
+import threading
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from tkapp.bundle import bagit
+from tkapp.bundle.canonical import DuplicateKeyError, strict_loads
+from tkapp.bundle.limits import Limits
+from tkapp.bundle.manifest import (
+    FIXED_TAG_FILES,
+    MANIFEST_PATH,
+    ODRL_PATH,
+    SIGNATURE_PATH,
+    TAGMANIFEST_PATH,
+    TERMS_PATH,
+    FileEntry,
+    Manifest,
+    parse_manifest,
+)
+from tkapp.bundle.signing import community_hint, parse_trusted_comment, parse_untrusted_comment
+from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
+from tkapp.crypto import age
+from tkapp.crypto.fingerprint import Fingerprint
+from tkapp.crypto.keys import PublicKey, key_id_hex
+from tkapp.crypto.minisign import Signature, parse_signature, prehash, verify_prehashed
+from tkapp.crypto.trust import TrustStore
+from tkapp.errors import (
+    BagItMismatch,
+    BundleError,
+    BundleIOError,
+    ContainerError,
+    Expired,
+    HashMismatch,
+    KeyMismatch,
+    LimitExceeded,
+    MissingFile,
+    NotIntendedRecipient,
+    SchemaError,
+    SignatureFormatError,
+    SignatureMetadataMismatch,
+    SizeMismatch,
+    TermsError,
+    UnexpectedFile,
+    UntrustedKey,
+    UsageError,
+    ValidationError,
+)
+from tkapp.core.model import AccessLevel
+from tkapp.licensing.evaluate import Decision, Request, evaluate
+from tkapp.licensing.terms import Terms
+from tkapp.licensing.vocab import Purpose, UserClass
+
+IdentityLike = age.AgeIdentity | str | os.PathLike[str]
+_CHUNK = 1024 * 1024
+#: Trust status of a key used for the writer's own check or an explicit ``--trust FILE``.
+TRUST_EXPLICIT = "file"
+
+
+# --- reading members -----------------------------------------------------------------------------
+
+
+class _Source:
+    """The verified file, shared by the report's readers (seek + read under one lock)."""
+
+    def __init__(self, f: BinaryIO, cleanup: list[Path]) -> None:
+        self.f = f
+        self.lock = threading.Lock()
+        self._cleanup = cleanup
+
+    def pread(self, offset: int, size: int) -> bytes:
+        with self.lock:
+            self.f.seek(offset)
+            data = self.f.read(size)
+        if len(data) != size:
+            raise ContainerError("unexpected end of file")
+        return data
+
+    def close(self) -> None:
+        self.f.close()
+        for path in self._cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+class CheckedReader(io.RawIOBase):
+    """Streams one member and raises :class:`HashMismatch` at the end if it was altered.
+
+    Read to the end before trusting what was read: the check happens at end of stream.
+    """
+
+    def __init__(self, source: _Source, entry: ZipEntry, sha256: str, path: str) -> None:
+        self._source = source
+        self._entry = entry
+        self._sha256 = sha256
+        self._path = path
+        self._pos = 0
+        self._digest = hashlib.sha256()
+        self._checked = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        remaining = self._entry.size - self._pos
+        if remaining <= 0:
+            self._finish()
+            return 0
+        size = min(len(view), remaining, _CHUNK)
+        data = self._source.pread(self._entry.data_offset + self._pos, size)
+        view[:size] = data
+        self._digest.update(data)
+        self._pos += size
+        if self._pos == self._entry.size:
+            self._finish()
+        return size
+
+    def _finish(self) -> None:
+        if not self._checked:
+            self._checked = True
+            if self._digest.hexdigest() != self._sha256:
+                raise HashMismatch("member changed after verification", path=self._path)
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+@dataclass
+class RecordSummary:
+    record_id: str
+    title: str
+    decision: Decision | None = None
+
+
+@dataclass
+class VerifyReport:
+    """A verified bundle: who signed it, trust, manifest, terms, decision, member access.
+
+    Keep it open while reading members (``with verify_bundle(...) as report:``); closing it
+    deletes the private decrypted copy of an encrypted bundle.
+    """
+
+    source: Path
+    encrypted: bool
+    decrypted_by: str | None  # the age1... recipient whose identity opened it
+    signer: PublicKey
+    community: str
+    trust: str  # "in_person" | "file" | "tofu"
+    newly_trusted: bool
+    already_seen: bool  # identical re-import of the last accepted bundle: a no-op
+    manifest: Manifest
+    manifest_sha256: str
+    terms: Terms
+    terms_texts: dict[str, str]
+    odrl: dict[str, Any] | None
+    records: list[RecordSummary]
+    consent_ids: list[str]
+    media: list[FileEntry]
+    intended: tuple[str, str] | None = None
+    decision: Decision | None = None
+    _source: _Source | None = field(default=None, repr=False)
+    _index: ZipIndex | None = field(default=None, repr=False)
+
+    @property
+    def fingerprint(self) -> Fingerprint:
+        return Fingerprint.of_public_key(self.signer.public)
+
+    @property
+    def key_id(self) -> str:
+        return key_id_hex(self.signer.key_id)
+
+    def __enter__(self) -> VerifyReport:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+
+    def open_member(self, path: str) -> CheckedReader:
+        """Stream a listed file (path relative to the bag, e.g. ``data/media/<sha>.jpg``)."""
+        entry = self.manifest.file(path)
+        if entry is None or self._source is None or self._index is None:
+            raise MissingFile("not in this bundle or report closed", path=path[:120])
+        return CheckedReader(self._source, self._index.entries[path], entry.sha256, path)
+
+    def read_bytes(self, path: str, max_size: int = 16 * 1024**2) -> bytes:
+        """A small listed file's bytes, hash re-checked."""
+        entry = self.manifest.file(path)
+        if entry is not None and entry.size > max_size:
+            raise LimitExceeded("file too large to read at once", path=path[:120])
+        with self.open_member(path) as reader:
+            return reader.read()
+
+    def iter_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each record's id and parsed JSON, read again from the verified file."""
+        for summary in self.records:
+            path = f"data/records/{summary.record_id}.json"
+            yield summary.record_id, _json_object(self.read_bytes(path), path)
+
+    def iter_consents(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for consent_id in self.consent_ids:
+            path = f"data/consent/{consent_id}.json"
+            yield consent_id, _json_object(self.read_bytes(path), path)
+
+    def to_json(self) -> dict[str, Any]:
+        """A stable, untranslated summary (codes, not sentences) for ``--json``."""
+        m = self.manifest
+        return {
+            "valid": True,
+            "bundle_id": m.bundle_id,
+            "catalogue_id": m.catalogue_id,
+            "sequence": m.sequence,
+            "created": m.created,
+            "expires": m.expires,
+            "encrypted": self.encrypted,
+            "decrypted_by": self.decrypted_by,
+            "signer": {
+                "community": self.community,
+                "key_id": self.key_id,
+                "fingerprint": self.fingerprint.hex,
+                "fingerprint_words": self.fingerprint.words(),
+            },
+            "trust": {
+                "how": self.trust,
+                "newly_trusted": self.newly_trusted,
+                "already_seen": self.already_seen,
+            },
+            "recipient": m.recipient.to_json(),
+            "manifest_sha256": self.manifest_sha256,
+            "records": [
+                {"id": r.record_id, "title": r.title, "decision": _decision_json(r.decision)}
+                for r in self.records
+            ],
+            "consents": list(self.consent_ids),
+            "media": [e.to_json() for e in self.media],
+            "terms": self.terms.to_json(),
+            "terms_languages": sorted(self.terms_texts),
+            "odrl": self.odrl is not None,
+            "intended": (
+                {"user_class": self.intended[0], "purpose": self.intended[1]}
+                if self.intended
+                else None
+            ),
+            "decision": _decision_json(self.decision),
+        }
+
+
+def _decision_json(decision: Decision | None) -> dict[str, object] | None:
+    return decision.to_json() if decision is not None else None
+
+
+def _json_object(raw: bytes, path: str) -> dict[str, Any]:
+    try:
+        value = strict_loads(raw, allow_floats=True)
+    except DuplicateKeyError:
+        raise SchemaError("duplicate key", field=path[:120]) from None
+    except (ValueError, RecursionError):
+        raise SchemaError("not JSON", field=path[:120]) from None
+    if not isinstance(value, dict):
+        raise SchemaError("expected a JSON object", field=path[:120])
+    return value
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+
+def _open(path: Path) -> BinaryIO:
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise BundleIOError(exc.strerror or "cannot open", path=path.name[:120]) from None
+
+
+def _load_identities(identities: Sequence[IdentityLike]) -> list[age.AgeIdentity]:
+    result: list[age.AgeIdentity] = []
+    for item in identities:
+        if isinstance(item, age.AgeIdentity):
+            result.append(item)
+        elif isinstance(item, str) and item.strip().upper().startswith("AGE-SECRET-KEY-1"):
+            result.append(age.AgeIdentity.from_string(item))
+        else:
+            result.extend(age.load_identity_files([Path(item)]))
+    return result
+
+
+def _decrypt(
+    f: BinaryIO, identities: Sequence[IdentityLike], limits: Limits
+) -> tuple[BinaryIO, age.AgeIdentity, Path]:
+    """Step 2: decrypt into an unnamed 0600 file inside a private 0700 folder."""
+    keys = _load_identities(identities)
+    folder = Path(tempfile.mkdtemp(prefix="tkapp-verify-"))
+    try:
+        # TemporaryFile has no name on Linux (O_TMPFILE) or is unlinked at once elsewhere:
+        # the plaintext disappears with the handle even if the process dies.
+        plain = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - owned by the report
+        try:
+            os.chmod(folder, 0o700)
+            identity = age.decrypt_stream(f, plain, keys, max_plaintext=limits.max_file_bytes)
+            plain.flush()
+            plain.seek(0)
+        except BaseException:
+            plain.close()
+            raise
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return plain, identity, folder
+
+
+def _resolve_key(
+    sig: Signature,
+    trust: TrustStore | None,
+    trust_key: PublicKey | None,
+    tofu: bool,
+) -> tuple[PublicKey, str, bool]:
+    """Step 5: which key verifies this bundle, and why we trust it."""
+    hint = community_hint(sig.trusted_comment)
+    entry = trust.by_key_id(sig.key_id) if trust is not None else None
+    if entry is not None:
+        return entry.key, entry.how, False
+    if trust is not None and hint is not None:
+        others = trust.by_community(hint)
+        if others:
+            raise KeyMismatch(
+                "this community is trusted with another key",
+                community=hint[:200],
+                key_id=sig.key_id_hex,
+                trusted_key_id=others[0].key_id,
+            )
+    if trust_key is not None and trust_key.key_id == sig.key_id:
+        return trust_key, TRUST_EXPLICIT, trust is not None
+    embedded: PublicKey | None = None
+    with contextlib.suppress(SignatureFormatError):
+        embedded = parse_untrusted_comment(sig.untrusted_comment)
+    if embedded is not None and embedded.key_id != sig.key_id:
+        embedded = None
+    if tofu and embedded is not None:
+        return embedded, "tofu", trust is not None
+    params: dict[str, Any] = {"key_id": sig.key_id_hex}
+    if embedded is not None:
+        fp = Fingerprint.of_public_key(embedded.public)
+        params["fingerprint"] = fp.hex
+        params["words"] = " ".join(fp.words())
+    if hint is not None:
+        params["community"] = hint[:200]
+    raise UntrustedKey("the signing key is not trusted", **params)
+
+
+def _check_signature(sig: Signature, key: PublicKey, manifest_bytes: bytes) -> None:
+    """Step 6: both signatures, then the trusted comment's syntax and manifest hash."""
+    verify_prehashed(sig, key, prehash(manifest_bytes))
+    comment = parse_trusted_comment(sig.trusted_comment)
+    if comment.manifest_sha256 != hashlib.sha256(manifest_bytes).hexdigest():
+        raise SignatureMetadataMismatch("trusted comment names another manifest")
+    # The embedded key is "untrusted", but once verified it must be the very key used.
+    embedded = parse_untrusted_comment(sig.untrusted_comment)
+    if embedded != key:
+        raise SignatureMetadataMismatch("embedded public key differs from the signing key")
+
+
+def _bind_manifest(sig: Signature, key: PublicKey, manifest: Manifest) -> None:
+    comment = parse_trusted_comment(sig.trusted_comment)
+    if (
+        comment.bundle_uuid != manifest.bundle_uuid
+        or comment.sequence != manifest.sequence
+        or comment.community != manifest.signer.community
+    ):
+        raise SignatureMetadataMismatch("trusted comment differs from the manifest")
+    if (
+        manifest.signer.key_id != key_id_hex(key.key_id)
+        or manifest.signer.pubkey_sha256 != hashlib.sha256(key.public).hexdigest()
+    ):
+        raise SignatureMetadataMismatch("manifest names another signing key")
+
+
+def _check_files(index: ZipIndex, manifest: Manifest) -> None:
+    """Step 9: the container holds exactly the listed files plus the fixed tag files."""
+    expected = [entry.path for entry in manifest.files] + list(FIXED_TAG_FILES)
+    actual = set(index.entries)
+    if index.top != manifest.bundle_uuid:
+        raise UnexpectedFile("top-level folder is not the bundle id", path=index.top[:120])
+    for path in expected:
+        if path not in actual:
+            raise MissingFile("listed file missing", path=path)
+    unexpected = sorted(actual - set(expected))
+    if unexpected:
+        shown = unexpected[0].encode("unicode_escape").decode("ascii")[:120]
+        raise UnexpectedFile("file not listed in the manifest", path=shown)
+
+
+def _check_contents(f: BinaryIO, index: ZipIndex, manifest: Manifest) -> None:
+    """Step 10: stream every listed file once; size, SHA-256 and CRC-32."""
+    buffer = bytearray(_CHUNK)
+    view = memoryview(buffer)
+    for declared in manifest.files:
+        entry = index.entries[declared.path]
+        if entry.size != declared.size:
+            raise SizeMismatch("size differs from the manifest", path=declared.path)
+        digest = hashlib.sha256()
+        crc = 0
+        f.seek(entry.data_offset)
+        remaining = entry.size
+        while remaining:
+            got = f.readinto(view[: min(_CHUNK, remaining)])  # type: ignore[attr-defined]
+            if not got:
+                raise ContainerError("unexpected end of file")
+            chunk = view[:got]
+            digest.update(chunk)
+            crc = zlib.crc32(chunk, crc)
+            remaining -= got
+        if digest.hexdigest() != declared.sha256:
+            raise HashMismatch("content differs from the manifest", path=declared.path)
+        if crc != entry.crc:
+            raise ContainerError("CRC-32 differs from the content", path=declared.path)
+
+
+def _check_bagit(f: BinaryIO, index: ZipIndex, manifest: Manifest, manifest_bytes: bytes) -> None:
+    """Step 11: regenerate the BagIt tag files and compare bytes."""
+    regenerated = {
+        "bagit.txt": bagit.bagit_txt(),
+        "bag-info.txt": bagit.bag_info_txt(
+            bundle_id=manifest.bundle_id,
+            community=manifest.signer.community,
+            created=manifest.created,
+            generator=manifest.generator,
+            files=manifest.files,
+        ),
+        "manifest-sha256.txt": bagit.manifest_sha256_txt(manifest.files),
+    }
+    for path, data in regenerated.items():
+        entry = manifest.file(path)
+        # The listed hash was checked against the container in step 10.
+        if entry is None or entry.sha256 != hashlib.sha256(data).hexdigest():
+            raise BagItMismatch("BagIt file differs from the manifest", path=path)
+    tag = read_member(f, index.entries[TAGMANIFEST_PATH], 64 * 1024)
+    if tag != bagit.tagmanifest_sha256_txt(manifest.files, manifest_bytes):
+        raise BagItMismatch("tag manifest differs", path=TAGMANIFEST_PATH)
+
+
+def _read_listed(
+    source: _Source, index: ZipIndex, manifest: Manifest, path: str, max_size: int
+) -> bytes:
+    entry = manifest.file(path)
+    assert entry is not None
+    if entry.size > max_size:
+        raise LimitExceeded("file too large", path=path[:120])
+    data = source.pread(index.entries[path].data_offset, entry.size)
+    # Re-hash: the file on disk could have changed since step 10.
+    if hashlib.sha256(data).hexdigest() != entry.sha256:
+        raise HashMismatch("content changed during verification", path=path[:120])
+    return data
+
+
+def _records(
+    source: _Source, index: ZipIndex, manifest: Manifest, limits: Limits
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Parse records one at a time (never all of them in memory at once)."""
+    for entry in manifest.files:
+        if entry.path.startswith("data/records/"):
+            raw = _read_listed(source, index, manifest, entry.path, limits.max_json_member_bytes)
+            record_id = entry.path.removeprefix("data/records/").removesuffix(".json")
+            yield record_id, _json_object(raw, entry.path)
+
+
+def _request(intended: tuple[str, str], now: datetime) -> Request:
+    try:
+        return Request(UserClass(intended[0]), Purpose(intended[1]), on=now.date())
+    except (ValueError, ValidationError):
+        raise UsageError("unknown user class or purpose", field="intended") from None
+
+
+def _decide_record(terms: Terms, record_id: str, record: dict[str, Any], request: Request) -> Decision:
+    """The decision for one record: the terms, tightened by its labels and access level.
+
+    A record without ``labels``/``access`` fields is judged by the terms alone.
+    """
+    labels = record.get("labels", [])
+    access = record.get("access", AccessLevel.PUBLIC.value)
+    group = record.get("restricted_group", "")
+    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
+        raise TermsError("record labels are malformed", path=record_id)
+    try:
+        return evaluate(
+            terms, labels, AccessLevel(access), request, group=group if isinstance(group, str) else ""
+        )
+    except (ValidationError, ValueError, TypeError):
+        raise TermsError("record labels or access level unknown", path=record_id) from None
+
+
+def _stricter(a: Decision, b: Decision) -> Decision:
+    if b.outcome.rank > a.outcome.rank:
+        return b
+    if b.outcome is a.outcome and len(b.duties) > len(a.duties):
+        return b
+    return a
+
+
+def verify_bundle(
+    path: Path,
+    *,
+    trust: TrustStore | None,
+    trust_key: PublicKey | None = None,
+    tofu: bool = False,
+    identities: Sequence[IdentityLike] = (),
+    now: datetime | None = None,
+    limits: Limits = Limits(),
+    intended: tuple[str, str] | None = None,
+    remember: bool = True,
+) -> VerifyReport:
+    """Verify a bundle; returns an open report or raises a :class:`BundleError` subclass.
+
+    Args:
+        path: a ``.tkb`` or a ``.tkb.age`` file (recognised by content, not by name).
+        trust: the trust store (``None``: only ``trust_key``/``tofu`` can make a key trusted).
+        trust_key: a public key the user named explicitly (``--trust FILE``).
+        tofu: trust the bundle's own key on first use (if no key is known for the community).
+        identities: age identities (objects, ``AGE-SECRET-KEY-1...`` text or identity files)
+            for an encrypted bundle.
+        now: the one clock reading used for expiry and terms validity (default: now, UTC).
+        limits: size limits checked before parsing.
+        intended: (user class, purpose) to decide on; ``None`` skips the decision.
+        remember: when all checks pass and ``trust`` is given, pin a newly trusted key and
+            advance the sequence ratchet.
+
+    Raises:
+        BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
+    """
+    path = Path(path)
+    clock = now or datetime.now(UTC)
+    if intended is not None:
+        _request(intended, clock)  # a usage error is reported before touching the file
+    f = _open(path)
+    cleanup: list[Path] = []
+    source = _Source(f, cleanup)
+    try:
+        return _verify(
+            path, source, cleanup, trust, trust_key, tofu, identities, clock, limits, intended,
+            remember,
+        )
+    except BaseException:
+        source.close()
+        raise
+
+
+def _verify(
+    path: Path,
+    source: _Source,
+    cleanup: list[Path],
+    trust: TrustStore | None,
+    trust_key: PublicKey | None,
+    tofu: bool,
+    identities: Sequence[IdentityLike],
+    now: datetime,
+    limits: Limits,
+    intended: tuple[str, str] | None,
+    remember: bool,
+) -> VerifyReport:
+    try:
+        return _verify_steps(
+            path, source, cleanup, trust, trust_key, tofu, identities, now, limits, intended,
+            remember,
+        )
+    except OSError as exc:
+        raise BundleIOError(exc.strerror or exc.__class__.__name__) from None
+
+
+def _verify_steps(
+    path: Path,
+    source: _Source,
+    cleanup: list[Path],
+    trust: TrustStore | None,
+    trust_key: PublicKey | None,
+    tofu: bool,
+    identities: Sequence[IdentityLike],
+    now: datetime,
+    limits: Limits,
+    intended: tuple[str, str] | None,
+    remember: bool,
+) -> VerifyReport:
+    f = source.f
+    # 1. Size limits before parsing (an age file adds a small header and 16 bytes per 64 KiB).
+    size = os.fstat(f.fileno()).st_size
+    overhead = age.HEADER_MAX + 16 + (limits.max_file_bytes // age.CHUNK + 1) * age.TAG
+    if size > limits.max_file_bytes + overhead:
+        raise LimitExceeded("file larger than allowed")
+
+    # 2. Decrypt an age file into a private temporary file.
+    decrypted_by: age.AgeIdentity | None = None
+    head = f.read(len(age.MAGIC))
+    f.seek(0)
+    if head == age.MAGIC or head.startswith(b"-----BEGIN AGE"):
+        plain, decrypted_by, folder = _decrypt(f, identities, limits)
+        cleanup.append(folder)
+        f.close()
+        source.f = f = plain
+        size = os.fstat(f.fileno()).st_size
+    if size > limits.max_file_bytes:
+        raise LimitExceeded("file larger than allowed")
+
+    # 3. Container structure.
+    index = read_index(f, size, limits)
+    if MANIFEST_PATH not in index.entries:
+        raise MissingFile("no manifest", path=MANIFEST_PATH)
+    if SIGNATURE_PATH not in index.entries:
+        raise SignatureFormatError("no signature file")
+    manifest_bytes = read_member(f, index.entries[MANIFEST_PATH], limits.max_manifest_bytes)
+
+    # 4. Signature file format.
+    try:
+        sig_raw = read_member(f, index.entries[SIGNATURE_PATH], 16 * 1024)
+    except LimitExceeded:
+        raise SignatureFormatError("signature file too large") from None
+    sig = parse_signature(sig_raw)
+    parse_untrusted_comment(sig.untrusted_comment)
+
+    # 5. Key.
+    key, how, newly = _resolve_key(sig, trust, trust_key, tofu)
+
+    # 6. Signature, then the trusted comment.
+    _check_signature(sig, key, manifest_bytes)
+    manifest_sha256 = hashlib.sha256(manifest_bytes).hexdigest()
+
+    # 7. Manifest: strict parse, canonical bytes, version, closed schema; bind to the comment.
+    manifest = parse_manifest(manifest_bytes)
+    _bind_manifest(sig, key, manifest)
+
+    # 8. Policy: expiry, sequence ratchet, intended recipient.
+    expires = manifest.expires_at
+    if expires is not None and now >= expires:
+        raise Expired("bundle expired", expires=manifest.expires)
+    already_seen = False
+    if trust is not None:
+        already_seen = trust.check_sequence(key.key_id, manifest.sequence, manifest_sha256)
+    if decrypted_by is not None and (
+        decrypted_by.recipient().sha256_hex not in manifest.recipient.age_recipients_sha256
+    ):
+        raise NotIntendedRecipient("decrypted by a key the manifest does not name")
+
+    # 9. Closed file set.
+    _check_files(index, manifest)
+
+    # 10. Content.
+    _check_contents(f, index, manifest)
+
+    # 11. BagIt files.
+    _check_bagit(f, index, manifest, manifest_bytes)
+
+    # 12. Terms, then the decision for the intended use.
+    terms_raw = _read_listed(source, index, manifest, TERMS_PATH, limits.max_json_member_bytes)
+    try:
+        terms = Terms.from_json(strict_loads(terms_raw))
+    except ValidationError as exc:
+        raise TermsError(exc.detail or "invalid terms", field=exc.params.get("field", "")) from None
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        # Duplicate keys, bad UTF-8, or a shape the terms parser did not expect.
+        raise TermsError("terms.json is not valid terms JSON") from None
+    texts: dict[str, str] = {}
+    for entry in manifest.files:
+        if entry.path.startswith("data/terms/terms.") and entry.path.endswith(".txt"):
+            raw = _read_listed(source, index, manifest, entry.path, limits.max_terms_text_bytes)
+            try:
+                texts[entry.path[len("data/terms/terms.") : -len(".txt")]] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise TermsError("terms text is not UTF-8", path=entry.path) from None
+    odrl: dict[str, Any] | None = None
+    if manifest.file(ODRL_PATH) is not None:
+        odrl_raw = _read_listed(source, index, manifest, ODRL_PATH, limits.max_json_member_bytes)
+        try:
+            odrl = _json_object(odrl_raw, ODRL_PATH)
+        except SchemaError:
+            raise TermsError("ODRL policy is not a JSON object") from None
+    request = _request(intended, now) if intended is not None else None
+    decision = evaluate(terms, (), AccessLevel.PUBLIC, request) if request is not None else None
+    summaries: list[RecordSummary] = []
+    for record_id, record in _records(source, index, manifest, limits):
+        record_decision = None
+        if request is not None and decision is not None:
+            record_decision = _decide_record(terms, record_id, record, request)
+            decision = _stricter(decision, record_decision)
+        title = record.get("title", "")
+        summaries.append(
+            RecordSummary(record_id, title[:500] if isinstance(title, str) else "", record_decision)
+        )
+
+    if trust is not None and remember:
+        if newly:
+            trust.add(key, manifest.signer.community, "tofu" if how == "tofu" else "file", now)
+        if not already_seen:
+            trust.record_sequence(key.key_id, manifest.sequence, manifest_sha256)
+
+    return VerifyReport(
+        source=path,
+        encrypted=decrypted_by is not None,
+        decrypted_by=str(decrypted_by.recipient()) if decrypted_by is not None else None,
+        signer=key,
+        community=manifest.signer.community,
+        trust=how,
+        newly_trusted=newly,
+        already_seen=already_seen,
+        manifest=manifest,
+        manifest_sha256=manifest_sha256,
+        terms=terms,
+        terms_texts=texts,
+        odrl=odrl,
+        records=summaries,
+        consent_ids=[
+            e.path.removeprefix("data/consent/").removesuffix(".json")
+            for e in manifest.files
+            if e.path.startswith("data/consent/")
+        ],
+        media=[e for e in manifest.files if e.path.startswith("data/media/")],
+        intended=intended,
+        decision=decision,
+        _source=source,
+        _index=index,
+    )
+
+
+def verify_error_json(error: BundleError) -> dict[str, Any]:
+    """The ``--json`` shape of a failed verification (stable codes)."""
+    return {
+        "valid": False,
+        "error": {
+            "code": error.code,
+            "exit_code": error.exit_code,
+            "params": {k: str(v) for k, v in error.params.items()},
+        },
+    }

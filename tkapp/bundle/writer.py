@@ -1,0 +1,294 @@
+"""Write a signed, deterministic ``.tkb`` (BUNDLE-FORMAT.md section 6).
+
+Small files (records, consents, terms) are serialised to canonical JSON in memory; media are
+streamed from their openers straight into the ZIP, hashed on the way. The manifest is built
+from declared sizes and hashes, signed, and the archive written to a temp file next to the
+destination, fsynced, fully verified with the signer's own key, and only then renamed into
+place. With ``encrypt_to``, the signed bundle is built and verified in a private temp folder
+(mode 0700, file 0600) and only its age encryption reaches the destination folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from tkapp import __version__
+from tkapp.bundle import bagit
+from tkapp.bundle.canonical import canonical
+from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
+from tkapp.bundle.limits import Limits
+from tkapp.bundle.manifest import (
+    MANIFEST_PATH,
+    SIGNATURE_PATH,
+    TAGMANIFEST_PATH,
+    TERMS_PATH,
+    ODRL_PATH,
+    FileEntry,
+    Manifest,
+    RecipientInfo,
+    Signer,
+    bundle_urn,
+    format_time,
+)
+from tkapp.bundle.signing import TrustedComment, untrusted_comment
+from tkapp.bundle.zipwrite import StoredZipWriter
+from tkapp.crypto.age import AgeRecipient, encrypt_file
+from tkapp.crypto.atomic import fsync_dir, temp_path_for
+from tkapp.crypto.keys import KeyPair, key_id_hex
+from tkapp.crypto.minisign import sign
+from tkapp.errors import BundleError, BundleIOError, UsageError, ValidationError
+
+GENERATOR = f"tkapp {__version__}"
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class WrittenBundle:
+    """What the writer reports after the bundle passed its own verification."""
+
+    path: Path
+    sha256: str  # of the file at ``path`` (the age ciphertext when encrypted)
+    plain_sha256: str  # of the signed .tkb itself (equal to sha256 when not encrypted)
+    size: int
+    bundle_id: str  # urn:uuid:...
+    sequence: int
+    manifest_sha256: str
+    fingerprint: str  # SHA-256 of the signer's public key
+    encrypted: bool
+
+
+@dataclass(frozen=True)
+class _Layout:
+    top: str
+    manifest: Manifest
+    manifest_bytes: bytes
+    signature: bytes
+    small: dict[str, bytes]  # relative path -> bytes (everything but media)
+    media: dict[str, MediaItem]
+
+
+def _json_file(value: object, where: str) -> bytes:
+    try:
+        return canonical(value)
+    except ValueError as exc:
+        raise ValidationError(f"not representable as canonical JSON: {exc}", field=where) from None
+
+
+def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _Layout:
+    """Everything but the media bytes: small files, manifest, signature. Pure."""
+    check_content(content)
+    bundle_uuid = normalise_uuid(content.bundle_id, "bundle_id")
+    small: dict[str, bytes] = {}
+    for record_id, record in content.records:
+        small[f"data/records/{normalise_uuid(record_id, 'records')}.json"] = _json_file(
+            dict(record), "records"
+        )
+    for consent_id, consent in content.consents:
+        small[f"data/consent/{normalise_uuid(consent_id, 'consents')}.json"] = _json_file(
+            dict(consent), "consents"
+        )
+    small[TERMS_PATH] = _json_file(dict(content.terms_json), "terms_json")
+    for lang, text in content.terms_texts.items():
+        small[f"data/terms/terms.{lang}.txt"] = text.encode("utf-8")
+    if content.odrl is not None:
+        small[ODRL_PATH] = _json_file(dict(content.odrl), "odrl")
+    media = {item.path: item for item in content.media}
+
+    files = [FileEntry(p, len(b), hashlib.sha256(b).hexdigest()) for p, b in small.items()]
+    files += [FileEntry(p, item.size, item.sha256) for p, item in media.items()]
+    created_text = format_time(created)
+    bundle_id = bundle_urn(bundle_uuid)
+    small["bagit.txt"] = bagit.bagit_txt()
+    small["bag-info.txt"] = bagit.bag_info_txt(
+        bundle_id=bundle_id,
+        community=content.community,
+        created=created_text,
+        generator=GENERATOR,
+        files=files,
+    )
+    small["manifest-sha256.txt"] = bagit.manifest_sha256_txt(files)
+    for path in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt"):
+        files.append(FileEntry(path, len(small[path]), hashlib.sha256(small[path]).hexdigest()))
+    files.sort(key=lambda entry: entry.path.encode("utf-8"))
+
+    age_hashes = sorted({AgeRecipient.from_string(r).sha256_hex for r in content.recipient.age_recipients})
+    manifest = Manifest(
+        bundle_id=bundle_id,
+        catalogue_id=bundle_urn(normalise_uuid(content.catalogue_id, "catalogue_id")),
+        sequence=content.sequence,
+        created=created_text,
+        expires=format_time(content.expires) if content.expires else None,
+        signer=Signer(key_id_hex(key.key_id), key.fingerprint, content.community),
+        recipient=RecipientInfo(
+            name=content.recipient.name,
+            organisation=content.recipient.organisation,
+            user_class=content.recipient.user_class,
+            purpose=content.recipient.purpose,
+            age_recipients_sha256=tuple(age_hashes),
+        ),
+        terms_sha256=hashlib.sha256(small[TERMS_PATH]).hexdigest(),
+        files=tuple(files),
+        generator=GENERATOR,
+    )
+    try:
+        manifest_bytes = manifest.canonical_bytes()
+    except BundleError as exc:
+        raise ValidationError(exc.detail, field=str(exc.params.get("field", "manifest"))) from None
+    comment = TrustedComment(
+        bundle_uuid, content.sequence, hashlib.sha256(manifest_bytes).hexdigest(), content.community
+    )
+    signature = sign(manifest_bytes, key, comment.text(), untrusted_comment(key.public_key))
+    small[MANIFEST_PATH] = manifest_bytes
+    small[SIGNATURE_PATH] = signature.encode("utf-8")
+    small[TAGMANIFEST_PATH] = bagit.tagmanifest_sha256_txt(files, manifest_bytes)
+    return _Layout(bundle_uuid, manifest, manifest_bytes, small[SIGNATURE_PATH], small, media)
+
+
+def _write_zip(layout: _Layout, out_path: Path, progress: Progress | None) -> None:
+    names = sorted(
+        [*layout.small, *layout.media], key=lambda rel: f"{layout.top}/{rel}".encode("utf-8")
+    )
+    total = sum(len(b) for b in layout.small.values()) + sum(m.size for m in layout.media.values())
+    done = 0
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as out:
+        writer = StoredZipWriter(out, advance)
+        for rel in names:
+            full = f"{layout.top}/{rel}"
+            if rel in layout.media:
+                item = layout.media[rel]
+                with contextlib.closing(item.opener()) as src:
+                    writer.add_stream(full, src, item.size, item.sha256)
+            else:
+                writer.add_bytes(full, layout.small[rel])
+        writer.close()
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while block := f.read(1024 * 1024):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _self_check(path: Path, key: KeyPair, created: datetime, limits: Limits) -> None:
+    # Deferred import: the verifier imports nothing from here, but keep the modules independent.
+    from tkapp.bundle.verifier import verify_bundle
+
+    report = verify_bundle(path, trust=None, trust_key=key.public_key, now=created, limits=limits)
+    report.close()
+
+
+@contextlib.contextmanager
+def _private_dir() -> Iterator[Path]:
+    folder = Path(tempfile.mkdtemp(prefix="tkapp-export-"))  # mode 0700
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _io_error(exc: OSError) -> BundleIOError:
+    if exc.errno == errno.ENOSPC:
+        return BundleIOError("disk full", errno="ENOSPC")
+    return BundleIOError(exc.strerror or exc.__class__.__name__)
+
+
+def write_bundle(
+    content: BundleContent,
+    key: KeyPair,
+    dest: Path,
+    *,
+    created: datetime,
+    encrypt_to: Sequence[str] = (),
+    limits: Limits = Limits(),
+    progress: Progress | None = None,
+) -> WrittenBundle:
+    """Write, verify and atomically publish a bundle.
+
+    Args:
+        content: what goes in (already filtered by the licensing plan).
+        key: the community signing key.
+        dest: final path (``.tkb``, or ``.tkb.age`` with ``encrypt_to``); must not exist.
+        created: the export time (fixed clock in tests: same inputs give identical bytes).
+        encrypt_to: ``age1...`` recipients to encrypt to; each must be one of
+            ``content.recipient.age_recipients`` so the manifest names it.
+        limits: verifier limits for the self-check.
+        progress: called with (bytes done, bytes total); may raise ``Cancelled``.
+
+    Returns:
+        The written bundle's identity and hashes.
+
+    Raises:
+        ValidationError: content the format cannot carry.
+        HashMismatch, SizeMismatch: a media stream differs from its declared hash or size.
+        LimitExceeded: larger than a v1 bundle can be.
+        BundleIOError: the destination cannot be written (exists, disk full, permissions).
+        BundleError: the self-check failed (nothing is left at ``dest``).
+    """
+    dest = Path(dest)
+    declared = {str(AgeRecipient.from_string(r)) for r in content.recipient.age_recipients}
+    recipients = [AgeRecipient.from_string(r) for r in encrypt_to]
+    if any(str(r) not in declared for r in recipients):
+        raise UsageError("every encryption recipient must be named in the recipient's keys")
+    if dest.exists():
+        raise BundleIOError("destination exists", path=dest.name)
+    layout = build_layout(content, key, created)
+    try:
+        if recipients:
+            with _private_dir() as folder:
+                plain = folder / "bundle.tkb"
+                _write_zip(layout, plain, progress)
+                _self_check(plain, key, created, limits)
+                plain_sha = _sha256_file(plain)
+                tmp = temp_path_for(dest)
+                try:
+                    encrypt_file(plain, tmp, recipients)
+                    os.replace(tmp, dest)
+                finally:
+                    with contextlib.suppress(OSError):
+                        tmp.unlink()
+            file_sha = _sha256_file(dest)
+        else:
+            tmp = temp_path_for(dest)
+            try:
+                _write_zip(layout, tmp, progress)
+                _self_check(tmp, key, created, limits)
+                plain_sha = file_sha = _sha256_file(tmp)
+                os.replace(tmp, dest)
+            finally:
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+        fsync_dir(dest.parent)
+    except OSError as exc:
+        raise _io_error(exc) from None
+    return WrittenBundle(
+        path=dest,
+        sha256=file_sha,
+        plain_sha256=plain_sha,
+        size=dest.stat().st_size,
+        bundle_id=layout.manifest.bundle_id,
+        sequence=layout.manifest.sequence,
+        manifest_sha256=hashlib.sha256(layout.manifest_bytes).hexdigest(),
+        fingerprint=key.fingerprint,
+        encrypted=bool(recipients),
+    )

@@ -1,0 +1,232 @@
+"""Record commands: import, search, show."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from tkapp.cli.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    add_passphrase_option,
+    err,
+    open_from_args,
+    out,
+    print_json,
+    progress_printer,
+)
+from tkapp.core.model import AccessLevel, Category, RecordStatus
+from tkapp.errors import UsageError
+from tkapp.i18n import _, format_datetime, ngettext
+from tkapp.services.catalogue import Catalogue, RecordFilter
+from tkapp.services.importer import PRESETS, import_file, load_mapping, parse_map_options
+from tkapp.store.codec import to_jsonable
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "import",
+        help=_("import records from a CSV (also KoboToolbox/ODK exports) or JSON file"),
+        description=_(
+            "Columns: id, title, summary, description, language, category, scientific_name, "
+            "local_names (name@lang;...), part, preparation, purpose, season, holders "
+            "(Name (role);...), recorded_by, recorded_date, locality, latitude, longitude, "
+            "uncertainty_m, sensitivity, access, restricted_group, labels, status, terms_id, "
+            "confidential. The whole file is imported in one step, or nothing is."
+        ),
+    )
+    p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
+    p.add_argument("file", type=Path, metavar=_("FILE"))
+    p.add_argument(
+        "--format", choices=("csv", "json"), help=_("file format (default: from the file name)")
+    )
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar=_("SOURCE=COLUMN"),
+        help=_("rename a column of the file to one of ours; repeat as needed"),
+    )
+    p.add_argument(
+        "--mapping", type=Path, metavar=_("FILE.json"), help=_("column renames as a JSON object")
+    )
+    p.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        help=_("known column names of KoboToolbox / ODK exports"),
+    )
+    p.add_argument(
+        "--skip-errors",
+        action="store_true",
+        help=_("import the good rows and list the bad ones (default: stop at the first)"),
+    )
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    add_passphrase_option(p)
+    p.set_defaults(handler=cmd_import)
+
+    p = subparsers.add_parser("search", help=_("search records (accents and case ignored)"))
+    p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
+    p.add_argument("query", nargs="?", default="", metavar=_("QUERY"))
+    p.add_argument("--category", choices=[c.value for c in Category])
+    p.add_argument("--access", choices=[a.value for a in AccessLevel])
+    p.add_argument("--status", choices=[s.value for s in RecordStatus])
+    p.add_argument("--label", metavar=_("CODE"), help=_("Local Contexts label code, e.g. tkcs"))
+    p.add_argument("--trash", action="store_true", help=_("search the trash instead"))
+    p.add_argument("--limit", type=int, default=50, help=_("at most this many (default 50)"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    add_passphrase_option(p)
+    p.set_defaults(handler=cmd_search)
+
+    p = subparsers.add_parser("show", help=_("show one record"))
+    p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
+    p.add_argument("id", metavar=_("ID"))
+    p.add_argument("--json", action="store_true", help=_("machine-readable output"))
+    add_passphrase_option(p)
+    p.set_defaults(handler=cmd_show)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    mapping = load_mapping(args.mapping) if args.mapping else {}
+    mapping.update(parse_map_options(args.map))
+    if not args.file.is_file():
+        raise UsageError(_("no such file: {path}").format(path=args.file))
+    with open_from_args(args) as cat:
+        report = import_file(
+            cat,
+            args.file,
+            file_format=args.format,
+            mapping=mapping,
+            preset=args.preset,
+            skip_errors=args.skip_errors,
+            progress=progress_printer(_("Importing")),
+        )
+    if args.json:
+        print_json(report)
+        return EXIT_INPUT if report.errors else EXIT_OK
+    out(
+        ngettext("{n} record created", "{n} records created", report.created).format(
+            n=report.created
+        )
+    )
+    out(
+        ngettext("{n} record updated", "{n} records updated", report.updated).format(
+            n=report.updated
+        )
+    )
+    if report.taxa_created or report.persons_created:
+        out(
+            _("New taxa: {taxa}; new persons: {persons}").format(
+                taxa=report.taxa_created, persons=report.persons_created
+            )
+        )
+    if report.ignored_columns:
+        out(_("Columns ignored: {columns}").format(columns=", ".join(report.ignored_columns)))
+    for error in report.errors:
+        err(
+            _("Row {row} ({field}): {problem}").format(
+                row=error.row, field=error.field, problem=error.message
+            )
+        )
+    return EXIT_INPUT if report.errors else EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    filters = RecordFilter(
+        category=Category(args.category) if args.category else None,
+        access=AccessLevel(args.access) if args.access else None,
+        status=RecordStatus(args.status) if args.status else None,
+        label=args.label,
+        in_trash=args.trash,
+    )
+    if args.limit < 1:
+        raise UsageError(_("--limit must be at least 1"))
+    with open_from_args(args) as cat:
+        rows = cat.search(args.query, filters, limit=args.limit)
+    if args.json:
+        print_json(rows)
+        return EXIT_OK
+    if not rows:
+        out(_("No records found."))
+        return EXIT_OK
+    for row in rows:
+        names = "; ".join(x for x in (row.taxa, row.local_names) if x)
+        out(f"{row.id}  {row.title}")
+        out(
+            "    {category} · {access} · {status}{names}".format(
+                category=row.category.value,
+                access=row.access.value,
+                status=row.status.value,
+                names=(" · " + names) if names else "",
+            )
+        )
+    return EXIT_OK
+
+
+def _show_text(cat: Catalogue, record_id: str) -> None:
+    rec = cat.get_record(record_id)
+    out(rec.title)
+    out("=" * min(len(rec.title), 78))
+    out(_("Id: {id}").format(id=rec.id))
+    out(_("Category: {value}").format(value=rec.category.value))
+    out(
+        _("Access: {value}").format(value=rec.access.value)
+        + (f" ({rec.restricted_group})" if rec.restricted_group else "")
+    )
+    out(_("Status: {value}").format(value=rec.status.value))
+    if rec.labels:
+        out(_("Labels: {value}").format(value=", ".join(rec.labels)))
+    for taxon_id in rec.taxon_ids:
+        taxon = cat.get_taxon(taxon_id)
+        names = ", ".join(
+            "{}@{}{}".format(v.name, v.language, "?" if v.community_review else "")
+            for v in taxon.vernacular_names
+        )
+        out(
+            _("Taxon: {name}").format(name=taxon.scientific_name) + (" — " + names if names else "")
+        )
+    for link in rec.holders:
+        person = cat.get_person(link.person_id)
+        out(_("Holder: {name}").format(name=person.name) + (f" ({link.role})" if link.role else ""))
+    if rec.place.locality or rec.place.latitude is not None:
+        coords = (
+            f" ({rec.place.latitude}, {rec.place.longitude})"
+            if rec.place.latitude is not None
+            else ""
+        )
+        out(_("Place: {value}").format(value=rec.place.locality + coords))
+    if rec.summary:
+        out("")
+        out(rec.summary)
+    if rec.description:
+        out("")
+        out(rec.description)
+    for use in rec.uses:
+        parts = [x for x in (use.part, use.preparation, use.purpose, use.season) if x]
+        out(_("Use: {value}").format(value=" · ".join(parts)))
+    for item in cat.list_media(record_id=rec.id):
+        out(
+            _("Media: {name} ({kind}, {size} bytes)").format(
+                name=item.file_name, kind=item.kind.value, size=item.size
+            )
+        )
+    if rec.modified:
+        out(
+            _("Version {version}, changed {when}").format(
+                version=rec.version, when=format_datetime(rec.modified)
+            )
+        )
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with open_from_args(args) as cat:
+        if args.json:
+            rec = cat.get_record(args.id)
+            data = to_jsonable(rec)
+            data["taxa"] = [to_jsonable(cat.get_taxon(t)) for t in rec.taxon_ids]
+            data["media_files"] = [to_jsonable(m) for m in cat.list_media(record_id=rec.id)]
+            data["in_trash"] = cat.is_trashed(rec.id)
+            print_json(data)
+            return EXIT_OK
+        _show_text(cat, args.id)
+    return EXIT_OK

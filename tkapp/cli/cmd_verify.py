@@ -1,0 +1,287 @@
+"""``tkapp verify BUNDLE``: check a signed bundle and say what it allows; ``--selftest``.
+
+Needs no catalogue. Prints who signed the bundle (community, fingerprint as hex groups and as
+words to read aloud), whether and how the key is trusted, the recipient, expiry, records, the
+terms in words and the decision for the stated use. ``--json`` prints a stable report with
+codes instead of sentences. Exit codes: 0 valid, 1 integrity/crypto failure, 2 refused by
+policy, 3 malformed input or limit, 4 usage or file error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
+from tkapp.cli.common import EXIT_OK, err, out, report_error
+from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
+from tkapp.crypto.fingerprint import Fingerprint
+from tkapp.crypto.keys import PublicKey
+from tkapp.crypto.minisign import parse_public_key
+from tkapp.crypto.selftest import run_selftest
+from tkapp.crypto.trust import TrustStore
+from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
+from tkapp.i18n import N_, _, current_language, format_number, ngettext
+from tkapp.licensing.text import (
+    describe_duty,
+    describe_outcome,
+    describe_reason,
+    purpose_name,
+    render_terms_text,
+    user_class_name,
+)
+from tkapp.licensing.vocab import Purpose, UserClass
+from tkapp.paths import identities_dir
+
+EXIT_SELFTEST_FAILED = 1
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "verify",
+        help=_("check a signed bundle (.tkb or .tkb.age) and what it allows"),
+        description=_(
+            "Checks a bundle's signature, contents and terms without opening any catalogue, "
+            "and says what the stated use may do. Exit codes: 0 valid, 1 altered or forged, "
+            "2 refused (untrusted key, expired, older bundle, not for you), 3 malformed, "
+            "4 usage or file error."
+        ),
+    )
+    p.add_argument("bundle", nargs="?", type=Path, metavar=_("BUNDLE"), help=_("the bundle file"))
+    trust = p.add_mutually_exclusive_group()
+    trust.add_argument(
+        "--trust",
+        type=Path,
+        metavar=_("KEYFILE"),
+        help=_("trust the community public key in this minisign .pub file"),
+    )
+    trust.add_argument(
+        "--tofu",
+        action="store_true",
+        help=_("trust the bundle's own key on first use (compare its words with the community)"),
+    )
+    p.add_argument(
+        "--identity",
+        type=Path,
+        action="append",
+        default=[],
+        metavar=_("FILE"),
+        help=_("age identity file to open an encrypted bundle (default: your saved identities)"),
+    )
+    p.add_argument(
+        "--as",
+        dest="user_class",
+        choices=[u.value for u in UserClass],
+        metavar=_("CLASS"),
+        help=_("who you are: {choices}").format(choices=", ".join(u.value for u in UserClass)),
+    )
+    p.add_argument(
+        "--purpose",
+        choices=[x.value for x in Purpose],
+        metavar=_("PURPOSE"),
+        help=_("what you want to do: {choices}").format(choices=", ".join(x.value for x in Purpose)),
+    )
+    p.add_argument("--qr", action="store_true", help=_("also draw the key fingerprint as a QR code"))
+    p.add_argument("--json", action="store_true", help=_("print a machine-readable report"))
+    p.add_argument(
+        "--selftest",
+        action="store_true",
+        help=_("run the known-answer tests of the cryptography and exit"),
+    )
+    p.set_defaults(handler=cmd_verify)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def _printable(text: str, limit: int = 300) -> str:
+    """Text from a bundle, made safe for a terminal (no escape sequences, bounded length)."""
+    clean = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+
+
+def run_selftest_command(as_json: bool) -> int:
+    report = run_selftest(raise_on_failure=False)
+    if as_json:
+        _print_json(report.to_json())
+    else:
+        for result in report.results:
+            status = _("ok") if result.ok else _("FAILED")
+            out(_("{check}: {status}").format(check=result.name, status=status))
+        out(
+            _("Cryptography self-test passed.")
+            if report.ok
+            else _("The cryptography self-test FAILED. Do not trust this installation.")
+        )
+    return EXIT_OK if report.ok else EXIT_SELFTEST_FAILED
+
+
+def _trust_key(path: Path | None) -> PublicKey | None:
+    if path is None:
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KeyFormatError(str(exc.__class__.__name__), path=str(path)) from None
+    return parse_public_key(text)
+
+
+def default_identities() -> list[AgeIdentity]:
+    """Every identity saved by ``tkapp identity new`` (unreadable files are skipped)."""
+    found: list[AgeIdentity] = []
+    for path in sorted(identities_dir().glob("*.txt")):
+        try:
+            found.extend(parse_identity_file(path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, KeyFormatError):
+            continue
+    return found
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    if args.selftest:
+        return run_selftest_command(args.json)
+    if args.bundle is None:
+        raise UsageError(_("name the bundle to verify, or use --selftest"))
+    if (args.user_class is None) != (args.purpose is None):
+        raise UsageError(_("--as and --purpose go together"))
+    intended = (args.user_class, args.purpose) if args.user_class else None
+    try:
+        identities = load_identity_files(args.identity) if args.identity else default_identities()
+        report = verify_bundle(
+            args.bundle,
+            trust=TrustStore(),
+            trust_key=_trust_key(args.trust),
+            tofu=args.tofu,
+            identities=identities,
+            intended=intended,
+        )
+    except BundleError as exc:
+        if args.json:
+            _print_json(verify_error_json(exc))
+            return exc.exit_code
+        code = report_error(exc)
+        _explain_untrusted(exc)
+        return code
+    except TkError as exc:
+        if args.json:
+            _print_json(
+                {"valid": False, "error": {"code": exc.code, "exit_code": exc.exit_code}}
+            )
+            return exc.exit_code
+        raise
+    with report:
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            _print_report(report, args.qr)
+    return EXIT_OK
+
+
+def _explain_untrusted(exc: BundleError) -> None:
+    words = exc.params.get("words")
+    if exc.code == "untrusted_key" and words:
+        err(_("Key fingerprint words: {words}").format(words=words))
+        err(
+            _(
+                "If the community confirms these words, run again with --tofu, or with "
+                "--trust and the community's public key file."
+            )
+        )
+    elif exc.code == "key_mismatch":
+        err(_("Trusted key: {trusted}. This bundle's key: {key}.").format(
+            trusted=exc.params.get("trusted_key_id", "?"), key=exc.params.get("key_id", "?")
+        ))
+
+
+_TRUST_TEXT = {
+    "in_person": N_("trusted (fingerprint checked in person)"),
+    "file": N_("trusted (from a key file you named)"),
+    "tofu": N_("trusted on first use (not yet checked in person)"),
+}
+
+
+def _print_report(report: VerifyReport, show_qr: bool) -> None:
+    m = report.manifest
+    lang = current_language()
+    fp: Fingerprint = report.fingerprint
+    out(_("Bundle: {path}").format(path=report.source))
+    out(_("Signed by: {community}").format(community=_printable(report.community)))
+    out(_("Key id: {key_id}").format(key_id=report.key_id))
+    out(_("Fingerprint:"))
+    for line in fp.hex_groups().splitlines():
+        out("  " + line)
+    out(_("Words to read aloud: {words}").format(words=" ".join(fp.words())))
+    if show_qr:
+        out(fp.qr_terminal())
+    out(_("Trust: {status}").format(status=_(_TRUST_TEXT.get(report.trust, report.trust))))
+    if report.newly_trusted:
+        out(_("This key is now saved as trusted for {community}.").format(
+            community=_printable(report.community)
+        ))
+    if report.already_seen:
+        out(_("You have already accepted this exact bundle; nothing new."))
+    recipient = m.recipient
+    out(
+        _("Recipient: {name} ({organisation}), {user_class}, for {purpose}").format(
+            name=_printable(recipient.name),
+            organisation=_printable(recipient.organisation),
+            user_class=user_class_name(UserClass(recipient.user_class), lang),
+            purpose=purpose_name(Purpose(recipient.purpose), lang),
+        )
+    )
+    if report.encrypted:
+        out(_("Encrypted for: {recipient}").format(recipient=report.decrypted_by))
+    out(_("Bundle {bundle_id}, number {sequence}, made {created}").format(
+        bundle_id=m.bundle_id, sequence=m.sequence, created=m.created
+    ))
+    out(
+        _("Expires: {date}").format(date=m.expires)
+        if m.expires
+        else _("Expires: never")
+    )
+    out(ngettext("{n} record:", "{n} records:", len(report.records)).format(n=len(report.records)))
+    for record in report.records:
+        out("  - " + _printable(record.title or record.record_id))
+    total = sum(entry.size for entry in report.media)
+    out(
+        ngettext("{n} media file, {size} bytes", "{n} media files, {size} bytes", len(report.media))
+        .format(n=len(report.media), size=format_number(total))
+    )
+    out(ngettext("{n} consent record", "{n} consent records", len(report.consent_ids)).format(
+        n=len(report.consent_ids)
+    ))
+    out("")
+    out(_("Terms:"))
+    out(render_terms_text(report.terms, lang))
+    if report.decision is not None and report.intended is not None:
+        decision = report.decision
+        out(
+            _("Decision for {user_class}, {purpose}: {outcome}").format(
+                user_class=user_class_name(UserClass(report.intended[0]), lang),
+                purpose=purpose_name(Purpose(report.intended[1]), lang),
+                outcome=describe_outcome(decision.outcome, lang),
+            )
+        )
+        for duty in decision.duties:
+            out("  * " + describe_duty(duty, lang))
+        for reason in decision.reasons:
+            out("  - " + describe_reason(reason, lang))
+    out(_("Result: the bundle is valid."))
+
+
+def main_for_tests(argv: list[str]) -> int:  # pragma: no cover - convenience
+    parser = argparse.ArgumentParser(prog="tkapp")
+    register(parser.add_subparsers())
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except TkError as exc:
+        return report_error(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main_for_tests(sys.argv[1:]))

@@ -1,0 +1,172 @@
+"""Shared pieces of the command line: passphrases, opening catalogues, output, exit codes.
+
+Exit codes (README): 0 ok; 1 integrity or cryptographic failure; 2 refused by policy;
+3 malformed input; 4 usage or file I/O; 5 the catalogue cannot be opened or written (wrong
+passphrase, not a catalogue, damaged, locked, disk full); 130 cancelled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from tkapp.errors import TkError, UsageError
+from tkapp.i18n import _
+from tkapp.i18n.messages import describe_error
+from tkapp.services.catalogue import Catalogue, open_catalogue
+from tkapp.store.codec import to_jsonable
+
+EXIT_OK = 0
+EXIT_INTEGRITY = 1
+EXIT_POLICY = 2
+EXIT_INPUT = 3
+EXIT_USAGE = 4
+EXIT_CATALOGUE = 5
+EXIT_CANCELLED = 130
+
+PASSPHRASE_ENV = "TKAPP_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+NEW_PASSPHRASE_ENV = "TKAPP_NEW_PASSPHRASE"  # noqa: S105
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse that reports a bad command line as :class:`UsageError` (exit 4), not exit 2
+    (2 means "refused by policy" in our exit codes)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(message)
+
+
+def out(text: str = "", stream: TextIO | None = None) -> None:
+    print(text, file=stream or sys.stdout)
+
+
+def err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def print_json(value: Any) -> None:
+    """Machine-readable output: never translated, UTF-8 as is."""
+    print(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True))
+
+
+def report_error(error: TkError) -> int:
+    """Print ``error`` as a translated sentence on stderr and return its exit code."""
+    err(_("Error: {message}").format(message=describe_error(error)))
+    return error.exit_code
+
+
+# --- passphrases ------------------------------------------------------------------------
+
+
+def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--passphrase-file",
+        type=Path,
+        metavar=_("FILE"),
+        help=_(
+            "read the passphrase from the first line of FILE (otherwise from the "
+            "TKAPP_PASSPHRASE environment variable, or asked without showing it)"
+        ),
+    )
+
+
+def _read_secret_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(str(exc), path=str(path)) from exc
+    # Only the line ending goes: spaces may be part of a passphrase.
+    line = text.split("\n", 1)[0]
+    return line.removesuffix("\r")
+
+
+def _prompt(prompt: str) -> str:
+    if not sys.stdin.isatty():
+        raise UsageError(
+            _(
+                "no passphrase given: set TKAPP_PASSPHRASE, use --passphrase-file, "
+                "or run in a terminal"
+            )
+        )
+    try:
+        return getpass.getpass(prompt)
+    except EOFError:
+        raise UsageError(_("no passphrase given")) from None
+
+
+def read_passphrase(args: argparse.Namespace) -> str:
+    """The catalogue passphrase: --passphrase-file, TKAPP_PASSPHRASE, or a hidden prompt."""
+    path = getattr(args, "passphrase_file", None)
+    if path is not None:
+        return _read_secret_file(path)
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env is not None:
+        return env
+    return _prompt(_("Passphrase: "))
+
+
+def read_new_passphrase(args: argparse.Namespace) -> str:
+    """A new passphrase: --new-passphrase-file, TKAPP_NEW_PASSPHRASE, or asked twice."""
+    path = getattr(args, "new_passphrase_file", None)
+    if path is not None:
+        return _read_secret_file(path)
+    env = os.environ.get(NEW_PASSPHRASE_ENV)
+    if env is not None:
+        return env
+    first = _prompt(_("New passphrase: "))
+    second = _prompt(_("New passphrase again: "))
+    if first != second:
+        raise UsageError(_("the two passphrases are different"))
+    return first
+
+
+def read_creation_passphrase(args: argparse.Namespace) -> str:
+    """For a new catalogue: like :func:`read_passphrase`, but a prompt asks twice."""
+    path = getattr(args, "passphrase_file", None)
+    if path is not None:
+        return _read_secret_file(path)
+    env = os.environ.get(PASSPHRASE_ENV)
+    if env is not None:
+        return env
+    first = _prompt(_("Passphrase for the new catalogue: "))
+    second = _prompt(_("The same passphrase again: "))
+    if first != second:
+        raise UsageError(_("the two passphrases are different"))
+    return first
+
+
+def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalogue:
+    """Open the catalogue named by ``args.<attr>`` with the passphrase from the usual places."""
+    path = Path(getattr(args, attr))
+    return open_catalogue(path, read_passphrase(args), actor=actor_name())
+
+
+def actor_name() -> str:
+    """Who the audit log names for command-line changes."""
+    try:
+        return "cli:" + getpass.getuser()
+    except (OSError, KeyError):
+        return "cli"
+
+
+def progress_printer(label: str) -> Any:
+    """A (done, total) callback printing a percentage on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def show(done: int, total: int) -> None:
+        percent = int(done * 100 / total) if total else 0
+        if percent != last[0]:
+            last[0] = percent
+            sys.stderr.write("\r" + _("{label}: {percent}%").format(label=label, percent=percent))
+            sys.stderr.flush()
+            if percent >= 100:
+                sys.stderr.write("\n")
+
+    return show

@@ -1,0 +1,117 @@
+"""The ``tkapp`` command line (never imports Qt).
+
+Each command group is a module with ``register(subparsers) -> None`` that adds its commands
+with ``set_defaults(handler=function)``; a handler takes the parsed arguments and returns the
+exit code. Add a group by appending its module path to :data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tkapp import __version__
+from tkapp.cli.common import EXIT_CANCELLED, EXIT_USAGE, ArgumentParser, err, report_error
+from tkapp.errors import TkError, UsageError
+from tkapp.i18n import _, set_language, system_language
+
+#: Command-group modules, in help order. Other groups append here.
+COMMAND_MODULES: list[str] = [
+    "tkapp.cli.cmd_catalogue",
+    "tkapp.cli.cmd_records",
+    "tkapp.cli.cmd_demo",
+    "tkapp.cli.cmd_verify",
+    "tkapp.cli.cmd_identity",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(
+        prog="tkapp",
+        description=_(
+            "TK Commons: keep traditional knowledge in an encrypted community catalogue. "
+            "Run without arguments to open the desktop app."
+        ),
+        epilog=_(
+            "Exit codes: 0 ok, 1 integrity or cryptographic failure, 2 refused by policy, "
+            "3 malformed input, 4 usage or file error, 5 catalogue cannot be opened or "
+            "written, 130 cancelled."
+        ),
+    )
+    parser.add_argument("--version", action="version", version="tkapp " + __version__)
+    parser.add_argument("--lang", metavar=_("LANG"), help=_("language of messages (en, es, qu_EC)"))
+    parser.add_argument(
+        "--debug", action="store_true", help=_("show the full error report of a crash")
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        module.register(subparsers)
+    return parser
+
+
+def _global_options(argv: Sequence[str]) -> tuple[list[str], str | None, bool]:
+    """Take ``--lang`` and ``--debug`` out of ``argv`` wherever they are (before or after the
+    command), so help texts are translated too and ``tkapp search C Q --lang es`` works."""
+    rest: list[str] = []
+    lang: str | None = None
+    debug = False
+    items = iter(argv)
+    for arg in items:
+        if arg == "--":
+            rest.append(arg)
+            rest.extend(items)
+            break
+        if arg == "--lang":
+            lang = next(items, None)
+            if lang is None:
+                raise UsageError("--lang needs a language code")
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+        elif arg == "--debug":
+            debug = True
+        else:
+            rest.append(arg)
+    return rest, lang, debug
+
+
+def run_cli(argv: list[str]) -> int:
+    """Run one command; returns the process exit code (never raises for user errors)."""
+    debug = "--debug" in argv
+    try:
+        rest, lang, debug = _global_options(argv)
+        set_language(lang or system_language())
+        parser = build_parser()
+        args = parser.parse_args(rest)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            parser.print_help()
+            return EXIT_USAGE
+        return int(handler(args))
+    except SystemExit as exc:  # --help, --version
+        return exc.code if isinstance(exc.code, int) else 0
+    except UsageError as exc:
+        err(_("Error: {message}").format(message=exc.detail or exc.code))
+        err(_("Run 'tkapp --help' for the list of commands."))
+        return exc.exit_code
+    except TkError as exc:
+        return report_error(exc)
+    except KeyboardInterrupt:
+        err(_("Cancelled."))
+        return EXIT_CANCELLED
+    except Exception as exc:
+        if debug:
+            raise
+        err(
+            _(
+                "Unexpected error ({kind}). Nothing more was done. Run again with --debug to see "
+                "the details."
+            ).format(kind=type(exc).__name__)
+        )
+        return 1
+
+
+def main() -> None:  # pragma: no cover - console entry for tests that want it
+    sys.exit(run_cli(sys.argv[1:]))

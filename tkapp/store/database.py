@@ -1,0 +1,265 @@
+"""An open catalogue file: create, open (checked before any write), transactions, close.
+
+Opening is two-step so a failed open can never change the file: the key, the SQLCipher
+features and our magic are checked through a read-only, immutable connection (no -wal/-shm
+written); only then is the file opened for writing, put in WAL mode and migrated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import sqlcipher3
+
+from tkapp.errors import (
+    CatalogueCorrupt,
+    CatalogueExists,
+    NotACatalogue,
+    StoreError,
+    TkError,
+    UnsupportedCatalogue,
+)
+from tkapp.store import kdf
+from tkapp.store.audit import AuditChain
+from tkapp.store.connection import (
+    PAGE_SIZE,
+    Connection,
+    check_key_and_features,
+    connect,
+    create_connection,
+    mapped_errors,
+    read_salt,
+    translate,
+)
+from tkapp.store.fileio import fsync_file, place, temp_path_for
+from tkapp.store.migrations import LATEST, current_version, migrate
+
+_BUSY_TIMEOUT_MS = 3000
+_CACHE_KIB = 32 * 1024
+
+
+class Database:
+    """One open, unlocked catalogue file. Use from the thread that opened it only."""
+
+    def __init__(self, path: Path, conn: Connection, key: bytes, salt: bytes) -> None:
+        self.path = path
+        self._conn: Connection | None = conn
+        self._key = key
+        self._salt = salt
+        self.audit = AuditChain()
+        with mapped_errors(path):
+            self.audit.load(conn)
+
+    # --- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def create(
+        cls,
+        path: Path,
+        passphrase: str,
+        setup: Callable[[Connection, AuditChain], None] | None = None,
+    ) -> Database:
+        """Create a new, empty, migrated catalogue at ``path`` (refuses an existing path).
+
+        The file is built under a temporary name in the same folder and moved into place only
+        when complete, so a crash never leaves a half-made catalogue under the real name.
+        """
+        if path.exists():
+            raise CatalogueExists(str(path), path=str(path))
+        if not path.parent.is_dir():
+            raise StoreError(str(path.parent), path=str(path))
+        salt = kdf.new_salt()
+        key = kdf.derive_key(passphrase, salt)
+        tmp = temp_path_for(path, "new")
+        try:
+            conn = create_connection(tmp, key, salt)
+            try:
+                with mapped_errors(tmp):
+                    conn.execute("PRAGMA temp_store = MEMORY")
+                    migrate(conn)
+                    if setup is not None:
+                        # The first contents (community, key) go in before the file gets its
+                        # real name: a catalogue is never seen half-initialised.
+                        chain = AuditChain()
+                        conn.execute("BEGIN IMMEDIATE")
+                        try:
+                            setup(conn, chain)
+                            chain.flush(conn)
+                            conn.execute("COMMIT")
+                        except BaseException:
+                            conn.execute("ROLLBACK")
+                            raise
+                    conn.execute("PRAGMA journal_mode = WAL")
+            finally:
+                conn.close()
+            fsync_file(tmp)
+            place(tmp, path, overwrite=False)
+        except OSError as exc:
+            raise StoreError(str(exc), path=str(path)) from exc
+        finally:
+            for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
+        return cls._open_checked(path, key, salt)
+
+    @classmethod
+    def open(cls, path: Path, passphrase: str) -> Database:
+        """Open an existing catalogue.
+
+        Raises:
+            CatalogueMissing, NotACatalogue, CatalogueCorrupt, WrongPassphrase,
+            UnsupportedCatalogue, CatalogueLocked: the file's bytes are left untouched.
+        """
+        salt = read_salt(path)
+        key = kdf.derive_key(passphrase, salt)
+        return cls._open_checked(path, key, salt)
+
+    @classmethod
+    def _open_checked(cls, path: Path, key: bytes, salt: bytes) -> Database:
+        probe = connect(path, key, salt, probe=True)
+        try:
+            check_key_and_features(probe, path)
+            with mapped_errors(path):
+                version = current_version(probe)
+                page_count = int(probe.execute("PRAGMA page_count").fetchone()[0])
+        finally:
+            probe.close()
+        if version > LATEST:
+            raise UnsupportedCatalogue(f"schema version {version} > {LATEST}", path=str(path))
+        if version < 1:
+            raise NotACatalogue("no schema", path=str(path))
+        _check_not_truncated(path, page_count)
+        conn = connect(path, key, salt)
+        try:
+            with mapped_errors(path):
+                conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS:d}")
+                # No plaintext temp files: sorts and temp tables stay in memory.
+                conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute(f"PRAGMA cache_size = -{_CACHE_KIB:d}")
+                mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                if str(mode).lower() != "wal":
+                    raise StoreError("journal_mode " + str(mode), path=str(path))
+                # FULL: a transaction reported committed survives a power cut too.
+                conn.execute("PRAGMA synchronous = FULL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                migrate(conn)
+            return cls(path, conn, key, salt)
+        except BaseException:
+            conn.close()
+            raise
+
+    # --- state --------------------------------------------------------------------------
+
+    @property
+    def conn(self) -> Connection:
+        if self._conn is None:
+            raise StoreError("closed", path=str(self.path))
+        return self._conn
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None
+
+    @property
+    def salt(self) -> bytes:
+        return self._salt
+
+    def close(self) -> None:
+        """Checkpoint, close, forget the key. Idempotent."""
+        conn, self._conn = self._conn, None
+        self._key = b""
+        if conn is None:
+            return
+        with contextlib.suppress(sqlcipher3.Error):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+
+    # --- transactions -------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One user action: ``BEGIN IMMEDIATE`` ... ``COMMIT`` (rolled back on any error).
+
+        Audit entries appended inside are chained; the new head is saved in the same
+        transaction. SQLite errors leave as typed errors (disk full -> DiskFull...).
+        """
+        conn = self.conn
+        with mapped_errors(self.path):
+            conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+            self.audit.flush(conn)
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            with contextlib.suppress(sqlcipher3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            with contextlib.suppress(sqlcipher3.Error):
+                self.audit.load(conn)
+            if isinstance(exc, sqlcipher3.Error):
+                raise translate(exc, self.path) from exc
+            raise
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read; SQLite errors leave as typed errors."""
+        with mapped_errors(self.path):
+            yield self.conn
+
+    # --- key material for backup / passphrase change (store-internal) ---------------------
+
+    @property
+    def key(self) -> bytes:
+        if not self._key:
+            raise StoreError("closed", path=str(self.path))
+        return self._key
+
+    def replace_file(self, new_file: Path, key: bytes, salt: bytes) -> None:
+        """Swap the open catalogue for ``new_file`` (complete, fsynced, same folder).
+
+        Used by the passphrase change: the current connection is checkpointed and closed,
+        the new file renamed over the old one in one step, and reopened with the new key.
+        """
+        conn = self.conn
+        with mapped_errors(self.path):
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        self._conn = None
+        try:
+            place(new_file, self.path, overwrite=True)
+        except OSError as exc:
+            # The old file is intact; reopen it so the caller keeps a usable catalogue.
+            reopened = Database._open_checked(self.path, self._key, self._salt)
+            self._conn, reopened._conn = reopened._conn, None
+            raise StoreError(str(exc), path=str(self.path)) from exc
+        reopened = Database._open_checked(self.path, key, salt)
+        self._conn, reopened._conn = reopened._conn, None
+        self._key, self._salt = key, salt
+        self.audit.load(self.conn)
+
+
+def _check_not_truncated(path: Path, page_count: int) -> None:
+    """A file cut short (failed copy to a USB stick) is reported before any write."""
+    wal = Path(str(path) + "-wal")
+    try:
+        size = path.stat().st_size
+        wal_size = wal.stat().st_size if wal.exists() else 0
+    except OSError as exc:
+        raise StoreError(str(exc), path=str(path)) from exc
+    if wal_size:
+        return  # pages may legitimately live in the WAL until the next checkpoint
+    if size % PAGE_SIZE or page_count * PAGE_SIZE > size:
+        raise CatalogueCorrupt("truncated", path=str(path))
+
+
+def error_from(exc: BaseException, path: Path) -> TkError:
+    """Typed error for any store-level failure (used by callers outside transactions)."""
+    if isinstance(exc, TkError):
+        return exc
+    if isinstance(exc, sqlcipher3.Error):
+        return translate(exc, path)
+    if isinstance(exc, OSError):
+        return StoreError(str(exc), path=str(path))
+    return StoreError(repr(exc), path=str(path))

@@ -1,0 +1,206 @@
+"""Integrity checks, encrypted backup and restore, passphrase change.
+
+Every file written here is made under a temporary name in the destination folder, fsynced and
+renamed, so a crash leaves either the old file or the complete new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlcipher3
+
+from tkapp.errors import (
+    Cancelled,
+    CatalogueCorrupt,
+    CatalogueExists,
+    CatalogueLocked,
+    StoreError,
+    UnsupportedCatalogue,
+    UsageError,
+)
+from tkapp.store import kdf
+from tkapp.store.connection import (
+    APPLICATION_ID,
+    Connection,
+    check_key_and_features,
+    connect,
+    create_connection,
+    mapped_errors,
+    read_salt,
+)
+from tkapp.store.database import Database
+from tkapp.store.fileio import fsync_file, os_error, place, temp_path_for
+from tkapp.store.migrations import LATEST, current_version
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+_BACKUP_PAGES = 256  # pages per backup step (1 MiB): progress and cancel granularity
+_COPY_CHUNK = 1024 * 1024
+
+
+def integrity(conn: Connection) -> tuple[list[str], list[str]]:
+    """Problems found by ``integrity_check`` and ``cipher_integrity_check`` (empty = fine).
+
+    A page that fails authentication makes ``integrity_check`` itself fail; that failure is
+    reported as a problem rather than raised, so the report lists everything found.
+    """
+    # The cipher check reads raw pages and verifies each HMAC: it never stops at a bad page.
+    cipher = [str(r[0]) for r in conn.execute("PRAGMA cipher_integrity_check").fetchall()]
+    try:
+        integrity_rows = [str(r[0]) for r in conn.execute("PRAGMA integrity_check").fetchall()]
+    except sqlcipher3.DatabaseError as exc:
+        integrity_rows = [str(exc)]
+    problems = [r for r in integrity_rows if r != "ok"]
+    return problems, cipher
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def backup(
+    db: Database,
+    dest: Path,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    overwrite: bool = False,
+) -> None:
+    """Write an encrypted copy of the open catalogue to ``dest`` (same passphrase)."""
+    if _same_file(db.path, dest):
+        raise UsageError("backup would overwrite the catalogue", path=str(dest))
+    if dest.exists() and not overwrite:
+        raise CatalogueExists(str(dest), path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(str(dest.parent), path=str(dest))
+    tmp = temp_path_for(dest, "backup")
+
+    def step(_status: int, remaining: int, total: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled()
+        if progress is not None:
+            progress(total - remaining, total)
+
+    try:
+        target = create_connection(tmp, db.key, db.salt)
+        try:
+            with mapped_errors(dest):
+                db.conn.backup(target, pages=_BACKUP_PAGES, progress=step, sleep=0)
+                # A backup is one self-contained file: no WAL beside it.
+                target.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            target.close()
+        fsync_file(tmp)
+        place(tmp, dest, overwrite=overwrite)
+    except OSError as exc:
+        raise os_error(exc, dest) from exc
+    finally:
+        _remove_leftovers(tmp)
+
+
+def _remove_leftovers(tmp: Path) -> None:
+    for leftover in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal")):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+
+
+def change_passphrase(db: Database, new_passphrase: str) -> None:
+    """Re-encrypt the whole catalogue under a new key and salt, then swap files atomically.
+
+    ``sqlcipher_export`` copies everything into a new file keyed through a bound parameter
+    (the key never appears in SQL text); the old file stays intact until the final rename.
+    """
+    salt = kdf.new_salt()
+    key = kdf.derive_key(new_passphrase, salt)
+    tmp = temp_path_for(db.path, "rekey")
+    conn = db.conn
+    try:
+        with mapped_errors(db.path):
+            conn.execute(
+                "ATTACH DATABASE ? AS rekeyed KEY ?",
+                (str(tmp), "x'" + key.hex() + salt.hex() + "'"),
+            )
+            try:
+                conn.execute("SELECT sqlcipher_export('rekeyed')")
+                version = current_version(conn)
+                conn.execute(f"PRAGMA rekeyed.user_version = {version:d}")
+                conn.execute(f"PRAGMA rekeyed.application_id = {APPLICATION_ID:d}")
+            finally:
+                conn.execute("DETACH DATABASE rekeyed")
+        fsync_file(tmp)
+        db.replace_file(tmp, key, salt)
+    except OSError as exc:
+        raise os_error(exc, db.path) from exc
+    finally:
+        _remove_leftovers(tmp)
+
+
+def verify_file(path: Path, passphrase: str) -> tuple[list[str], list[str]]:
+    """Open ``path`` read-only (never written) and run both integrity checks."""
+    salt = read_salt(path)
+    key = kdf.derive_key(passphrase, salt)
+    conn = connect(path, key, salt, probe=True)
+    try:
+        check_key_and_features(conn, path)
+        with mapped_errors(path):
+            if current_version(conn) > LATEST:
+                raise UnsupportedCatalogue("newer schema", path=str(path))
+            return integrity(conn)
+    finally:
+        conn.close()
+
+
+def restore(
+    backup_file: Path,
+    dest: Path,
+    passphrase: str,
+    *,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    overwrite: bool = False,
+) -> None:
+    """Check ``backup_file`` (key and integrity), then copy it atomically to ``dest``."""
+    if _same_file(backup_file, dest):
+        raise UsageError("backup and destination are the same file", path=str(dest))
+    if dest.exists() and not overwrite:
+        raise CatalogueExists(str(dest), path=str(dest))
+    wal = Path(str(dest) + "-wal")
+    if dest.exists() and wal.exists() and wal.stat().st_size:
+        # Unsaved pages of the old catalogue would be replayed onto the restored file.
+        raise CatalogueLocked("catalogue in use", path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(str(dest.parent), path=str(dest))
+    problems, cipher = verify_file(backup_file, passphrase)
+    if problems or cipher:
+        raise CatalogueCorrupt("; ".join((problems + cipher)[:5]), path=str(backup_file))
+    tmp = temp_path_for(dest, "restore")
+    try:
+        total = backup_file.stat().st_size
+        done = 0
+        with backup_file.open("rb") as src, tmp.open("wb") as out:
+            while True:
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                block = src.read(_COPY_CHUNK)
+                if not block:
+                    break
+                out.write(block)
+                done += len(block)
+                if progress is not None:
+                    progress(done, total)
+            out.flush()
+        fsync_file(tmp)
+        place(tmp, dest, overwrite=overwrite)
+        for stale in (wal, Path(str(dest) + "-shm")):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+    except OSError as exc:
+        raise os_error(exc, dest) from exc
+    finally:
+        _remove_leftovers(tmp)

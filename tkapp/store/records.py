@@ -1,0 +1,351 @@
+"""Knowledge records: rows, links, full-text index, search and table summaries.
+
+A record is one row: the real columns that filters and the records table need, and the full
+record as JSON in ``data``. ``record_fts`` (contentless FTS5) indexes the title, the body
+(summary, description, uses) and the names (scientific and vernacular names of linked taxa,
+holder names), with the FTS5 rowid equal to the record's rowid.
+"""
+
+# Queries here are built from constant fragments and "?" placeholders only; every value is
+# bound, so the S608 (string-built SQL) warning does not apply.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tkapp.core.model import (
+    AccessLevel,
+    Category,
+    KnowledgeRecord,
+    Person,
+    RecordStatus,
+    Taxon,
+)
+from tkapp.errors import NotFound
+from tkapp.store import codec
+from tkapp.store.connection import Connection
+from tkapp.store.text import fts_query
+
+_IN_CHUNK = 500  # bound parameters per IN (...) query
+
+
+@dataclass(frozen=True)
+class RecordFilter:
+    category: Category | None = None
+    access: AccessLevel | None = None
+    label: str | None = None  # Local Contexts label code, e.g. "tkcs"
+    status: RecordStatus | None = None
+    has_media: bool | None = None
+    in_trash: bool = False  # True: only deleted (trashed) records
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    id: str
+    title: str
+    category: Category
+    access: AccessLevel
+    status: RecordStatus
+    taxa: str  # scientific names, "; "-joined
+    local_names: str  # vernacular names, "; "-joined
+    labels: tuple[str, ...]
+    media_count: int
+    modified: datetime
+
+
+def iso(moment: datetime) -> str:
+    """UTC ISO text with microseconds: sorts correctly as text (the ``modified`` index)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass
+class _Index:
+    body: str
+    names: str
+    taxa_text: str
+    names_text: str
+
+
+class NameCache:
+    """Taxon and person lookups for indexing; an import reuses one across thousands of rows."""
+
+    def __init__(self) -> None:
+        self._taxa: dict[str, Taxon | None] = {}
+        self._persons: dict[str, Person | None] = {}
+
+    def taxon(self, conn: Connection, taxon_id: str) -> Taxon | None:
+        if taxon_id not in self._taxa:
+            row = conn.execute("SELECT data FROM taxon WHERE id = ?", (taxon_id,)).fetchone()
+            self._taxa[taxon_id] = codec.loads(Taxon, row[0]) if row else None
+        return self._taxa[taxon_id]
+
+    def person(self, conn: Connection, person_id: str) -> Person | None:
+        if person_id not in self._persons:
+            row = conn.execute("SELECT data FROM person WHERE id = ?", (person_id,)).fetchone()
+            self._persons[person_id] = codec.loads(Person, row[0]) if row else None
+        return self._persons[person_id]
+
+    def forget(self) -> None:
+        self._taxa.clear()
+        self._persons.clear()
+
+
+def _index_text(conn: Connection, rec: KnowledgeRecord, names: NameCache) -> _Index:
+    body_parts = [rec.summary, rec.description]
+    for use in rec.uses:
+        body_parts += [use.part, use.preparation, use.purpose, use.season]
+    scientific: list[str] = []
+    vernacular: list[str] = []
+    for taxon_id in rec.taxon_ids:
+        taxon = names.taxon(conn, taxon_id)
+        if taxon is None:
+            continue
+        scientific.append(taxon.scientific_name)
+        vernacular += [v.name for v in taxon.vernacular_names]
+    holder_names: list[str] = []
+    for link in rec.holders:
+        person = names.person(conn, link.person_id)
+        if person is not None:
+            holder_names.append(person.name)
+    return _Index(
+        body="\n".join(p for p in body_parts if p),
+        names="\n".join(scientific + vernacular + holder_names),
+        taxa_text="; ".join(scientific),
+        names_text="; ".join(vernacular),
+    )
+
+
+def save(
+    conn: Connection,
+    rec: KnowledgeRecord,
+    state_json: str,
+    *,
+    new: bool,
+    names: NameCache | None = None,
+    trashed: bool = False,
+) -> None:
+    """Insert or replace one record with its links and index entries (caller's transaction)."""
+    assert rec.created is not None and rec.modified is not None
+    idx = _index_text(conn, rec, names or NameCache())
+    values = (
+        rec.title,
+        rec.category.value,
+        rec.access.value,
+        rec.status.value,
+        rec.language,
+        rec.version,
+        iso(rec.created),
+        iso(rec.modified),
+        json.dumps(rec.labels, ensure_ascii=False),
+        rec.terms_id,
+        idx.taxa_text,
+        idx.names_text,
+        state_json,
+    )
+    if new:
+        cur = conn.execute(
+            "INSERT INTO record (title, category, access, status, language, version, created,"
+            " modified, labels, terms_id, taxa_text, names_text, data, trashed, id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values, int(trashed), rec.id),
+        )
+        rowid = int(cur.lastrowid)
+    else:
+        rowid = _rowid(conn, rec.id)
+        conn.execute(
+            "UPDATE record SET title = ?, category = ?, access = ?, status = ?, language = ?,"
+            " version = ?, created = ?, modified = ?, labels = ?, terms_id = ?, taxa_text = ?,"
+            " names_text = ?, data = ? WHERE rowid = ?",
+            (*values, rowid),
+        )
+        conn.execute("DELETE FROM record_label WHERE record_rowid = ?", (rowid,))
+        conn.execute("DELETE FROM record_taxon WHERE record_rowid = ?", (rowid,))
+        conn.execute("DELETE FROM record_person WHERE record_rowid = ?", (rowid,))
+        conn.execute("DELETE FROM record_fts WHERE rowid = ?", (rowid,))
+    if rec.labels:
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_label (code, record_rowid) VALUES (?, ?)",
+            [(code, rowid) for code in rec.labels],
+        )
+    if rec.taxon_ids:
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_taxon (record_rowid, taxon_id) VALUES (?, ?)",
+            [(rowid, tid) for tid in rec.taxon_ids],
+        )
+    people = {h.person_id for h in rec.holders}
+    if rec.recorded_by:
+        people.add(rec.recorded_by)
+    if people:
+        conn.executemany(
+            "INSERT OR IGNORE INTO record_person (record_rowid, person_id) VALUES (?, ?)",
+            [(rowid, pid) for pid in sorted(people)],
+        )
+    conn.execute(
+        "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
+        (rowid, rec.title, idx.body, idx.names),
+    )
+
+
+def _rowid(conn: Connection, record_id: str) -> int:
+    row = conn.execute("SELECT rowid FROM record WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise NotFound(record_id, entity="record", id=record_id)
+    return int(row[0])
+
+
+def exists(conn: Connection, record_id: str) -> bool:
+    return conn.execute("SELECT 1 FROM record WHERE id = ?", (record_id,)).fetchone() is not None
+
+
+def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = list(ids[start : start + _IN_CHUNK])
+        marks = ",".join("?" * len(chunk))
+        found.update(
+            r[0] for r in conn.execute(f"SELECT id FROM record WHERE id IN ({marks})", chunk)
+        )
+    return found
+
+
+def load(conn: Connection, record_id: str) -> tuple[KnowledgeRecord, bool]:
+    """The record and whether it is in the trash."""
+    row = conn.execute("SELECT data, trashed FROM record WHERE id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise NotFound(record_id, entity="record", id=record_id)
+    return codec.loads(KnowledgeRecord, row[0]), bool(row[1])
+
+
+def set_trashed(conn: Connection, record_id: str, trashed: bool) -> None:
+    rowid = _rowid(conn, record_id)
+    conn.execute("UPDATE record SET trashed = ? WHERE rowid = ?", (int(trashed), rowid))
+
+
+def purge(conn: Connection, record_id: str) -> None:
+    rowid = _rowid(conn, record_id)
+    for table in ("record_label", "record_taxon", "record_person"):
+        conn.execute(f"DELETE FROM {table} WHERE record_rowid = ?", (rowid,))
+    conn.execute("DELETE FROM record_fts WHERE rowid = ?", (rowid,))
+    conn.execute("DELETE FROM consent_record WHERE record_id = ?", (record_id,))
+    conn.execute("DELETE FROM record WHERE rowid = ?", (rowid,))
+
+
+def reindex(conn: Connection, rowids: Iterable[int]) -> None:
+    """Recompute names and index entries (after a linked taxon or person changed)."""
+    names = NameCache()
+    for rowid in rowids:
+        row = conn.execute("SELECT data, trashed FROM record WHERE rowid = ?", (rowid,)).fetchone()
+        if row is None:
+            continue
+        rec = codec.loads(KnowledgeRecord, row[0])
+        save(conn, rec, row[0], new=False, names=names)
+
+
+def rowids_linking_taxon(conn: Connection, taxon_id: str) -> list[int]:
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT record_rowid FROM record_taxon WHERE taxon_id = ?", (taxon_id,)
+        )
+    ]
+
+
+def rowids_linking_person(conn: Connection, person_id: str) -> list[int]:
+    return [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT record_rowid FROM record_person WHERE person_id = ?", (person_id,)
+        )
+    ]
+
+
+# --- search -----------------------------------------------------------------------------
+
+
+def _filter_sql(filters: RecordFilter) -> tuple[str, list[Any]]:
+    clauses = ["r.trashed = ?"]
+    params: list[Any] = [int(filters.in_trash)]
+    if filters.category is not None:
+        clauses.append("r.category = ?")
+        params.append(filters.category.value)
+    if filters.access is not None:
+        clauses.append("r.access = ?")
+        params.append(filters.access.value)
+    if filters.status is not None:
+        clauses.append("r.status = ?")
+        params.append(filters.status.value)
+    if filters.label:
+        clauses.append("r.rowid IN (SELECT record_rowid FROM record_label WHERE code = ?)")
+        params.append(filters.label)
+    if filters.has_media is not None:
+        clauses.append(
+            ("" if filters.has_media else "NOT ")
+            + "EXISTS (SELECT 1 FROM media m WHERE m.record_id = r.id)"
+        )
+    return " AND ".join(clauses), params
+
+
+def search_ids(
+    conn: Connection, query: str, filters: RecordFilter | None, limit: int | None = None
+) -> list[str]:
+    """Ids matching ``query`` (relevance order) or all (newest first), within ``filters``."""
+    where, params = _filter_sql(filters or RecordFilter())
+    tail = ""
+    if limit is not None:
+        tail = " LIMIT ?"
+    if query.strip():
+        match = fts_query(query)
+        if not match:
+            return []
+        sql = (
+            "SELECT r.id FROM record_fts f JOIN record r ON r.rowid = f.rowid"
+            " WHERE record_fts MATCH ? AND " + where + " ORDER BY f.rank" + tail
+        )
+        args: list[Any] = [match, *params]
+    else:
+        sql = "SELECT r.id FROM record r WHERE " + where + " ORDER BY r.modified DESC" + tail
+        args = list(params)
+    if limit is not None:
+        args.append(limit)
+    return [row[0] for row in conn.execute(sql, args)]
+
+
+def count(conn: Connection, filters: RecordFilter | None) -> int:
+    where, params = _filter_sql(filters or RecordFilter())
+    return int(conn.execute("SELECT count(*) FROM record r WHERE " + where, params).fetchone()[0])
+
+
+def summaries(conn: Connection, ids: Sequence[str]) -> list[RecordSummary]:
+    """Table rows for ``ids``, in the same order (unknown ids are left out)."""
+    found: dict[str, RecordSummary] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = list(ids[start : start + _IN_CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT r.id, r.title, r.category, r.access, r.status, r.taxa_text, r.names_text,"
+            " r.labels, r.modified,"
+            " (SELECT count(*) FROM media m WHERE m.record_id = r.id)"
+            f" FROM record r WHERE r.id IN ({marks})",
+            chunk,
+        )
+        for row in rows:
+            found[row[0]] = RecordSummary(
+                id=row[0],
+                title=row[1],
+                category=Category(row[2]),
+                access=AccessLevel(row[3]),
+                status=RecordStatus(row[4]),
+                taxa=row[5],
+                local_names=row[6],
+                labels=tuple(json.loads(row[7])),
+                media_count=int(row[9]),
+                modified=datetime.fromisoformat(row[8]),
+            )
+    return [found[i] for i in ids if i in found]

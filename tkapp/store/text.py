@@ -1,0 +1,29 @@
+"""Text folding and full-text query building (accents and case folded, like FTS5's
+``unicode61 remove_diacritics 2``)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lower-case, accents removed: ``Medicína`` -> ``medicina``."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 MATCH expression: every word must match, each as a prefix.
+
+    Words are quoted, so user input can never inject FTS5 syntax (``OR``, ``NEAR``, ``*``,
+    column filters); ``\\w+`` words never contain a double quote.
+    """
+    return " AND ".join(f'"{word}"*' for word in words(text))

@@ -1,0 +1,854 @@
+"""The main window: start screen, unlock screen and the open catalogue with its sections.
+
+One :class:`~tkapp.ui.worker.Runner` owns the catalogue; this window only posts work to it.
+Locking (Ctrl+L, or the idle timer) hides every open dialog (editors keep their unsaved text
+in memory, nothing is written), closes the catalogue on the worker so the key is forgotten,
+and shows the unlock screen; the right passphrase brings the same windows back.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tkapp import DISPLAY_NAME, paths
+from tkapp.errors import CatalogueMissing
+from tkapp.i18n import LANGUAGES, _, format_number, ngettext, set_language
+from tkapp.ui import settings as keys
+from tkapp.ui.about import AboutDialog
+from tkapp.ui.create_wizard import CreateCatalogueWizard
+from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
+from tkapp.ui.idle import IdleWatcher
+from tkapp.ui.passphrase_widgets import PassphraseEdit
+from tkapp.ui.placeholders import PlaceholderSection, show_coming_soon
+from tkapp.ui.progress import ProgressDialog, run_with_progress
+from tkapp.ui.records_section import RecordsSection
+from tkapp.ui.settings import Settings
+from tkapp.ui.start_screen import StartScreen
+from tkapp.ui.unlock import UnlockScreen
+from tkapp.ui.worker import Runner
+
+#: The demo catalogue's passphrase: shown on screen, it protects only made-up records.
+DEMO_PASSPHRASE = "demo"  # noqa: S105 - public on purpose, see above
+DEMO_FILE = "demo.tkcat"
+CATALOGUE_FILTER = "*.tkcat *.tkc"
+
+#: Sidebar sections in order: key, and the module/class that implements it (None: later).
+SECTIONS: tuple[tuple[str, str | None], ...] = (
+    ("records", None),
+    ("species", "tkapp.ui.species_section:SpeciesSection"),
+    ("people", "tkapp.ui.people_section:PeopleSection"),
+    ("consent", "tkapp.ui.consent_section:ConsentSection"),
+    ("terms", "tkapp.ui.terms_section:TermsSection"),
+    ("sharing", "tkapp.ui.sharing_section:SharingSection"),
+    ("received", "tkapp.ui.received_section:ReceivedSection"),
+    ("keys", "tkapp.ui.keys_section:KeysSection"),
+)
+
+IDLE_CHOICES = (0, 5, 10, 15, 30, 60)
+
+
+def section_title(key: str) -> str:
+    titles = {
+        "records": _("Records"),
+        "species": _("Species"),
+        "people": _("People"),
+        "consent": _("Consent"),
+        "terms": _("Terms & labels"),
+        "sharing": _("Sharing"),
+        "received": _("Received"),
+        "keys": _("Keys"),
+    }
+    return titles[key]
+
+
+def _placeholder_text(key: str) -> str:
+    texts = {
+        "terms": _(
+            "Here the community will write its terms and choose the labels for its "
+            "knowledge. Coming in a later version."
+        ),
+        "sharing": _(
+            "Here you will prepare signed bundles to share chosen records under your terms, "
+            "and see who has what. Coming in a later version."
+        ),
+        "received": _(
+            "Bundles other communities shared with you will be listed here. Coming in a "
+            "later version."
+        ),
+        "keys": _(
+            "Your community's signing key and the keys you trust will be shown here. "
+            "Coming in a later version."
+        ),
+    }
+    return texts.get(key, "")
+
+
+def _load_section(spec: str | None, runner: Runner, parent: QWidget) -> QWidget | None:
+    """The section class from a later issue, if this installation has it."""
+    if spec is None:
+        return None
+    module_name, class_name = spec.split(":")
+    try:
+        if importlib.util.find_spec(module_name) is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    module = importlib.import_module(module_name)
+    cls = getattr(module, class_name, None)
+    return cls(runner, parent) if cls is not None else None
+
+
+class CatalogueView(QWidget):
+    """Sidebar of sections on the left, the chosen section on the right."""
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("catalogue-view")
+        self.community = QLabel(self)
+        font = self.community.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.community.setFont(font)
+        self.community.setWordWrap(True)
+        self.sidebar = QListWidget(self)
+        self.sidebar.setAccessibleName(_("Sections"))
+        self.stack = QStackedWidget(self)
+        self.records = RecordsSection(runner, self)
+        self.sections: dict[str, QWidget] = {}
+        for key, spec in SECTIONS:
+            widget: QWidget | None
+            widget = self.records if key == "records" else _load_section(spec, runner, self)
+            if widget is None:
+                widget = PlaceholderSection(section_title(key), _placeholder_text(key), self)
+            widget.setAccessibleName(section_title(key))
+            self.sections[key] = widget
+            self.stack.addWidget(widget)
+            item = QListWidgetItem(section_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.sidebar.addItem(item)
+        width = self.sidebar.fontMetrics().averageCharWidth() * 22
+        self.sidebar.setFixedWidth(width)
+        self.community.setFixedWidth(width)
+        self.sidebar.currentRowChanged.connect(self._section_changed)
+        left = QVBoxLayout()
+        left.setContentsMargins(8, 8, 0, 8)
+        left.addWidget(self.community)
+        left.addWidget(self.sidebar, 1)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(left)
+        row.addWidget(self.stack, 1)
+        self.sidebar.setCurrentRow(0)
+
+    def current_key(self) -> str:
+        item = self.sidebar.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else "records"
+
+    def show_section(self, key: str) -> QWidget:
+        keys_in_order = [k for k, _s in SECTIONS]
+        self.sidebar.setCurrentRow(keys_in_order.index(key))
+        return self.sections[key]
+
+    def refresh_current(self) -> None:
+        section = self.stack.currentWidget()
+        refresh = getattr(section, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _section_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        if self.isVisible():
+            self.refresh_current()
+
+
+class MainWindow(QMainWindow):
+    """The one main window of TK Commons."""
+
+    def __init__(
+        self, runner: Runner, settings: Settings | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.settings = settings or Settings()
+        self.setWindowTitle(DISPLAY_NAME)
+        self.setObjectName("main-window")
+        # Unlock hints per catalogue (only the demo's, whose passphrase is public).
+        self._hints: dict[str, str] = {}
+        self._hidden: list[QDialog] = []
+        self._locked = False
+        self.stats: Any = None
+
+        self.stack = QStackedWidget(self)
+        self.start = StartScreen(self)
+        self.unlock_screen = UnlockScreen(runner, self)
+        self.view = CatalogueView(runner, self)
+        self.records = self.view.records
+        for page in (self.start, self.unlock_screen, self.view):
+            self.stack.addWidget(page)
+        self.setCentralWidget(self.stack)
+
+        self.start.open_requested.connect(self.open_catalogue_file)
+        self.start.browse_requested.connect(self.browse_catalogue)
+        self.start.create_requested.connect(self.show_create_wizard)
+        self.start.demo_requested.connect(self.open_demo)
+        self.start.verify_requested.connect(self.verify_bundle)
+        self.unlock_screen.unlocked.connect(self._unlocked)
+        self.unlock_screen.back_requested.connect(self._back_from_unlock)
+        self.records.searched.connect(self._searched)
+        self.records.changed.connect(self.reload_stats)
+        self.records.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+
+        self.idle = IdleWatcher(self._idle_ms(), self)
+        self.idle.idle.connect(self._idle_timeout)
+
+        self.counts = QLabel(self)
+        self.counts.setAccessibleName(_("Catalogue counts"))
+        self.statusBar().addPermanentWidget(self.counts)
+        self._build_actions()
+        self._restore_geometry()
+        self.show_start()
+
+    # -- menus and shortcuts ---------------------------------------------------------------
+
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: Any = None, *, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        action.triggered.connect(lambda _checked=False: slot())
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(_("&File"))
+        self.act_create = self._action(_("Create a catalogue…"), self.show_create_wizard)
+        self.act_open = self._action(_("Open a catalogue…"), self.browse_catalogue, "Ctrl+O")
+        self.act_demo = self._action(_("Open the demo catalogue"), self.open_demo)
+        self.act_verify = self._action(_("Verify a bundle…"), self.verify_bundle)
+        self.act_backup = self._action(_("Save an encrypted backup…"), self.backup_catalogue)
+        self.act_restore = self._action(_("Restore a backup…"), self.restore_catalogue)
+        self.act_check = self._action(_("Check the catalogue"), self.check_catalogue)
+        self.act_lock = self._action(
+            _("Lock"), self.lock, "Ctrl+L", tip=_("Lock the catalogue now (Ctrl+L)")
+        )
+        self.act_close = self._action(_("Close the catalogue"), self.close_catalogue)
+        self.act_quit = self._action(_("Quit"), self.close, "Ctrl+Q")
+        for action in (self.act_create, self.act_open, self.act_demo, self.act_verify):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.act_backup, self.act_restore, self.act_check):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        for action in (self.act_lock, self.act_close, self.act_quit):
+            file_menu.addAction(action)
+
+        records_menu = bar.addMenu(_("&Records"))
+        self.act_new = self._action(_("New record"), self.new_record, QKeySequence.StandardKey.New)
+        self.act_find = self._action(_("Find"), self.find, QKeySequence.StandardKey.Find)
+        self.act_trash = self._action(_("Show the trash"), self.show_trash)
+        for action in (self.act_new, self.act_find, self.act_trash):
+            records_menu.addAction(action)
+
+        view_menu = bar.addMenu(_("&View"))
+        language_menu = view_menu.addMenu(_("Language"))
+        self.language_group = QActionGroup(self)
+        chosen = self.settings.get(keys.LANGUAGE)
+        for code, name in (("", _("Same as the computer")), *LANGUAGES):
+            action = QAction(name, self)
+            action.setCheckable(True)
+            action.setChecked(code == chosen)
+            action.setData(code)
+            action.triggered.connect(lambda _c=False, c=code: self.choose_language(c))
+            self.language_group.addAction(action)
+            language_menu.addAction(action)
+        lock_menu = view_menu.addMenu(_("Lock when not used for"))
+        self.idle_group = QActionGroup(self)
+        minutes_now = self.settings.get(keys.IDLE_LOCK_MINUTES)
+        for minutes in IDLE_CHOICES:
+            text = (
+                _("Never")
+                if minutes == 0
+                else ngettext("{n} minute", "{n} minutes", minutes).format(n=minutes)
+            )
+            action = QAction(text, self)
+            action.setCheckable(True)
+            action.setChecked(abs(minutes - minutes_now) < 0.01)
+            action.triggered.connect(lambda _c=False, m=minutes: self.set_idle_minutes(m))
+            self.idle_group.addAction(action)
+            lock_menu.addAction(action)
+
+        help_menu = bar.addMenu(_("&Help"))
+        self.act_about = self._action(_("About TK Commons"), self.show_about)
+        help_menu.addAction(self.act_about)
+
+    def _update_actions(self) -> None:
+        open_now = self._catalogue_shown()
+        for action in (
+            self.act_backup,
+            self.act_check,
+            self.act_lock,
+            self.act_close,
+            self.act_new,
+            self.act_find,
+            self.act_trash,
+        ):
+            action.setEnabled(open_now)
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def _catalogue_shown(self) -> bool:
+        return self.stack.currentWidget() is self.view
+
+    def is_locked(self) -> bool:
+        return self._locked
+
+    def show_start(self) -> None:
+        self.start.set_recent(self.settings.recent_catalogues())
+        self.stack.setCurrentWidget(self.start)
+        self.setWindowTitle(DISPLAY_NAME)
+        self.counts.clear()
+        self._update_actions()
+
+    def open_catalogue_file(self, path: Path, hint: str = "") -> None:
+        """Ask for the passphrase of ``path`` (closing any open catalogue first)."""
+        path = Path(path)
+        if not path.exists():
+            show_error(self, CatalogueMissing(str(path)), _("Open a catalogue"))
+            return
+        if not self._close_current():
+            return
+        self._locked = False
+        self.unlock_screen.set_catalogue(path, hint=hint or self._hints.get(str(path), ""))
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self.setWindowTitle(window_title(_("Unlock")))
+        self._update_actions()
+        self.unlock_screen.focus_passphrase()
+
+    def browse_catalogue(self) -> None:
+        folder = self.settings.get(keys.LAST_FOLDER) or str(paths.data_dir())
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            window_title(_("Open a catalogue")),
+            folder,
+            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER)
+            + ";;"
+            + _("All files (*)"),
+        )
+        if chosen:
+            self.settings.set(keys.LAST_FOLDER, str(Path(chosen).parent))
+            self.open_catalogue_file(Path(chosen))
+
+    def _back_from_unlock(self) -> None:
+        if self._locked and not self._discard_hidden_editors():
+            return
+        self._locked = False
+        self.show_start()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _unlocked(self, _catalogue: Any) -> None:
+        """The runner opened the catalogue (unlock screen, wizard or demo)."""
+        path = self.runner.path
+        if path is not None:
+            self.settings.add_recent(path)
+        was_locked = self._locked
+        self._locked = False
+        if not was_locked:
+            self.records.search.clear()
+            self.view.show_section("records")
+        self.stack.setCurrentWidget(self.view)
+        self._update_actions()
+        self.view.refresh_current()
+        if self.view.current_key() != "records":
+            self.records.refresh()
+        self.reload_stats()
+        # Editors hidden by the lock come back with their unsaved text.
+        for dialog in self._hidden:
+            if shiboken6.isValid(dialog):
+                dialog.show()
+        self._hidden.clear()
+        self.idle.set_timeout_ms(self._idle_ms())
+        self.idle.start()
+
+    def reload_stats(self) -> None:
+        if not self.runner.is_open():
+            return
+
+        def done(result: tuple[Any, Any]) -> None:
+            community, stats = result
+            self.stats = stats
+            self.view.community.setText(community.name)
+            self.setWindowTitle(window_title(community.name))
+            self._show_counts()
+
+        self.runner.run(lambda cat: (cat.community, cat.stats()), done, None, context=self)
+
+    def _show_counts(self, shown: int | None = None) -> None:
+        stats = self.stats
+        if stats is None:
+            return
+        parts = [
+            ngettext("{n} record", "{n} records", stats.records).format(
+                n=format_number(stats.records)
+            ),
+            ngettext("{n} species", "{n} species", stats.taxa).format(n=format_number(stats.taxa)),
+            ngettext("{n} person", "{n} people", stats.persons).format(
+                n=format_number(stats.persons)
+            ),
+            ngettext("{n} in the trash", "{n} in the trash", stats.in_trash).format(
+                n=format_number(stats.in_trash)
+            ),
+        ]
+        if shown is None:
+            shown = self.records.model.rowCount()
+        if self.records.search.text().strip() or shown != stats.records:
+            parts.insert(0, _("{n} shown").format(n=format_number(shown)))
+        # Translators: separator between counts in the status bar
+        self.counts.setText(_(" · ").join(parts))
+
+    def _searched(self, count: int, _query: str) -> None:
+        self._show_counts(count)
+
+    # -- create, demo, verify --------------------------------------------------------------
+
+    def show_create_wizard(self) -> CreateCatalogueWizard | None:
+        if not self._close_current():
+            return None
+        self.show_start()
+        wizard = CreateCatalogueWizard(self.runner, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.created.connect(self._unlocked)
+        wizard.open()
+        return wizard
+
+    def demo_path(self) -> Path:
+        return paths.data_dir() / DEMO_FILE
+
+    def open_demo(self) -> None:
+        """Create the demo catalogue once, then open it (its passphrase is shown)."""
+        if not self._close_current():
+            return
+        path = self.demo_path()
+        hint = _("This is the demo catalogue. Its passphrase is: {passphrase}").format(
+            passphrase=DEMO_PASSPHRASE
+        )
+        self._hints[str(path)] = hint
+
+        def open_it(_result: Any = None) -> None:
+            self.unlock_screen.set_catalogue(path, hint=hint)
+            self.stack.setCurrentWidget(self.unlock_screen)
+            self.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
+            self.unlock_screen.unlock()
+
+        if path.exists():
+            open_it()
+            return
+        creator = _demo_creator()
+        if creator is None:
+            show_coming_soon(self, _("The demo catalogue"))
+            return
+
+        def op(_cat: Any, job: Any) -> None:
+            _call_demo(creator, path, job)
+
+        run_with_progress(
+            self,
+            self.runner,
+            op,
+            title=_("Demo catalogue"),
+            label=_("Preparing the demo catalogue with example records…"),
+            on_success=open_it,
+        )
+
+    def verify_bundle(self) -> None:
+        if importlib.util.find_spec("tkapp.ui.verify_window") is None:
+            show_coming_soon(self, _("Verifying a bundle"))
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            window_title(_("Verify a bundle")),
+            self.settings.get(keys.LAST_FOLDER) or str(Path.home()),
+            _("TK Commons bundles (*.tkb *.tkb.age)") + ";;" + _("All files (*)"),
+        )
+        if chosen:
+            self.verify_bundle_path(Path(chosen))
+
+    def verify_bundle_path(self, path: Path) -> None:
+        if importlib.util.find_spec("tkapp.ui.verify_window") is None:
+            show_coming_soon(self, _("Verifying a bundle"))
+            return
+        from tkapp.ui.verify_window import show_verify
+
+        show_verify(path)
+
+    # -- records shortcuts -----------------------------------------------------------------
+
+    def new_record(self) -> Any:
+        if not self._catalogue_shown():
+            return None
+        self.view.show_section("records")
+        return self.records.new_record()
+
+    def find(self) -> None:
+        if self._catalogue_shown():
+            self.view.show_section("records")
+            self.records.focus_search()
+
+    def show_trash(self) -> None:
+        if self._catalogue_shown():
+            self.view.show_section("records")
+            self.records.trash.setChecked(True)
+
+    # -- locking ---------------------------------------------------------------------------
+
+    def _idle_ms(self) -> int:
+        return int(self.settings.get(keys.IDLE_LOCK_MINUTES) * 60_000)
+
+    def set_idle_minutes(self, minutes: float) -> None:
+        self.settings.set(keys.IDLE_LOCK_MINUTES, float(minutes))
+        self.idle.set_timeout_ms(self._idle_ms())
+        if self._catalogue_shown():
+            self.idle.start()
+
+    def _idle_timeout(self) -> None:
+        # Never lock under a running backup or import: it would only wait for the job.
+        busy = [d for d in self.findChildren(ProgressDialog) if d.isVisible()]
+        if busy:
+            self.idle.start()
+            return
+        self.lock()
+
+    def open_editors(self) -> list[QDialog]:
+        return self.records.editors()
+
+    def lock(self) -> None:
+        """Hide windows, close the catalogue (the key is forgotten), ask for the passphrase."""
+        if not self._catalogue_shown():
+            return
+        self.idle.stop()
+        path = self.runner.path
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible() and widget is not self:
+                widget.hide()
+                self._hidden.append(widget)
+        self._locked = True
+        self.records.clear()
+        self.runner.lock()
+        self.unlock_screen.set_catalogue(path, hint=self._hints.get(str(path), ""), locked=True)
+        self.stack.setCurrentWidget(self.unlock_screen)
+        self.setWindowTitle(window_title(_("Locked")))
+        self.counts.clear()
+        self._update_actions()
+        self.unlock_screen.focus_passphrase()
+
+    def _unsaved(self, dialogs: list[QDialog]) -> list[QDialog]:
+        out = []
+        for dialog in dialogs:
+            check = getattr(dialog, "has_unsaved_changes", None)
+            if shiboken6.isValid(dialog) and callable(check) and check():
+                out.append(dialog)
+        return out
+
+    def _discard_hidden_editors(self) -> bool:
+        """Leaving a locked catalogue: ask before dropping unsaved edits, then close them."""
+        if self._unsaved(self._hidden) and not confirm(
+            self,
+            _(
+                "Some records have changes that were not saved. If you choose another "
+                "catalogue now, those changes are lost."
+            ),
+            _("Unsaved changes"),
+            yes=_("Discard the changes"),
+        ):
+            return False
+        for dialog in self._hidden:
+            _discard(dialog)
+        self._hidden.clear()
+        return True
+
+    def _close_current(self) -> bool:
+        """Close the open (or locked) catalogue before another one; False if the user
+        wants to keep it."""
+        if self._locked:
+            if not self._discard_hidden_editors():
+                return False
+            self._locked = False
+            return True
+        if not self.runner.is_open() and not self._catalogue_shown():
+            return True
+        editors = self.open_editors()
+        if self._unsaved(editors) and not confirm(
+            self,
+            _("Some records have changes that were not saved. Close them and lose the changes?"),
+            _("Unsaved changes"),
+            yes=_("Discard the changes"),
+        ):
+            return False
+        for dialog in editors:
+            _discard(dialog)
+        self.idle.stop()
+        self.records.clear()
+        self.runner.lock()
+        return True
+
+    def close_catalogue(self) -> None:
+        if self._close_current():
+            self.show_start()
+
+    # -- maintenance jobs ------------------------------------------------------------------
+
+    def backup_catalogue(self) -> None:
+        if not self._catalogue_shown() or self.runner.path is None:
+            return
+        from datetime import date
+
+        # Translators: file name of a backup; keep {name} and {date}
+        name = _("{name}-backup-{date}").format(
+            name=self.runner.path.stem, date=date.today().isoformat()
+        )
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            window_title(_("Save an encrypted backup")),
+            str(Path.home() / (name + ".tkcat")),
+            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER),
+        )
+        if chosen:
+            self.backup_to(Path(chosen))
+
+    def backup_to(self, dest: Path, on_done: Callable[[Any], None] | None = None) -> Any:
+        def op(cat: Any, job: Any) -> Path:
+            cat.backup(dest, progress=job.report, cancel=job.is_cancelled)
+            return dest
+
+        def done(result: Any) -> None:
+            self.statusBar().showMessage(_("Backup saved: {path}").format(path=str(dest)), 10000)
+            if on_done:
+                on_done(result)
+
+        return run_with_progress(
+            self,
+            self.runner,
+            op,
+            title=_("Backup"),
+            label=_("Saving an encrypted backup…"),
+            on_success=done,
+        )
+
+    def check_catalogue(self) -> Any:
+        if not self._catalogue_shown():
+            return None
+
+        def op(cat: Any, job: Any) -> Any:
+            return cat.check(progress=job.report)
+
+        return run_with_progress(
+            self,
+            self.runner,
+            op,
+            title=_("Check the catalogue"),
+            label=_("Checking that nothing in the catalogue was damaged or altered…"),
+            on_success=self._show_check,
+        )
+
+    def _show_check(self, report: Any) -> None:
+        if report.ok:
+            show_info(
+                self,
+                _("The catalogue is healthy: nothing is damaged and the history is complete."),
+                _("Check the catalogue"),
+            )
+            return
+        problems = [*report.integrity, *report.cipher_integrity, *report.audit.problems]
+        text = _(
+            "Problems were found in the catalogue. Restore it from a recent backup, and keep "
+            "this copy for an expert to look at."
+        )
+        box = show_info(self, text, _("Check the catalogue"))
+        box.setDetailedText("\n".join(str(p) for p in problems[:200]))
+
+    def restore_catalogue(self) -> None:
+        backup, _filter = QFileDialog.getOpenFileName(
+            self,
+            window_title(_("Choose the backup to restore")),
+            str(Path.home()),
+            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER)
+            + ";;"
+            + _("All files (*)"),
+        )
+        if not backup:
+            return
+        dest, _filter = QFileDialog.getSaveFileName(
+            self,
+            window_title(_("Where to put the restored catalogue")),
+            str(paths.data_dir() / Path(backup).name),
+            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER),
+        )
+        if not dest:
+            return
+        dialog = BackupPassphraseDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.restore_to(Path(backup), Path(dest), dialog.passphrase.text())
+
+    def restore_to(self, backup: Path, dest: Path, passphrase: str) -> Any:
+        """Check and restore ``backup`` to ``dest``, then offer to unlock it."""
+
+        def op(_cat: Any, job: Any) -> Path:
+            from tkapp.services.catalogue import restore_backup
+
+            restore_backup(backup, dest, passphrase, progress=job.report, cancel=job.is_cancelled)
+            return dest
+
+        def done(path: Path) -> None:
+            self.statusBar().showMessage(_("The backup was restored."), 10000)
+            self.open_catalogue_file(path)
+
+        return run_with_progress(
+            self,
+            self.runner,
+            op,
+            title=_("Restore a backup"),
+            label=_("Checking and restoring the backup…"),
+            on_success=done,
+        )
+
+    # -- about, language -------------------------------------------------------------------
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def choose_language(self, code: str) -> None:
+        """Remember the language; the whole window follows after a restart."""
+        self.settings.set(keys.LANGUAGE, code)
+        set_language(code or None)
+        show_info(
+            self,
+            _("The new language will be used everywhere after you restart TK Commons."),
+            _("Language"),
+        )
+
+    # -- window state ----------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = self.settings.get(keys.WINDOW_GEOMETRY)
+        if not geometry or not self.restoreGeometry(QByteArray(geometry)):
+            # First start: fit an old 1366x768 laptop screen with its task bar.
+            screen = self.screen().availableGeometry() if self.screen() else None
+            width = min(1280, screen.width() - 40) if screen else 1280
+            height = min(720, screen.height() - 40) if screen else 720
+            self.resize(width, height)
+        state = self.settings.get(keys.WINDOW_STATE)
+        if state:
+            self.restoreState(QByteArray(state))
+
+    def save_geometry(self) -> None:
+        self.settings.set(keys.WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+        self.settings.set(keys.WINDOW_STATE, bytes(self.saveState().data()))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        editors = self._hidden if self._locked else self.open_editors()
+        if self._unsaved(editors) and not confirm(
+            self,
+            _("Some records have changes that were not saved. Quit and lose the changes?"),
+            _("Unsaved changes"),
+            yes=_("Quit without saving"),
+        ):
+            event.ignore()
+            return
+        self.save_geometry()
+        self.idle.detach()
+        for dialog in [*editors, *self._hidden]:
+            _discard(dialog)
+        self._hidden.clear()
+        if self.runner.is_open():
+            self.runner.lock()
+        event.accept()
+
+
+class BackupPassphraseDialog(QDialog):
+    """Asks for the passphrase of a backup to restore."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(_("Restore a backup")))
+        text = QLabel(_("Type the passphrase of the backup."), self)
+        text.setWordWrap(True)
+        self.passphrase = PassphraseEdit(_("Passphrase of the backup"), self)
+        form = QFormLayout()
+        form.addRow(_("Passphrase:"), self.passphrase)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        box = QVBoxLayout(self)
+        box.addWidget(text)
+        box.addLayout(form)
+        box.addWidget(buttons)
+
+
+def _discard(dialog: QDialog) -> None:
+    """Close a dialog the user already agreed to drop, without its own "save?" question."""
+    if shiboken6.isValid(dialog):
+        dialog.done(QDialog.DialogCode.Rejected)
+        dialog.deleteLater()
+
+
+def _demo_creator() -> Callable[..., Any] | None:
+    """The demo builder from ``tkapp.services.demo`` when this installation has it."""
+    try:
+        if importlib.util.find_spec("tkapp.services.demo") is None:
+            return None
+    except ModuleNotFoundError:
+        return None
+    module = importlib.import_module("tkapp.services.demo")
+    for name in ("create_demo", "create_demo_catalogue", "build_demo", "make_demo"):
+        func = getattr(module, name, None)
+        if callable(func):
+            return func  # type: ignore[no-any-return]
+    return None
+
+
+def _call_demo(creator: Callable[..., Any], path: Path, job: Any) -> None:
+    """Worker thread: build the demo file, closing whatever the builder returns."""
+    import inspect
+
+    params = inspect.signature(creator).parameters
+    kwargs: dict[str, Any] = {}
+    if "progress" in params:
+        kwargs["progress"] = job.report
+    if "cancel" in params:
+        kwargs["cancel"] = job.is_cancelled
+    result = creator(path, DEMO_PASSPHRASE, **kwargs)
+    close = getattr(result, "close", None)
+    if callable(close):
+        close()

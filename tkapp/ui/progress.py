@@ -1,0 +1,112 @@
+"""A cancellable progress window for long catalogue jobs (backup, restore, check, import).
+
+The job runs on the serial worker through :meth:`Runner.run_job`; the window shows its
+``(done, total)`` reports and its Cancel button sets the job's cancel flag. The operation then
+raises :class:`tkapp.errors.Cancelled` at a safe point and the service layer leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tkapp.errors import Cancelled
+from tkapp.i18n import _
+from tkapp.ui.dialogs import show_error, show_info, window_title
+from tkapp.ui.worker import Job, Runner
+
+
+class ProgressDialog(QDialog):
+    """Shows one job's progress; Cancel asks the job to stop."""
+
+    def __init__(self, title: str, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(title))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(380)
+        self.job: Job | None = None
+        self.label = QLabel(label, self)
+        self.label.setWordWrap(True)
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 0)  # busy until the first report
+        self.bar.setAccessibleName(_("Progress"))
+        buttons = QDialogButtonBox(self)
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.cancel_button.setAccessibleName(_("Cancel this task"))
+        buttons.addButton(self.cancel_button, QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button.clicked.connect(self.request_cancel)
+        box = QVBoxLayout(self)
+        box.addWidget(self.label)
+        box.addWidget(self.bar)
+        box.addWidget(buttons)
+
+    def set_progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.bar.setRange(0, 0)
+            return
+        # QProgressBar is an int widget: scale large byte counts down to per-mille.
+        self.bar.setRange(0, 1000)
+        self.bar.setValue(int(1000 * min(done, total) / total))
+
+    def request_cancel(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+        self.cancel_button.setEnabled(False)
+        self.label.setText(_("Stopping safely…"))
+
+    def reject(self) -> None:
+        # Escape or the window's close button cancel too; the window closes when the job ends.
+        self.request_cancel()
+
+
+def run_with_progress(
+    parent: QWidget,
+    runner: Runner,
+    op: Callable[[Any, Job], Any],
+    *,
+    title: str,
+    label: str,
+    on_success: Callable[[Any], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> ProgressDialog:
+    """Run ``op(catalogue, job)`` on the worker behind a cancellable progress window."""
+    dialog = ProgressDialog(title, label, parent)
+
+    def finish() -> None:
+        dialog.job = None
+        dialog.done(QDialog.DialogCode.Accepted)
+        dialog.deleteLater()
+
+    def succeeded(result: Any) -> None:
+        finish()
+        if on_success:
+            on_success(result)
+
+    def failed(error: BaseException) -> None:
+        finish()
+        if on_error:
+            on_error(error)
+        elif isinstance(error, Cancelled):
+            show_info(parent, _("Cancelled. Nothing was changed."), title)
+        else:
+            show_error(parent, error, title)
+
+    # The context is the parent, not the dialog: the result must still arrive after the
+    # dialog closed itself, so the caller learns the job ended.
+    dialog.job = runner.run_job(
+        op, succeeded, failed, context=parent, on_progress=dialog.set_progress
+    )
+    dialog.open()
+    return dialog

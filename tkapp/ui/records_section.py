@@ -1,0 +1,473 @@
+"""The Records section: search as you type, filters, the lazy table, new/edit/delete, trash.
+
+Typing restarts a short timer (:data:`SEARCH_DELAY_MS`); when it fires, one ``search_ids``
+runs on the worker and the model swaps in the new id list. A generation number drops results
+of searches the user has already typed past.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tkapp.core.model import AccessLevel, Category, RecordStatus
+from tkapp.i18n import _, format_number, ngettext
+from tkapp.ui import names
+from tkapp.ui.dialogs import confirm, show_error, show_info
+from tkapp.ui.records_model import Column, RecordsModel
+from tkapp.ui.worker import Runner
+
+SEARCH_DELAY_MS = 150
+
+# Initial column widths in "average characters", so they scale with the font (high DPI).
+_WIDTHS = {
+    Column.TITLE: 34,
+    Column.LOCAL_NAMES: 18,
+    Column.TAXA: 20,
+    Column.CATEGORY: 16,
+    Column.ACCESS: 12,
+    Column.STATUS: 10,
+    Column.LABELS: 10,
+    Column.MEDIA: 6,
+    Column.MODIFIED: 14,
+}
+
+
+def editor_class() -> Any:
+    """The record editor (issue 5, part 2) when present, else the basic stand-in."""
+    if importlib.util.find_spec("tkapp.ui.record_editor") is not None:
+        from tkapp.ui.record_editor import RecordEditorDialog
+
+        return RecordEditorDialog
+    from tkapp.ui.placeholders import BasicRecordDialog
+
+    return BasicRecordDialog
+
+
+def label_choices() -> list[tuple[str, str]]:
+    """(code, name) of the Local Contexts labels, for the label filter."""
+    try:
+        from tkapp.licensing.labels import LABELS
+    except ImportError:
+        return []
+    # Label names are the labels' own names (like "TK Verified"): not translated.
+    return [(label.code, label.name) for label in LABELS]
+
+
+class RecordsSection(QWidget):
+    """Search, filter and manage the records of the open catalogue."""
+
+    #: (records shown, search text) after every search.
+    searched = Signal(int, str)
+    #: Records were added, changed, deleted or restored: counts may have changed.
+    changed = Signal()
+    #: A short message for the status bar.
+    message = Signal(str)
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("records-section")
+        self.runner = runner
+        self._generation = 0
+        # Open editors with the record each one shows (None: a new record not saved yet).
+        self._editors: list[tuple[QDialog, str | None]] = []
+        self.searching = False
+
+        # -- search and filters ------------------------------------------------------------
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText(_("Search titles, names, species, uses, holders… (Ctrl+F)"))
+        self.search.setAccessibleName(_("Search records"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.schedule_search)
+        self.search.returnPressed.connect(self.refresh)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.refresh)
+
+        self.category = self._combo(
+            _("Category filter"),
+            _("Any category"),
+            [(c, names.category_name(c)) for c in Category],
+        )
+        self.access = self._combo(
+            _("Access level filter"),
+            _("Any access"),
+            [(a, names.access_name(a)) for a in AccessLevel],
+        )
+        self.label = self._combo(_("Label filter"), _("Any label"), label_choices())
+        self.status_filter = self._combo(
+            _("Status filter"),
+            _("Any status"),
+            [(s, names.status_name(s)) for s in RecordStatus],
+        )
+        self.media = self._combo(
+            _("Media filter"),
+            _("With or without media"),
+            [(True, _("With media")), (False, _("Without media"))],
+        )
+        self.trash = QPushButton(_("Trash"), self)
+        self.trash.setCheckable(True)
+        self.trash.setAccessibleName(_("Show the trash"))
+        self.trash.setToolTip(_("Show deleted records, to restore them"))
+        self.trash.toggled.connect(self._trash_toggled)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(6)
+        for widget in (self.category, self.access, self.label, self.status_filter, self.media):
+            filters.addWidget(widget, 1)
+        filters.addWidget(self.trash)
+
+        # -- table -------------------------------------------------------------------------
+        self.model = RecordsModel(runner, self)
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName(_("Records"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setSortingEnabled(False)  # the order is the search's (relevance or date)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never measures 100,000 rows.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        char = self.table.fontMetrics().averageCharWidth()
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        for column, width in _WIDTHS.items():
+            header.resizeSection(column, width * char)
+        self.table.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.activated.connect(lambda _index: self.edit_selected())
+        QShortcut(QKeySequence.StandardKey.Delete, self.table, self._delete_key)
+
+        # -- buttons -----------------------------------------------------------------------
+        self.new_button = self._button(_("New record"), _("Add a new record (Ctrl+N)"))
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = self._button(_("Open"), _("Open the selected record"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = self._button(_("Delete"), _("Move the selected records to the trash"))
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.restore_button = self._button(
+            _("Restore"), _("Take the selected records out of the trash")
+        )
+        self.restore_button.clicked.connect(self.restore_selected)
+        self.purge_button = self._button(
+            _("Delete for ever…"), _("Delete the selected records for ever")
+        )
+        self.purge_button.clicked.connect(self.purge_selected)
+        self.result = QLabel(self)
+        self.result.setAccessibleName(_("Search result"))
+        buttons = QHBoxLayout()
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.restore_button,
+            self.purge_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.result)
+
+        self.trash_note = QLabel(
+            _("Trash: deleted records wait here. Select one and press Restore to bring it back."),
+            self,
+        )
+        self.trash_note.setWordWrap(True)
+        self.trash_note.setVisible(False)
+
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 8, 8, 8)
+        box.addWidget(self.search)
+        box.addLayout(filters)
+        box.addWidget(self.trash_note)
+        box.addWidget(self.table, 1)
+        box.addLayout(buttons)
+        self._trash_toggled(False)
+
+    # -- small builders --------------------------------------------------------------------
+
+    def _combo(self, name: str, any_text: str, items: list[tuple[Any, str]]) -> QComboBox:
+        combo = QComboBox(self)
+        combo.setAccessibleName(name)
+        combo.setToolTip(name)
+        combo.addItem(any_text, None)
+        for value, text in items:
+            combo.addItem(text, value)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        combo.setMinimumContentsLength(8)
+        combo.currentIndexChanged.connect(self.refresh)
+        return combo
+
+    def _button(self, text: str, tip: str) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setToolTip(tip)
+        return button
+
+    # -- searching -------------------------------------------------------------------------
+
+    def in_trash(self) -> bool:
+        return self.trash.isChecked()
+
+    def current_filter(self) -> Any:
+        from tkapp.services.catalogue import RecordFilter
+
+        def value(combo: QComboBox, kind: Any) -> Any:
+            # Qt hands enum members back as plain strings: rebuild the enum.
+            data = combo.currentData()
+            return None if data is None else kind(data)
+
+        return RecordFilter(
+            category=value(self.category, Category),
+            access=value(self.access, AccessLevel),
+            label=value(self.label, str),
+            status=value(self.status_filter, RecordStatus),
+            has_media=value(self.media, bool),
+            in_trash=self.in_trash(),
+        )
+
+    def schedule_search(self, *_args: object) -> None:
+        """Search after the user paused typing for a moment."""
+        self._timer.start()
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def refresh(self, *_args: object) -> None:
+        """Run the search now (section shown, filter changed, records changed)."""
+        self._timer.stop()
+        if not self.runner.is_open():
+            self.model.clear()
+            return
+        self._generation += 1
+        generation = self._generation
+        query = self.search.text().strip()
+        filters = self.current_filter()
+        self.searching = True
+
+        def done(ids: list[str]) -> None:
+            if generation != self._generation:
+                return  # the user typed on meanwhile
+            self.searching = False
+            self.model.set_ids(ids)
+            self._show_result(len(ids), query)
+            self._update_buttons()
+            self.searched.emit(len(ids), query)
+
+        def failed(error: BaseException) -> None:
+            if generation == self._generation:
+                self.searching = False
+                show_error(self, error, _("Search"))
+
+        self.runner.run(lambda cat: cat.search_ids(query, filters), done, failed, context=self)
+
+    def _show_result(self, count: int, query: str) -> None:
+        if count == 0 and query:
+            text = _("Nothing found for “{query}”.").format(query=query)
+        elif count == 0 and self.in_trash():
+            text = _("The trash is empty.")
+        elif count == 0:
+            text = _("No records to show.")
+        else:
+            text = ngettext("{n} record", "{n} records", count).format(n=format_number(count))
+        self.result.setText(text)
+
+    def clear(self) -> None:
+        """Forget what is shown (the catalogue was locked or closed)."""
+        self._generation += 1
+        self._timer.stop()
+        self.model.clear()
+        self.result.clear()
+
+    # -- selection and buttons -------------------------------------------------------------
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.record_id(row) for row in rows if row < self.model.rowCount()]
+
+    def select_id(self, record_id: str) -> bool:
+        row = self.model.row_of(record_id)
+        if row < 0:
+            return False
+        self.table.selectionModel().select(
+            self.model.index(row, 0),
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _trash_toggled(self, on: bool) -> None:
+        for button in (self.new_button, self.edit_button, self.delete_button):
+            button.setVisible(not on)
+        for button in (self.restore_button, self.purge_button):
+            button.setVisible(on)
+        self.trash_note.setVisible(on)
+        self.trash.setAccessibleName(_("Back to the records") if on else _("Show the trash"))
+        self.trash.setText(_("Back to the records") if on else _("Trash"))
+        self.refresh()
+
+    def _update_buttons(self, *_args: object) -> None:
+        has = bool(self.table.selectionModel().selectedRows())
+        for button in (
+            self.edit_button,
+            self.delete_button,
+            self.restore_button,
+            self.purge_button,
+        ):
+            button.setEnabled(has)
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def editors(self) -> list[QDialog]:
+        """The record editors open now (the main window hides them when it locks)."""
+        return [dialog for dialog, _rid in self._live_editors()]
+
+    def _live_editors(self) -> list[tuple[QDialog, str | None]]:
+        import shiboken6
+
+        self._editors = [(d, rid) for d, rid in self._editors if shiboken6.isValid(d)]
+        return list(self._editors)
+
+    def _forget(self, dialog: QDialog) -> None:
+        self._editors = [(d, rid) for d, rid in self._editors if d is not dialog]
+
+    def open_record_ids(self) -> set[str]:
+        return {rid for _d, rid in self._live_editors() if rid}
+
+    def new_record(self) -> QDialog | None:
+        if self.in_trash() or not self.runner.is_open():
+            return None
+        return self._open_editor(None)
+
+    def edit_selected(self) -> QDialog | None:
+        ids = self.selected_ids()
+        if not ids or self.in_trash():
+            return None
+        return self._open_editor(ids[0])
+
+    def edit_record(self, record_id: str) -> QDialog:
+        return self._open_editor(record_id)
+
+    def _open_editor(self, record_id: str | None) -> QDialog:
+        if record_id is not None:
+            for dialog, open_id in self._live_editors():
+                if open_id == record_id:
+                    dialog.show()
+                    dialog.raise_()
+                    dialog.activateWindow()
+                    return dialog
+        dialog = editor_class()(self.runner, record_id, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda rid, d=dialog: self._saved(d, rid))
+        # Hiding (the lock does it) keeps an editor; closing it ends it.
+        dialog.finished.connect(lambda _result, d=dialog: self._forget(d))
+        self._editors.append((dialog, record_id))
+        dialog.show()
+        return dialog
+
+    def _saved(self, dialog: QDialog, record_id: str) -> None:
+        # A new record has an id from its first save on.
+        self._editors = [(d, record_id if d is dialog else rid) for d, rid in self._editors]
+        self.message.emit(_("Record saved."))
+        self.changed.emit()
+        if self.model.row_of(record_id) >= 0:
+            self.model.reload_rows()
+        else:
+            self.refresh()
+
+    # -- delete, restore, purge ------------------------------------------------------------
+
+    def _delete_key(self) -> None:
+        if self.in_trash():
+            self.purge_selected()
+        else:
+            self.delete_selected()
+
+    def _mutate(self, ids: list[str], op: Callable[[Any, str], None], message: str) -> None:
+        if not ids:
+            return
+
+        def work(cat: Any) -> int:
+            for record_id in ids:
+                op(cat, record_id)
+            return len(ids)
+
+        def done(count: int) -> None:
+            self.message.emit(message.format(n=format_number(count)))
+            self.changed.emit()
+            self.refresh()
+
+        self.runner.run(work, done, lambda e: show_error(self, e), context=self)
+
+    def delete_selected(self) -> None:
+        """Move the selected records to the trash (they can be restored)."""
+        self.delete_ids(self.selected_ids())
+
+    def delete_ids(self, ids: list[str]) -> None:
+        open_ids = self.open_record_ids()
+        if any(i in open_ids for i in ids):
+            # Deleting a record under an open editor would lose or resurrect its edits.
+            show_info(self, _("Close the record's window first, then delete it."), _("Delete"))
+            ids = [i for i in ids if i not in open_ids]
+        self._mutate(
+            ids,
+            lambda cat, rid: cat.delete_record(rid),
+            ngettext(
+                "{n} record moved to the trash. You can restore it from the Trash.",
+                "{n} records moved to the trash. You can restore them from the Trash.",
+                len(ids),
+            ),
+        )
+
+    def restore_selected(self) -> None:
+        self.restore_ids(self.selected_ids())
+
+    def restore_ids(self, ids: list[str]) -> None:
+        self._mutate(
+            ids,
+            lambda cat, rid: cat.restore_record(rid),
+            ngettext("{n} record restored.", "{n} records restored.", len(ids)),
+        )
+
+    def purge_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids or not self.in_trash():
+            return
+        question = ngettext(
+            "Delete {n} record for ever, with its media? This cannot be undone.",
+            "Delete {n} records for ever, with their media? This cannot be undone.",
+            len(ids),
+        ).format(n=len(ids))
+        if confirm(self, question, _("Delete for ever"), yes=_("Delete for ever")):
+            self.purge_ids(ids)
+
+    def purge_ids(self, ids: list[str]) -> None:
+        self._mutate(
+            ids,
+            lambda cat, rid: cat.purge_record(rid),
+            ngettext("{n} record deleted for ever.", "{n} records deleted for ever.", len(ids)),
+        )

@@ -1,0 +1,110 @@
+"""Hooks that let a script check the desktop app without a person in front of it.
+
+Used by the frozen-app tests (tests/packaging/test_frozen.py), which start the real
+executable offscreen. Both hooks are off unless their environment variable is set:
+
+- ``TKAPP_QUIT_AFTER_MS=N``: N milliseconds after the event loop starts, close every window and
+  quit with exit status 0. The quit is repeated every 200 ms, so a modal dialog opened during
+  start-up (its own nested event loop) cannot keep the app alive.
+- ``TKAPP_SMOKE_REPORT=PATH``: just before quitting, write a small JSON report to PATH: the
+  texts Qt gives its standard buttons (are Qt's own catalogues loaded and in the right
+  language?), the Qt platform, the top-level windows and the application's language. Nothing
+  from the catalogue goes into it.
+
+Call :func:`install_quit_timer` once, after the ``QApplication`` exists and before ``exec()``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QTimer
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+QUIT_ENV = "TKAPP_QUIT_AFTER_MS"
+REPORT_ENV = "TKAPP_SMOKE_REPORT"
+_REPEAT_MS = 200
+
+# Standard buttons whose text comes from Qt's own catalogue (qtbase_<lang>.qm).
+_BUTTONS = {
+    "ok": QDialogButtonBox.StandardButton.Ok,
+    "cancel": QDialogButtonBox.StandardButton.Cancel,
+    "save": QDialogButtonBox.StandardButton.Save,
+    "close": QDialogButtonBox.StandardButton.Close,
+    "yes": QDialogButtonBox.StandardButton.Yes,
+    "no": QDialogButtonBox.StandardButton.No,
+    "apply": QDialogButtonBox.StandardButton.Apply,
+}
+
+
+def standard_button_texts() -> dict[str, str]:
+    """The texts of Qt's standard dialog buttons in the current Qt translation."""
+    box = QDialogButtonBox()
+    try:
+        for flag in _BUTTONS.values():
+            box.addButton(flag)
+        return {name: box.button(flag).text().replace("&", "") for name, flag in _BUTTONS.items()}
+    finally:
+        box.deleteLater()
+
+
+def smoke_report(app: QApplication) -> dict[str, object]:
+    """What the frozen-app test checks about a running GUI."""
+    from tkapp.i18n import current_language
+
+    return {
+        "platform": QApplication.platformName(),
+        "language": current_language(),
+        "qt_locale": QLocale().name(),
+        "buttons": standard_button_texts(),
+        "windows": sorted(
+            type(widget).__name__ for widget in app.topLevelWidgets() if widget.isVisible()
+        ),
+        "application_name": QCoreApplication.applicationName(),
+    }
+
+
+def _write_report(path: Path, report: dict[str, object]) -> None:
+    # Atomic like every file the app writes: a reader never sees half a report.
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=2)
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def install_quit_timer(app: QApplication) -> QTimer | None:
+    """Arm the quit (and report) hook when ``TKAPP_QUIT_AFTER_MS`` is set; else do nothing.
+
+    Args:
+        app: the running application.
+
+    Returns:
+        The timer (kept alive by ``app`` as its parent), or None when the hook is off.
+    """
+    raw = os.environ.get(QUIT_ENV, "").strip()
+    if not raw:
+        return None
+    try:
+        delay = max(0, int(raw))
+    except ValueError:
+        return None
+    report_path = os.environ.get(REPORT_ENV)
+    timer = QTimer(app)
+    timer.setSingleShot(False)
+    state = {"reported": False}
+
+    def quit_now() -> None:
+        if report_path and not state["reported"]:
+            state["reported"] = True
+            _write_report(Path(report_path), smoke_report(app))
+        timer.setInterval(_REPEAT_MS)
+        app.closeAllWindows()
+        app.quit()
+
+    timer.timeout.connect(quit_now)
+    timer.start(delay)
+    return timer
