@@ -36,15 +36,16 @@ top=$(head -n 1 "$work/entries" | cut -d / -f 1)
 [ -n "$top" ] || fail "empty bundle"
 grep -v -q "^$top/" "$work/entries" && fail "more than one top-level folder"
 grep -q -e '\.\./' -e '^/' "$work/entries" && fail "unsafe file names"
-unzip -p "$bundle" "$top/tkb/manifest.json" >"$work/manifest.json"
-unzip -p "$bundle" "$top/tkb/manifest.json.minisig" >"$work/manifest.json.minisig"
+unzip -p "$bundle" "$top/tkb/manifest.json" >"$work/manifest.json" || fail "no manifest"
+unzip -p "$bundle" "$top/tkb/manifest.json.minisig" >"$work/manifest.json.minisig" ||
+    fail "no signature"
 minisign -V -m "$work/manifest.json" -p "$pub" || fail "bad signature, or signed by another key"
 
 # 2. Every file against the SHA-256 in the signed manifest (not the unsigned BagIt lists).
 jq -e '[.files[].path | select(startswith("/") or contains(".."))] | length == 0' \
     "$work/manifest.json" >/dev/null || fail "unsafe path in the manifest"
 mkdir "$work/bag"
-unzip -q "$bundle" -d "$work/bag"
+unzip -q "$bundle" -d "$work/bag" || fail "the ZIP container is damaged"
 cd "$work/bag/$top"
 jq -r '.files[] | "\(.sha256)  \(.path)"' "$work/manifest.json" >"$work/sums"
 sha256sum --strict --quiet -c "$work/sums" || fail "a file was altered or is missing"

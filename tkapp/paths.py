@@ -4,10 +4,10 @@ Each folder is chosen in this order (first match wins):
 
 1. an environment variable: ``TKAPP_DATA_DIR`` (catalogues, trust store, identities) or
    ``TKAPP_CONFIG_DIR`` (settings). Tests and scripts use these, so they always win;
-2. portable mode: a file named ``portable`` next to the frozen executable (on macOS: next to
-   the ``.app``) puts everything in a ``tkapp-data`` folder beside it, so a USB stick carried
-   between villages keeps its catalogues and settings with it and leaves nothing in the
-   profile of the computer it was plugged into;
+2. portable mode: a file named ``portable`` (or ``portable.txt``) next to the frozen
+   executable (on macOS: next to the ``.app``) puts everything in a ``tkapp-data`` folder
+   beside it, so a USB stick carried between villages keeps its catalogues and settings with
+   it and leaves nothing in the profile of the computer it was plugged into;
 3. the platform's usual per-user folders (platformdirs), e.g. ``~/.local/share/tkapp``.
 
 Portable mode applies only to the frozen app: a source checkout has no executable of its own
@@ -25,8 +25,9 @@ import platformdirs
 from tkapp import APP_NAME
 from tkapp.errors import StoreError
 
-#: The marker file's name, and the folder portable mode keeps everything in.
-PORTABLE_MARKER = "portable"
+#: The marker file's names, and the folder portable mode keeps everything in. "portable.txt"
+#: too, because Windows hides the extension of a text file a user creates and names "portable".
+PORTABLE_MARKERS = ("portable", "portable.txt")
 PORTABLE_FOLDER = "tkapp-data"
 
 
@@ -44,7 +45,7 @@ def _app_folder() -> Path | None:
 def portable_root() -> Path | None:
     """The ``tkapp-data`` folder beside the executable in portable mode, else None."""
     folder = _app_folder()
-    if folder is None or not (folder / PORTABLE_MARKER).is_file():
+    if folder is None or not any((folder / name).is_file() for name in PORTABLE_MARKERS):
         return None
     return folder / PORTABLE_FOLDER
 

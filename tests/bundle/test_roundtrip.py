@@ -53,15 +53,16 @@ def test_exporting_twice_with_a_fixed_clock_gives_identical_bytes(tmp_path: Path
     first = factory.make_bundle(tmp_path, "one.tkb")
     second = factory.make_bundle(tmp_path, "two.tkb")
     assert first.path.read_bytes() == second.path.read_bytes()
-    other_clock = factory.content()
-    assert other_clock.sequence == 42  # same content; only the name differed
+    assert first.sha256 == second.sha256
 
 
 def test_large_media_streams_from_a_file(tmp_path: Path, key: KeyPair) -> None:
     media_file = tmp_path / "clip.bin"
     media_file.write_bytes(bytes(range(256)) * 20_000)  # 5 MB, several buffers
     written = factory.make_bundle(tmp_path, media=[factory.file_media(media_file, "ogg")])
-    with verify_bundle(written.path, trust=None, trust_key=key.public_key, now=factory.CREATED) as r:
+    with verify_bundle(
+        written.path, trust=None, trust_key=key.public_key, now=factory.CREATED
+    ) as r:
         (entry,) = r.media
         with r.open_member(entry.path) as reader:
             assert reader.read() == media_file.read_bytes()
@@ -83,7 +84,10 @@ def test_minisign_accepts_the_manifest_and_rejects_a_tampered_one(
 ) -> None:
     top = _extract(bundle.path, tmp_path / "x")
     ok = subprocess.run(
-        ["minisign", "-Vm", "tkb/manifest.json", "-p", str(pubfile)], cwd=top, capture_output=True
+        ["minisign", "-Vm", "tkb/manifest.json", "-p", str(pubfile)],
+        cwd=top,
+        capture_output=True,
+        check=False,
     )
     assert ok.returncode == 0, ok.stderr
     assert b"tkb:v1 bundle:" in ok.stdout
@@ -91,7 +95,10 @@ def test_minisign_accepts_the_manifest_and_rejects_a_tampered_one(
     data = manifest.read_bytes()
     manifest.write_bytes(data.replace(b'"sequence":42', b'"sequence":43'))
     bad = subprocess.run(
-        ["minisign", "-Vm", "tkb/manifest.json", "-p", str(pubfile)], cwd=top, capture_output=True
+        ["minisign", "-Vm", "tkb/manifest.json", "-p", str(pubfile)],
+        cwd=top,
+        capture_output=True,
+        check=False,
     )
     assert bad.returncode != 0
 
@@ -103,7 +110,7 @@ def test_bagit_validator_reports_the_unzipped_bundle_valid(
     bag = bagit.Bag(str(top))
     bag.validate()  # raises BagValidationError when not valid
     assert bag.info["External-Identifier"] == bundle.bundle_id
-    assert bag.version == "1.0"
+    assert bag.version_info == (1, 0)
 
 
 def _identity_file(folder: Path) -> tuple[AgeIdentity, Path]:
@@ -125,7 +132,10 @@ def test_encrypted_bundle_opens_with_age_and_with_us(tmp_path: Path, key: KeyPai
     ).stdout
     assert hashlib.sha256(plain).hexdigest() == written.plain_sha256
     with verify_bundle(
-        written.path, trust=None, trust_key=key.public_key, identities=[str(id_file)],
+        written.path,
+        trust=None,
+        trust_key=key.public_key,
+        identities=[str(id_file)],
         now=factory.CREATED,
     ) as report:
         assert report.encrypted and report.decrypted_by == recipient
@@ -135,13 +145,11 @@ def test_encrypted_bundle_opens_with_age_and_with_us(tmp_path: Path, key: KeyPai
 
 
 def test_reader_opens_a_bundle_encrypted_by_age_r(tmp_path: Path, key: KeyPair) -> None:
-    identity, id_file = _identity_file(tmp_path)
+    identity, _id_file = _identity_file(tmp_path)
     recipient = str(identity.recipient())
     plain = factory.make_bundle(tmp_path, "plain.tkb", age_recipients=[recipient])
     sealed = tmp_path / "sealed.tkb.age"
-    subprocess.run(
-        ["age", "-r", recipient, "-o", str(sealed), str(plain.path)], check=True
-    )
+    subprocess.run(["age", "-r", recipient, "-o", str(sealed), str(plain.path)], check=True)
     with verify_bundle(
         sealed, trust=None, trust_key=key.public_key, identities=[identity], now=factory.CREATED
     ) as report:
@@ -163,7 +171,9 @@ def test_reencrypted_to_a_third_party_is_not_for_them(tmp_path: Path, key: KeyPa
         )
 
 
-def test_manifest_names_recipient_hashes_of_the_age1_strings(bundle: WrittenBundle, tmp_path: Path) -> None:
+def test_manifest_names_recipient_hashes_of_the_age1_strings(
+    bundle: WrittenBundle, tmp_path: Path
+) -> None:
     identity = AgeIdentity.generate()
     recipient = str(identity.recipient())
     written = factory.make_bundle(tmp_path, "r.tkb", age_recipients=[recipient])

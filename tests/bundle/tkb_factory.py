@@ -80,7 +80,10 @@ def content(
                     "place": {"latitude": -0.5, "longitude": -76.4},
                 },
             ),
-            (RECORD_IDS[1], {"id": RECORD_IDS[1], "title": "Chakra", "labels": [], "access": "public"}),
+            (
+                RECORD_IDS[1],
+                {"id": RECORD_IDS[1], "title": "Chakra", "labels": [], "access": "public"},
+            ),
         ]
     if media is None:
         media = [media_item(b"\xff\xd8\xff fake jpeg bytes " * 8)]
@@ -100,14 +103,26 @@ def content(
         terms_texts={"es": "Términos en español.\n", "en": "Terms in English.\n"},
         records=records,
         media=media,
-        consents=[(CONSENT_ID, {"id": CONSENT_ID, "granted_by": "Asamblea", "method": "assembly_minutes"})],
-        odrl={"@context": "http://www.w3.org/ns/odrl.jsonld", "@type": "Agreement", "uid": "urn:uuid:" + BUNDLE_ID},
+        consents=[
+            (CONSENT_ID, {"id": CONSENT_ID, "granted_by": "Asamblea", "method": "assembly_minutes"})
+        ],
+        odrl={
+            "@context": "http://www.w3.org/ns/odrl.jsonld",
+            "@type": "Agreement",
+            "uid": "urn:uuid:" + BUNDLE_ID,
+        },
         expires=expires,
     )
 
 
-def make_bundle(folder: Path, name: str = "b.tkb", key: KeyPair | None = None, **kwargs: Any) -> WrittenBundle:
+def make_bundle(
+    folder: Path, name: str = "b.tkb", key: KeyPair | None = None, **kwargs: Any
+) -> WrittenBundle:
     encrypt_to = kwargs.pop("encrypt_to", ())
     return write_bundle(
-        content(**kwargs), key or community_key(), folder / name, created=CREATED, encrypt_to=encrypt_to
+        content(**kwargs),
+        key or community_key(),
+        folder / name,
+        created=CREATED,
+        encrypt_to=encrypt_to,
     )

@@ -40,19 +40,52 @@ def raw_zip(entries: list[RawEntry], *, prepend: bytes = b"", append: bytes = b"
         offset = out.tell()
         usize = len(e.data) if e.usize is None else e.usize
         crc = zlib.crc32(e.data) if e.method == 0 else 0
-        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, e.flags, e.method, 0, 0x21, crc,
-                              len(e.data), usize, len(e.name), 0))
+        out.write(
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                e.flags,
+                e.method,
+                0,
+                0x21,
+                crc,
+                len(e.data),
+                usize,
+                len(e.name),
+                0,
+            )
+        )
         out.write(e.name + e.data)
         central.append(
-            struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, (3 << 8) | 20, 20, e.flags, e.method, 0,
-                        0x21, crc, len(e.data), usize, len(e.name), 0, 0, 0, 0, e.external,
-                        offset if e.offset is None else e.offset) + e.name
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                (3 << 8) | 20,
+                20,
+                e.flags,
+                e.method,
+                0,
+                0x21,
+                crc,
+                len(e.data),
+                usize,
+                len(e.name),
+                0,
+                0,
+                0,
+                0,
+                e.external,
+                offset if e.offset is None else e.offset,
+            )
+            + e.name
         )
     cd_start = out.tell()
     cd = b"".join(central)
     out.write(cd)
-    out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd),
-                          cd_start, 0))
+    out.write(
+        struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(cd), cd_start, 0)
+    )
     out.write(append)
     return out.getvalue()
 

@@ -38,8 +38,9 @@ def main() -> None:
     os.environ.pop("TKAPP_KDF_PROFILE", None)
     if FIXTURE.exists():
         FIXTURE.unlink()
-    with create_catalogue(FIXTURE, PASSPHRASE, Community("Fixture community", languages=["es", "qu"]),
-                          actor="fixture") as cat:
+    with create_catalogue(
+        FIXTURE, PASSPHRASE, Community("Fixture community", languages=["es", "qu"]), actor="fixture"
+    ) as cat:
         rosa = cat.add_person(Person("Rosa Grefa", roles=["healer"]))
         taxon = cat.add_taxon(
             Taxon("Uncaria tomentosa", vernacular_names=[VernacularName("uña de gato", "es")])

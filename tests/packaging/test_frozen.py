@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import time
@@ -162,14 +161,7 @@ def exported(frozen_app: FrozenApp, tmp_path_factory: pytest.TempPathFactory) ->
     assert zipfile.is_zipfile(bundle)
     public_key = work / "community.pub"
     keyed = _run(
-        frozen_app.exe,
-        "catalogue",
-        "key",
-        str(catalogue),
-        "--public-out",
-        str(public_key),
-        env=env,
-        cwd=work,
+        frozen_app.exe, "key", str(catalogue), "--public-out", str(public_key), env=env, cwd=work
     )
     return Exported(catalogue, bundle, public_key if keyed.returncode == 0 else None)
 
@@ -220,7 +212,7 @@ def test_verify_accepts_exported_bundle(
 
 def test_researcher_checks_bundle_with_stock_tools(exported: Exported, tmp_path: Path) -> None:
     """The README's recipe: minisign, unzip, jq and sha256sum; no tkapp involved."""
-    assert exported.public_key is not None, "`tkapp catalogue key --public-out` failed"
+    assert exported.public_key is not None, "`tkapp key CATALOGUE --public-out FILE` failed"
     script = ROOT / "packaging" / "verify-with-stock-tools.sh"
     result = subprocess.run(
         ["sh", str(script), str(exported.bundle), str(exported.public_key)],
@@ -231,16 +223,18 @@ def test_researcher_checks_bundle_with_stock_tools(exported: Exported, tmp_path:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    # The same recipe must refuse a bundle with one altered byte in a record.
+    # The same recipe must refuse a bundle with one altered record, even when the ZIP itself
+    # is rebuilt cleanly (CRCs recomputed), so only the signed SHA-256 can catch it.
     tampered = tmp_path / "tampered.tkb"
-    data = bytearray(exported.bundle.read_bytes())
-    with zipfile.ZipFile(exported.bundle) as archive:
-        record = next(info for info in archive.infolist() if "/data/records/" in info.filename)
-    # Stored entries: the content follows the 30-byte local header, its name and extra field.
-    name_len, extra_len = struct.unpack_from("<HH", data, record.header_offset + 26)
-    content_at = record.header_offset + 30 + name_len + extra_len
-    data[content_at + 2] ^= 0x01
-    tampered.write_bytes(bytes(data))
+    with zipfile.ZipFile(exported.bundle) as source, zipfile.ZipFile(tampered, "w") as target:
+        altered = False
+        for info in source.infolist():
+            payload = source.read(info)
+            if not altered and "/data/records/" in info.filename:
+                payload = payload.replace(b'"', b"'", 1)
+                altered = True
+            target.writestr(info, payload)
+    assert altered
     result = subprocess.run(
         ["sh", str(script), str(tampered), str(exported.public_key)],
         cwd=tmp_path,
@@ -283,12 +277,88 @@ def test_gui_in_spanish_translates_qt_buttons(frozen_app: FrozenApp, tmp_path: P
     assert buttons["close"] == "Cerrar", buttons
 
 
-def test_double_clicked_bundle_opens_in_gui(
+def _has_verify_window(report: dict[str, object]) -> bool:
+    windows = report["windows"]
+    assert isinstance(windows, list)
+    return any("Verify" in str(name) for name in windows)
+
+
+def test_bundle_argument_opens_verify_window(
     frozen_app: FrozenApp, exported: Exported, tmp_path: Path
 ) -> None:
-    # What the desktop runs for a double-click: Exec=tkapp %f.
+    # What the desktop file runs for a double-click: Exec=tkapp %f.
     _result, report = _gui(frozen_app, tmp_path, str(exported.bundle))
-    assert report["windows"]
+    assert _has_verify_window(report), report["windows"]
+
+
+def _desktop_env(home: Path, **extra: str) -> dict[str, str]:
+    return _env(
+        home,
+        XDG_DATA_HOME=str(home / ".local" / "share"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_DATA_DIRS="/usr/share",
+        **extra,
+    )
+
+
+def test_desktop_integration_double_click(
+    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+) -> None:
+    """install-desktop-integration.sh, then a double-click as a file manager does it (gio)."""
+    folder = tmp_path / "USB STICK" / "tkapp"  # a space, as in real mount points
+    shutil.copytree(frozen_app.folder, folder, copy_function=os.link, symlinks=True)
+    home = tmp_path / "home"
+    env = _desktop_env(home)
+    installed = _run(
+        Path("/bin/sh"), str(folder / "install-desktop-integration.sh"), env=env, cwd=tmp_path
+    )
+    _ok(installed)
+    desktop = home / ".local" / "share" / "applications" / "org.tkcommons.TKCommons.desktop"
+    assert f'Exec="{folder / EXE_NAME}" %f' in desktop.read_text(encoding="utf-8")
+    _ok(
+        _run(
+            Path(shutil.which("desktop-file-validate") or "desktop-file-validate"),
+            str(desktop),
+            env=env,
+            cwd=tmp_path,
+        )
+    )
+    default = _run(
+        Path(shutil.which("gio") or "gio"),
+        "mime",
+        "application/x-tkcommons-bundle",
+        env=env,
+        cwd=tmp_path,
+    )
+    assert "org.tkcommons.TKCommons.desktop" in default.stdout.splitlines()[0], default.stdout
+
+    # "Double-click": gio finds the type, the default application and runs its Exec line.
+    report = tmp_path / "double-click.json"
+    click_env = _desktop_env(home, TKAPP_QUIT_AFTER_MS="2500", TKAPP_SMOKE_REPORT=str(report))
+    _ok(
+        _run(
+            Path(shutil.which("gio") or "gio"),
+            "open",
+            str(exported.bundle),
+            env=click_env,
+            cwd=tmp_path,
+        )
+    )
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while not report.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert report.exists(), "double-clicking the bundle did not start TK Commons"
+    assert _has_verify_window(json.loads(report.read_text(encoding="utf-8")))
+
+    removed = _run(
+        Path("/bin/sh"),
+        str(folder / "install-desktop-integration.sh"),
+        "--uninstall",
+        env=env,
+        cwd=tmp_path,
+    )
+    _ok(removed)
+    assert not desktop.exists()
 
 
 def _portable_copy(frozen_app: FrozenApp, tmp_path: Path) -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from tkapp.core.model import KnowledgeRecord
@@ -12,7 +14,7 @@ from tkapp.store.audit import entry_hash
 @pytest.fixture
 def busy(cat: Catalogue) -> Catalogue:
     for i in range(6):
-        rec = cat.add_record(KnowledgeRecord("Record {}".format(i)))
+        rec = cat.add_record(KnowledgeRecord(f"Record {i}"))
         rec.title += " (edited)"
         cat.update_record(rec)
     assert cat.check().audit.ok
@@ -23,11 +25,19 @@ def test_chain_links_every_entry(busy: Catalogue) -> None:
     entries = list(reversed(busy.audit_entries()))
     assert [e.seq for e in entries] == list(range(1, len(entries) + 1))
     assert entries[0].prev_hash == "0" * 64
-    for before, after in zip(entries, entries[1:], strict=False):
+    for before, after in itertools.pairwise(entries):
         assert after.prev_hash == before.hash
     for e in entries:
-        assert e.hash == entry_hash(e.seq, e.time.isoformat(), e.actor, e.action, e.entity,
-                                    e.entity_id, e.digest, e.prev_hash)
+        assert e.hash == entry_hash(
+            e.seq,
+            e.time.isoformat(),
+            e.actor,
+            e.action,
+            e.entity,
+            e.entity_id,
+            e.digest,
+            e.prev_hash,
+        )
     report = busy.check().audit
     assert report.ok and report.entries == len(entries) == 13
 
@@ -41,8 +51,10 @@ def test_edited_entry_detected(busy: Catalogue) -> None:
 
 def test_rehashed_entry_breaks_the_next_link(busy: Catalogue) -> None:
     conn = busy._db.conn
-    row = conn.execute("SELECT seq, time, actor, action, entity, entity_id, digest, prev_hash "
-                       "FROM audit WHERE seq = 4").fetchone()
+    row = conn.execute(
+        "SELECT seq, time, actor, action, entity, entity_id, digest, prev_hash "
+        "FROM audit WHERE seq = 4"
+    ).fetchone()
     forged = entry_hash(row[0], row[1], "intruder", *row[3:])
     conn.execute("UPDATE audit SET actor = 'intruder', hash = ? WHERE seq = 4", (forged,))
     problems = busy.check().audit.problems

@@ -23,9 +23,10 @@ from .conftest import PASSPHRASE
 
 
 def _fill(cat: Catalogue, n: int = 20) -> list[str]:
-    ids = [cat.add_record(KnowledgeRecord("Registro {}".format(i))).id for i in range(n)]
-    cat.add_media(Media(MediaKind.PHOTO, "image/png", "p.png", record_id=ids[0]),
-                  io.BytesIO(b"p" * 700_000))
+    ids = [cat.add_record(KnowledgeRecord(f"Registro {i}")).id for i in range(n)]
+    cat.add_media(
+        Media(MediaKind.PHOTO, "image/png", "p.png", record_id=ids[0]), io.BytesIO(b"p" * 700_000)
+    )
     return ids
 
 

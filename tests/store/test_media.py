@@ -73,8 +73,12 @@ def test_reader_seeks_across_chunks(cat: Catalogue) -> None:
     media = cat.add_media(Media(MediaKind.DOCUMENT, "application/pdf", "a.pdf"), io.BytesIO(data))
     reader = cat.open_media(media.id)
     assert reader.seekable()
-    for offset, length in [(0, 10), (CHUNK_SIZE - 5, 10), (2 * CHUNK_SIZE + 3, CHUNK_SIZE),
-                           (len(data) - 4, 100)]:
+    for offset, length in [
+        (0, 10),
+        (CHUNK_SIZE - 5, 10),
+        (2 * CHUNK_SIZE + 3, CHUNK_SIZE),
+        (len(data) - 4, 100),
+    ]:
         reader.seek(offset)
         assert reader.read(length) == data[offset : offset + length]
     reader.seek(-3, io.SEEK_END)
@@ -121,8 +125,9 @@ def test_update_and_delete_media(cat: Catalogue) -> None:
     with pytest.raises(ValidationError):
         cat.add_media(Media(MediaKind.PHOTO, "png", "a.png"), io.BytesIO(b""))
     with pytest.raises(ValidationError):
-        cat.add_media(Media(MediaKind.PHOTO, "image/png", "a.png", record_id="nope"),
-                      io.BytesIO(b""))
+        cat.add_media(
+            Media(MediaKind.PHOTO, "image/png", "a.png", record_id="nope"), io.BytesIO(b"")
+        )
 
 
 def test_reader_after_lock_fails_cleanly(cat: Catalogue) -> None:

@@ -32,7 +32,7 @@ def _raw(path: Path) -> object:
 def test_versions_are_numbered_in_order() -> None:
     versions = [v for v, _ in MIGRATIONS]
     assert versions == list(range(1, len(versions) + 1))
-    assert LATEST == versions[-1]
+    assert versions[-1] == LATEST
 
 
 def test_fixture_opens_and_is_migrated_to_latest(fixture_copy: Path) -> None:

@@ -73,7 +73,7 @@ def test_wrong_passphrase_real_kdf_is_typed_and_changes_nothing(
 @pytest.mark.parametrize(
     "passphrase",
     [
-        "it's \"quoted\"",
+        'it\'s "quoted"',
         "x'; DROP TABLE record; --",
         "a;b;c; PRAGMA key = 'y'",
         "Sacha Yaku ñawpa Medicína 森 🌿",
@@ -111,7 +111,7 @@ def test_hundred_wrong_passphrases(cat: Catalogue, cat_path: Path) -> None:
     files = listing(cat_path.parent)
     for attempt in range(100):
         with pytest.raises(WrongPassphrase):
-            open_catalogue(cat_path, "wrong {}".format(attempt))
+            open_catalogue(cat_path, f"wrong {attempt}")
     assert sha256(cat_path) == before
     assert listing(cat_path.parent) == files
     open_catalogue(cat_path, PASSPHRASE).close()
@@ -137,7 +137,7 @@ def test_plaintext_sqlite_is_not_a_catalogue(tmp_path: Path) -> None:
 
 def test_truncated_catalogue_is_corrupt(cat: Catalogue, cat_path: Path) -> None:
     for i in range(50):
-        cat.add_record(KnowledgeRecord("Record {}".format(i), description="x" * 3000))
+        cat.add_record(KnowledgeRecord(f"Record {i}", description="x" * 3000))
     cat.close()
     data = cat_path.read_bytes()
     assert len(data) > 8 * 4096

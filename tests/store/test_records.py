@@ -198,7 +198,7 @@ def test_disk_full_is_typed_and_loses_nothing(cat: Catalogue, cat_path: Path) ->
     kept = cat.add_record(KnowledgeRecord("Kept"))
     conn = cat._db.conn
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
-    conn.execute("PRAGMA max_page_count = {}".format(pages + 2))
+    conn.execute(f"PRAGMA max_page_count = {pages + 2}")
     with pytest.raises(DiskFull):
         cat.add_record(KnowledgeRecord("Too big", description="x" * 200_000))
     with pytest.raises(DiskFull):

@@ -20,3 +20,7 @@ class Limits:
     #: Records, consent records and terms are parsed in memory: cap each one.
     max_json_member_bytes: int = 16 * 1024**2
     max_terms_text_bytes: int = 1024**2
+
+
+#: The defaults of BUNDLE-FORMAT.md section 5 (a module constant so signatures can use it).
+DEFAULT_LIMITS = Limits()

@@ -177,7 +177,9 @@ def _obj(value: Any, path: str, keys: tuple[str, ...]) -> dict[str, Any]:
     return value
 
 
-def _str(value: Any, path: str, *, pattern: re.Pattern[str] | None = None, empty: bool = True) -> str:
+def _str(
+    value: Any, path: str, *, pattern: re.Pattern[str] | None = None, empty: bool = True
+) -> str:
     if not isinstance(value, str):
         raise SchemaError("expected a string", field=path)
     if pattern is not None and not pattern.fullmatch(value):
@@ -200,8 +202,10 @@ def validate(data: Any) -> Manifest:
     if not isinstance(data, dict):
         raise SchemaError("manifest is not an object", field="$")
     # Version first: a v2 manifest is expected to break the v1 schema.
-    if data.get("type") != MANIFEST_TYPE or data.get("format_version") != FORMAT_VERSION or (
-        isinstance(data.get("format_version"), bool)
+    if (
+        data.get("type") != MANIFEST_TYPE
+        or data.get("format_version") != FORMAT_VERSION
+        or (isinstance(data.get("format_version"), bool))
     ):
         raise UnsupportedVersion("unknown manifest type or version")
     top = _obj(

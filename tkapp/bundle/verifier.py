@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import DuplicateKeyError, strict_loads
-from tkapp.bundle.limits import Limits
+from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
     FIXED_TAG_FILES,
     MANIFEST_PATH,
@@ -46,6 +46,7 @@ from tkapp.bundle.manifest import (
 )
 from tkapp.bundle.signing import community_hint, parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
+from tkapp.core.model import AccessLevel
 from tkapp.crypto import age
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, key_id_hex
@@ -72,7 +73,6 @@ from tkapp.errors import (
     UsageError,
     ValidationError,
 )
-from tkapp.core.model import AccessLevel
 from tkapp.licensing.evaluate import Decision, Request, evaluate
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.vocab import Purpose, UserClass
@@ -145,7 +145,7 @@ class CheckedReader(io.RawIOBase):
         if not self._checked:
             self._checked = True
             if self._digest.hexdigest() != self._sha256:
-                raise HashMismatch("member changed after verification", path=self._path)
+                raise HashMismatch(self._path, path=self._path)
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ class VerifyReport:
         """Stream a listed file (path relative to the bag, e.g. ``data/media/<sha>.jpg``)."""
         entry = self.manifest.file(path)
         if entry is None or self._source is None or self._index is None:
-            raise MissingFile("not in this bundle or report closed", path=path[:120])
+            raise MissingFile(path[:120], path=path[:120])
         return CheckedReader(self._source, self._index.entries[path], entry.sha256, path)
 
     def read_bytes(self, path: str, max_size: int = 16 * 1024**2) -> bytes:
@@ -408,14 +408,14 @@ def _check_files(index: ZipIndex, manifest: Manifest) -> None:
     expected = [entry.path for entry in manifest.files] + list(FIXED_TAG_FILES)
     actual = set(index.entries)
     if index.top != manifest.bundle_uuid:
-        raise UnexpectedFile("top-level folder is not the bundle id", path=index.top[:120])
+        raise UnexpectedFile(index.top[:120], path=index.top[:120])
     for path in expected:
         if path not in actual:
-            raise MissingFile("listed file missing", path=path)
+            raise MissingFile(path, path=path)
     unexpected = sorted(actual - set(expected))
     if unexpected:
         shown = unexpected[0].encode("unicode_escape").decode("ascii")[:120]
-        raise UnexpectedFile("file not listed in the manifest", path=shown)
+        raise UnexpectedFile(shown, path=shown)
 
 
 def _check_contents(f: BinaryIO, index: ZipIndex, manifest: Manifest) -> None:
@@ -425,7 +425,7 @@ def _check_contents(f: BinaryIO, index: ZipIndex, manifest: Manifest) -> None:
     for declared in manifest.files:
         entry = index.entries[declared.path]
         if entry.size != declared.size:
-            raise SizeMismatch("size differs from the manifest", path=declared.path)
+            raise SizeMismatch(declared.path, path=declared.path)
         digest = hashlib.sha256()
         crc = 0
         f.seek(entry.data_offset)
@@ -439,7 +439,7 @@ def _check_contents(f: BinaryIO, index: ZipIndex, manifest: Manifest) -> None:
             crc = zlib.crc32(chunk, crc)
             remaining -= got
         if digest.hexdigest() != declared.sha256:
-            raise HashMismatch("content differs from the manifest", path=declared.path)
+            raise HashMismatch(declared.path, path=declared.path)
         if crc != entry.crc:
             raise ContainerError("CRC-32 differs from the content", path=declared.path)
 
@@ -477,7 +477,7 @@ def _read_listed(
     data = source.pread(index.entries[path].data_offset, entry.size)
     # Re-hash: the file on disk could have changed since step 10.
     if hashlib.sha256(data).hexdigest() != entry.sha256:
-        raise HashMismatch("content changed during verification", path=path[:120])
+        raise HashMismatch(path[:120], path=path[:120])
     return data
 
 
@@ -499,7 +499,9 @@ def _request(intended: tuple[str, str], now: datetime) -> Request:
         raise UsageError("unknown user class or purpose", field="intended") from None
 
 
-def _decide_record(terms: Terms, record_id: str, record: dict[str, Any], request: Request) -> Decision:
+def _decide_record(
+    terms: Terms, record_id: str, record: dict[str, Any], request: Request
+) -> Decision:
     """The decision for one record: the terms, tightened by its labels and access level.
 
     A record without ``labels``/``access`` fields is judged by the terms alone.
@@ -511,7 +513,11 @@ def _decide_record(terms: Terms, record_id: str, record: dict[str, Any], request
         raise TermsError("record labels are malformed", path=record_id)
     try:
         return evaluate(
-            terms, labels, AccessLevel(access), request, group=group if isinstance(group, str) else ""
+            terms,
+            labels,
+            AccessLevel(access),
+            request,
+            group=group if isinstance(group, str) else "",
         )
     except (ValidationError, ValueError, TypeError):
         raise TermsError("record labels or access level unknown", path=record_id) from None
@@ -525,6 +531,18 @@ def _stricter(a: Decision, b: Decision) -> Decision:
     return a
 
 
+@dataclass(frozen=True)
+class _Options:
+    trust: TrustStore | None
+    trust_key: PublicKey | None
+    tofu: bool
+    identities: Sequence[IdentityLike]
+    now: datetime
+    limits: Limits
+    intended: tuple[str, str] | None
+    remember: bool
+
+
 def verify_bundle(
     path: Path,
     *,
@@ -533,7 +551,7 @@ def verify_bundle(
     tofu: bool = False,
     identities: Sequence[IdentityLike] = (),
     now: datetime | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     intended: tuple[str, str] | None = None,
     remember: bool = True,
 ) -> VerifyReport:
@@ -554,59 +572,29 @@ def verify_bundle(
 
     Raises:
         BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
+        UsageError: ``intended`` names an unknown user class or purpose.
+        KeyFormatError: an identity file or the trust store cannot be read.
     """
     path = Path(path)
     clock = now or datetime.now(UTC)
     if intended is not None:
         _request(intended, clock)  # a usage error is reported before touching the file
+    opts = _Options(trust, trust_key, tofu, identities, clock, limits, intended, remember)
     f = _open(path)
     cleanup: list[Path] = []
     source = _Source(f, cleanup)
     try:
-        return _verify(
-            path, source, cleanup, trust, trust_key, tofu, identities, clock, limits, intended,
-            remember,
-        )
+        return _verify_steps(path, source, cleanup, opts)
+    except OSError as exc:
+        source.close()
+        raise BundleIOError(exc.strerror or exc.__class__.__name__) from None
     except BaseException:
         source.close()
         raise
 
 
-def _verify(
-    path: Path,
-    source: _Source,
-    cleanup: list[Path],
-    trust: TrustStore | None,
-    trust_key: PublicKey | None,
-    tofu: bool,
-    identities: Sequence[IdentityLike],
-    now: datetime,
-    limits: Limits,
-    intended: tuple[str, str] | None,
-    remember: bool,
-) -> VerifyReport:
-    try:
-        return _verify_steps(
-            path, source, cleanup, trust, trust_key, tofu, identities, now, limits, intended,
-            remember,
-        )
-    except OSError as exc:
-        raise BundleIOError(exc.strerror or exc.__class__.__name__) from None
-
-
-def _verify_steps(
-    path: Path,
-    source: _Source,
-    cleanup: list[Path],
-    trust: TrustStore | None,
-    trust_key: PublicKey | None,
-    tofu: bool,
-    identities: Sequence[IdentityLike],
-    now: datetime,
-    limits: Limits,
-    intended: tuple[str, str] | None,
-    remember: bool,
-) -> VerifyReport:
+def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Options) -> VerifyReport:
+    trust, limits, now, intended = opts.trust, opts.limits, opts.now, opts.intended
     f = source.f
     # 1. Size limits before parsing (an age file adds a small header and 16 bytes per 64 KiB).
     size = os.fstat(f.fileno()).st_size
@@ -619,7 +607,7 @@ def _verify_steps(
     head = f.read(len(age.MAGIC))
     f.seek(0)
     if head == age.MAGIC or head.startswith(b"-----BEGIN AGE"):
-        plain, decrypted_by, folder = _decrypt(f, identities, limits)
+        plain, decrypted_by, folder = _decrypt(f, opts.identities, limits)
         cleanup.append(folder)
         f.close()
         source.f = f = plain
@@ -630,7 +618,7 @@ def _verify_steps(
     # 3. Container structure.
     index = read_index(f, size, limits)
     if MANIFEST_PATH not in index.entries:
-        raise MissingFile("no manifest", path=MANIFEST_PATH)
+        raise MissingFile(MANIFEST_PATH, path=MANIFEST_PATH)
     if SIGNATURE_PATH not in index.entries:
         raise SignatureFormatError("no signature file")
     manifest_bytes = read_member(f, index.entries[MANIFEST_PATH], limits.max_manifest_bytes)
@@ -644,7 +632,7 @@ def _verify_steps(
     parse_untrusted_comment(sig.untrusted_comment)
 
     # 5. Key.
-    key, how, newly = _resolve_key(sig, trust, trust_key, tofu)
+    key, how, newly = _resolve_key(sig, trust, opts.trust_key, opts.tofu)
 
     # 6. Signature, then the trusted comment.
     _check_signature(sig, key, manifest_bytes)
@@ -712,7 +700,7 @@ def _verify_steps(
             RecordSummary(record_id, title[:500] if isinstance(title, str) else "", record_decision)
         )
 
-    if trust is not None and remember:
+    if trust is not None and opts.remember:
         if newly:
             trust.add(key, manifest.signer.community, "tofu" if how == "tofu" else "file", now)
         if not already_seen:

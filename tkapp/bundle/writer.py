@@ -25,13 +25,13 @@ from tkapp import __version__
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
-from tkapp.bundle.limits import Limits
+from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
     MANIFEST_PATH,
+    ODRL_PATH,
     SIGNATURE_PATH,
     TAGMANIFEST_PATH,
     TERMS_PATH,
-    ODRL_PATH,
     FileEntry,
     Manifest,
     RecipientInfo,
@@ -120,7 +120,9 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
         files.append(FileEntry(path, len(small[path]), hashlib.sha256(small[path]).hexdigest()))
     files.sort(key=lambda entry: entry.path.encode("utf-8"))
 
-    age_hashes = sorted({AgeRecipient.from_string(r).sha256_hex for r in content.recipient.age_recipients})
+    age_hashes = sorted(
+        {AgeRecipient.from_string(r).sha256_hex for r in content.recipient.age_recipients}
+    )
     manifest = Manifest(
         bundle_id=bundle_id,
         catalogue_id=bundle_urn(normalise_uuid(content.catalogue_id, "catalogue_id")),
@@ -154,9 +156,7 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
 
 
 def _write_zip(layout: _Layout, out_path: Path, progress: Progress | None) -> None:
-    names = sorted(
-        [*layout.small, *layout.media], key=lambda rel: f"{layout.top}/{rel}".encode("utf-8")
-    )
+    names = sorted([*layout.small, *layout.media], key=lambda rel: f"{layout.top}/{rel}".encode())
     total = sum(len(b) for b in layout.small.values()) + sum(m.size for m in layout.media.values())
     done = 0
 
@@ -220,7 +220,7 @@ def write_bundle(
     *,
     created: datetime,
     encrypt_to: Sequence[str] = (),
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> WrittenBundle:
     """Write, verify and atomically publish a bundle.

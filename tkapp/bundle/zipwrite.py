@@ -107,7 +107,7 @@ class StoredZipWriter:
             want = min(remaining, BUFFER)
             got = src.readinto(view[:want])  # type: ignore[attr-defined]
             if not got:
-                raise SizeMismatch("media shorter than declared", path=name)
+                raise SizeMismatch(name, path=name)
             chunk = view[:got]
             crc = zlib.crc32(chunk, crc)
             digest.update(chunk)
@@ -116,10 +116,10 @@ class StoredZipWriter:
             if self._progress:
                 self._progress(got)
         if src.read(1):
-            raise SizeMismatch("media longer than declared", path=name)
+            raise SizeMismatch(name, path=name)
         hex_digest = digest.hexdigest()
         if sha256 is not None and hex_digest != sha256:
-            raise HashMismatch("media does not match its declared SHA-256", path=name)
+            raise HashMismatch(name, path=name)
         end = header_at + zf.LOCAL.size + len(raw_name) + size
         # Patch the CRC (offset 14 in the local header), then return to the end.
         self._out.seek(header_at + 14)

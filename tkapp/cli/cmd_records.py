@@ -19,9 +19,8 @@ from tkapp.cli.common import (
 from tkapp.core.model import AccessLevel, Category, RecordStatus
 from tkapp.errors import UsageError
 from tkapp.i18n import _, format_datetime, ngettext
-from tkapp.services.catalogue import Catalogue, RecordFilter
+from tkapp.services.catalogue import Catalogue, RecordFilter, to_jsonable
 from tkapp.services.importer import PRESETS, import_file, load_mapping, parse_map_options
-from tkapp.store.codec import to_jsonable
 
 
 def register(subparsers: Any) -> None:

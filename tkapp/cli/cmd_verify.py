@@ -82,9 +82,13 @@ def register(subparsers: Any) -> None:
         "--purpose",
         choices=[x.value for x in Purpose],
         metavar=_("PURPOSE"),
-        help=_("what you want to do: {choices}").format(choices=", ".join(x.value for x in Purpose)),
+        help=_("what you want to do: {choices}").format(
+            choices=", ".join(x.value for x in Purpose)
+        ),
     )
-    p.add_argument("--qr", action="store_true", help=_("also draw the key fingerprint as a QR code"))
+    p.add_argument(
+        "--qr", action="store_true", help=_("also draw the key fingerprint as a QR code")
+    )
     p.add_argument("--json", action="store_true", help=_("print a machine-readable report"))
     p.add_argument(
         "--selftest",
@@ -168,9 +172,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return code
     except TkError as exc:
         if args.json:
-            _print_json(
-                {"valid": False, "error": {"code": exc.code, "exit_code": exc.exit_code}}
-            )
+            _print_json({"valid": False, "error": {"code": exc.code, "exit_code": exc.exit_code}})
             return exc.exit_code
         raise
     with report:
@@ -192,9 +194,11 @@ def _explain_untrusted(exc: BundleError) -> None:
             )
         )
     elif exc.code == "key_mismatch":
-        err(_("Trusted key: {trusted}. This bundle's key: {key}.").format(
-            trusted=exc.params.get("trusted_key_id", "?"), key=exc.params.get("key_id", "?")
-        ))
+        err(
+            _("Trusted key: {trusted}. This bundle's key: {key}.").format(
+                trusted=exc.params.get("trusted_key_id", "?"), key=exc.params.get("key_id", "?")
+            )
+        )
 
 
 _TRUST_TEXT = {
@@ -219,9 +223,11 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
         out(fp.qr_terminal())
     out(_("Trust: {status}").format(status=_(_TRUST_TEXT.get(report.trust, report.trust))))
     if report.newly_trusted:
-        out(_("This key is now saved as trusted for {community}.").format(
-            community=_printable(report.community)
-        ))
+        out(
+            _("This key is now saved as trusted for {community}.").format(
+                community=_printable(report.community)
+            )
+        )
     if report.already_seen:
         out(_("You have already accepted this exact bundle; nothing new."))
     recipient = m.recipient
@@ -235,25 +241,26 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
     )
     if report.encrypted:
         out(_("Encrypted for: {recipient}").format(recipient=report.decrypted_by))
-    out(_("Bundle {bundle_id}, number {sequence}, made {created}").format(
-        bundle_id=m.bundle_id, sequence=m.sequence, created=m.created
-    ))
     out(
-        _("Expires: {date}").format(date=m.expires)
-        if m.expires
-        else _("Expires: never")
+        _("Bundle {bundle_id}, number {sequence}, made {created}").format(
+            bundle_id=m.bundle_id, sequence=m.sequence, created=m.created
+        )
     )
+    out(_("Expires: {date}").format(date=m.expires) if m.expires else _("Expires: never"))
     out(ngettext("{n} record:", "{n} records:", len(report.records)).format(n=len(report.records)))
     for record in report.records:
         out("  - " + _printable(record.title or record.record_id))
     total = sum(entry.size for entry in report.media)
     out(
-        ngettext("{n} media file, {size} bytes", "{n} media files, {size} bytes", len(report.media))
-        .format(n=len(report.media), size=format_number(total))
+        ngettext(
+            "{n} media file, {size} bytes", "{n} media files, {size} bytes", len(report.media)
+        ).format(n=len(report.media), size=format_number(total))
     )
-    out(ngettext("{n} consent record", "{n} consent records", len(report.consent_ids)).format(
-        n=len(report.consent_ids)
-    ))
+    out(
+        ngettext("{n} consent record", "{n} consent records", len(report.consent_ids)).format(
+            n=len(report.consent_ids)
+        )
+    )
     out("")
     out(_("Terms:"))
     out(render_terms_text(report.terms, lang))

@@ -18,8 +18,7 @@ from typing import Any, NoReturn, TextIO
 from tkapp.errors import TkError, UsageError
 from tkapp.i18n import _
 from tkapp.i18n.messages import describe_error
-from tkapp.services.catalogue import Catalogue, open_catalogue
-from tkapp.store.codec import to_jsonable
+from tkapp.services.catalogue import Catalogue, open_catalogue, to_jsonable
 
 EXIT_OK = 0
 EXIT_INTEGRITY = 1

@@ -31,7 +31,9 @@ def temp_path_for(dest: Path) -> Path:
     return dest.with_name(f".{dest.name}.{secrets.token_hex(6)}.tmp")
 
 
-def atomic_write_bytes(dest: Path, data: bytes, *, mode: int = 0o600, exclusive: bool = False) -> None:
+def atomic_write_bytes(
+    dest: Path, data: bytes, *, mode: int = 0o600, exclusive: bool = False
+) -> None:
     """Write ``data`` to ``dest`` atomically with permissions ``mode`` from the start.
 
     Args:

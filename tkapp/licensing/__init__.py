@@ -14,7 +14,9 @@ No Qt, no SQL, no file I/O except the package's own data files. Modules:
 
 from __future__ import annotations
 
-from tkapp.licensing.evaluate import Decision, Reason, Request, evaluate
+# ``evaluate`` (the function) is deliberately not re-exported here: it would shadow the
+# ``tkapp.licensing.evaluate`` module. Use ``from tkapp.licensing.evaluate import evaluate``.
+from tkapp.licensing.evaluate import Decision, Reason, Request
 from tkapp.licensing.labels import LABELS, Label, LabelCustomisation, get_label
 from tkapp.licensing.terms import (
     TEMPLATES,
@@ -57,7 +59,6 @@ __all__ = [
     "Terms",
     "UserClass",
     "canonical_terms_bytes",
-    "evaluate",
     "from_template",
     "get_label",
     "new_version",

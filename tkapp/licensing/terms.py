@@ -63,6 +63,7 @@ _DAYS = re.compile(r"^[1-9][0-9]{0,3}$")
 _RULE_DUTY_PARAMS: Mapping[DutyKind, frozenset[str]] = {
     DutyKind.NOTIFY_BEFORE_PUBLICATION: frozenset({"days"}),
     DutyKind.RESPECT_PROTOCOLS: frozenset({"text"}),
+    DutyKind.EXPIRES: frozenset({"date"}),  # a cell may end before the terms do
 }
 
 _DUTY_ORDER = tuple(DutyKind)
@@ -136,6 +137,8 @@ def _check_rule_duty(duty: Duty) -> None:
     days = duty.params.get("days")
     if days is not None and not _DAYS.match(days):
         raise s.fail(f"duties.{duty.kind}.days", "bad_number")
+    if "date" in duty.params:
+        s.iso_date(duty.params["date"], f"duties.{duty.kind}.date")
 
 
 @dataclass(frozen=True)
@@ -447,7 +450,8 @@ def resolve_duty(duty: Duty, terms: Terms) -> Duty:
     elif duty.kind is DutyKind.BENEFIT_SHARE:
         params.update(terms.benefit_sharing.as_params())
     elif duty.kind is DutyKind.EXPIRES and terms.valid_until is not None:
-        params["date"] = terms.valid_until.isoformat()
+        # ISO dates compare as text; the earlier end wins.
+        params["date"] = min(params.get("date", "9999-12-31"), terms.valid_until.isoformat())
     return Duty(duty.kind, params)
 
 

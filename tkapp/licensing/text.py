@@ -86,7 +86,8 @@ _BENEFIT_NAMES: dict[NonMonetaryBenefit, str] = {
 }
 
 _REASONS: dict[str, str] = {
-    # Translators: {rule} is an outcome such as "Allowed"; {who} a group of users; {use} a use.
+    # Translators: the fields are: rule, an outcome such as "Allowed"; who, a group of users;
+    # use, a use of the knowledge such as "research".
     "terms_rule": N_("The terms say for {who}, {use}: {rule}."),
     "terms_expired": N_("These terms ended on {valid_until}. Ask the community to renew them."),
     "terms_not_yet_valid": N_("These terms apply only from {valid_from}."),
@@ -244,9 +245,9 @@ def describe_duty(
         return _describe_benefits(p, lang)
     if kind is DutyKind.RESPECT_PROTOCOLS:
         return _describe_protocol(p, lang, customisations)
-    if kind is DutyKind.EXPIRES and p.get("date"):
+    if p.get("date"):
         return _("This permission ends on {date}.").format(date=_safe_date(p["date"], lang))
-    return _("Follow the condition: {condition}.").format(condition=kind.value)
+    return _("This permission lasts only for a time; ask the community until when.")
 
 
 def _describe_protocol(
@@ -336,7 +337,7 @@ def render_terms_text(
     if note:
         lines += ["", note]
 
-    lines += ["", _("Who may do what"), "-" * 15]
+    lines += _heading(_("Who may do what"))
     for user_class in UserClass:
         lines += ["", user_class_name(user_class, lang) + ":"]
         for rule, purposes in _group_rules(terms, user_class):
@@ -355,19 +356,23 @@ def render_terms_text(
 
     codes = check_labels(labels)
     if codes:
-        lines += ["", _("Labels"), "-" * 6]
+        lines += _heading(_("Labels"))
         for code in codes:
             lines.append(
                 "- " + label_name(code, lang) + ": " + label_text(code, lang, customisations)
             )
 
-    lines += ["", _("Credit, contact and validity"), "-" * 28]
+    lines += _heading(_("Credit, contact and validity"))
     if terms.attribution:
         lines.append(_("How to credit the community: {text}").format(text=terms.attribution))
     if terms.contact:
         lines.append(_("To ask for an agreement, contact: {contact}").format(contact=terms.contact))
     lines.append(_validity(terms, lang))
     return "\n".join(lines) + "\n"
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title, "-" * len(title)]
 
 
 def _validity(terms: Terms, lang: str) -> str:

@@ -30,6 +30,7 @@ from tkapp.errors import CatalogueCorrupt, CatalogueMissing, StoreError, Validat
 from tkapp.store import Database, audit, codec, entities, maintenance, records
 from tkapp.store import media as media_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
+from tkapp.store.codec import to_jsonable
 from tkapp.store.connection import Connection
 from tkapp.store.records import RecordFilter, RecordSummary
 
@@ -47,6 +48,7 @@ __all__ = [
     "create_catalogue",
     "open_catalogue",
     "restore_backup",
+    "to_jsonable",
 ]
 
 #: Suggested file name ending for catalogues (not required by anything).

@@ -54,6 +54,7 @@ kept. Rows are numbered as a spreadsheet shows them (header = row 1); JSON items
 
 from __future__ import annotations
 
+import copy
 import csv
 import json
 import re
@@ -72,7 +73,6 @@ from tkapp.core.model import (
     HolderLink,
     KnowledgeRecord,
     Person,
-    Place,
     RecordStatus,
     Sensitivity,
     Taxon,
@@ -80,6 +80,7 @@ from tkapp.core.model import (
     VernacularName,
 )
 from tkapp.errors import Cancelled, UsageError, ValidationError
+from tkapp.i18n import N_, _
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.store import codec, entities, records
 from tkapp.store.connection import Connection
@@ -268,6 +269,33 @@ def read_json(
 
 # --- values -----------------------------------------------------------------------------
 
+# Validation codes as words for the person fixing the spreadsheet.
+_PROBLEMS: dict[str, str] = {
+    "required": N_("a value is required"),
+    "too_long": N_("too long"),
+    "out_of_range": N_("out of range"),
+    "not_a_number": N_("not a number"),
+    "bad_date": N_("not a date (write YYYY-MM-DD)"),
+    "unknown_value": N_("not one of the known values"),
+    "unknown_field": N_("not a field that can be confidential"),
+    "coordinates_need_both": N_("latitude and longitude must be given together"),
+    "bad_language_tag": N_("not a language code (es, qu, en...)"),
+    "duplicate": N_("given twice"),
+    "duplicate_id": N_("this id appears twice"),
+    "bad_id": N_("not a record id (UUID)"),
+    "expected_text": N_("expected text"),
+    "expected_list": N_("expected a list"),
+    "expected_object": N_("expected an object"),
+    "local_names_need_taxon": N_("local names need a scientific name"),
+    "unknown_role": N_("unknown role"),
+    "control_character": N_("contains a control character"),
+}
+
+
+def describe_problem(code: str) -> str:
+    """A validation code as a translated phrase (the code itself when unknown)."""
+    return _(_PROBLEMS[code]) if code in _PROBLEMS else code
+
 
 def _text(value: Any, name: str) -> str:
     if isinstance(value, str):
@@ -335,18 +363,37 @@ def _vernacular(value: Any, default_lang: str) -> VernacularName:
 # --- the import -------------------------------------------------------------------------
 
 
+@dataclass
+class _Plan:
+    """One parsed, validated row: the record plus the names still to resolve to ids."""
+
+    rec: KnowledgeRecord
+    existing: KnowledgeRecord | None
+    holders: list[tuple[str, str]] | None  # (name, role); None = column absent
+    recorded_by: str | None
+    scientific: list[str]
+    local: list[VernacularName]
+
+
 class _Importer:
-    """Applies rows onto records inside one transaction, creating taxa and persons."""
+    """Applies rows onto records inside one transaction, creating taxa and persons.
+
+    A row is parsed and validated completely before anything is written, so a bad row skipped
+    with ``skip_errors`` leaves no trace. New records are written in bulk.
+    """
 
     def __init__(self, catalogue: Catalogue, conn: Connection, report: ImportReport) -> None:
         self.cat = catalogue
         self.conn = conn
         self.report = report
         self.names = records.NameCache()
+        self.bulk = records.BulkInserter(conn, self.names)
         self.default_lang = (catalogue.community.languages or ["es"])[0]
         self.taxa_by_name: dict[str, Taxon] = {}
         self.persons_by_name: dict[str, Person] = {}
         self.seen_ids: set[str] = set()
+        #: taxon id -> rowids below this were indexed before its names changed
+        self.stale_below: dict[str, int] = {}
 
     def _audit(self, action: str, entity: str, entity_id: str, state: str) -> None:
         self.cat._db.audit.append(
@@ -358,22 +405,49 @@ class _Importer:
             state_json=state,
         )
 
-    def _taxon(self, scientific_name: str) -> Taxon:
+    # --- names -> ids (writes) ----------------------------------------------------------
+
+    def _known_taxon(self, scientific_name: str) -> Taxon | None:
         key = fold(scientific_name)
         taxon = self.taxa_by_name.get(key)
         if taxon is None:
             taxon = entities.find_taxon_by_name(self.conn, scientific_name)
-            if taxon is None:
-                rank = "unranked" if scientific_name.startswith("Indet.") else "species"
-                genus = "" if rank == "unranked" else scientific_name.split(maxsplit=1)[0]
-                taxon = Taxon(scientific_name=scientific_name, rank=rank, genus=genus)
-                taxon.validate()
-                state = codec.dumps(taxon)
-                entities.save_taxon(self.conn, taxon, state, new=True)
-                self._audit("create", "taxon", taxon.id, state)
-                self.report.taxa_created += 1
-            self.taxa_by_name[key] = taxon
+            if taxon is not None:
+                self.taxa_by_name[key] = taxon
         return taxon
+
+    def _taxon(self, scientific_name: str) -> Taxon:
+        taxon = self._known_taxon(scientific_name)
+        if taxon is None:
+            taxon = _new_taxon(scientific_name)
+            state = codec.dumps(taxon)
+            entities.save_taxon(self.conn, taxon, state, new=True)
+            self._audit("create", "taxon", taxon.id, state)
+            self.report.taxa_created += 1
+            self.taxa_by_name[fold(scientific_name)] = taxon
+        self.names.put_taxon(taxon)
+        return taxon
+
+    def _known_person(self, name: str) -> Person | None:
+        key = fold(name)
+        person = self.persons_by_name.get(key)
+        if person is None:
+            person = entities.find_person_by_name(self.conn, name)
+            if person is not None:
+                self.persons_by_name[key] = person
+        return person
+
+    def _person(self, name: str, role: str = "") -> Person:
+        person = self._known_person(name)
+        if person is None:
+            person = _new_person(name, role)
+            state = codec.dumps(person)
+            entities.save_person(self.conn, person, state, new=True)
+            self._audit("create", "person", person.id, state)
+            self.report.persons_created += 1
+            self.persons_by_name[fold(name)] = person
+        self.names.put_person(person)
+        return person
 
     def _add_names(self, taxon: Taxon, names: list[VernacularName]) -> None:
         known = {(fold(v.name), v.language) for v in taxon.vernacular_names}
@@ -387,26 +461,15 @@ class _Importer:
             state = codec.dumps(taxon)
             entities.save_taxon(self.conn, taxon, state, new=False)
             self._audit("update", "taxon", taxon.id, state)
-            self.names.forget()
-            records.reindex(self.conn, records.rowids_linking_taxon(self.conn, taxon.id))
+            self.names.put_taxon(taxon)
+            # Records already written name the old list; re-index them once at the end.
+            self.stale_below[taxon.id] = self.bulk.flushed_below
 
-    def _person(self, name: str, role: str = "") -> Person:
-        key = fold(name)
-        person = self.persons_by_name.get(key)
-        if person is None:
-            person = entities.find_person_by_name(self.conn, name)
-            if person is None:
-                person = Person(name=name, roles=[role] if role in PERSON_ROLES else [])
-                person.validate()
-                state = codec.dumps(person)
-                entities.save_person(self.conn, person, state, new=True)
-                self._audit("create", "person", person.id, state)
-                self.report.persons_created += 1
-            self.persons_by_name[key] = person
-        return person
+    # --- rows ---------------------------------------------------------------------------
 
-    def apply(self, row: dict[str, Any]) -> None:
-        record_id = _text(row.get("id", ""), "id") if "id" in row else ""
+    def plan(self, row: dict[str, Any]) -> _Plan:
+        """Parse and validate one row without writing anything."""
+        record_id = _text(row["id"], "id") if "id" in row else ""
         existing: KnowledgeRecord | None = None
         if record_id:
             try:
@@ -417,132 +480,170 @@ class _Importer:
                 raise ValidationError("duplicate_id", field="id")
             if records.exists(self.conn, record_id):
                 existing = records.load(self.conn, record_id)[0]
-        rec = existing or KnowledgeRecord(
-            title="", id=record_id or str(uuid.uuid4()), language=self.default_lang
-        )
-        self._fill(rec, row)
-        rec.validate()
-        now = datetime.now(UTC)
-        if existing is not None:
-            rec.version = existing.version + 1
-            rec.modified = now
-        else:
-            rec.version = 1
-            rec.created = rec.modified = now
-        state = codec.dumps(rec)
-        records.save(self.conn, rec, state, new=existing is None, names=self.names)
-        self._audit("update" if existing else "create", "record", rec.id, state)
-        self.seen_ids.add(rec.id)
-        if existing is None:
-            self.report.created += 1
-        else:
-            self.report.updated += 1
-
-    def _fill(self, rec: KnowledgeRecord, row: dict[str, Any]) -> None:
-        for name in ("title", "summary", "description", "language", "restricted_group"):
-            if name in row:
-                setattr(rec, name, _text(row[name], name))
-        if "terms_id" in row:
-            rec.terms_id = _text(row["terms_id"], "terms_id")
-        if "category" in row:
-            rec.category = _enum(Category, row["category"], "category")
-        if "access" in row:
-            rec.access = _enum(AccessLevel, row["access"], "access")
-        if "status" in row:
-            rec.status = _enum(RecordStatus, row["status"], "status")
-        if "labels" in row:
-            rec.labels = list(
-                dict.fromkeys(str(x).lower() for x in _list(row["labels"], "labels", _LIST_SPLIT))
+        rec = (
+            copy.deepcopy(existing)
+            if existing
+            else KnowledgeRecord(
+                title="", id=record_id or str(uuid.uuid4()), language=self.default_lang
             )
-        if "confidential" in row:
-            fields = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
-            unknown = fields - set(CONFIDENTIAL_FIELDS)
-            if unknown:
-                raise ValidationError("unknown_field", field="confidential")
-            rec.confidential = fields
-        self._fill_uses(rec, row)
-        self._fill_place(rec, row)
-        if "recorded_date" in row:
-            rec.recorded_date = _date(row["recorded_date"], "recorded_date")
-        if "recorded_by" in row:
-            rec.recorded_by = self._person(_text(row["recorded_by"], "recorded_by")).id
+        )
+        _fill_fields(rec, row)
+        rec.validate()
+        holders: list[tuple[str, str]] | None = None
         if "holders" in row:
-            rec.holders = []
-            for item in _list(row["holders"], "holders"):
-                if isinstance(item, dict):
-                    name = _text(item.get("name", ""), "holders")
-                    role = _text(item.get("role", ""), "holders")
-                else:
-                    match = _HOLDER.match(_text(item, "holders"))
-                    assert match is not None  # the pattern matches any text
-                    name, role = match["name"].strip(), (match["role"] or "").strip()
-                if not name:
-                    raise ValidationError("required", field="holders")
-                person = self._person(name, role)
-                if all(h.person_id != person.id for h in rec.holders):
-                    rec.holders.append(HolderLink(person.id, role))
-        self._fill_taxa(rec, row)
-
-    def _fill_uses(self, rec: KnowledgeRecord, row: dict[str, Any]) -> None:
-        if "uses" in row:
-            items = row["uses"]
-            if not isinstance(items, list) or not all(isinstance(u, dict) for u in items):
-                raise ValidationError("expected_list", field="uses")
-            rec.uses = [
-                Use(
-                    **{
-                        k: _text(u.get(k, ""), "uses")
-                        for k in ("part", "preparation", "purpose", "season")
-                    }
-                )
-                for u in items
-            ]
-        parts = {
-            k: _text(row[k], k) for k in ("part", "preparation", "purpose", "season") if k in row
-        }
-        if parts:
-            use = rec.uses[0] if rec.uses else Use()
-            for key, value in parts.items():
-                setattr(use, key, value)
-            if not rec.uses:
-                rec.uses.append(use)
-
-    def _fill_place(self, rec: KnowledgeRecord, row: dict[str, Any]) -> None:
-        place = rec.place if rec.place else Place()
-        if "locality" in row:
-            place.locality = _text(row["locality"], "locality")
-        if "latitude" in row:
-            place.latitude = _float(row["latitude"], "latitude")
-        if "longitude" in row:
-            place.longitude = _float(row["longitude"], "longitude")
-        if "uncertainty_m" in row:
-            place.uncertainty_m = round(_float(row["uncertainty_m"], "uncertainty_m"))
-        if "sensitivity" in row:
-            place.sensitivity = _enum(Sensitivity, row["sensitivity"], "sensitivity")
-        rec.place = place
-
-    def _fill_taxa(self, rec: KnowledgeRecord, row: dict[str, Any]) -> None:
+            holders = [_holder(item) for item in _list(row["holders"], "holders")]
+            for name, role in holders:
+                if self._known_person(name) is None:
+                    _new_person(name, role)  # validates
+        recorded_by = _text(row["recorded_by"], "recorded_by") if "recorded_by" in row else None
+        if recorded_by is not None and self._known_person(recorded_by) is None:
+            _new_person(recorded_by, "")
         local = [
             _vernacular(v, self.default_lang)
             for v in _list(row.get("local_names", []), "local_names")
         ]
         if "scientific_name" in row:
-            sci = [str(s) for s in _list(row["scientific_name"], "scientific_name")]
+            scientific = [str(x) for x in _list(row["scientific_name"], "scientific_name")]
         elif local and not rec.taxon_ids:
-            sci = [f"Indet. ({local[0].name})"]
+            scientific = [f"Indet. ({local[0].name})"]
         else:
-            sci = []
-        if sci:
-            taxa = [self._taxon(name) for name in sci]
-            rec.taxon_ids = list(dict.fromkeys(t.id for t in taxa))
-        if local:
-            if not rec.taxon_ids:
-                raise ValidationError("local_names_need_taxon", field="local_names")
-            first = self.taxa_by_name.get(fold(sci[0])) if sci else None
-            if first is None:
-                first = entities.get_taxon(self.conn, rec.taxon_ids[0])
-                self.taxa_by_name[fold(first.scientific_name)] = first
-            self._add_names(first, local)
+            scientific = []
+        for name in scientific:
+            if self._known_taxon(name) is None:
+                _new_taxon(name)  # validates
+        return _Plan(rec, existing, holders, recorded_by, scientific, local)
+
+    def apply(self, plan: _Plan) -> None:
+        """Write one planned row (cannot fail validation any more)."""
+        rec = plan.rec
+        if plan.holders is not None:
+            rec.holders = []
+            for name, role in plan.holders:
+                person = self._person(name, role)
+                if all(h.person_id != person.id for h in rec.holders):
+                    rec.holders.append(HolderLink(person.id, role))
+        if plan.recorded_by is not None:
+            rec.recorded_by = self._person(plan.recorded_by).id
+        if plan.scientific:
+            rec.taxon_ids = list(dict.fromkeys(self._taxon(n).id for n in plan.scientific))
+        if plan.local and rec.taxon_ids:
+            first = (
+                self._taxon(plan.scientific[0])
+                if plan.scientific
+                else entities.get_taxon(self.conn, rec.taxon_ids[0])
+            )
+            self._add_names(first, plan.local)
+        now = datetime.now(UTC)
+        if plan.existing is not None:
+            rec.version = plan.existing.version + 1
+            rec.modified = now
+            state = codec.dumps(rec)
+            records.save(self.conn, rec, state, new=False, names=self.names)
+            self._audit("update", "record", rec.id, state)
+            self.report.updated += 1
+        else:
+            rec.version = 1
+            rec.created = rec.modified = now
+            state = codec.dumps(rec)
+            self.bulk.add(rec, state)
+            self._audit("create", "record", rec.id, state)
+            self.report.created += 1
+            if len(self.bulk) >= _BATCH:
+                self.bulk.flush()
+        self.seen_ids.add(rec.id)
+
+    def finish(self) -> None:
+        self.bulk.flush()
+        stale: set[int] = set()
+        for taxon_id, below in self.stale_below.items():
+            stale.update(r for r in records.rowids_linking_taxon(self.conn, taxon_id) if r < below)
+        records.reindex(self.conn, sorted(stale))
+
+
+def _new_person(name: str, role: str) -> Person:
+    person = Person(name=name, roles=[role] if role in PERSON_ROLES else [])
+    person.validate()
+    return person
+
+
+def _new_taxon(scientific_name: str) -> Taxon:
+    unranked = scientific_name.startswith("Indet.")
+    taxon = Taxon(
+        scientific_name=scientific_name,
+        rank="unranked" if unranked else "species",
+        genus="" if unranked else scientific_name.split(maxsplit=1)[0],
+    )
+    taxon.validate()
+    return taxon
+
+
+def _holder(item: Any) -> tuple[str, str]:
+    if isinstance(item, dict):
+        name = _text(item.get("name", ""), "holders")
+        role = _text(item.get("role", ""), "holders")
+    else:
+        match = _HOLDER.match(_text(item, "holders"))
+        assert match is not None  # the pattern matches any text
+        name, role = match["name"].strip(), (match["role"] or "").strip()
+    if not name:
+        raise ValidationError("required", field="holders")
+    return name, role
+
+
+def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
+    """Set the record's own fields from ``row`` (links to persons and taxa come later)."""
+    for name in ("title", "summary", "description", "language", "restricted_group", "terms_id"):
+        if name in row:
+            setattr(rec, name, _text(row[name], name))
+    if "category" in row:
+        rec.category = _enum(Category, row["category"], "category")
+    if "access" in row:
+        rec.access = _enum(AccessLevel, row["access"], "access")
+    if "status" in row:
+        rec.status = _enum(RecordStatus, row["status"], "status")
+    if "labels" in row:
+        rec.labels = list(
+            dict.fromkeys(str(x).lower() for x in _list(row["labels"], "labels", _LIST_SPLIT))
+        )
+    if "confidential" in row:
+        fields = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
+        if fields - set(CONFIDENTIAL_FIELDS):
+            raise ValidationError("unknown_field", field="confidential")
+        rec.confidential = fields
+    if "recorded_date" in row:
+        rec.recorded_date = _date(row["recorded_date"], "recorded_date")
+    _fill_uses(rec, row)
+    _fill_place(rec, row)
+
+
+def _fill_uses(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
+    keys = ("part", "preparation", "purpose", "season")
+    if "uses" in row:
+        items = row["uses"]
+        if not isinstance(items, list) or not all(isinstance(u, dict) for u in items):
+            raise ValidationError("expected_list", field="uses")
+        rec.uses = [Use(**{k: _text(u.get(k, ""), "uses") for k in keys}) for u in items]
+    parts = {k: _text(row[k], k) for k in keys if k in row}
+    if parts:
+        use = rec.uses[0] if rec.uses else Use()
+        for key, value in parts.items():
+            setattr(use, key, value)
+        if not rec.uses:
+            rec.uses.append(use)
+
+
+def _fill_place(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
+    place = rec.place
+    if "locality" in row:
+        place.locality = _text(row["locality"], "locality")
+    if "latitude" in row:
+        place.latitude = _float(row["latitude"], "latitude")
+    if "longitude" in row:
+        place.longitude = _float(row["longitude"], "longitude")
+    if "uncertainty_m" in row:
+        place.uncertainty_m = round(_float(row["uncertainty_m"], "uncertainty_m"))
+    if "sensitivity" in row:
+        place.sensitivity = _enum(Sensitivity, row["sensitivity"], "sensitivity")
 
 
 def import_rows(
@@ -562,32 +663,25 @@ def import_rows(
         Cancelled: ``cancel()`` returned True; nothing is imported.
     """
     report = ImportReport()
+    done = 0
     with catalogue._db.transaction() as conn:
         importer = _Importer(catalogue, conn, report)
-        done = 0
         for row_number, row in rows:
-            chain = catalogue._db.audit
-            head, count = chain.head, chain.count
             try:
-                # A savepoint per row: a bad row skipped with skip_errors leaves no trace.
-                conn.execute("SAVEPOINT import_row")
-                importer.apply(row)
-                conn.execute("RELEASE import_row")
+                plan = importer.plan(row)
             except ValidationError as exc:
-                conn.execute("ROLLBACK TO import_row")
-                conn.execute("RELEASE import_row")
-                chain.head, chain.count = head, count
-                importer.names.forget()
-                importer.taxa_by_name.clear()
-                importer.persons_by_name.clear()
                 field_name = str(exc.params.get("field", ""))
                 if not skip_errors:
                     raise ValidationError(
-                        f"row {row_number}: {exc.detail}",
+                        _("row {row}: {problem}").format(
+                            row=row_number, problem=describe_problem(exc.detail)
+                        ),
                         field=field_name,
                         row=row_number,
                     ) from exc
-                report.errors.append(RowError(row_number, field_name, exc.detail))
+                report.errors.append(RowError(row_number, field_name, describe_problem(exc.detail)))
+            else:
+                importer.apply(plan)
             done += 1
             if done % _BATCH == 0:
                 if cancel is not None and cancel():
@@ -596,6 +690,7 @@ def import_rows(
                     progress(done, max(total, done))
         if cancel is not None and cancel():
             raise Cancelled()
+        importer.finish()
     if progress is not None:
         progress(done, max(total, done))
     return report

@@ -66,11 +66,17 @@ def entry_hash(  # noqa: PLR0917 - the chained fields, in their canonical order
 
 
 class AuditChain:
-    """Appends entries inside the caller's transaction; the head is written by :meth:`flush`."""
+    """Chains entries inside the caller's transaction.
+
+    Entries are buffered and written in bulk by :meth:`flush` (an import appends thousands),
+    together with the new head; :class:`tkapp.store.database.Database` flushes before every
+    commit.
+    """
 
     def __init__(self) -> None:
         self.head = GENESIS
         self.count = 0
+        self._pending: list[tuple[int, str, str, str, str, str, str, str, str]] = []
         self._dirty = False
 
     def load(self, conn: Connection) -> None:
@@ -81,6 +87,7 @@ class AuditChain:
         )
         self.head = rows.get("audit_head", GENESIS)
         self.count = int(rows.get("audit_count", "0"))
+        self._pending.clear()
         self._dirty = False
 
     def append(
@@ -98,16 +105,26 @@ class AuditChain:
         time = (now or datetime.now(UTC)).isoformat()
         digest = state_digest(state_json)
         new_hash = entry_hash(seq, time, actor, action, entity, entity_id, digest, self.head)
-        conn.execute(
-            "INSERT INTO audit (seq, time, actor, action, entity, entity_id, digest, prev_hash,"
-            " hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (seq, time, actor, action, entity, entity_id, digest, self.head, new_hash),
+        self._pending.append(
+            (seq, time, actor, action, entity, entity_id, digest, self.head, new_hash)
         )
         self.head, self.count, self._dirty = new_hash, seq, True
+        if len(self._pending) >= _BATCH:
+            self.write_pending(conn)
+
+    def write_pending(self, conn: Connection) -> None:
+        if self._pending:
+            conn.executemany(
+                "INSERT INTO audit (seq, time, actor, action, entity, entity_id, digest,"
+                " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._pending,
+            )
+            self._pending.clear()
 
     def flush(self, conn: Connection) -> None:
         if not self._dirty:
             return
+        self.write_pending(conn)
         conn.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",

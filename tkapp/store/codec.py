@@ -23,18 +23,32 @@ from tkapp.errors import ValidationError
 T = TypeVar("T")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
 def to_jsonable(value: Any) -> Any:
     """Turn a model value (dataclass, enum, date, set, list...) into JSON-ready data."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    # Hot path of every save and import: dispatch on the exact type first.
+    kind = type(value)
+    if kind is str or kind is int or kind is float or kind is bool or value is None:
+        return value
+    if kind is list or kind is tuple:
+        return [to_jsonable(v) for v in value]
     if isinstance(value, Enum):
         return value.value
+    if hasattr(kind, "__dataclass_fields__"):
+        return {name: to_jsonable(getattr(value, name)) for name in _field_names(kind)}
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, set | frozenset):
         return sorted(to_jsonable(v) for v in value)
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     return value

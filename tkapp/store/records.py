@@ -92,6 +92,12 @@ class NameCache:
             self._persons[person_id] = codec.loads(Person, row[0]) if row else None
         return self._persons[person_id]
 
+    def put_taxon(self, taxon: Taxon) -> None:
+        self._taxa[taxon.id] = taxon
+
+    def put_person(self, person: Person) -> None:
+        self._persons[person.id] = person
+
     def forget(self) -> None:
         self._taxa.clear()
         self._persons.clear()
@@ -191,6 +197,89 @@ def save(
         "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
         (rowid, rec.title, idx.body, idx.names),
     )
+
+
+class BulkInserter:
+    """Inserts many NEW records with a few ``executemany`` calls (imports).
+
+    Rowids are assigned here: the caller holds the write transaction (``BEGIN IMMEDIATE``),
+    so nobody else can take them meanwhile.
+    """
+
+    def __init__(self, conn: Connection, names: NameCache) -> None:
+        self.conn = conn
+        self.names = names
+        row = conn.execute("SELECT coalesce(max(rowid), 0) FROM record").fetchone()
+        self.next_rowid = int(row[0]) + 1
+        #: Rowids below this are in the database (written by :meth:`flush` or before).
+        self.flushed_below = self.next_rowid
+        self._records: list[tuple[Any, ...]] = []
+        self._labels: list[tuple[str, int]] = []
+        self._taxa: list[tuple[int, str]] = []
+        self._persons: list[tuple[int, str]] = []
+        self._fts: list[tuple[int, str, str, str]] = []
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def add(self, rec: KnowledgeRecord, state_json: str) -> int:
+        assert rec.created is not None and rec.modified is not None
+        rowid = self.next_rowid
+        self.next_rowid += 1
+        idx = _index_text(self.conn, rec, self.names)
+        self._records.append(
+            (
+                rowid,
+                rec.id,
+                rec.title,
+                rec.category.value,
+                rec.access.value,
+                rec.status.value,
+                rec.language,
+                rec.version,
+                iso(rec.created),
+                iso(rec.modified),
+                json.dumps(rec.labels, ensure_ascii=False),
+                rec.terms_id,
+                idx.taxa_text,
+                idx.names_text,
+                state_json,
+            )
+        )
+        self._labels += [(code, rowid) for code in dict.fromkeys(rec.labels)]
+        self._taxa += [(rowid, tid) for tid in dict.fromkeys(rec.taxon_ids)]
+        people = dict.fromkeys(h.person_id for h in rec.holders)
+        if rec.recorded_by:
+            people[rec.recorded_by] = None
+        self._persons += [(rowid, pid) for pid in people]
+        self._fts.append((rowid, rec.title, idx.body, idx.names))
+        return rowid
+
+    def flush(self) -> None:
+        if not self._records:
+            return
+        conn = self.conn
+        conn.executemany(
+            "INSERT INTO record (rowid, id, title, category, access, status, language, version,"
+            " created, modified, labels, terms_id, taxa_text, names_text, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self._records,
+        )
+        conn.executemany(
+            "INSERT INTO record_label (code, record_rowid) VALUES (?, ?)", self._labels
+        )
+        conn.executemany(
+            "INSERT INTO record_taxon (record_rowid, taxon_id) VALUES (?, ?)", self._taxa
+        )
+        conn.executemany(
+            "INSERT INTO record_person (record_rowid, person_id) VALUES (?, ?)", self._persons
+        )
+        conn.executemany(
+            "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)", self._fts
+        )
+        for pending in (self._records, self._labels, self._taxa, self._persons, self._fts):
+            pending.clear()
+        self.flushed_below = self.next_rowid
 
 
 def _rowid(conn: Connection, record_id: str) -> int:

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case, accents removed: ``Medicína`` -> ``medicina``."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -10,6 +10,9 @@ executable offscreen. Both hooks are off unless their environment variable is se
   texts Qt gives its standard buttons (are Qt's own catalogues loaded and in the right
   language?), the Qt platform, the top-level windows and the application's language. Nothing
   from the catalogue goes into it.
+- ``TKAPP_SMOKE_SCREENSHOT=PATH.png``: at the same moment, save a picture of the main window
+  (for the AppStream screenshots and for looking at the frozen app run headless). Use it
+  only with demo data: the picture shows whatever the window shows.
 
 Call :func:`install_quit_timer` once, after the ``QApplication`` exists and before ``exec()``.
 """
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 QUIT_ENV = "TKAPP_QUIT_AFTER_MS"
 REPORT_ENV = "TKAPP_SMOKE_REPORT"
+SCREENSHOT_ENV = "TKAPP_SMOKE_SCREENSHOT"
 _REPEAT_MS = 200
 
 # Standard buttons whose text comes from Qt's own catalogue (qtbase_<lang>.qm).
@@ -76,6 +80,13 @@ def _write_report(path: Path, report: dict[str, object]) -> None:
     tmp.replace(path)
 
 
+def _save_screenshot(app: QApplication, path: Path) -> None:
+    windows = [widget for widget in app.topLevelWidgets() if widget.isVisible()]
+    if windows:
+        main = max(windows, key=lambda widget: widget.width() * widget.height())
+        main.grab().save(str(path))
+
+
 def install_quit_timer(app: QApplication) -> QTimer | None:
     """Arm the quit (and report) hook when ``TKAPP_QUIT_AFTER_MS`` is set; else do nothing.
 
@@ -93,14 +104,18 @@ def install_quit_timer(app: QApplication) -> QTimer | None:
     except ValueError:
         return None
     report_path = os.environ.get(REPORT_ENV)
+    screenshot_path = os.environ.get(SCREENSHOT_ENV)
     timer = QTimer(app)
     timer.setSingleShot(False)
-    state = {"reported": False}
+    state = {"reported": False, "shot": False}
 
     def quit_now() -> None:
         if report_path and not state["reported"]:
             state["reported"] = True
             _write_report(Path(report_path), smoke_report(app))
+        if screenshot_path and not state["shot"]:
+            state["shot"] = True
+            _save_screenshot(app, Path(screenshot_path))
         timer.setInterval(_REPEAT_MS)
         app.closeAllWindows()
         app.quit()

@@ -54,9 +54,15 @@ rules = st.sampled_from(RULE_POOL)
 benefits = st.builds(
     BenefitSharing,
     royalty_basis_points=st.integers(0, 10_000),
-    fee=st.none() | st.builds(Fee, amount=st.sampled_from(["0", "500", "12.50", "1000.0001"]),
-                              currency=st.sampled_from(["USD", "EUR", "PEN"])),
-    non_monetary=st.lists(st.sampled_from(list(NonMonetaryBenefit)), unique=True, max_size=4).map(tuple),
+    fee=st.none()
+    | st.builds(
+        Fee,
+        amount=st.sampled_from(["0", "500", "12.50", "1000.0001"]),
+        currency=st.sampled_from(["USD", "EUR", "PEN"]),
+    ),
+    non_monetary=st.lists(st.sampled_from(list(NonMonetaryBenefit)), unique=True, max_size=4).map(
+        tuple
+    ),
     note=st.text(max_size=20).filter(lambda t: all(ord(c) >= 32 for c in t)),
 )
 
@@ -80,7 +86,11 @@ def template_terms(draw: st.DrawFn, codes: tuple[str, ...] = TEMPLATES) -> Terms
         benefit_sharing=draw(benefits),
         valid_from=start,
         valid_until=end,
-        languages=draw(st.lists(st.sampled_from(["es", "en", "qu", "qu-EC"]), min_size=1, max_size=3, unique=True)),
+        languages=draw(
+            st.lists(
+                st.sampled_from(["es", "en", "qu", "qu-EC"]), min_size=1, max_size=3, unique=True
+            )
+        ),
     )
 
 

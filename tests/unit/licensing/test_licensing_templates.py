@@ -29,7 +29,9 @@ def test_matrix_covers_every_template_class_and_purpose_once() -> None:
     assert set(cells) == expected
 
 
-@pytest.mark.parametrize("row", _matrix(), ids=lambda r: f"{r['template']}-{r['user_class']}-{r['purpose']}")
+@pytest.mark.parametrize(
+    "row", _matrix(), ids=lambda r: f"{r['template']}-{r['user_class']}-{r['purpose']}"
+)
 def test_template_cell_matches_the_matrix(row: dict[str, str]) -> None:
     terms = from_template(
         row["template"],
@@ -60,14 +62,20 @@ def test_shipped_template_file_names_no_peer_production_license() -> None:
 
 
 def test_section3_statements_hold() -> None:
-    def terms(code: str):  # noqa: ANN202 - local helper
+    def terms(code: str):
         return from_template(code, attribution="C", contact="c@example.org")
 
     cbrl = terms("cbrl")
     for c in ("community", "noncommercial", "public_research", "commons_enterprise"):
         for p in ("research", "education", "publication"):
-            assert {d.kind.value for d in cbrl.rule(c, p).duties} == {"attribute", "share_results", "no_ip_claims"}
-    assert "benefit_share" in {d.kind.value for d in cbrl.rule("for_profit_reciprocal", "commercial_sale").duties}
+            assert {d.kind.value for d in cbrl.rule(c, p).duties} == {
+                "attribute",
+                "share_results",
+                "no_ip_claims",
+            }
+    assert "benefit_share" in {
+        d.kind.value for d in cbrl.rule("for_profit_reciprocal", "commercial_sale").duties
+    }
     assert all(cbrl.rule("for_profit", p).outcome is not Outcome.ALLOWED for p in Purpose)
     ncr = terms("noncommercial_research")
     for c in UserClass:

@@ -71,7 +71,7 @@ def test_canonical_bytes_are_rfc8785() -> None:
     assert b'"royalty_basis_points":250' in raw
 
 
-def _broken(mutate) -> dict[str, Any]:  # noqa: ANN001
+def _broken(mutate) -> dict[str, Any]:
     data = copy.deepcopy(_sample().to_json())
     mutate(data)
     return data
@@ -82,7 +82,11 @@ def _broken(mutate) -> dict[str, Any]:  # noqa: ANN001
     [
         (lambda d: d.update(extra=1), "extra", "unknown_key"),
         (lambda d: d.pop("contact"), "contact", "missing_key"),
-        (lambda d: d["benefit_sharing"].update(royalty_basis_points=2.5), "benefit_sharing.royalty_basis_points", "float_not_allowed"),
+        (
+            lambda d: d["benefit_sharing"].update(royalty_basis_points=2.5),
+            "benefit_sharing.royalty_basis_points",
+            "float_not_allowed",
+        ),
         (lambda d: d.update(version=1.0), "version", "float_not_allowed"),
         (lambda d: d.update(version=True), "version", "expected_integer"),
         (lambda d: d.update(version=0), "version", "out_of_range"),
@@ -97,23 +101,77 @@ def _broken(mutate) -> dict[str, Any]:  # noqa: ANN001
         (lambda d: d.update(languages=["spanish!"]), "languages", "bad_language_tag"),
         (lambda d: d.update(name="a\x00b"), "name", "control_character"),
         (lambda d: d["rules"].update(robots={}), "rules.robots", "unknown_key"),
-        (lambda d: d["rules"]["for_profit"].pop("research"), "rules.for_profit.research", "missing_key"),
-        (lambda d: d["rules"]["for_profit"]["research"].update(outcome="maybe"), "rules.for_profit.research.outcome", "unknown_code"),
-        (lambda d: d["rules"]["community"]["research"]["duties"].append({"kind": "dance", "params": {}}), "rules.community.research.duties[3].kind", "unknown_code"),
-        (lambda d: d["rules"]["community"]["research"]["duties"][0].update(extra="x"), "rules.community.research.duties[0].extra", "unknown_key"),
-        (lambda d: d["rules"]["community"]["research"].update(duties=[]), "rules.community.research.duties", "duties_required"),
-        (lambda d: d["rules"]["community"]["ip_claim"]["duties"].append({"kind": "attribute", "params": {}}), "rules.community.ip_claim.duties", "outcome_takes_no_duties"),
-        (lambda d: d["rules"]["community"]["research"]["duties"].append({"kind": "attribute", "params": {}}), "rules.community.research.duties", "duplicate"),
-        (lambda d: d["rules"]["community"]["research"]["duties"][0]["params"].update(text="x"), "rules.community.research.duties.attribute.text", "unknown_key"),
-        (lambda d: d["benefit_sharing"]["fee"].update(amount="5,00"), "benefit_sharing.fee.amount", "bad_amount"),
-        (lambda d: d["benefit_sharing"]["fee"].update(currency="dollars"), "benefit_sharing.fee.currency", "bad_currency"),
-        (lambda d: d["benefit_sharing"].update(non_monetary=["gold"]), "benefit_sharing.non_monetary", "unknown_code"),
-        (lambda d: d["benefit_sharing"].update(royalty_basis_points=10_001), "benefit_sharing.royalty_basis_points", "out_of_range"),
+        (
+            lambda d: d["rules"]["for_profit"].pop("research"),
+            "rules.for_profit.research",
+            "missing_key",
+        ),
+        (
+            lambda d: d["rules"]["for_profit"]["research"].update(outcome="maybe"),
+            "rules.for_profit.research.outcome",
+            "unknown_code",
+        ),
+        (
+            lambda d: d["rules"]["community"]["research"]["duties"].append(
+                {"kind": "dance", "params": {}}
+            ),
+            "rules.community.research.duties[3].kind",
+            "unknown_code",
+        ),
+        (
+            lambda d: d["rules"]["community"]["research"]["duties"][0].update(extra="x"),
+            "rules.community.research.duties[0].extra",
+            "unknown_key",
+        ),
+        (
+            lambda d: d["rules"]["community"]["research"].update(duties=[]),
+            "rules.community.research.duties",
+            "duties_required",
+        ),
+        (
+            lambda d: d["rules"]["community"]["ip_claim"]["duties"].append(
+                {"kind": "attribute", "params": {}}
+            ),
+            "rules.community.ip_claim.duties",
+            "outcome_takes_no_duties",
+        ),
+        (
+            lambda d: d["rules"]["community"]["research"]["duties"].append(
+                {"kind": "attribute", "params": {}}
+            ),
+            "rules.community.research.duties",
+            "duplicate",
+        ),
+        (
+            lambda d: d["rules"]["community"]["research"]["duties"][0]["params"].update(text="x"),
+            "rules.community.research.duties.attribute.text",
+            "unknown_key",
+        ),
+        (
+            lambda d: d["benefit_sharing"]["fee"].update(amount="5,00"),
+            "benefit_sharing.fee.amount",
+            "bad_amount",
+        ),
+        (
+            lambda d: d["benefit_sharing"]["fee"].update(currency="dollars"),
+            "benefit_sharing.fee.currency",
+            "bad_currency",
+        ),
+        (
+            lambda d: d["benefit_sharing"].update(non_monetary=["gold"]),
+            "benefit_sharing.non_monetary",
+            "unknown_code",
+        ),
+        (
+            lambda d: d["benefit_sharing"].update(royalty_basis_points=10_001),
+            "benefit_sharing.royalty_basis_points",
+            "out_of_range",
+        ),
         (lambda d: d.update(notes=[]), "notes", "expected_object"),
         (lambda d: d.update(attribution=""), "attribution", "required"),
     ],
 )
-def test_from_json_rejects_malformed_terms(mutate, field: str, detail: str) -> None:  # noqa: ANN001
+def test_from_json_rejects_malformed_terms(mutate, field: str, detail: str) -> None:
     with pytest.raises(ValidationError) as info:
         Terms.from_json(_broken(mutate))
     assert info.value.params["field"] == field
@@ -150,11 +208,16 @@ def test_new_version_revalidates() -> None:
 
 
 def test_duty_order_and_params_are_normalised() -> None:
-    rule = Rule(Outcome.ALLOWED_WITH_DUTIES, (Duty(DutyKind.SHARE_RESULTS), Duty(DutyKind.ATTRIBUTE)))
+    rule = Rule(
+        Outcome.ALLOWED_WITH_DUTIES, (Duty(DutyKind.SHARE_RESULTS), Duty(DutyKind.ATTRIBUTE))
+    )
     assert [d.kind for d in rule.duties] == [DutyKind.ATTRIBUTE, DutyKind.SHARE_RESULTS]
     with pytest.raises(ValidationError):
         Duty("dance")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         Duty(DutyKind.ATTRIBUTE, {"n": 3})  # type: ignore[dict-item]
     with pytest.raises(ValidationError):
-        Rule(Outcome.ALLOWED_WITH_DUTIES, (Duty(DutyKind.NOTIFY_BEFORE_PUBLICATION, {"days": "soon"}),))
+        Rule(
+            Outcome.ALLOWED_WITH_DUTIES,
+            (Duty(DutyKind.NOTIFY_BEFORE_PUBLICATION, {"days": "soon"}),),
+        )

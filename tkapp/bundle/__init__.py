@@ -1,0 +1,1 @@
+"""The signed .tkb bundle: writer, verifier and their container and manifest formats."""
