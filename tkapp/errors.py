@@ -231,3 +231,41 @@ class SelfTestFailed(CryptoError):
 class KeyFormatError(CryptoError):
     code = "key_format"
     exit_code = 3
+
+
+# --- Terms and sharing (issues 3 and 4) ------------------------------------------------------
+
+
+class TermsInUse(ValidationError):
+    """A terms version an export already used cannot change: save a new version instead."""
+
+    code = "terms_in_use"
+
+
+class MixedTerms(ValidationError):
+    """The records chosen for one bundle are under different terms versions (a bundle carries
+    exactly one ``terms.json``): export them in separate bundles."""
+
+    code = "mixed_terms"
+
+
+class NothingToExport(ValidationError):
+    """The export plan includes no record."""
+
+    code = "nothing_to_export"
+
+
+class ConfirmationRequired(TkError):
+    """Culturally sensitive records need the custodian's explicit confirmation to leave."""
+
+    code = "confirmation_required"
+    exit_code = 2
+
+
+# --- Open data (issue 9) ---------------------------------------------------------------------
+
+
+class NothingToPublish(ValidationError):
+    """No record may be published openly (none marked, or terms, labels or access refuse)."""
+
+    code = "nothing_to_publish"

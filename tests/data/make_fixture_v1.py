@@ -28,7 +28,12 @@ from tkapp.core.model import (  # noqa: E402
     Taxon,
     VernacularName,
 )
-from tkapp.services.catalogue import create_catalogue  # noqa: E402
+from tkapp.crypto.keys import generate_keypair  # noqa: E402
+from tkapp.services.catalogue import Catalogue  # noqa: E402
+from tkapp.store import Database, codec, entities, migrations  # noqa: E402
+
+# Build exactly schema version 1, whatever migrations exist today.
+migrations.MIGRATIONS[:] = [m for m in migrations.MIGRATIONS if m[0] <= 1]
 
 FIXTURE = HERE / "catalogue-v1.tkc"
 PASSPHRASE = "fixture passphrase v1"
@@ -38,9 +43,17 @@ def main() -> None:
     os.environ.pop("TKAPP_KDF_PROFILE", None)
     if FIXTURE.exists():
         FIXTURE.unlink()
-    with create_catalogue(
-        FIXTURE, PASSPHRASE, Community("Fixture community", languages=["es", "qu"]), actor="fixture"
-    ) as cat:
+    community = Community("Fixture community", languages=["es", "qu"])
+
+    def setup(conn: object, chain: object) -> None:
+        # What create_catalogue wrote at schema version 1 (later versions add more).
+        entities.set_meta(conn, "catalogue_id", "00000000-0000-4000-8000-000000000001")
+        entities.set_meta(conn, "created", "2026-01-01T00:00:00+00:00")
+        entities.set_meta(conn, "community", codec.dumps(community))
+        keys = generate_keypair()
+        entities.save_signing_key(conn, keys.key_id, keys.secret_seed, keys.public)
+
+    with Catalogue(Database.create(FIXTURE, PASSPHRASE, setup), actor="fixture") as cat:
         rosa = cat.add_person(Person("Rosa Grefa", roles=["healer"]))
         taxon = cat.add_taxon(
             Taxon("Uncaria tomentosa", vernacular_names=[VernacularName("uña de gato", "es")])

@@ -130,40 +130,58 @@ def _ok(result: subprocess.CompletedProcess[str]) -> str:
     return shown
 
 
+@dataclass(frozen=True)
+class Demo:
+    catalogue: Path
+    work: Path
+    env: dict[str, str]
+
+
 @pytest.fixture(scope="session")
-def exported(frozen_app: FrozenApp, tmp_path_factory: pytest.TempPathFactory) -> Exported:
-    """A demo catalogue made by the frozen app, and a bundle the frozen app exported from it."""
-    work = tmp_path_factory.mktemp("frozen-export")
+def demo(frozen_app: FrozenApp, tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    """A demo catalogue made by the frozen app."""
+    work = tmp_path_factory.mktemp("frozen-demo")
     env = _env(work / "home")
     catalogue = work / "village.tkcat"
     _ok(_run(frozen_app.exe, "demo", str(catalogue), env=env, cwd=work))
     assert catalogue.is_file()
-    bundle = work / "for-researcher.tkb"
-    _ok(
-        _run(
-            frozen_app.exe,
-            "export",
-            str(catalogue),
-            str(bundle),
-            "--recipient-name",
-            "Ana Quispe",
-            "--organisation",
-            "Universidad Central",
-            "--as",
-            "public_research",
-            "--purpose",
-            "research",
-            "--yes",
-            env=env,
-            cwd=work,
-        )
+    return Demo(catalogue, work, env)
+
+
+@pytest.fixture(scope="session")
+def exported(frozen_app: FrozenApp, demo: Demo) -> Exported:
+    """A bundle the frozen app exported from the demo catalogue, and the community's key."""
+    bundle = demo.work / "for-researcher.tkb"
+    exporting = _run(
+        frozen_app.exe,
+        "export",
+        str(demo.catalogue),
+        str(bundle),
+        "--recipient-name",
+        "Ana Quispe",
+        "--organisation",
+        "Universidad Central",
+        "--as",
+        "public_research",
+        "--purpose",
+        "research",
+        "--yes",
+        env=demo.env,
+        cwd=demo.work,
     )
+    _ok(exporting)
     assert zipfile.is_zipfile(bundle)
-    public_key = work / "community.pub"
+    public_key = demo.work / "community.pub"
     keyed = _run(
-        frozen_app.exe, "key", str(catalogue), "--public-out", str(public_key), env=env, cwd=work
+        frozen_app.exe,
+        "key",
+        str(demo.catalogue),
+        "--public-out",
+        str(public_key),
+        env=demo.env,
+        cwd=demo.work,
     )
-    return Exported(catalogue, bundle, public_key if keyed.returncode == 0 else None)
+    return Exported(demo.catalogue, bundle, public_key if keyed.returncode == 0 else None)
 
 
 def test_build_is_lean(frozen_app: FrozenApp) -> None:
@@ -197,10 +215,16 @@ def test_selftest(frozen_app: FrozenApp, tmp_path: Path) -> None:
     _ok(_run(frozen_app.exe, "verify", "--selftest", env=_env(tmp_path / "home"), cwd=tmp_path))
 
 
-def test_demo_catalogue_is_encrypted(exported: Exported) -> None:
-    # SQLCipher made it into the frozen app: the file is not plaintext SQLite.
-    with exported.catalogue.open("rb") as handle:
+def test_demo_catalogue_is_encrypted(frozen_app: FrozenApp, demo: Demo) -> None:
+    # SQLCipher made it into the frozen app: the file is not plaintext SQLite...
+    with demo.catalogue.open("rb") as handle:
         assert handle.read(16) != SQLITE_PLAINTEXT_HEADER
+    # ...it opens again with the passphrase, and a wrong one is a clear error, not a crash.
+    _ok(_run(frozen_app.exe, "info", str(demo.catalogue), env=demo.env, cwd=demo.work))
+    wrong = dict(demo.env, TKAPP_PASSPHRASE="not the passphrase at all")
+    refused = _run(frozen_app.exe, "info", str(demo.catalogue), env=wrong, cwd=demo.work)
+    assert refused.returncode == 5, refused.stderr
+    assert "Traceback" not in refused.stderr
 
 
 def test_verify_accepts_exported_bundle(
@@ -244,6 +268,53 @@ def test_researcher_checks_bundle_with_stock_tools(exported: Exported, tmp_path:
         check=False,
     )
     assert result.returncode != 0, result.stdout + result.stderr
+
+
+def test_encrypted_bundle_for_a_researcher(
+    frozen_app: FrozenApp, demo: Demo, exported: Exported, tmp_path: Path
+) -> None:
+    """Researcher makes an age identity; the community exports to it; both tkapp and the stock
+    tools (age, minisign) open and check the .tkb.age."""
+    researcher = _env(tmp_path / "researcher")
+    made = _run(frozen_app.exe, "identity", "new", env=researcher, cwd=tmp_path)
+    _ok(made)
+    recipient = next(word for word in made.stdout.split() if word.startswith("age1"))
+    bundle = demo.work / "for-researcher-encrypted.tkb.age"
+    exporting = _run(
+        frozen_app.exe,
+        "export",
+        str(demo.catalogue),
+        str(bundle),
+        "--recipient-name",
+        "Ana Quispe",
+        "--organisation",
+        "Universidad Central",
+        "--as",
+        "public_research",
+        "--purpose",
+        "research",
+        "--encrypt-to",
+        recipient,
+        "--yes",
+        env=demo.env,
+        cwd=demo.work,
+    )
+    _ok(exporting)
+    assert bundle.read_bytes().startswith(b"age-encryption.org/v1\n")
+    _ok(_run(frozen_app.exe, "verify", str(bundle), "--tofu", env=researcher, cwd=tmp_path))
+
+    assert exported.public_key is not None
+    identity = next((Path(researcher["TKAPP_DATA_DIR"]) / "identities").glob("age-*.txt"))
+    script = ROOT / "packaging" / "verify-with-stock-tools.sh"
+    checked = subprocess.run(
+        ["sh", str(script), str(bundle), str(exported.public_key), str(identity)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def _gui(
@@ -301,64 +372,57 @@ def _desktop_env(home: Path, **extra: str) -> dict[str, str]:
     )
 
 
-def test_desktop_integration_double_click(
-    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
-) -> None:
-    """install-desktop-integration.sh, then a double-click as a file manager does it (gio)."""
+def _tool(name: str) -> Path:
+    path = shutil.which(name)
+    assert path, f"{name} is not installed (see DEB_TEST in the Makefile)"
+    return Path(path)
+
+
+def _install_desktop_integration(frozen_app: FrozenApp, tmp_path: Path) -> tuple[Path, Path]:
+    """Run install-desktop-integration.sh from a copy of the app; returns (folder, home)."""
     folder = tmp_path / "USB STICK" / "tkapp"  # a space, as in real mount points
     shutil.copytree(frozen_app.folder, folder, copy_function=os.link, symlinks=True)
     home = tmp_path / "home"
+    script = str(folder / "install-desktop-integration.sh")
+    _ok(_run(Path("/bin/sh"), script, env=_desktop_env(home), cwd=tmp_path))
+    return folder, home
+
+
+def test_desktop_integration_installs_and_uninstalls(frozen_app: FrozenApp, tmp_path: Path) -> None:
+    folder, home = _install_desktop_integration(frozen_app, tmp_path)
     env = _desktop_env(home)
-    installed = _run(
-        Path("/bin/sh"), str(folder / "install-desktop-integration.sh"), env=env, cwd=tmp_path
-    )
-    _ok(installed)
     desktop = home / ".local" / "share" / "applications" / "org.tkcommons.TKCommons.desktop"
     assert f'Exec="{folder / EXE_NAME}" %f' in desktop.read_text(encoding="utf-8")
-    _ok(
-        _run(
-            Path(shutil.which("desktop-file-validate") or "desktop-file-validate"),
-            str(desktop),
-            env=env,
-            cwd=tmp_path,
-        )
-    )
-    default = _run(
-        Path(shutil.which("gio") or "gio"),
-        "mime",
-        "application/x-tkcommons-bundle",
-        env=env,
-        cwd=tmp_path,
-    )
-    assert "org.tkcommons.TKCommons.desktop" in default.stdout.splitlines()[0], default.stdout
+    _ok(_run(_tool("desktop-file-validate"), str(desktop), env=env, cwd=tmp_path))
+    icon = home / ".local/share/icons/hicolor/48x48/apps/org.tkcommons.TKCommons.png"
+    assert icon.is_file()
+    for mime_type in ("application/x-tkcommons-bundle", "application/x-tkcommons-bundle-age"):
+        default = _run(_tool("gio"), "mime", mime_type, env=env, cwd=tmp_path)
+        first_line = default.stdout.splitlines()[0] if default.stdout else ""
+        assert "org.tkcommons.TKCommons.desktop" in first_line, default.stdout + default.stderr
 
-    # "Double-click": gio finds the type, the default application and runs its Exec line.
+    script = str(folder / "install-desktop-integration.sh")
+    _ok(_run(Path("/bin/sh"), script, "--uninstall", env=env, cwd=tmp_path))
+    assert not desktop.exists()
+    assert not icon.exists()
+    assert folder.is_dir()  # the app itself is untouched
+
+
+def test_double_click_opens_verify_window(
+    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+) -> None:
+    """A double-click as a file manager does it: gio finds the type, the default application
+    and runs its Exec line with the file."""
+    _folder, home = _install_desktop_integration(frozen_app, tmp_path)
     report = tmp_path / "double-click.json"
     click_env = _desktop_env(home, TKAPP_QUIT_AFTER_MS="2500", TKAPP_SMOKE_REPORT=str(report))
-    _ok(
-        _run(
-            Path(shutil.which("gio") or "gio"),
-            "open",
-            str(exported.bundle),
-            env=click_env,
-            cwd=tmp_path,
-        )
-    )
+    _ok(_run(_tool("gio"), "open", str(exported.bundle), env=click_env, cwd=tmp_path))
+    # gio returns once the app is launched; the app writes its report, then quits by itself.
     deadline = time.monotonic() + RUN_TIMEOUT
     while not report.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert report.exists(), "double-clicking the bundle did not start TK Commons"
     assert _has_verify_window(json.loads(report.read_text(encoding="utf-8")))
-
-    removed = _run(
-        Path("/bin/sh"),
-        str(folder / "install-desktop-integration.sh"),
-        "--uninstall",
-        env=env,
-        cwd=tmp_path,
-    )
-    _ok(removed)
-    assert not desktop.exists()
 
 
 def _portable_copy(frozen_app: FrozenApp, tmp_path: Path) -> Path:
@@ -374,30 +438,28 @@ def _profile_tkapp_folders(home: Path) -> list[Path]:
 
 
 def test_portable_marker_keeps_everything_beside_the_app(
-    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+    frozen_app: FrozenApp, tmp_path: Path
 ) -> None:
     stick = _portable_copy(frozen_app, tmp_path)
     home = tmp_path / "home"
     # No TKAPP_* folders: the marker decides, against platformdirs' per-user folders.
     env = _env(home, TKAPP_DATA_DIR="", TKAPP_CONFIG_DIR="")
-    _ok(_run(stick / EXE_NAME, "verify", str(exported.bundle), "--tofu", env=env, cwd=tmp_path))
+    _ok(_run(stick / EXE_NAME, "identity", "new", env=env, cwd=tmp_path))  # -> data folder
     gui_env = dict(env, TKAPP_QUIT_AFTER_MS="2000")
-    _ok(_run(stick / EXE_NAME, env=gui_env, cwd=tmp_path))
+    _ok(_run(stick / EXE_NAME, env=gui_env, cwd=tmp_path))  # settings -> config folder
 
-    data = stick / "tkapp-data" / "data"
-    assert data.is_dir()
+    # The identity (a secret key) travels with the stick...
+    assert list((stick / "tkapp-data" / "data" / "identities").glob("age-*.txt"))
     assert (stick / "tkapp-data" / "config").is_dir()
-    # The trust decision travels with the stick...
-    assert any(data.iterdir())
     # ...and nothing was written into the profile of the computer it was plugged into.
     assert _profile_tkapp_folders(home) == []
 
 
 def test_environment_overrides_win_over_portable_marker(
-    frozen_app: FrozenApp, exported: Exported, tmp_path: Path
+    frozen_app: FrozenApp, tmp_path: Path
 ) -> None:
     stick = _portable_copy(frozen_app, tmp_path)
     env = _env(tmp_path / "home")  # TKAPP_DATA_DIR / TKAPP_CONFIG_DIR set
-    _ok(_run(stick / EXE_NAME, "verify", str(exported.bundle), "--tofu", env=env, cwd=tmp_path))
-    assert any(Path(env["TKAPP_DATA_DIR"]).iterdir())
+    _ok(_run(stick / EXE_NAME, "identity", "new", env=env, cwd=tmp_path))
+    assert list((Path(env["TKAPP_DATA_DIR"]) / "identities").glob("age-*.txt"))
     assert not (stick / "tkapp-data").exists()

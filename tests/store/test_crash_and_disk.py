@@ -81,9 +81,12 @@ def _assert_whole(path: Path) -> int:
         assert total % BATCH == 0, total  # an import is all or nothing
         fts = conn.execute("SELECT count(*) FROM record_fts").fetchone()[0]
         assert fts == total
+        assert conn.execute("SELECT count(*) FROM record_data").fetchone()[0] == total
         labels = conn.execute("SELECT count(*) FROM record_label").fetchone()[0]
         assert labels == total
-        for title, data in conn.execute("SELECT title, data FROM record"):
+        for title, data in conn.execute(
+            "SELECT r.title, d.data FROM record r JOIN record_data d ON d.rowid = r.rowid"
+        ):
             assert json.loads(data)["title"] == title
         return int(total)
 

@@ -53,6 +53,8 @@ def test_create_and_open_with_real_kdf(real_kdf: None, cat_path: Path) -> None:
     # The file starts with our random salt, not a SQLite header.
     assert not cat_path.read_bytes().startswith(b"SQLite format 3")
     assert read_salt(cat_path) == cat_path.read_bytes()[:16]
+    if os.name == "posix":
+        assert cat_path.stat().st_mode & 0o077 == 0  # owner only
 
 
 def test_wrong_passphrase_real_kdf_is_typed_and_changes_nothing(

@@ -103,6 +103,11 @@ def test_search_folds_accents_and_case(cat: Catalogue) -> None:
     assert cat.search_ids('selva" OR "comida') == []
     assert cat.search_ids("NEAR(x y) *") == []
     assert cat.search_ids("!!!") == []
+    # Decomposed accents (as some keyboards send them) in the query and in the text.
+    assert set(cat.search_ids("Medici\u0301na")) == {a.id, b.id}
+    d = cat.add_record(KnowledgeRecord("Ñan\u0303a", description="cafe\u0301 de olla"))
+    assert cat.search_ids("cafe") == [d.id]
+    assert cat.search_ids("café") == [d.id]
 
 
 def test_search_covers_names_uses_and_holders(cat: Catalogue) -> None:

@@ -82,10 +82,13 @@ def close_all_dialogs() -> None:
     """Close every dialog without questions (tests end with clean windows)."""
     from PySide6.QtWidgets import QApplication, QDialog
 
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QDialog):
             widget.hide()
             widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

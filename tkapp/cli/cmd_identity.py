@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from tkapp.cli.common import EXIT_OK, out
-from tkapp.crypto.age import AgeIdentity, write_identity_file
-from tkapp.errors import BundleIOError
 from tkapp.i18n import _
-from tkapp.paths import identities_dir
+
+# The logic lives in the keys service (the GUI uses it too); re-exported for callers here.
+from tkapp.services.keys import new_identity
 
 
 def register(subparsers: Any) -> None:
@@ -43,24 +43,6 @@ def register(subparsers: Any) -> None:
     new.add_argument("--json", action="store_true", help=_("print a machine-readable result"))
     new.set_defaults(handler=cmd_identity_new)
     p.set_defaults(handler=lambda args: (p.print_help(), 4)[1])
-
-
-def new_identity(dest: Path | None = None) -> tuple[AgeIdentity, Path]:
-    """Create an identity and save it; returns it and where it went.
-
-    Raises:
-        BundleIOError: the file exists or cannot be written.
-    """
-    identity = AgeIdentity.generate()
-    recipient = str(identity.recipient())
-    path = dest if dest is not None else identities_dir() / f"age-{recipient[4:16]}.txt"
-    try:
-        write_identity_file(path, identity)
-    except FileExistsError:
-        raise BundleIOError("file exists", path=str(path)) from None
-    except OSError as exc:
-        raise BundleIOError(exc.strerror or "cannot write", path=str(path)) from None
-    return identity, path
 
 
 def cmd_identity_new(args: argparse.Namespace) -> int:

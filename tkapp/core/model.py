@@ -88,6 +88,10 @@ CONFIDENTIAL_FIELDS: tuple[str, ...] = (
     "recorded_by",
 )
 
+#: Open licences a community may choose for publishing a record openly (GBIF accepts only
+#: these three); "" = not for open publication. SPDX identifiers.
+OPEN_LICENCES: tuple[str, ...] = ("", "CC0-1.0", "CC-BY-4.0", "CC-BY-NC-4.0")
+
 PERSON_ROLES: tuple[str, ...] = (
     "elder",
     "healer",
@@ -247,6 +251,9 @@ class KnowledgeRecord:
     version: int = 1  # bumped on every saved edit
     created: datetime | None = None
     modified: datetime | None = None
+    #: The community marks the record for open publication (GBIF, GeoJSON) under this
+    #: licence; "" = never published openly. Terms and labels still decide (open_licence.py).
+    open_licence: str = ""
 
     def validate(self) -> None:
         _check_text(self.title, "title", required=True, limit=500)
@@ -259,6 +266,7 @@ class KnowledgeRecord:
         if self.access is AccessLevel.RESTRICTED:
             _require(bool(self.restricted_group.strip()), "restricted_group", "required")
         _require(len(set(self.labels)) == len(self.labels), "labels", "duplicate")
+        _require(self.open_licence in OPEN_LICENCES, "open_licence", "unknown_value")
 
 
 @dataclass

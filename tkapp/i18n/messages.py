@@ -62,6 +62,23 @@ _ERRORS: dict[str, str] = {
     "crypto_error": N_("A cryptographic operation failed: {detail}"),
     "selftest_failed": N_("The cryptography self-test FAILED. Do not trust this installation."),
     "key_format": N_("This key file is not in a format TK Commons understands: {detail}"),
+    "terms_in_use": N_(
+        "This version of the terms was already used in an export and cannot change. "
+        "Save your edits as a new version."
+    ),
+    "mixed_terms": N_(
+        "The chosen records are under different terms; a bundle carries one set of terms. "
+        "Export them separately."
+    ),
+    "nothing_to_export": N_("No record may be shared with this recipient for this purpose."),
+    "confirmation_required": N_(
+        "Some records are culturally sensitive: the custodian must confirm before they are "
+        "shared."
+    ),
+    "nothing_to_publish": N_(
+        "No record can be published openly: mark records with an open licence, make them "
+        "public, and check that their terms and labels allow it."
+    ),
 }
 
 

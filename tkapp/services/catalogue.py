@@ -26,7 +26,8 @@ from tkapp.core.model import (
     Taxon,
 )
 from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
-from tkapp.errors import CatalogueCorrupt, CatalogueMissing, StoreError, ValidationError
+from tkapp.errors import CatalogueCorrupt, StoreError, ValidationError
+from tkapp.services.terms import install_default_terms
 from tkapp.store import Database, audit, codec, entities, maintenance, records
 from tkapp.store import media as media_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
@@ -88,7 +89,7 @@ def _check_new_passphrase(passphrase: str) -> None:
 
 
 def create_catalogue(
-    path: Path, passphrase: str, community: Community, *, actor: str = ""
+    path: Path, passphrase: str, community: Community, *, actor: str = "", template: str = "cbrl"
 ) -> Catalogue:
     """Create a new catalogue at ``path`` with a fresh community signing key.
 
@@ -108,6 +109,7 @@ def create_catalogue(
         entities.set_meta(conn, "community", state)
         keys = generate_keypair()
         entities.save_signing_key(conn, keys.key_id, keys.secret_seed, keys.public)
+        install_default_terms(conn, community, template)  # default terms from ``template``
         chain.append(
             conn,
             actor=actor,
@@ -526,7 +528,3 @@ class Catalogue:
         with self._db.transaction() as conn:
             entities.set_setting(conn, key, value)
 
-
-def ensure_exists(path: Path) -> None:
-    if not Path(path).exists():
-        raise CatalogueMissing(str(path), path=str(path))

@@ -80,7 +80,7 @@ from tkapp.core.model import (
     VernacularName,
 )
 from tkapp.errors import Cancelled, UsageError, ValidationError
-from tkapp.i18n import N_, _
+from tkapp.i18n import N_, _, translate
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.store import codec, entities, records
 from tkapp.store.connection import Connection
@@ -294,7 +294,7 @@ _PROBLEMS: dict[str, str] = {
 
 def describe_problem(code: str) -> str:
     """A validation code as a translated phrase (the code itself when unknown)."""
-    return _(_PROBLEMS[code]) if code in _PROBLEMS else code
+    return translate(_PROBLEMS[code]) if code in _PROBLEMS else code
 
 
 def _text(value: Any, name: str) -> str:

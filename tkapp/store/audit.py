@@ -19,6 +19,9 @@ from tkapp.i18n import _
 from tkapp.store.connection import Connection
 
 GENESIS = "0" * 64
+# ASCII-only compact JSON array: the canonical bytes that are hashed. Never change it: every
+# existing log would stop verifying.
+_CANONICAL = json.JSONEncoder(ensure_ascii=True, separators=(",", ":")).encode
 _BATCH = 2000
 
 
@@ -57,11 +60,7 @@ def entry_hash(  # noqa: PLR0917 - the chained fields, in their canonical order
     prev_hash: str,
 ) -> str:
     """SHA-256 over canonical bytes: a compact JSON array (no key order to get wrong)."""
-    canonical = json.dumps(
-        [seq, time, actor, action, entity, entity_id, digest, prev_hash],
-        ensure_ascii=True,
-        separators=(",", ":"),
-    )
+    canonical = _CANONICAL([seq, time, actor, action, entity, entity_id, digest, prev_hash])
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 

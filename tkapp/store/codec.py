@@ -13,6 +13,7 @@ import dataclasses
 import json
 import types
 import typing
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
@@ -23,19 +24,59 @@ from tkapp.errors import ValidationError
 T = TypeVar("T")
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+Encoder = Callable[[Any], Any]
+_ENCODERS: dict[type, Encoder] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:
-        names = _FIELD_NAMES[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _encoder_for_hint(hint: Any) -> Encoder:
+    """A converter chosen once per field from its type hint (the hot path of every save)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(args) == 1:
+            inner = _encoder_for_hint(args[0])
+            if inner is _identity:
+                return _identity
+            return lambda v: None if v is None else inner(v)
+        return to_jsonable
+    if origin in (list, tuple):
+        (item,) = typing.get_args(hint)[:1]
+        inner = _encoder_for_hint(item)
+        if inner is _identity:
+            return list
+        return lambda v: [inner(x) for x in v]
+    if origin in (set, frozenset):
+        return lambda v: sorted(to_jsonable(x) for x in v)
+    if hint in (str, int, float, bool):
+        return _identity
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return lambda v: v.value
+    if hint in (date, datetime):
+        return lambda v: v.isoformat()
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        return _dataclass_encoder(hint)
+    return to_jsonable
+
+
+def _dataclass_encoder(cls: type) -> Encoder:
+    encoder = _ENCODERS.get(cls)
+    if encoder is None:
+        hints = _hints(cls)
+        fields = [(f.name, _encoder_for_hint(hints[f.name])) for f in dataclasses.fields(cls)]
+
+        def encode(value: Any) -> dict[str, Any]:
+            return {name: conv(getattr(value, name)) for name, conv in fields}
+
+        encoder = _ENCODERS[cls] = encode
+    return encoder
 
 
 def to_jsonable(value: Any) -> Any:
     """Turn a model value (dataclass, enum, date, set, list...) into JSON-ready data."""
-    # Hot path of every save and import: dispatch on the exact type first.
     kind = type(value)
     if kind is str or kind is int or kind is float or kind is bool or value is None:
         return value
@@ -44,7 +85,7 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, Enum):
         return value.value
     if hasattr(kind, "__dataclass_fields__"):
-        return {name: to_jsonable(getattr(value, name)) for name in _field_names(kind)}
+        return _dataclass_encoder(kind)(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, set | frozenset):
@@ -54,9 +95,19 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+# One encoder for all calls: json.dumps with options builds a new encoder every time.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
 def dumps(value: Any) -> str:
-    """Compact, key-sorted JSON of a model value (stable, so digests are repeatable)."""
-    return json.dumps(to_jsonable(value), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Compact JSON of a model value. Keys follow the dataclass field order, so the same value
+    always gives the same text (audit digests are repeatable)."""
+    return _ENCODE(to_jsonable(value))
+
+
+def dumps_plain(value: Any) -> str:
+    """Compact JSON of plain data (lists, dicts, strings)."""
+    return _ENCODE(value)
 
 
 @cache

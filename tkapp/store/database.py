@@ -8,6 +8,7 @@ written); only then is the file opened for writing, put in WAL mode and migrated
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -94,6 +95,8 @@ class Database:
                     conn.execute("PRAGMA journal_mode = WAL")
             finally:
                 conn.close()
+            # Encrypted, but still nobody else's business: owner-only like a key file.
+            os.chmod(tmp, 0o600)
             fsync_file(tmp)
             place(tmp, path, overwrite=False)
         except OSError as exc:

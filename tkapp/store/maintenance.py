@@ -7,6 +7,7 @@ renamed, so a crash leaves either the old file or the complete new one.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,6 +97,7 @@ def backup(
                 target.execute("PRAGMA journal_mode = DELETE")
         finally:
             target.close()
+        os.chmod(tmp, 0o600)
         fsync_file(tmp)
         place(tmp, dest, overwrite=overwrite)
     except OSError as exc:
@@ -133,6 +135,7 @@ def change_passphrase(db: Database, new_passphrase: str) -> None:
                 conn.execute(f"PRAGMA rekeyed.application_id = {APPLICATION_ID:d}")
             finally:
                 conn.execute("DETACH DATABASE rekeyed")
+        os.chmod(tmp, 0o600)
         fsync_file(tmp)
         db.replace_file(tmp, key, salt)
     except OSError as exc:
@@ -195,6 +198,7 @@ def restore(
                 if progress is not None:
                     progress(done, total)
             out.flush()
+        os.chmod(tmp, 0o600)
         fsync_file(tmp)
         place(tmp, dest, overwrite=overwrite)
         for stale in (wal, Path(str(dest) + "-shm")):

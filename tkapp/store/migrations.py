@@ -25,6 +25,8 @@ CREATE TABLE signing_key (
     created TEXT NOT NULL
 );
 
+-- The narrow part of a record: what the records table, filters and search touch. Kept small
+-- so that scanning 100,000 of them reads (and decrypts) few pages.
 CREATE TABLE record (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
@@ -40,14 +42,20 @@ CREATE TABLE record (
     labels TEXT NOT NULL DEFAULT '[]',
     terms_id TEXT NOT NULL DEFAULT '',
     taxa_text TEXT NOT NULL DEFAULT '',
-    names_text TEXT NOT NULL DEFAULT '',
+    names_text TEXT NOT NULL DEFAULT ''
+);
+-- Covering indexes (they end with id): listing ids never reads the record rows.
+CREATE INDEX record_by_modified ON record (trashed, modified DESC, id);
+CREATE INDEX record_by_category ON record (trashed, category, modified DESC, id);
+CREATE INDEX record_by_access ON record (trashed, access, modified DESC, id);
+CREATE INDEX record_by_status ON record (trashed, status, modified DESC, id);
+CREATE INDEX record_by_terms ON record (terms_id);
+
+-- The whole record as JSON (model fields), one row per record, same rowid.
+CREATE TABLE record_data (
+    rowid INTEGER PRIMARY KEY,
     data TEXT NOT NULL
 );
-CREATE INDEX record_by_modified ON record (trashed, modified DESC);
-CREATE INDEX record_by_category ON record (trashed, category, modified DESC);
-CREATE INDEX record_by_access ON record (trashed, access, modified DESC);
-CREATE INDEX record_by_status ON record (trashed, status, modified DESC);
-CREATE INDEX record_by_terms ON record (terms_id);
 
 CREATE TABLE record_label (
     code TEXT NOT NULL,
@@ -155,11 +163,145 @@ def _v1(conn: Connection) -> None:
     conn.execute("INSERT INTO meta (key, value) VALUES ('magic', ?)", (MAGIC,))
 
 
+_V2 = """
+-- Terms (LICENSING.md): one row per immutable *version*. ``data`` is the canonical terms.json.
+-- ``first_export_id`` is '' until an export uses the version; from then on it never changes.
+CREATE TABLE terms_version (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    set_id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    template TEXT NOT NULL,
+    data TEXT NOT NULL,
+    created TEXT NOT NULL,
+    first_export_id TEXT NOT NULL DEFAULT '',
+    UNIQUE (set_id, version)
+);
+-- Belt and braces under the service check: a used version cannot be edited or deleted.
+CREATE TRIGGER terms_version_used_is_immutable
+BEFORE UPDATE OF id, set_id, version, name, template, data ON terms_version
+WHEN OLD.first_export_id <> ''
+BEGIN SELECT RAISE(ABORT, 'terms version used in an export is immutable'); END;
+CREATE TRIGGER terms_version_used_not_deleted
+BEFORE DELETE ON terms_version WHEN OLD.first_export_id <> ''
+BEGIN SELECT RAISE(ABORT, 'terms version used in an export is immutable'); END;
+
+-- A community's own wording of a Local Contexts label (LabelCustomisation JSON).
+CREATE TABLE label_customisation (
+    code TEXT PRIMARY KEY,
+    data TEXT NOT NULL
+);
+
+-- Address book of recipients (Recipient JSON).
+CREATE TABLE recipient (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX recipient_by_name ON recipient (name COLLATE NOCASE);
+
+-- The sharing ledger: who has what of ours, under which terms. Rows are never changed.
+CREATE TABLE export (
+    rowid INTEGER PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    sequence INTEGER NOT NULL UNIQUE,
+    created TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    user_class TEXT NOT NULL,
+    records TEXT NOT NULL,
+    terms_id TEXT NOT NULL,
+    bundle_sha256 TEXT NOT NULL,
+    expires TEXT,
+    file_name TEXT NOT NULL
+);
+CREATE TRIGGER export_is_append_only BEFORE UPDATE ON export
+BEGIN SELECT RAISE(ABORT, 'the sharing ledger is append-only'); END;
+-- Which exports carried a record (answers "who has this record?").
+CREATE TABLE export_record (
+    record_id TEXT NOT NULL,
+    export_rowid INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    PRIMARY KEY (record_id, export_rowid)
+) WITHOUT ROWID;
+CREATE INDEX export_record_by_export ON export_record (export_rowid);
+-- Follow-ups of an export: results returned, publications notified, benefits received.
+CREATE TABLE export_follow_up (
+    rowid INTEGER PRIMARY KEY,
+    export_rowid INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    date TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL
+);
+CREATE INDEX export_follow_up_by_export ON export_follow_up (export_rowid, kind);
+
+-- Researcher side: bundles verified and imported, kept read-only.
+CREATE TABLE received_bundle (
+    rowid INTEGER PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    catalogue_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    manifest_sha256 TEXT NOT NULL,
+    signer_key_id TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    community TEXT NOT NULL,
+    trust TEXT NOT NULL,
+    verified_at TEXT NOT NULL,
+    source_name TEXT NOT NULL,
+    verification TEXT NOT NULL,
+    terms TEXT NOT NULL,
+    terms_texts TEXT NOT NULL,
+    odrl TEXT,
+    manifest TEXT NOT NULL
+);
+CREATE TABLE received_record (
+    bundle_rowid INTEGER NOT NULL,
+    record_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (bundle_rowid, kind, record_id)
+) WITHOUT ROWID;
+CREATE INDEX received_record_by_id ON received_record (record_id);
+CREATE TRIGGER received_record_read_only BEFORE UPDATE ON received_record
+BEGIN SELECT RAISE(ABORT, 'received records are read-only'); END;
+-- Received media bytes, chunked exactly like the catalogue's own media (tkapp.store.media).
+CREATE TABLE received_media (
+    rowid INTEGER PRIMARY KEY,
+    bundle_rowid INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    chunk_size INTEGER NOT NULL,
+    UNIQUE (bundle_rowid, path)
+);
+CREATE TABLE received_media_chunk (
+    media_rowid INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (media_rowid, seq)
+);
+"""
+
+
+def _v2(conn: Connection) -> None:
+    """Terms, label wording, address book, sharing ledger, received bundles (issues 3, 4)."""
+    for statement in _V2.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    # Catalogue-wide bundle sequence (BUNDLE-FORMAT.md: increases per catalogue).
+    conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('export_sequence', '0')")
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1),
+    (2, _v2),
 ]
 LATEST = MIGRATIONS[-1][0]
 

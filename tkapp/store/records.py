@@ -1,7 +1,8 @@
 """Knowledge records: rows, links, full-text index, search and table summaries.
 
-A record is one row: the real columns that filters and the records table need, and the full
-record as JSON in ``data``. ``record_fts`` (contentless FTS5) indexes the title, the body
+A record is a narrow ``record`` row (the columns filters and the records table need, kept
+small so scans decrypt few pages) and a ``record_data`` row with the full record as JSON.
+``record_fts`` (contentless FTS5) indexes the title, the body
 (summary, description, uses) and the names (scientific and vernacular names of linked taxa,
 holder names), with the FTS5 rowid equal to the record's rowid.
 """
@@ -29,7 +30,7 @@ from tkapp.core.model import (
 from tkapp.errors import NotFound
 from tkapp.store import codec
 from tkapp.store.connection import Connection
-from tkapp.store.text import fts_query
+from tkapp.store.text import fts_query, nfc
 
 _IN_CHUNK = 500  # bound parameters per IN (...) query
 
@@ -121,8 +122,8 @@ def _index_text(conn: Connection, rec: KnowledgeRecord, names: NameCache) -> _In
         if person is not None:
             holder_names.append(person.name)
     return _Index(
-        body="\n".join(p for p in body_parts if p),
-        names="\n".join(scientific + vernacular + holder_names),
+        body=nfc("\n".join(p for p in body_parts if p)),
+        names=nfc("\n".join(scientific + vernacular + holder_names)),
         taxa_text="; ".join(scientific),
         names_text="; ".join(vernacular),
     )
@@ -149,28 +150,29 @@ def save(
         rec.version,
         iso(rec.created),
         iso(rec.modified),
-        json.dumps(rec.labels, ensure_ascii=False),
+        codec.dumps_plain(rec.labels),
         rec.terms_id,
         idx.taxa_text,
         idx.names_text,
-        state_json,
     )
     if new:
         cur = conn.execute(
             "INSERT INTO record (title, category, access, status, language, version, created,"
-            " modified, labels, terms_id, taxa_text, names_text, data, trashed, id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " modified, labels, terms_id, taxa_text, names_text, trashed, id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*values, int(trashed), rec.id),
         )
         rowid = int(cur.lastrowid)
+        conn.execute("INSERT INTO record_data (rowid, data) VALUES (?, ?)", (rowid, state_json))
     else:
         rowid = _rowid(conn, rec.id)
         conn.execute(
             "UPDATE record SET title = ?, category = ?, access = ?, status = ?, language = ?,"
             " version = ?, created = ?, modified = ?, labels = ?, terms_id = ?, taxa_text = ?,"
-            " names_text = ?, data = ? WHERE rowid = ?",
+            " names_text = ? WHERE rowid = ?",
             (*values, rowid),
         )
+        conn.execute("UPDATE record_data SET data = ? WHERE rowid = ?", (state_json, rowid))
         conn.execute("DELETE FROM record_label WHERE record_rowid = ?", (rowid,))
         conn.execute("DELETE FROM record_taxon WHERE record_rowid = ?", (rowid,))
         conn.execute("DELETE FROM record_person WHERE record_rowid = ?", (rowid,))
@@ -195,7 +197,7 @@ def save(
         )
     conn.execute(
         "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
-        (rowid, rec.title, idx.body, idx.names),
+        (rowid, nfc(rec.title), idx.body, idx.names),
     )
 
 
@@ -214,6 +216,7 @@ class BulkInserter:
         #: Rowids below this are in the database (written by :meth:`flush` or before).
         self.flushed_below = self.next_rowid
         self._records: list[tuple[Any, ...]] = []
+        self._data: list[tuple[int, str]] = []
         self._labels: list[tuple[str, int]] = []
         self._taxa: list[tuple[int, str]] = []
         self._persons: list[tuple[int, str]] = []
@@ -239,20 +242,20 @@ class BulkInserter:
                 rec.version,
                 iso(rec.created),
                 iso(rec.modified),
-                json.dumps(rec.labels, ensure_ascii=False),
+                codec.dumps_plain(rec.labels),
                 rec.terms_id,
                 idx.taxa_text,
                 idx.names_text,
-                state_json,
             )
         )
+        self._data.append((rowid, state_json))
         self._labels += [(code, rowid) for code in dict.fromkeys(rec.labels)]
         self._taxa += [(rowid, tid) for tid in dict.fromkeys(rec.taxon_ids)]
         people = dict.fromkeys(h.person_id for h in rec.holders)
         if rec.recorded_by:
             people[rec.recorded_by] = None
         self._persons += [(rowid, pid) for pid in people]
-        self._fts.append((rowid, rec.title, idx.body, idx.names))
+        self._fts.append((rowid, nfc(rec.title), idx.body, idx.names))
         return rowid
 
     def flush(self) -> None:
@@ -261,10 +264,11 @@ class BulkInserter:
         conn = self.conn
         conn.executemany(
             "INSERT INTO record (rowid, id, title, category, access, status, language, version,"
-            " created, modified, labels, terms_id, taxa_text, names_text, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " created, modified, labels, terms_id, taxa_text, names_text)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self._records,
         )
+        conn.executemany("INSERT INTO record_data (rowid, data) VALUES (?, ?)", self._data)
         conn.executemany(
             "INSERT INTO record_label (code, record_rowid) VALUES (?, ?)", self._labels
         )
@@ -277,7 +281,14 @@ class BulkInserter:
         conn.executemany(
             "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)", self._fts
         )
-        for pending in (self._records, self._labels, self._taxa, self._persons, self._fts):
+        for pending in (
+            self._records,
+            self._data,
+            self._labels,
+            self._taxa,
+            self._persons,
+            self._fts,
+        ):
             pending.clear()
         self.flushed_below = self.next_rowid
 
@@ -306,7 +317,11 @@ def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
 
 def load(conn: Connection, record_id: str) -> tuple[KnowledgeRecord, bool]:
     """The record and whether it is in the trash."""
-    row = conn.execute("SELECT data, trashed FROM record WHERE id = ?", (record_id,)).fetchone()
+    row = conn.execute(
+        "SELECT d.data, r.trashed FROM record r JOIN record_data d ON d.rowid = r.rowid"
+        " WHERE r.id = ?",
+        (record_id,),
+    ).fetchone()
     if row is None:
         raise NotFound(record_id, entity="record", id=record_id)
     return codec.loads(KnowledgeRecord, row[0]), bool(row[1])
@@ -323,6 +338,7 @@ def purge(conn: Connection, record_id: str) -> None:
         conn.execute(f"DELETE FROM {table} WHERE record_rowid = ?", (rowid,))
     conn.execute("DELETE FROM record_fts WHERE rowid = ?", (rowid,))
     conn.execute("DELETE FROM consent_record WHERE record_id = ?", (record_id,))
+    conn.execute("DELETE FROM record_data WHERE rowid = ?", (rowid,))
     conn.execute("DELETE FROM record WHERE rowid = ?", (rowid,))
 
 
@@ -330,7 +346,7 @@ def reindex(conn: Connection, rowids: Iterable[int]) -> None:
     """Recompute names and index entries (after a linked taxon or person changed)."""
     names = NameCache()
     for rowid in rowids:
-        row = conn.execute("SELECT data, trashed FROM record WHERE rowid = ?", (rowid,)).fetchone()
+        row = conn.execute("SELECT data FROM record_data WHERE rowid = ?", (rowid,)).fetchone()
         if row is None:
             continue
         rec = codec.loads(KnowledgeRecord, row[0])

@@ -19,7 +19,13 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(text)
+    """Query words. NFC first: a decomposed accent (``i`` + U+0301) would otherwise split a
+    word in two, since a combining mark is not a word character."""
+    return _WORD.findall(unicodedata.normalize("NFC", text))
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
 
 
 def fts_query(text: str) -> str:

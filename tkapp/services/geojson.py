@@ -1,0 +1,118 @@
+"""GeoJSON (RFC 7946) of the openly publishable places, for QGIS and web maps.
+
+One ``Point`` feature per publishable record that still has coordinates after
+generalisation (a withheld place gives no feature). Coordinates are ``[longitude, latitude]``
+numbers in WGS 84, exactly the generalised values the Darwin Core export publishes
+(:func:`tkapp.licensing.places.generalise`), so the two outputs never disagree. Properties
+carry the record id, title, category, licence, rights holder, the labels and the Darwin Core
+``dataGeneralizations`` / ``informationWithheld`` texts. No ``crs`` member (RFC 7946 drops it).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tkapp.errors import NothingToPublish
+from tkapp.licensing.evaluate import Reason
+from tkapp.licensing.open_licence import LICENCE_URIS
+from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
+from tkapp.services.opendata import (
+    ExcludedRecord,
+    OpenExportReport,
+    OpenItem,
+    OpenPlan,
+    TermsFor,
+    access_rights,
+    atomic_output,
+    citation,
+    plan_open_data,
+)
+
+
+def feature(item: OpenItem, plan: OpenPlan) -> dict[str, Any] | None:
+    """The GeoJSON Feature of one publishable record, or None when no coordinates remain."""
+    place = item.place
+    if place.latitude is None or place.longitude is None:
+        return None
+    rec = item.record
+    properties: dict[str, Any] = {
+        "id": rec.id,
+        "title": rec.title,
+        "category": rec.category.value,
+        "scientificNames": [t.scientific_name for t in item.taxa],
+        "license": LICENCE_URIS[item.decision.licence],
+        "licenseId": item.decision.licence,
+        "rightsHolder": plan.community_name,
+        "bibliographicCitation": citation(item, plan),
+        "accessRights": access_rights(item, plan),
+        "localContextsLabels": sorted(set(rec.labels)),
+        "locality": place.locality or "",
+        "coordinateUncertaintyInMeters": place.uncertainty_m,
+        "dataGeneralizations": place.data_generalizations,
+        "informationWithheld": item.information_withheld,
+    }
+    return {
+        "type": "Feature",
+        "id": rec.id,
+        "geometry": {
+            "type": "Point",
+            # RFC 7946 section 3.1.1: longitude first.
+            "coordinates": [float(place.longitude), float(place.latitude)],
+        },
+        "properties": properties,
+    }
+
+
+def export_geojson(
+    cat: Catalogue,
+    dest: Path,
+    *,
+    on: date | None = None,
+    overwrite: bool = False,
+    terms_for: TermsFor | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+) -> OpenExportReport:
+    """Write the generalised places of publishable records as a GeoJSON FeatureCollection.
+
+    Raises:
+        NothingToPublish: no publishable record has a publishable location.
+        CatalogueExists: ``dest`` exists and ``overwrite`` is false.
+        Cancelled: ``cancel()`` returned True (nothing is written).
+    """
+    plan = plan_open_data(
+        cat, on=on, include_media=False, terms_for=terms_for, progress=progress, cancel=cancel
+    )
+    features: list[dict[str, Any]] = []
+    excluded = list(plan.excluded)
+    for item in plan.included:
+        found = feature(item, plan)
+        if found is None:
+            excluded.append(
+                ExcludedRecord(
+                    item.record.id,
+                    item.record.title,
+                    item.decision.licence,
+                    (Reason("no_coordinates"),),
+                )
+            )
+        else:
+            features.append(found)
+    if not features:
+        raise NothingToPublish("no publishable place", excluded=len(excluded))
+    collection = {"type": "FeatureCollection", "features": features}
+    data = json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    with atomic_output(dest, overwrite=overwrite) as handle:
+        handle.write(data)
+    return OpenExportReport(
+        path=Path(dest),
+        records=len(features),
+        rows=len(features),
+        media=0,
+        licence=plan.licence,
+        excluded=tuple(excluded),
+        not_marked=plan.not_marked,
+    )

@@ -1,0 +1,834 @@
+"""Sharing with researchers: plan an export, write the signed bundle, keep the ledger (issue 4).
+
+The path (ARCHITECTURE.md, "How data flows"):
+
+1. :func:`plan_export` evaluates every chosen record against its terms for the recipient's
+   user class and purpose: which records go, which stay and why, which fields are withheld,
+   how each place is generalised.
+2. The custodian confirms (GUI) or passes ``--yes`` (CLI); culturally sensitive records need
+   an explicit extra confirmation.
+3. :func:`export` rebuilds the plan from the catalogue as it is now (refusing an outdated
+   one), turns each included record into its *redacted* bundle form
+   (:func:`bundle_record`), streams media from the store, signs and writes the bundle (the
+   writer verifies its own output), and only then records the export in the sharing ledger
+   and marks the terms version as used, in one transaction.
+
+A bundle never holds a record or a field the plan kept home: excluded records, confidential
+fields, persons' contacts and ids, and the records' own consent evidence stay in the
+catalogue. The bundle id is derived from the catalogue id and the bundle's sequence, so the
+same catalogue state, key and clock give identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from tkapp.bundle.content import BundleContent, MediaItem, RecipientSpec
+from tkapp.bundle.writer import write_bundle
+from tkapp.core.model import (
+    ConsentRecord,
+    KnowledgeRecord,
+    Media,
+    Person,
+    Recipient,
+    Taxon,
+)
+from tkapp.crypto.age import AgeRecipient
+from tkapp.errors import (
+    Cancelled,
+    ConfirmationRequired,
+    KeyFormatError,
+    MixedTerms,
+    NotFound,
+    NothingToExport,
+    ValidationError,
+)
+from tkapp.licensing.evaluate import Request
+from tkapp.licensing.odrl import to_odrl
+from tkapp.licensing.places import GeneralisedPlace
+from tkapp.licensing.plan import ExportPlan, RecordPlan, plan_records
+from tkapp.licensing.terms import Terms
+from tkapp.licensing.text import render_terms_text
+from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
+from tkapp.services import terms as terms_service
+from tkapp.store import codec
+from tkapp.store import sharing as ledger_store
+from tkapp.store import terms as terms_store
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
+
+__all__ = [
+    "ANONYMOUS_HOLDER",
+    "FOLLOW_UP_KINDS",
+    "ExportEntry",
+    "ExportResult",
+    "FollowUp",
+    "OverdueDuty",
+    "PlannedRecord",
+    "SharingPlan",
+    "add_follow_up",
+    "add_recipient",
+    "bundle_id_for",
+    "bundle_record",
+    "export",
+    "exports_of_record",
+    "get_export",
+    "get_recipient",
+    "list_exports",
+    "list_recipients",
+    "overdue_duties",
+    "plan_export",
+    "remove_recipient",
+]
+
+#: How a holder who asked to be anonymous outside the catalogue appears in a bundle. English
+#: on purpose, like Darwin Core's dataGeneralizations: it is data, not interface text.
+ANONYMOUS_HOLDER = "a knowledge holder"
+#: Follow-ups the ledger keeps for an export.
+FOLLOW_UP_KINDS: tuple[str, ...] = ("results_returned", "publication_notified", "benefits_received")
+#: Which duty each follow-up discharges (for the overdue list).
+_DUTY_FOLLOW_UP: Mapping[DutyKind, str] = {
+    DutyKind.SHARE_RESULTS: "results_returned",
+    DutyKind.NOTIFY_BEFORE_PUBLICATION: "publication_notified",
+    DutyKind.BENEFIT_SHARE: "benefits_received",
+}
+RECORD_TYPE = "tkapp/record/v1"
+CONSENT_TYPE = "tkapp/consent/v1"
+#: Namespace of bundle ids (uuid5 of "<catalogue id>:<sequence>").
+_BUNDLE_NAMESPACE = uuid.UUID("5b0f3c1e-8f8e-4d55-9a53-6b1e7c2d9a10")
+_EXT = re.compile(r"[a-z0-9]{1,10}")
+
+Progress = Callable[[int, int], None]
+CancelCheck = Callable[[], bool]
+
+
+# --- plans --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedRecord:
+    """What the plan saw of one record (to show it and to detect later edits)."""
+
+    record_id: str
+    title: str
+    version: int
+    terms_id: str  # the governing terms version (the default resolved)
+
+
+@dataclass(frozen=True)
+class SharingPlan(ExportPlan):
+    """An :class:`ExportPlan` plus who it is for, what for, on which day, and each record's
+    title, version and terms as planned."""
+
+    recipient: Recipient = field(default_factory=lambda: Recipient("-"))
+    purpose: str = ""
+    on: date | None = None
+    records: Mapping[str, PlannedRecord] = field(default_factory=dict)
+
+    @property
+    def terms_ids(self) -> tuple[str, ...]:
+        """Distinct terms versions of the included records (a bundle carries exactly one)."""
+        return tuple(dict.fromkeys(self.records[p.record_id].terms_id for p in self.included))
+
+    def title(self, record_id: str) -> str:
+        return self.records[record_id].title if record_id in self.records else record_id
+
+
+def _request(recipient: Recipient, purpose: str, on: date) -> Request:
+    recipient.validate()
+    return Request(
+        UserClass(_code(UserClass, recipient.user_class, "user_class")),
+        Purpose(_code(Purpose, purpose, "purpose")),
+        on=on,
+    )
+
+
+def _code(kind: Any, value: str, name: str) -> str:
+    try:
+        return str(kind(value).value)
+    except ValueError:
+        raise ValidationError("unknown_code", field=name, code=str(value)[:40]) from None
+
+
+def plan_export(
+    cat: Catalogue,
+    record_ids: Sequence[str] | None,
+    recipient: Recipient,
+    purpose: Purpose | str,
+    *,
+    on: date | None = None,
+) -> SharingPlan:
+    """Which records may go to ``recipient`` for ``purpose``, and in what shape.
+
+    Args:
+        record_ids: the records to consider; None means every record not in the trash.
+        recipient: name, organisation and user class of the recipient.
+        purpose: what the recipient will use the knowledge for.
+        on: the day of the export (default today, UTC) for the terms' validity.
+
+    Raises:
+        NotFound: an unknown record id. ValidationError: a record in the trash, an unknown
+        user class or purpose, or an invalid recipient.
+    """
+    day = on or datetime.now(UTC).date()
+    request = _request(recipient, str(purpose), day)
+    ids = list(dict.fromkeys(record_ids)) if record_ids is not None else cat.search_ids("")
+    records: list[KnowledgeRecord] = []
+    for record_id in ids:
+        record = cat.get_record(record_id)
+        if cat.is_trashed(record_id):
+            raise ValidationError("record_in_trash", field="records", id=record_id)
+        records.append(record)
+    resolve = terms_service.terms_resolver(cat)
+    plan = plan_records(
+        records, resolve, request, customisations=terms_service.label_customisations(cat)
+    )
+    planned = {r.id: PlannedRecord(r.id, r.title, r.version, resolve(r).id) for r in records}
+    return SharingPlan(
+        included=plan.included,
+        excluded=plan.excluded,
+        recipient=recipient,
+        purpose=request.purpose.value,
+        on=day,
+        records=planned,
+    )
+
+
+# --- the redacted record ------------------------------------------------------------------
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _place_json(place: GeneralisedPlace) -> dict[str, Any]:
+    # Darwin Core terms; coordinates as decimal strings (bundles hold no floats).
+    return {
+        "decimalLatitude": place.latitude,
+        "decimalLongitude": place.longitude,
+        "coordinateUncertaintyInMeters": place.uncertainty_m,
+        "locality": place.locality,
+        "dataGeneralizations": place.data_generalizations,
+        "informationWithheld": place.information_withheld,
+    }
+
+
+def _person_name(person: Person | None) -> str:
+    if person is None or person.anonymous_outside:
+        return ANONYMOUS_HOLDER
+    return person.name
+
+
+def _taxon_json(taxon: Taxon, with_vernacular: bool) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "id": taxon.id,
+        "scientificName": taxon.scientific_name,
+        "scientificNameAuthorship": taxon.authorship,
+        "taxonRank": taxon.rank,
+        "kingdom": taxon.kingdom,
+        "family": taxon.family,
+        "genus": taxon.genus,
+        "gbif_key": taxon.gbif_key,
+        "col_id": taxon.col_id,
+    }
+    if with_vernacular:
+        value["vernacularNames"] = [
+            {"name": v.name, "language": v.language} for v in taxon.vernacular_names
+        ]
+    return value
+
+
+def media_extension(media: Media) -> str:
+    """The file name ending a media file gets in a bundle (``bin`` when none fits)."""
+    suffix = PurePath(media.file_name).suffix.lower().lstrip(".")
+    if _EXT.fullmatch(suffix):
+        return suffix
+    guessed = (mimetypes.guess_extension(media.mime_type) or "").lstrip(".").lower()
+    return guessed if _EXT.fullmatch(guessed) else "bin"
+
+
+def _media_json(media: Media, withheld: set[str]) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "path": f"data/media/{media.sha256}.{media_extension(media)}",
+        "sha256": media.sha256,
+        "size": media.size,
+        "kind": media.kind.value,
+        "mime_type": media.mime_type,
+        "caption": media.caption,
+        "created": _iso(media.created),
+        "language": media.language,
+        "content_warning": media.content_warning,
+    }
+    # The creator is often a person's name: it goes only where persons' names go.
+    if not withheld & {"holders", "recorded_by"}:
+        value["creator"] = media.creator
+    return value
+
+
+def bundle_record(
+    record: KnowledgeRecord,
+    plan: RecordPlan,
+    *,
+    terms_id: str,
+    taxon: Callable[[str], Taxon | None],
+    person: Callable[[str], Person | None],
+    media: Sequence[Media] = (),
+    consent_ids: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The JSON a bundle carries for one included record: withheld fields left out (not
+    blanked), the place generalised, persons reduced to a name (or "a knowledge holder"),
+    taxa embedded. No floats, no persons' ids or contacts.
+
+    Raises:
+        ValidationError: the plan is for another record or excludes it.
+    """
+    if plan.record_id != record.id or not plan.included or plan.place is None:
+        raise ValidationError("record_excluded", field="record", id=record.id)
+    withheld = set(plan.withheld_fields)
+    value: dict[str, Any] = {
+        "type": RECORD_TYPE,
+        "id": record.id,
+        "title": record.title,
+        "summary": record.summary,
+        "language": record.language,
+        "category": record.category.value,
+        "status": record.status.value,
+        # The reader's verifier evaluates these three for its own use.
+        "access": record.access.value,
+        "restricted_group": record.restricted_group,
+        "labels": sorted(record.labels),
+        "version": record.version,
+        "created": _iso(record.created),
+        "modified": _iso(record.modified),
+        "recorded_date": _iso(record.recorded_date),
+        "place": _place_json(plan.place),
+        "withheld_fields": list(plan.withheld_fields),
+        "terms_id": terms_id,
+        "consent_ids": list(consent_ids),
+    }
+    if "description" not in withheld:
+        value["description"] = record.description
+    if "uses" not in withheld:
+        uses = []
+        for use in record.uses:
+            item = {"part": use.part, "purpose": use.purpose, "season": use.season}
+            if "preparation" not in withheld:
+                item["preparation"] = use.preparation
+            uses.append(item)
+        value["uses"] = uses
+    taxa = [t for t in (taxon(tid) for tid in record.taxon_ids) if t is not None]
+    value["taxa"] = [_taxon_json(t, "local_names" not in withheld) for t in taxa]
+    if "holders" not in withheld:
+        value["holders"] = [
+            {"name": _person_name(person(h.person_id)), "role": h.role} for h in record.holders
+        ]
+    if "recorded_by" not in withheld and record.recorded_by:
+        value["recorded_by"] = _person_name(person(record.recorded_by))
+    if "media" not in withheld:
+        value["media"] = [_media_json(m, withheld) for m in media]
+    return value
+
+
+def _consent_json(consent: ConsentRecord, included: set[str]) -> dict[str, Any]:
+    value: dict[str, Any] = {
+        "type": CONSENT_TYPE,
+        "id": consent.id,
+        "granted_by": consent.granted_by,
+        # Only the shared records: ids of records that stay home never leave.
+        "record_ids": sorted(r for r in consent.record_ids if r in included),
+        "granted_on": _iso(consent.granted_on),
+        "method": consent.method.value,
+        "purposes": list(consent.purposes),
+        "user_classes": list(consent.user_classes),
+        "terms_id": consent.terms_id,
+        "expires": _iso(consent.expires),
+        "notes": consent.notes,
+    }
+    for name in consent.confidential:
+        if name not in {"type", "id", "record_ids"}:
+            value.pop(name, None)
+    return value
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export` wrote and recorded."""
+
+    path: Path
+    bundle_id: str  # urn:uuid:...
+    sequence: int
+    sha256: str  # of the file written (the age ciphertext when encrypted)
+    plain_sha256: str  # of the signed .tkb
+    size: int
+    encrypted: bool
+    records: int
+    media: int
+    consents: int
+    terms_id: str
+    fingerprint: str
+    created: datetime
+
+
+def bundle_id_for(catalogue_id: str, sequence: int) -> str:
+    """The bundle UUID of a catalogue's ``sequence``-th export (deterministic)."""
+    return str(uuid.uuid5(_BUNDLE_NAMESPACE, f"{catalogue_id}:{sequence}"))
+
+
+def _expiry(expires: date | datetime | None) -> datetime | None:
+    if expires is None:
+        return None
+    if isinstance(expires, datetime):
+        return expires if expires.tzinfo else expires.replace(tzinfo=UTC)
+    # A day: the bundle expires at the start of that day, UTC.
+    return datetime.combine(expires, time(0, 0), tzinfo=UTC)
+
+
+def _fresh_plan(cat: Catalogue, plan: SharingPlan) -> SharingPlan:
+    """The plan rebuilt from the catalogue now; refuses if anything it relied on changed."""
+    ids = [p.record_id for p in plan.included]
+    try:
+        fresh = plan_export(cat, ids, plan.recipient, plan.purpose, on=plan.on)
+    except NotFound as exc:
+        raise ValidationError("plan_outdated", field="records", id=exc.detail) from None
+    same = [p.record_id for p in fresh.included] == ids and all(
+        fresh.records[i] == plan.records.get(i) for i in ids
+    )
+    if not same or [p.withheld_fields for p in fresh.included] != [
+        p.withheld_fields for p in plan.included
+    ]:
+        raise ValidationError("plan_outdated", field="records")
+    return fresh
+
+
+def _age_recipients(recipient: Recipient, encrypt_to: Sequence[str]) -> tuple[str, ...]:
+    keys = [recipient.age_recipient] if recipient.age_recipient else []
+    keys += list(encrypt_to)
+    result = []
+    for key in keys:
+        try:
+            result.append(str(AgeRecipient.from_string(key)))
+        except (KeyFormatError, ValueError):
+            raise ValidationError("bad_age_recipient", field="encrypt_to") from None
+    return tuple(dict.fromkeys(result))
+
+
+def _media_opener(cat: Catalogue, media_id: str) -> Callable[[], BinaryIO]:
+    return lambda: cat.open_media(media_id)
+
+
+def _build_content(
+    cat: Catalogue,
+    plan: SharingPlan,
+    terms: Terms,
+    *,
+    bundle_uuid: str,
+    sequence: int,
+    expires: datetime | None,
+    age_keys: tuple[str, ...],
+) -> tuple[BundleContent, list[tuple[str, int]]]:
+    included = {p.record_id for p in plan.included}
+    taxa: dict[str, Taxon | None] = {}
+    persons: dict[str, Person | None] = {}
+
+    def taxon(taxon_id: str) -> Taxon | None:
+        if taxon_id not in taxa:
+            try:
+                taxa[taxon_id] = cat.get_taxon(taxon_id)
+            except NotFound:
+                taxa[taxon_id] = None
+        return taxa[taxon_id]
+
+    def person(person_id: str) -> Person | None:
+        if person_id not in persons:
+            try:
+                persons[person_id] = cat.get_person(person_id)
+            except NotFound:
+                persons[person_id] = None
+        return persons[person_id]
+
+    consents: dict[str, ConsentRecord] = {}
+    for record_id in sorted(included):
+        for consent in cat.list_consents(record_id):
+            consents.setdefault(consent.id, consent)
+    records_json: list[tuple[str, Mapping[str, Any]]] = []
+    media_items: dict[str, MediaItem] = {}
+    versions: list[tuple[str, int]] = []
+    labels: set[str] = set()
+    for item in plan.included:
+        record = cat.get_record(item.record_id)
+        versions.append((record.id, record.version))
+        labels.update(record.labels)
+        media = [] if "media" in item.withheld_fields else cat.list_media(record.id)
+        for m in media:
+            entry = MediaItem(m.sha256, media_extension(m), m.size, _media_opener(cat, m.id))
+            media_items.setdefault(entry.path, entry)
+        covering = sorted(c.id for c in consents.values() if record.id in c.record_ids)
+        records_json.append(
+            (
+                record.id,
+                bundle_record(
+                    record,
+                    item,
+                    terms_id=terms.id,
+                    taxon=taxon,
+                    person=person,
+                    media=media,
+                    consent_ids=covering,
+                ),
+            )
+        )
+    customisations = terms_service.label_customisations(cat)
+    community = cat.community
+    languages = list(dict.fromkeys([*community.languages, *terms.languages]))
+    texts = {
+        lang: render_terms_text(terms, lang, sorted(labels), customisations) for lang in languages
+    }
+    recipient = plan.recipient
+    catalogue_urn = f"urn:uuid:{cat.id}"
+    odrl = to_odrl(
+        terms,
+        assigner=catalogue_urn,
+        assignee={
+            "uid": f"urn:uuid:{recipient.id}",
+            "name": recipient.name,
+            "organisation": recipient.organisation,
+            "user_class": recipient.user_class,
+        },
+        uid_base=catalogue_urn,
+        target=f"urn:uuid:{bundle_uuid}",
+    )
+    content = BundleContent(
+        bundle_id=bundle_uuid,
+        catalogue_id=cat.id,
+        sequence=sequence,
+        community=community.name,
+        recipient=RecipientSpec(
+            name=recipient.name,
+            organisation=recipient.organisation,
+            user_class=recipient.user_class,
+            purpose=plan.purpose,
+            age_recipients=age_keys,
+        ),
+        terms_json=terms.to_json(),
+        terms_texts=texts,
+        records=records_json,
+        media=sorted(media_items.values(), key=lambda m: m.path),
+        consents=[(c.id, _consent_json(c, included)) for c in consents.values()],
+        odrl=odrl,
+        expires=expires,
+    )
+    return content, versions
+
+
+def export(
+    cat: Catalogue,
+    plan: SharingPlan,
+    dest: Path,
+    *,
+    expires: date | datetime | None = None,
+    encrypt_to: Sequence[str] = (),
+    created: datetime | None = None,
+    progress: Progress | None = None,
+    cancel: CancelCheck | None = None,
+    confirmed_sensitive: bool = False,
+) -> ExportResult:
+    """Write the bundle ``plan`` describes to ``dest`` and record it in the sharing ledger.
+
+    Args:
+        plan: from :func:`plan_export` (rebuilt and compared first: an outdated plan is
+            refused, so the custodian always confirmed what actually goes).
+        dest: the bundle file (``.tkb``; ``.tkb.age`` when encrypted); must not exist.
+        expires: the day (or moment) the bundle stops being valid; None: never.
+        encrypt_to: ``age1...`` recipients to encrypt the signed bundle to.
+        created: the export time (a fixed clock gives identical bytes); default now.
+        progress: (bytes done, bytes total) while writing.
+        cancel: returns True to stop (raises Cancelled; nothing is written or recorded).
+        confirmed_sensitive: the custodian confirmed the culturally sensitive records.
+
+    Raises:
+        NothingToExport, ConfirmationRequired, MixedTerms, ValidationError (outdated plan,
+        bad age recipient), BundleError/BundleIOError (writing failed; nothing is left at
+        ``dest``), StoreError (the ledger could not be written; the bundle is removed).
+    """
+    if not plan.included:
+        raise NothingToExport("nothing to export")
+    if plan.needs_confirmation and not confirmed_sensitive:
+        raise ConfirmationRequired(
+            "culturally sensitive records", records=len(plan.needs_confirmation)
+        )
+    plan = _fresh_plan(cat, plan)
+    if len(plan.terms_ids) != 1:
+        raise MixedTerms("several terms versions", terms=",".join(plan.terms_ids))
+    terms = terms_service.get_terms(cat, plan.terms_ids[0])
+    moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    expiry = _expiry(expires)
+    if expiry is not None and expiry <= moment:
+        raise ValidationError("expires_in_past", field="expires")
+    age_keys = _age_recipients(plan.recipient, encrypt_to)
+    with cat._db.reading() as conn:
+        sequence = ledger_store.current_sequence(conn) + 1
+    bundle_uuid = bundle_id_for(cat.id, sequence)
+    content, versions = _build_content(
+        cat,
+        plan,
+        terms,
+        bundle_uuid=bundle_uuid,
+        sequence=sequence,
+        expires=expiry,
+        age_keys=age_keys,
+    )
+
+    def report(done: int, total: int) -> None:
+        if cancel is not None and cancel():
+            raise Cancelled()
+        if progress is not None:
+            progress(done, total)
+
+    if cancel is not None and cancel():
+        raise Cancelled()
+    written = write_bundle(
+        content,
+        cat.signing_key(),
+        Path(dest),
+        created=moment,
+        encrypt_to=[str(AgeRecipient.from_string(k)) for k in encrypt_to],
+        progress=report,
+    )
+    recipient_json = codec.dumps(plan.recipient)
+    entry = ledger_store.ExportRow(
+        bundle_id=written.bundle_id,
+        sequence=sequence,
+        created=moment.isoformat(),
+        recipient=recipient_json,
+        purpose=plan.purpose,
+        user_class=plan.recipient.user_class,
+        records=json.dumps([{"id": i, "version": v} for i, v in versions]),
+        terms_id=terms.id,
+        bundle_sha256=written.sha256,
+        expires=None if expiry is None else expiry.isoformat(),
+        file_name=written.path.name,
+    )
+    try:
+        with cat._db.transaction() as conn:
+            ledger_store.record_export(conn, entry, versions)
+            terms_store.mark_used(conn, [terms.id], written.bundle_id)
+            state = json.dumps(
+                {
+                    "bundle_id": entry.bundle_id,
+                    "sequence": sequence,
+                    "sha256": entry.bundle_sha256,
+                    "records": [i for i, _v in versions],
+                    "terms_id": terms.id,
+                },
+                sort_keys=True,
+            )
+            cat._audit(conn, "export", "bundle", written.bundle_id, state)
+    except BaseException:
+        # A bundle the ledger does not know about must not exist: remove it.
+        written.path.unlink(missing_ok=True)
+        raise
+    return ExportResult(
+        path=written.path,
+        bundle_id=written.bundle_id,
+        sequence=sequence,
+        sha256=written.sha256,
+        plain_sha256=written.plain_sha256,
+        size=written.size,
+        encrypted=written.encrypted,
+        records=len(content.records),
+        media=len(content.media),
+        consents=len(content.consents),
+        terms_id=terms.id,
+        fingerprint=written.fingerprint,
+        created=moment,
+    )
+
+
+# --- the ledger ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    kind: str
+    date: date
+    note: str
+
+
+@dataclass(frozen=True)
+class ExportEntry:
+    """One row of the sharing ledger."""
+
+    bundle_id: str
+    sequence: int
+    created: datetime
+    recipient: Recipient
+    purpose: str
+    user_class: str
+    records: tuple[tuple[str, int], ...]  # (record id, version)
+    terms_id: str
+    bundle_sha256: str
+    expires: datetime | None
+    file_name: str
+    follow_ups: tuple[FollowUp, ...] = ()
+
+
+def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRow]) -> ExportEntry:
+    return ExportEntry(
+        bundle_id=row.bundle_id,
+        sequence=row.sequence,
+        created=datetime.fromisoformat(row.created),
+        recipient=codec.loads(Recipient, row.recipient),
+        purpose=row.purpose,
+        user_class=row.user_class,
+        records=tuple((str(r["id"]), int(r["version"])) for r in json.loads(row.records)),
+        terms_id=row.terms_id,
+        bundle_sha256=row.bundle_sha256,
+        expires=None if row.expires is None else datetime.fromisoformat(row.expires),
+        file_name=row.file_name,
+        follow_ups=tuple(
+            FollowUp(f.kind, date.fromisoformat(f.date), f.note)
+            for f in follow
+            if f.bundle_id == row.bundle_id
+        ),
+    )
+
+
+def list_exports(cat: Catalogue) -> list[ExportEntry]:
+    """The sharing ledger, newest first, with follow-ups."""
+    with cat._db.reading() as conn:
+        rows = ledger_store.list_exports(conn)
+        follow = ledger_store.follow_ups(conn)
+    return [_entry(row, follow) for row in rows]
+
+
+def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
+    """One ledger entry (``urn:uuid:`` or bare UUID). Raises NotFound."""
+    urn = bundle_id if bundle_id.startswith("urn:uuid:") else "urn:uuid:" + bundle_id
+    with cat._db.reading() as conn:
+        row = ledger_store.get_export(conn, urn)
+        follow = ledger_store.follow_ups(conn, urn)
+    return _entry(row, follow)
+
+
+def exports_of_record(cat: Catalogue, record_id: str) -> list[ExportEntry]:
+    """Who received this record (every export that carried it), newest first."""
+    with cat._db.reading() as conn:
+        rows = ledger_store.exports_of_record(conn, record_id)
+        follow = ledger_store.follow_ups(conn)
+    return [_entry(row, follow) for row in rows]
+
+
+def add_follow_up(
+    cat: Catalogue, bundle_id: str, kind: str, day: date, note: str = ""
+) -> ExportEntry:
+    """Note that a recipient returned results, notified a publication or shared benefits.
+
+    Raises:
+        ValidationError: unknown kind or overlong note. NotFound: unknown bundle.
+    """
+    if kind not in FOLLOW_UP_KINDS:
+        raise ValidationError("unknown_code", field="kind", code=kind[:40])
+    if len(note) > 5_000 or "\x00" in note:
+        raise ValidationError("too_long", field="note")
+    urn = bundle_id if bundle_id.startswith("urn:uuid:") else "urn:uuid:" + bundle_id
+    row = ledger_store.FollowUpRow(urn, kind, day.isoformat(), note, datetime.now(UTC).isoformat())
+    with cat._db.transaction() as conn:
+        ledger_store.add_follow_up(conn, row)
+        state = json.dumps({"kind": kind, "date": row.date, "note": note}, sort_keys=True)
+        cat._audit(conn, "follow_up", "bundle", urn, state)
+    return get_export(cat, urn)
+
+
+@dataclass(frozen=True)
+class OverdueDuty:
+    """An export whose terms asked for something the ledger has no follow-up for."""
+
+    entry: ExportEntry
+    duty: DutyKind
+    follow_up: str  # the follow-up kind that would discharge it
+    days: int  # days since the export
+
+
+def overdue_duties(
+    cat: Catalogue, *, after_days: int = 365, today: date | None = None
+) -> list[OverdueDuty]:
+    """Exports older than ``after_days`` whose terms carried a duty (share results, notify
+    before publication, share benefits) with no matching follow-up yet."""
+    day = today or datetime.now(UTC).date()
+    cutoff = datetime.combine(day - timedelta(days=after_days), time(0, 0), tzinfo=UTC)
+    result: list[OverdueDuty] = []
+    cache: dict[str, Terms] = {}
+    for duty, kind in _DUTY_FOLLOW_UP.items():
+        with cat._db.reading() as conn:
+            rows = ledger_store.exports_lacking(conn, kind, cutoff.isoformat())
+            follow = ledger_store.follow_ups(conn)
+        for row in rows:
+            if row.terms_id not in cache:
+                cache[row.terms_id] = terms_service.get_terms(cat, row.terms_id)
+            rule = cache[row.terms_id].rule(UserClass(row.user_class), Purpose(row.purpose))
+            if any(d.kind is duty for d in rule.duties):
+                entry = _entry(row, follow)
+                result.append(OverdueDuty(entry, duty, kind, (day - entry.created.date()).days))
+    return sorted(result, key=lambda o: (o.entry.sequence, o.follow_up))
+
+
+# --- the address book ---------------------------------------------------------------------
+
+
+def add_recipient(cat: Catalogue, recipient: Recipient) -> Recipient:
+    """Add or update a recipient in the address book.
+
+    Raises:
+        ValidationError: missing name, unknown user class, or a malformed ``age1...`` key.
+    """
+    recipient.validate()
+    _code(UserClass, recipient.user_class, "user_class")
+    if recipient.age_recipient:
+        try:
+            AgeRecipient.from_string(recipient.age_recipient)
+        except (KeyFormatError, ValueError):
+            raise ValidationError("bad_age_recipient", field="age_recipient") from None
+    if recipient.trusted_since is None:
+        recipient.trusted_since = datetime.now(UTC).replace(microsecond=0)
+    state = codec.dumps(recipient)
+    with cat._db.transaction() as conn:
+        ledger_store.save_recipient(conn, recipient.id, recipient.name, state)
+        cat._audit(conn, "update", "recipient", recipient.id, state)
+    return recipient
+
+
+def get_recipient(cat: Catalogue, recipient_id: str) -> Recipient:
+    with cat._db.reading() as conn:
+        return codec.loads(Recipient, ledger_store.get_recipient(conn, recipient_id))
+
+
+def find_recipient(cat: Catalogue, name: str) -> Recipient | None:
+    """The address-book entry with this name (case-insensitive), if any."""
+    with cat._db.reading() as conn:
+        found = ledger_store.find_recipient_by_name(conn, name)
+    return codec.loads(Recipient, found) if found else None
+
+
+def list_recipients(cat: Catalogue) -> list[Recipient]:
+    with cat._db.reading() as conn:
+        return [codec.loads(Recipient, data) for data in ledger_store.list_recipients(conn)]
+
+
+def remove_recipient(cat: Catalogue, recipient_id: str) -> bool:
+    with cat._db.transaction() as conn:
+        removed = ledger_store.delete_recipient(conn, recipient_id)
+        if removed:
+            cat._audit(conn, "delete", "recipient", recipient_id, json.dumps({"id": recipient_id}))
+    return removed
