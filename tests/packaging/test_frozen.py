@@ -337,6 +337,10 @@ def test_gui_starts_offscreen_and_quits(frozen_app: FrozenApp, tmp_path: Path) -
     _result, report = _gui(frozen_app, tmp_path)
     assert report["platform"] == "offscreen"
     assert report["windows"], "no window was shown"
+    # QtMultimedia's FFmpeg backend loaded: recordings (WAV, FLAC, AAC...) can be played.
+    decoders = report["audio_decoders"]
+    assert isinstance(decoders, list)
+    assert {"Wave", "FLAC"} <= set(decoders), decoders
 
 
 def test_gui_in_spanish_translates_qt_buttons(frozen_app: FrozenApp, tmp_path: Path) -> None:
@@ -349,6 +353,8 @@ def test_gui_in_spanish_translates_qt_buttons(frozen_app: FrozenApp, tmp_path: P
 
 
 def _has_verify_window(report: dict[str, object]) -> bool:
+    # Contract with tkapp/ui: the window that shows a bundle's check is a class whose name
+    # contains "Verify" (e.g. VerifyWindow, VerifyDialog).
     windows = report["windows"]
     assert isinstance(windows, list)
     return any("Verify" in str(name) for name in windows)
@@ -422,7 +428,8 @@ def test_double_click_opens_verify_window(
     while not report.exists() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert report.exists(), "double-clicking the bundle did not start TK Commons"
-    assert _has_verify_window(json.loads(report.read_text(encoding="utf-8")))
+    data = json.loads(report.read_text(encoding="utf-8"))
+    assert _has_verify_window(data), data["windows"]
 
 
 def _portable_copy(frozen_app: FrozenApp, tmp_path: Path) -> Path:

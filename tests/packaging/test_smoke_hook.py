@@ -54,6 +54,7 @@ def test_quit_hook_ends_modal_dialog_and_app(tmp_path: Path) -> None:
     assert data["platform"] == "offscreen"
     assert "QMessageBox" in data["windows"]
     assert data["buttons"]["cancel"] == "Cancel"
+    assert "Wave" in data["audio_decoders"]
     assert not list(tmp_path.glob("*.tmp"))
 
 

@@ -52,7 +52,11 @@ FOR_PROFIT = Recipient("Acme", organisation="Acme Pharma", user_class="for_profi
 
 def _verify(cat: Catalogue, path: Path, **kw: object):  # type: ignore[no-untyped-def]
     return verify_bundle(
-        path, trust=None, trust_key=keys.public_key(cat), now=FIXED, **kw  # type: ignore[arg-type]
+        path,
+        trust=None,
+        trust_key=keys.public_key(cat),
+        now=FIXED,
+        **kw,  # type: ignore[arg-type]
     )
 
 
@@ -131,7 +135,9 @@ def test_export_verifies_and_fills_the_ledger(demo: Catalogue, tmp_path: Path) -
         assert report.odrl is not None and report.odrl["type"] == "Agreement"
     [entry] = sharing.list_exports(demo)
     assert entry.bundle_id == result.bundle_id and entry.sequence == 1
-    assert entry.recipient.name == "Ana Paz" and entry.recipient.organisation == "Universidad Central"
+    assert (
+        entry.recipient.name == "Ana Paz" and entry.recipient.organisation == "Universidad Central"
+    )
     assert (entry.purpose, entry.user_class) == ("research", "public_research")
     assert dict(entry.records) == {
         p.record_id: demo.get_record(p.record_id).version for p in plan.included
@@ -185,7 +191,9 @@ def test_refusals_leave_nothing_behind(community: Catalogue, tmp_path: Path) -> 
     )
     dest = tmp_path / "x.tkb"
     with pytest.raises(NothingToExport):
-        sharing.export(community, sharing.plan_export(community, None, FOR_PROFIT, "research"), dest)
+        sharing.export(
+            community, sharing.plan_export(community, None, FOR_PROFIT, "research"), dest
+        )
     plan = sharing.plan_export(community, None, RESEARCHER, "research")
     assert [p.record_id for p in plan.needs_confirmation] == [sensitive.id]
     with pytest.raises(ConfirmationRequired) as exc:
@@ -269,10 +277,15 @@ def test_excluded_records_and_confidential_fields_never_in_the_bytes(
             recorded_by=recorder.id,
             place=Place(m["place"], -0.95, -77.81, 10, Sensitivity.NONE),
             confidential={
-                "description", "holders", "place", "preparation", "local_names", "media",
+                "description",
+                "holders",
+                "place",
+                "preparation",
+                "local_names",
+                "media",
                 "recorded_by",
             },
-        )  # fmt: skip
+        )
     )
     open_one = community.add_record(
         KnowledgeRecord(
@@ -343,9 +356,7 @@ def test_minisign_verifies_with_the_exported_public_key(demo: Catalogue, tmp_pat
     top = result.bundle_id.removeprefix("urn:uuid:")
     with zipfile.ZipFile(result.path) as z:
         (tmp_path / "manifest.json").write_bytes(z.read(f"{top}/tkb/manifest.json"))
-        (tmp_path / "manifest.json.minisig").write_bytes(
-            z.read(f"{top}/tkb/manifest.json.minisig")
-        )
+        (tmp_path / "manifest.json.minisig").write_bytes(z.read(f"{top}/tkb/manifest.json.minisig"))
     run = subprocess.run(
         ["minisign", "-Vm", str(tmp_path / "manifest.json"), "-p", str(pub)],
         capture_output=True,

@@ -54,7 +54,9 @@ def test_create_catalogue_with_another_template(tmp_path: Path) -> None:
 
 
 def test_terms_survive_reopen_and_assign(community: Catalogue) -> None:
-    nc = from_template("noncommercial_research", attribution="Sacha Yaku", contact="x", name="Solo NC")
+    nc = from_template(
+        "noncommercial_research", attribution="Sacha Yaku", contact="x", name="Solo NC"
+    )
     terms_service.save_terms(community, nc)
     rec = _public(community)
     assert terms_service.terms_for_record(community, rec).template == "cbrl"
@@ -87,7 +89,7 @@ def test_unused_terms_edit_in_place_used_terms_never_change(
     assert edited.id == default.id and edited.version == 1
     assert terms_service.get_terms(community, default.id).attribution == "Pueblo Sacha Yaku"
 
-    rec = _public(community)
+    _public(community)
     result = _export(community, tmp_path / "a.tkb")
     info = terms_service.get_terms_info(community, default.id)
     assert info.used and info.first_export_id == result.bundle_id

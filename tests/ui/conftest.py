@@ -98,10 +98,14 @@ def main_window(runner: Any, qtbot: Any) -> Iterator[Any]:
     from tkapp.ui.settings import Settings
 
     window = MainWindow(runner, Settings())
-    qtbot.addWidget(window)
     window.resize(1366, 768)
     window.show()
+    qtbot.waitExposed(window)
     yield window
+    # Not qtbot.addWidget: its close would run before this and could meet a "save?" question.
     window.idle.detach()
     window._hidden.clear()
+    close_all_dialogs()
+    window.close()
+    window.deleteLater()
     close_all_dialogs()

@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter
+from PySide6.QtWidgets import QMessageBox
 
 
 def make_png(path: Path, text: str = "PHOTO", size: tuple[int, int] = (320, 240)) -> Path:
@@ -74,6 +75,9 @@ def open_editor(runner: Any, qtbot: Any, record_id: str | None) -> Any:
     from tkapp.ui.record_editor import RecordEditorDialog
 
     dialog = RecordEditorDialog(runner, record_id)
+    # A test that fails half-way must not hang on the unsaved-changes question when
+    # pytest-qt closes the window: answer "Discard" unless the test says otherwise.
+    dialog.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000):
         dialog.show()

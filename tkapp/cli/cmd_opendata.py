@@ -270,7 +270,8 @@ def _confirm() -> bool:
 def cmd_import_csv(args: argparse.Namespace) -> int:
     with open_from_args(args) as cat:
         preview = preview_csv_import(cat, args.source)
-        if args.json and (args.dry_run or not preview.ok or not args.yes):
+        nothing = preview.ok and preview.change_count == 0
+        if args.json and (args.dry_run or not preview.ok or not args.yes or nothing):
             print_json(preview_json(preview))
             return EXIT_INPUT if preview.errors else EXIT_OK
         if not args.json:

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from tkapp.core.model import CONFIDENTIAL_FIELDS, KnowledgeRecord, Media, Person, Taxon
+from tkapp.core.model import CONFIDENTIAL_FIELDS, KnowledgeRecord, Media, Person, Place, Taxon
 from tkapp.errors import Cancelled, CatalogueExists, NotFound
 from tkapp.licensing.evaluate import Reason
 from tkapp.licensing.labels import LabelCustomisation, get_label
@@ -54,8 +54,8 @@ class OpenItem:
     """One publishable record, already reduced to what may leave.
 
     Attributes:
-        record: a copy with confidential fields blanked and the place left as stored (use
-            ``place`` for anything published).
+        record: a copy with confidential fields blanked and the place emptied (publish
+            ``place``, the generalised one).
         decision: the open-licence decision (licence, attribution).
         place: the generalised place.
         withheld_fields: confidential fields left out (CONFIDENTIAL_FIELDS order).
@@ -173,6 +173,10 @@ def _withhold(record: KnowledgeRecord) -> KnowledgeRecord:
     elif "preparation" in hidden:
         for use in out.uses:
             use.preparation = ""
+    # The stored place never travels on the item (only its generalised form does), so no
+    # caller can publish exact coordinates by mistake.
+    out.place = Place(sensitivity=record.place.sensitivity)
+    out.consent_ids = []
     return out
 
 

@@ -99,12 +99,21 @@ def read_salt(path: Path) -> bytes:
 def connect(path: Path, key: bytes, salt: bytes, *, probe: bool = False) -> Connection:
     """Open ``path`` with the derived ``key``.
 
-    With ``probe``, the file is opened read-only and immutable: nothing (not even -wal/-shm
-    files) can be written, which is how a catalogue is checked before it is opened for real.
+    With ``probe``, the file is opened read-only (and immutable when there is no pending
+    -wal file), so the main file cannot be written: this is how a catalogue is checked before
+    it is opened for real.
     The connection is in autocommit mode; :class:`tkapp.store.database.Database` issues
     explicit ``BEGIN IMMEDIATE``/``COMMIT``.
     """
-    target = path.absolute().as_uri() + ("?mode=ro&immutable=1" if probe else "?mode=rw")
+    mode = "?mode=rw"
+    if probe:
+        # After a crash, committed transactions may still sit in the -wal file, and the main
+        # file alone can be mid-checkpoint: an immutable probe would then see a torn database.
+        # Read-only (not immutable) reads the WAL too and still never writes the main file.
+        wal = Path(str(path) + "-wal")
+        has_wal = wal.exists() and wal.stat().st_size > 0
+        mode = "?mode=ro" if has_wal else "?mode=ro&immutable=1"
+    target = path.absolute().as_uri() + mode
     with mapped_errors(path):
         conn = sqlcipher3.connect(target, uri=True, isolation_level=None, check_same_thread=True)
         try:

@@ -32,6 +32,8 @@ def error_text(error: BaseException) -> str:
         return describe_error(error)
     # Only the type goes to the log: an unexpected message could quote record text.
     log.error("unexpected error: %s", type(error).__name__)
+    # The traceback only at debug level (a developer's console, never a file by default).
+    log.debug("unexpected error", exc_info=error)
     return _(
         "Something unexpected went wrong. Nothing was changed. "
         "If it happens again, please tell the person who looks after this computer."

@@ -81,6 +81,39 @@ def _tooltip(label: Label) -> str:
     return text
 
 
+class _FlowList(QListWidget):
+    """A wrapping list that shows every item: as many columns as fit, as tall as needed."""
+
+    MIN_COLUMN = 290
+    ROW = 30
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setViewMode(QListView.ViewMode.ListMode)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setIconSize(QSize(24, 24))
+        self.setUniformItemSizes(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = max(self.MIN_COLUMN, self.viewport().width() - 2)
+        columns = max(1, width // self.MIN_COLUMN)
+        self.setGridSize(QSize(width // columns, self.ROW))
+        rows = -(-max(1, self.count()) // columns)
+        self.setFixedHeight(rows * self.ROW + 2 * self.frameWidth() + 4)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit()
+
+    def refit(self) -> None:
+        self._fit()
+
+
 class LabelPicker(QWidget):
     """Pick Local Contexts labels: TK labels, then BC labels, each a checkable pictogram."""
 
@@ -95,14 +128,7 @@ class LabelPicker(QWidget):
             (LabelKind.TK, _("Traditional Knowledge (TK) labels")),
             (LabelKind.BC, _("Biocultural (BC) labels")),
         ):
-            box = QListWidget()
-            box.setViewMode(QListView.ViewMode.ListMode)
-            box.setFlow(QListView.Flow.LeftToRight)
-            box.setWrapping(True)
-            box.setResizeMode(QListView.ResizeMode.Adjust)
-            box.setIconSize(QSize(28, 28))
-            box.setGridSize(QSize(205, 34))
-            box.setUniformItemSizes(True)
+            box = _FlowList()
             box.setSelectionMode(QListWidget.SelectionMode.NoSelection)
             box.setAccessibleName(title)
             for label in LABELS:
@@ -121,14 +147,16 @@ class LabelPicker(QWidget):
             box.itemChanged.connect(lambda _item: self._on_changed())
             # Clicking anywhere on the row toggles it (the box alone is a small target).
             box.itemClicked.connect(self._toggle_on_click)
+            box.refit()
             self._lists[kind] = box
             layout.addWidget(heading(title))
-            layout.addWidget(box, 1)
+            layout.addWidget(box)
         self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #8a4a12; font-weight: bold;")
         self.note.hide()
         layout.addWidget(self.note)
+        layout.addStretch(1)
         self._last_click_state: Qt.CheckState | None = None
         for box in self._lists.values():
             box.itemPressed.connect(lambda item: setattr(self, "_last_click_state", item.checkState()))

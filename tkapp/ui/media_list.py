@@ -345,8 +345,11 @@ class MediaListWidget(QWidget):
 
         # Details of the selected item.
         self.details = QWidget()
-        form = QFormLayout(self.details)
-        form.setContentsMargins(0, 0, 0, 0)
+        details_layout = QVBoxLayout(self.details)
+        details_layout.setContentsMargins(0, 0, 0, 0)
+        form = QFormLayout()
+        details_layout.addLayout(form)
+        details_layout.addStretch(1)
         self.file_label = QLabel()
         self.file_label.setWordWrap(True)
         self.caption_edit = QLineEdit()

@@ -136,8 +136,11 @@ class MediaPlayerWidget(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.video, 1)
+        self._top = layout.count()
+        layout.addStretch(1)
         layout.addWidget(self.message)
         layout.addLayout(controls)
+        layout.addStretch(1)
 
         self.play_button.clicked.connect(self.toggle_play)
         self.stop_button.clicked.connect(self.player.stop)

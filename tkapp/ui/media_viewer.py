@@ -310,6 +310,8 @@ class MediaViewerDialog(QDialog):
                 context=self,
             )
         elif kind in (MediaKind.AUDIO, MediaKind.VIDEO):
+            if kind is MediaKind.AUDIO:
+                self.resize(640, 300)  # nothing to look at: a compact window
             self.player = MediaPlayerWidget(self._runner)
             self.pages.addWidget(self.player)
             self.pages.setCurrentWidget(self.player)

@@ -13,11 +13,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -113,6 +115,7 @@ class RecordEditorDialog(QDialog):
         self.place = PlacePage()
         self.protocols = ProtocolsPage()
         self.media = MediaPage(runner)
+        self._containers: dict[Page, QScrollArea] = {}
         self.pages: list[Page] = [
             self.knowledge,
             self.uses,
@@ -135,7 +138,13 @@ class RecordEditorDialog(QDialog):
             ),
             strict=True,
         ):
-            self.tabs.addTab(page, title)
+            # Each page scrolls on its own if the window is made smaller than it needs.
+            container = QScrollArea()
+            container.setWidgetResizable(True)
+            container.setFrameShape(QFrame.Shape.NoFrame)
+            container.setWidget(page)
+            self._containers[page] = container
+            self.tabs.addTab(container, title)
             page.changed.connect(self._on_changed)
         self.marker = TabMarker(self.tabs)
 
@@ -230,6 +239,10 @@ class RecordEditorDialog(QDialog):
 
     # -- state -----------------------------------------------------------------------------
 
+    def page_tab(self, page: Page) -> QWidget:
+        """The tab holding ``page`` (its scroll area)."""
+        return self._containers[page]
+
     def _state(self) -> tuple:
         return tuple(page.state() for page in self.pages)
 
@@ -277,7 +290,7 @@ class RecordEditorDialog(QDialog):
             label = page.errors.get(name)
             if label is not None:
                 label.show_message(validation_message(error))
-                self.marker.mark(page)
+                self.marker.mark(self._containers[page])
                 return True
         return False
 
@@ -297,7 +310,9 @@ class RecordEditorDialog(QDialog):
             for problem in problems:
                 if not self.show_problem(problem):
                     show_error(self, problem)
-            first = next((p for p in self.pages if self.marker.is_marked(p)), None)
+            first = next(
+                (c for c in self._containers.values() if self.marker.is_marked(c)), None
+            )
             if first is not None:
                 self.tabs.setCurrentWidget(first)
             self.status_label.setText(_("Please correct the fields marked in red."))

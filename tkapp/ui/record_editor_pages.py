@@ -363,6 +363,7 @@ class SpeciesPage(Page):
 
     def load(self, rec: KnowledgeRecord, data: EditorData) -> None:
         self.picker.language = rec.language
+        self.picker.search()  # show the catalogue's species before anything is typed
         by_id = {t.id: t for t in data.taxa}
         self.model.set_items([by_id[i] for i in rec.taxon_ids if i in by_id])
         # Links to taxa this catalogue no longer has are kept, not silently dropped.
@@ -663,7 +664,7 @@ class ProtocolsPage(Page):
         self.labels = LabelPicker()
         self.terms_combo = QComboBox()
         self.consent_list = QListWidget()
-        self.consent_list.setMaximumHeight(90)
+        self.consent_list.setMaximumHeight(72)
         self.consent_list.setAccessibleName(_("Consent records"))
 
         top = QWidget()
@@ -675,10 +676,14 @@ class ProtocolsPage(Page):
         form.addRow(self.secret_note)
 
         bottom = QWidget()
-        bottom_form = QFormLayout(bottom)
-        bottom_form.setContentsMargins(0, 0, 0, 0)
-        bottom_form.addRow(_("Terms"), self.terms_combo)
-        bottom_form.addRow(_("Consent records"), self.consent_list)
+        bottom_row = QHBoxLayout(bottom)
+        bottom_row.setContentsMargins(0, 0, 0, 0)
+        terms_box = QFormLayout()
+        terms_box.addRow(_("Terms"), self.terms_combo)
+        bottom_row.addLayout(terms_box, 2)
+        consent_box = QFormLayout()
+        consent_box.addRow(_("Consent records"), self.consent_list)
+        bottom_row.addLayout(consent_box, 3)
 
         layout = QVBoxLayout(self)
         layout.addWidget(top)
@@ -775,9 +780,8 @@ class MediaPage(Page):
         self.media = MediaListWidget(runner)
         row = QHBoxLayout()
         row.addWidget(
-            hint(_("Photos, recordings and documents are stored encrypted inside the catalogue."))
+            hint(_("Photos, recordings and documents are stored encrypted inside the catalogue.")), 1
         )
-        row.addStretch(1)
         row.addWidget(QLabel(_("Media:")))
         row.addWidget(self.toggle("media"))
         layout = QVBoxLayout(self)

@@ -264,7 +264,10 @@ class DateField(QWidget):
 
 
 class EnumCombo(QComboBox):
-    """A combo over an enum's members with translated names; ``value()`` is the member."""
+    """A combo over an enum's members with translated names; ``value()`` is the member.
+
+    The members are kept in Python: Qt would turn a ``StrEnum`` item data into a plain str.
+    """
 
     def __init__(
         self,
@@ -273,16 +276,19 @@ class EnumCombo(QComboBox):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        for member in members:
-            self.addItem(namer(member), member)
+        self._members = list(members)
+        for member in self._members:
+            self.addItem(namer(member), member.value)
 
     def value(self) -> Any:
-        return self.currentData()
+        index = self.currentIndex()
+        return self._members[index] if index >= 0 else None
 
     def set_value(self, member: Any) -> None:
-        index = self.findData(member)
-        if index >= 0:
-            self.setCurrentIndex(index)
+        for index, candidate in enumerate(self._members):
+            if candidate == member:
+                self.setCurrentIndex(index)
+                return
 
 
 def heading(text: str) -> QLabel:

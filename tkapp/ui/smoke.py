@@ -8,8 +8,8 @@ executable offscreen. Both hooks are off unless their environment variable is se
   start-up (its own nested event loop) cannot keep the app alive.
 - ``TKAPP_SMOKE_REPORT=PATH``: just before quitting, write a small JSON report to PATH: the
   texts Qt gives its standard buttons (are Qt's own catalogues loaded and in the right
-  language?), the Qt platform, the top-level windows and the application's language. Nothing
-  from the catalogue goes into it.
+  language?), the Qt platform, the top-level windows, the application's language and the
+  audio codecs Qt Multimedia can play. Nothing from the catalogue goes into it.
 - ``TKAPP_SMOKE_SCREENSHOT=PATH.png``: at the same moment, save a picture of the main window
   (for the AppStream screenshots and for looking at the frozen app run headless). Use it
   only with demo data: the picture shows whatever the window shows.
@@ -54,6 +54,17 @@ def standard_button_texts() -> dict[str, str]:
         box.deleteLater()
 
 
+def audio_decoders() -> list[str]:
+    """Audio codecs the Qt Multimedia backend can play (empty when no backend loaded).
+
+    In the frozen app this proves the FFmpeg plugin and its libraries were bundled.
+    """
+    from PySide6.QtMultimedia import QMediaFormat
+
+    codecs = QMediaFormat().supportedAudioCodecs(QMediaFormat.ConversionMode.Decode)
+    return sorted(QMediaFormat.audioCodecName(codec) for codec in codecs)
+
+
 def smoke_report(app: QApplication) -> dict[str, object]:
     """What the frozen-app test checks about a running GUI."""
     from tkapp.i18n import current_language
@@ -67,6 +78,7 @@ def smoke_report(app: QApplication) -> dict[str, object]:
             type(widget).__name__ for widget in app.topLevelWidgets() if widget.isVisible()
         ),
         "application_name": QCoreApplication.applicationName(),
+        "audio_decoders": audio_decoders(),
     }
 
 

@@ -1,0 +1,108 @@
+"""The open data commands, run in-process against real catalogue files."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from opendata.conftest import PASSPHRASE, new_catalogue
+from opendata.mixed import build
+from tkapp.cli.main import run_cli
+from tkapp.core.model import KnowledgeRecord
+from tkapp.services import terms as terms_service
+from tkapp.services.catalogue import open_catalogue
+
+
+@pytest.fixture
+def cat_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("TKAPP_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("TKAPP_LANG", "en")
+    path = tmp_path / "c.tkc"
+    with new_catalogue(path) as cat:
+        build(cat)
+    return path
+
+
+def test_export_dwca_and_geojson(
+    cat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "gbif.zip"
+    assert run_cli(["export-dwca", str(cat_file), str(dest)]) == 0
+    text = capsys.readouterr().out
+    assert "Published 3 records under CC-BY-NC-4.0" in text
+    assert ("left out" in text and "Marked TK Secret" in text) or "never published" in text
+    assert zipfile.is_zipfile(dest)
+    assert run_cli(["export-dwca", str(cat_file), str(dest)]) == 5  # exists: refused
+    capsys.readouterr()
+    assert run_cli(["export-dwca", str(cat_file), str(dest), "--overwrite", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["records"] == 3 and data["media"] == 1
+    assert {r["code"] for e in data["excluded"] for r in e["reasons"]} >= {
+        "access_not_public",
+        "label_forbids_open",
+        "no_taxon",
+        "terms_refuse",
+    }
+    geo = tmp_path / "places.geojson"
+    assert run_cli(["export-geojson", str(cat_file), str(geo)]) == 0
+    assert json.loads(geo.read_text(encoding="utf-8"))["type"] == "FeatureCollection"
+
+
+def test_nothing_to_publish_exit_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("TKAPP_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("TKAPP_LANG", "en")
+    path = tmp_path / "empty.tkc"
+    with new_catalogue(path) as cat:
+        cat.add_record(KnowledgeRecord("Privado", open_licence="CC-BY-4.0"))
+    assert run_cli(["export-dwca", str(path), str(tmp_path / "x.zip")]) == 3
+    captured = capsys.readouterr()
+    assert "Access is community only" in captured.out
+    assert "No record can be published openly" in captured.err
+    assert not (tmp_path / "x.zip").exists()
+
+
+def test_csv_export_then_import_preview_dry_run_and_yes(
+    cat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    exchange = tmp_path / "exchange.zip"
+    assert run_cli(["export-csv", str(cat_file), str(exchange)]) == 0
+    captured = capsys.readouterr()
+    assert "not encrypted" in captured.err
+    target = tmp_path / "target.tkc"
+    new_catalogue(target).close()
+    # One record is under terms the new catalogue does not have: refused, never defaulted.
+    assert run_cli(["import-csv", str(target), str(exchange), "--yes"]) == 3
+    assert "(terms_id): no terms version" in capsys.readouterr().err
+    with open_catalogue(cat_file, PASSPHRASE) as source, open_catalogue(target, PASSPHRASE) as cat:
+        for info in terms_service.list_terms(source):
+            if not info.is_default:
+                terms_service.save_terms(cat, terms_service.get_terms(source, info.id))
+    assert run_cli(["import-csv", str(target), str(exchange), "--dry-run"]) == 0
+    text = capsys.readouterr().out
+    assert "Records: 12 new, 0 changed, 0 unchanged" in text
+    assert "Dry run: nothing was written." in text
+    # Not a terminal and no --yes: the preview only.
+    assert run_cli(["import-csv", str(target), str(exchange)]) == 0
+    assert "Run again with --yes" in capsys.readouterr().out
+    assert run_cli(["import-csv", str(target), str(exchange), "--yes"]) == 0
+    assert "Imported: 12 records" in capsys.readouterr().out
+    assert run_cli(["import-csv", str(target), str(exchange), "--yes", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["records"]["unchanged"]) == 12 and data["errors"] == []
+
+
+def test_import_csv_row_errors_exit_3(
+    cat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "records.csv").write_text("id,title\nnope,Hola\n", encoding="utf-8")
+    assert run_cli(["import-csv", str(cat_file), str(folder), "--yes"]) == 3
+    captured = capsys.readouterr()
+    assert "records.csv row 2 (id)" in captured.err
+    assert "Nothing was imported" in captured.err

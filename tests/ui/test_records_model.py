@@ -1,0 +1,97 @@
+"""The lazy records model: Qt's model tester, paging, stale pages, the cache limit."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import make_catalogue
+
+from tkapp.services.catalogue import open_catalogue
+from tkapp.ui import records_model
+from tkapp.ui.records_model import (
+    LOADED_ROLE,
+    LOADING_TEXT,
+    PAGE_SIZE,
+    RECORD_ID_ROLE,
+    SUMMARY_ROLE,
+    Column,
+    RecordsModel,
+)
+
+
+def _ids(runner, qtbot, query=""):
+    got = []
+    runner.run(lambda cat: cat.search_ids(query), got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+    return got[0]
+
+
+def _load_all(model, qtbot):
+    model.ensure_rows(0, model.rowCount() - 1)
+    qtbot.waitUntil(lambda: all(model.is_row_loaded(r) for r in range(model.rowCount())),
+                    timeout=10_000)
+
+
+def test_model_tester_with_rows_loaded(open_runner, qtbot, qtmodeltester):
+    model = RecordsModel(open_runner)
+    model.set_ids(_ids(open_runner, qtbot))
+    assert model.rowCount() == 3 and model.columnCount() == len(Column)
+    _load_all(model, qtbot)
+    qtmodeltester.check(model, force_py=True)
+    index = model.index(0, Column.TITLE)
+    assert model.data(index, LOADED_ROLE) is True
+    assert model.data(index, SUMMARY_ROLE).id == model.data(index, RECORD_ID_ROLE)
+    assert model.headerData(Column.TITLE, records_model.Qt.Orientation.Horizontal) == "Title"
+
+
+def test_model_tester_while_pages_are_loading(open_runner, qtbot, qtmodeltester):
+    model = RecordsModel(open_runner)
+    model.set_ids(_ids(open_runner, qtbot))
+    # Checked before any page arrived: placeholders must satisfy the model contract too.
+    qtmodeltester.check(model, force_py=True)
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=10_000)
+
+
+@pytest.fixture
+def big_runner(runner, tmp_path, passphrase, qtbot):
+    """A catalogue with a little more than two pages of records."""
+    path = make_catalogue(
+        tmp_path / "big.tkcat", passphrase, tuple(f"Registro {n:04d}" for n in range(450))
+    )
+    opened = []
+    runner.open(lambda: open_catalogue(path, passphrase), opened.append)
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    return runner
+
+
+def test_pages_are_fetched_lazily_and_stale_ones_dropped(big_runner, qtbot, monkeypatch):
+    model = RecordsModel(big_runner)
+    ids = _ids(big_runner, qtbot)
+    assert len(ids) == 450
+    model.set_ids(ids)
+    # Asking for a row far down returns a placeholder and fetches only its page.
+    far = model.index(PAGE_SIZE * 2 + 5, Column.TITLE)
+    assert model.data(far) == LOADING_TEXT
+    with qtbot.waitSignal(model.rows_loaded, timeout=10_000) as blocker:
+        pass
+    assert blocker.args == [PAGE_SIZE * 2, 449]
+    assert model.data(far).startswith("Registro")
+    assert not model.is_row_loaded(0)
+    assert model.cached_pages() == 1
+
+    # A new search before the old page lands: the old page is dropped.
+    model.data(model.index(0, 0))  # requests page 0 of the old result
+    model.set_ids(list(reversed(ids)))
+    qtbot.wait(300)
+    assert not model.is_row_loaded(0)
+    model.data(model.index(0, 0))
+    qtbot.waitUntil(lambda: model.is_row_loaded(0), timeout=10_000)
+    assert model.data(model.index(0, 0), RECORD_ID_ROLE) == ids[-1]
+    assert model.data(model.index(0, 0), SUMMARY_ROLE).id == ids[-1]
+
+    # The cache keeps at most MAX_CACHED_PAGES pages.
+    monkeypatch.setattr(records_model, "MAX_CACHED_PAGES", 2)
+    for page in range(3):
+        model.data(model.index(page * PAGE_SIZE, 0))
+        qtbot.waitUntil(lambda p=page: model.is_row_loaded(p * PAGE_SIZE), timeout=10_000)
+    assert model.cached_pages() == 2
+    assert not model.is_row_loaded(0)
