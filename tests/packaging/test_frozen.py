@@ -51,7 +51,12 @@ class Exported:
 
 
 def _folder_size(folder: Path) -> int:
-    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+    # Like du: PyInstaller links some libraries into place, count each file once.
+    return sum(
+        path.lstat().st_size
+        for path in folder.rglob("*")
+        if path.is_file() and not path.is_symlink()
+    )
 
 
 @pytest.fixture(scope="session")
@@ -190,11 +195,13 @@ def test_build_is_lean(frozen_app: FrozenApp) -> None:
     # Left out on purpose (packaging/tkapp.spec): none of these may sneak back in.
     for unwanted in (
         "libQt6WebEngineCore.so.6",
-        "libQt6Qml.so.6",
-        "libQt6Quick.so.6",
         "libQt6Pdf.so.6",
         "libQt6Designer.so.6",
+        "libQt6Quick3D.so.6",
+        "libQt6VirtualKeyboard.so.6",
         "QtWebEngineCore.abi3.so",
+        "QtQml.abi3.so",
+        "QtQuick.abi3.so",
     ):
         assert unwanted not in names
     # Wanted: SQLCipher, QtMultimedia with its FFmpeg backend, the platform plugins, Qt's
@@ -206,7 +213,9 @@ def test_build_is_lean(frozen_app: FrozenApp) -> None:
     for platform in ("libqxcb.so", "libqwayland.so", "libqoffscreen.so"):
         assert (qt / "plugins" / "platforms" / platform).is_file(), platform
     assert (qt / "translations" / "qtbase_es.qm").is_file()
-    assert list((internal / "tkapp" / "locale").glob("*/LC_MESSAGES/tkapp.mo"))
+    sources = {po.parent.parent.name for po in (ROOT / "translations").glob("*/LC_MESSAGES/*.po")}
+    shipped = {mo.parent.parent.name for mo in (internal / "tkapp" / "locale").glob("*/*/*.mo")}
+    assert sources and sources == shipped
     assert (internal / "tkapp" / "resources" / "icons" / "tkapp.svg").is_file()
     assert (frozen_app.folder / "install-desktop-integration.sh").is_file()
 

@@ -43,7 +43,7 @@ def make_catalogue(path: Path, passphrase: str, titles: tuple[str, ...] = FIXTUR
             cat.add_record(
                 KnowledgeRecord(
                     title=title,
-                    description="Descripción número {n}".format(n=number),
+                    description=f"Descripción número {number}",
                     category=Category.MEDICINAL if number == 0 else Category.FOOD,
                 )
             )
@@ -80,9 +80,8 @@ def open_runner(runner: Any, catalogue_path: Path, passphrase: str, qtbot: Any) 
 
 def close_all_dialogs() -> None:
     """Close every dialog without questions (tests end with clean windows)."""
-    from PySide6.QtWidgets import QApplication, QDialog
-
     from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication, QDialog
 
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QDialog):

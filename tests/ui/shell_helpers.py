@@ -17,7 +17,9 @@ def sha256(path: Path) -> str:
 
 
 def visible_boxes() -> list[QMessageBox]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()
+    ]
 
 
 def close_boxes() -> None:

@@ -80,6 +80,8 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
         save_and_wait(dialog, qtbot)
         qtbot.waitUntil(lambda: media.model.rowCount() == 2 and media.model.entry(0).thumbnail is not None, timeout=10_000)
         dialog.resize(1000, 680)
+        media.select_row(0)
+        media.reveal_selected()  # one thumbnail shown, the other still covered
         written = []
         for index, name in enumerate(TAB_NAMES):
             dialog.tabs.setCurrentIndex(index)

@@ -27,8 +27,9 @@ def _ids(runner, qtbot, query=""):
 
 def _load_all(model, qtbot):
     model.ensure_rows(0, model.rowCount() - 1)
-    qtbot.waitUntil(lambda: all(model.is_row_loaded(r) for r in range(model.rowCount())),
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: all(model.is_row_loaded(r) for r in range(model.rowCount())), timeout=10_000
+    )
 
 
 def test_model_tester_with_rows_loaded(open_runner, qtbot, qtmodeltester):

@@ -31,9 +31,11 @@ def _files_with(marker: bytes, roots: list[Path], since: float) -> list[Path]:
     return sorted(hits)
 
 
-def test_record_text_never_reaches_the_disk_in_clear(main_window, qtbot, catalogue_path, passphrase, tmp_path):
+def test_record_text_never_reaches_the_disk_in_clear(
+    main_window, qtbot, catalogue_path, passphrase, tmp_path
+):
     start = time.time()
-    marker = "MARCADOR-{u}".format(u=uuid.uuid4().hex)
+    marker = f"MARCADOR-{uuid.uuid4().hex}"
     window = main_window
     open_in_window(window, qtbot, catalogue_path, passphrase)
     editor = window.records.new_record()
@@ -48,7 +50,7 @@ def test_record_text_never_reaches_the_disk_in_clear(main_window, qtbot, catalog
         editor.save()
     assert search_for(window, qtbot, marker) == [marker + " título"]
     window.backup_to(tmp_path / "backup.tkcat")
-    qtbot.waitUntil(lambda: (tmp_path / "backup.tkcat").exists(), timeout=10_000)
+    qtbot.waitUntil((tmp_path / "backup.tkcat").exists, timeout=10_000)
     window.lock()
     qtbot.waitUntil(lambda: not window.runner.is_open())
     window.close()

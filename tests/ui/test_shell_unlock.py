@@ -15,8 +15,10 @@ def _try(window, qtbot, text):
     screen.error.setVisible(False)
     screen.passphrase.setText(text)
     qtbot.mouseClick(screen.unlock_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: screen.error.isVisible() or window.stack.currentWidget() is window.view,
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: screen.error.isVisible() or window.stack.currentWidget() is window.view,
+        timeout=10_000,
+    )
 
 
 def test_wrong_passphrase_then_lock_and_unlock(main_window, qtbot, catalogue_path, passphrase):

@@ -82,9 +82,7 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
 
     # What the wizard stored, read back through the worker that owns the connection.
     got = []
-    window.runner.run(
-        lambda cat: (cat.community, cat.get_setting("default_template")), got.append
-    )
+    window.runner.run(lambda cat: (cat.community, cat.get_setting("default_template")), got.append)
     qtbot.waitUntil(lambda: bool(got))
     community, template = got[0]
     assert community.name == "Comunidad Sarayaku"
@@ -119,7 +117,10 @@ def test_wizard_refuses_an_existing_file(main_window, qtbot, catalogue_path):
 
 
 def test_default_paths_are_safe_names(tmp_path):
-    assert file_stem("Comunidad Kichwa de Sarayaku / Pastaza") == "Comunidad-Kichwa-de-Sarayaku-Pastaza"
+    assert (
+        file_stem("Comunidad Kichwa de Sarayaku / Pastaza")
+        == "Comunidad-Kichwa-de-Sarayaku-Pastaza"
+    )
     assert file_stem("../../etc") == "etc"
     assert file_stem("   ") == "catalogue"
     first = default_catalogue_path("Ñukanchik", tmp_path)

@@ -24,7 +24,7 @@ from tkapp.crypto.minisign import parse_public_key
 from tkapp.crypto.selftest import run_selftest
 from tkapp.crypto.trust import TrustStore
 from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
-from tkapp.i18n import N_, _, current_language, format_number, ngettext
+from tkapp.i18n import N_, _, current_language, format_number, ngettext, translate
 from tkapp.licensing.text import (
     describe_duty,
     describe_outcome,
@@ -221,7 +221,7 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
     out(_("Words to read aloud: {words}").format(words=" ".join(fp.words())))
     if show_qr:
         out(fp.qr_terminal())
-    out(_("Trust: {status}").format(status=_(_TRUST_TEXT.get(report.trust, report.trust))))
+    out(_("Trust: {status}").format(status=translate(_TRUST_TEXT.get(report.trust, report.trust))))
     if report.newly_trusted:
         out(
             _("This key is now saved as trusted for {community}.").format(

@@ -271,7 +271,7 @@ def _describe_protocol(
 
 
 def _describe_benefits(p: Mapping[str, str], lang: str | None) -> str:
-    _ = _tr(lang).gettext
+    _ = tr_gettext = _tr(lang).gettext
     locale = babel_locale(normalise(lang) if lang else None)
     parts: list[str] = []
     if p.get("royalty_basis_points", "").isdigit():
@@ -285,7 +285,7 @@ def _describe_benefits(p: Mapping[str, str], lang: str | None) -> str:
         parts.append(_("a fee of {amount}").format(amount=money))
     for code in filter(None, p.get("non_monetary", "").split(",")):
         try:
-            parts.append(_(_BENEFIT_NAMES[NonMonetaryBenefit(code)]))
+            parts.append(tr_gettext(_BENEFIT_NAMES[NonMonetaryBenefit(code)]))
         except ValueError:
             parts.append(code)
     if not parts:
@@ -332,7 +332,7 @@ def render_terms_text(
             version=terms.version, template=template_name(terms.template, lang)
         )
     )
-    lines.append(_(template_info(terms.template).summary))
+    lines.append(tr.gettext(template_info(terms.template).summary))
     note = terms.notes.get(lang) or terms.notes.get(normalise(lang))
     if note:
         lines += ["", note]

@@ -34,6 +34,7 @@ __all__ = [
     "public_key",
     "public_key_file_text",
     "trust_key_file",
+    "trust_signer",
     "trusted_keys",
     "untrust",
 ]
@@ -107,6 +108,27 @@ def trust_key_file(
         raise UsageError("how must be in_person or file")
     key = load_trust_key(Path(path))
     assert key is not None
+    return _store().add(key, community.strip(), how, now)
+
+
+def trust_signer(
+    key: PublicKey, community: str, how: TrustHow = "in_person", now: datetime | None = None
+) -> TrustedKey:
+    """Trust the signing key of a verified bundle for ``community`` (the desktop's "Trust this
+    key" after the user compared the fingerprint words with the community).
+
+    Args:
+        key: the bundle's signer (``VerifyReport.signer``).
+        how: ``in_person`` after comparing the words face to face, else ``file``.
+
+    Raises:
+        KeyMismatch: the community is already trusted with another key (remove it first).
+        UsageError: empty community or bad how.
+    """
+    if not community.strip():
+        raise UsageError("community required")
+    if how not in ("in_person", "file"):
+        raise UsageError("how must be in_person or file")
     return _store().add(key, community.strip(), how, now)
 
 

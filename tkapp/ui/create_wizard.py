@@ -176,10 +176,15 @@ class TermsPage(QWizardPage):
         self.summary.setMinimumHeight(60)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.combo.currentIndexChanged.connect(self._show_summary)
-        form = QFormLayout(self)
+        self.combo.setMinimumContentsLength(28)
+        form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(_("Terms:"), self.combo)
-        form.addRow("", self.summary)
+        # Wrapped text below the form, not in it: a form row squeezes it into a narrow column.
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addWidget(self.summary)
+        box.addStretch(1)
         self._show_summary()
 
     def code(self) -> str:
@@ -313,11 +318,15 @@ class PlacePage(QWizardPage):
         self.status = QLabel(self)
         self.status.setWordWrap(True)
         self.status.setAccessibleName(_("Creation status"))
-        form = QFormLayout(self)
+        form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(_("File:"), row)
-        form.addRow("", self.summary)
-        form.addRow("", self.status)
+        box = QVBoxLayout(self)
+        box.addLayout(form)
+        box.addSpacing(8)
+        box.addWidget(self.summary)
+        box.addWidget(self.status)
+        box.addStretch(1)
         self.creating = False
         self.catalogue: Any = None
         self._suggested = ""

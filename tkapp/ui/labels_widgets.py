@@ -82,9 +82,13 @@ def _tooltip(label: Label) -> str:
 
 
 class _FlowList(QListWidget):
-    """A wrapping list that shows every item: as many columns as fit, as tall as needed."""
+    """A wrapping list in three columns, tall enough to show every item without scrolling.
 
-    MIN_COLUMN = 290
+    The column count is fixed so the height does not depend on the width: a height that
+    follows the width makes scroll areas and layouts chase each other.
+    """
+
+    COLUMNS = 3
     ROW = 30
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -94,24 +98,25 @@ class _FlowList(QListWidget):
         self.setWrapping(True)
         self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setIconSize(QSize(24, 24))
-        self.setUniformItemSizes(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self._fit()
+        self.setMinimumWidth(self.COLUMNS * 180)
 
-    def _fit(self) -> None:
-        width = max(self.MIN_COLUMN, self.viewport().width() - 2)
-        columns = max(1, width // self.MIN_COLUMN)
-        self.setGridSize(QSize(width // columns, self.ROW))
-        rows = -(-max(1, self.count()) // columns)
+    def refit(self) -> None:
+        """Fix the height for the current number of items."""
+        rows = -(-max(1, self.count()) // self.COLUMNS)
         self.setFixedHeight(rows * self.ROW + 2 * self.frameWidth() + 4)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        grid = QSize(max(60, (self.viewport().width() - 6) // self.COLUMNS), self.ROW)
+        if grid != self.gridSize():
+            self.setGridSize(grid)
+            self.doItemsLayout()
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
-        self._fit()
-
-    def refit(self) -> None:
-        self._fit()
+        self._fit_width()
 
 
 class LabelPicker(QWidget):
@@ -156,7 +161,6 @@ class LabelPicker(QWidget):
         self.note.setStyleSheet("color: #8a4a12; font-weight: bold;")
         self.note.hide()
         layout.addWidget(self.note)
-        layout.addStretch(1)
         self._last_click_state: Qt.CheckState | None = None
         for box in self._lists.values():
             box.itemPressed.connect(lambda item: setattr(self, "_last_click_state", item.checkState()))

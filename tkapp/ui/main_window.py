@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -148,7 +148,14 @@ class CatalogueView(QWidget):
             item = QListWidgetItem(section_title(key))
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.sidebar.addItem(item)
-        width = self.sidebar.fontMetrics().averageCharWidth() * 22
+        # Wide enough for the longest section name in the current language, and roomy rows
+        # (a custodian clicks these with a touchpad).
+        metrics = self.sidebar.fontMetrics()
+        longest = max(metrics.horizontalAdvance(section_title(k)) for k, _s in SECTIONS)
+        width = max(metrics.averageCharWidth() * 22, longest + 32)
+        for row in range(self.sidebar.count()):
+            self.sidebar.item(row).setSizeHint(QSize(longest, metrics.height() * 2))
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sidebar.setFixedWidth(width)
         self.community.setFixedWidth(width)
         self.sidebar.currentRowChanged.connect(self._section_changed)
@@ -402,6 +409,8 @@ class MainWindow(QMainWindow):
             return
 
         def done(result: tuple[Any, Any]) -> None:
+            if not self._catalogue_shown():
+                return  # locked or closed meanwhile
             community, stats = result
             self.stats = stats
             self.view.community.setText(community.name)
@@ -616,6 +625,8 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.records.clear()
         self.runner.lock()
+        # Never leave the old catalogue's view on screen while the next one opens.
+        self.show_start()
         return True
 
     def close_catalogue(self) -> None:

@@ -37,16 +37,16 @@ from tkapp.ui.worker import Runner
 SEARCH_DELAY_MS = 150
 
 # Initial column widths in "average characters", so they scale with the font (high DPI).
+# The title column takes the remaining width.
 _WIDTHS = {
-    Column.TITLE: 34,
-    Column.LOCAL_NAMES: 18,
+    Column.LOCAL_NAMES: 20,
     Column.TAXA: 20,
-    Column.CATEGORY: 16,
-    Column.ACCESS: 12,
-    Column.STATUS: 10,
-    Column.LABELS: 10,
+    Column.CATEGORY: 20,
+    Column.ACCESS: 15,
+    Column.STATUS: 13,
+    Column.LABELS: 13,
     Column.MEDIA: 6,
-    Column.MODIFIED: 14,
+    Column.MODIFIED: 16,
 }
 
 
@@ -153,9 +153,15 @@ class RecordsSection(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
+        header.setMinimumSectionSize(4 * char)
         for column, width in _WIDTHS.items():
-            header.resizeSection(column, width * char)
+            # Never narrower than the translated header text.
+            label = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            header.resizeSection(
+                column, max(width * char, header.fontMetrics().horizontalAdvance(label) + 24)
+            )
+        header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.activated.connect(lambda _index: self.edit_selected())

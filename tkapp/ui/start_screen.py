@@ -58,6 +58,7 @@ class StartScreen(QWidget):
         self.recent = QListWidget(self)
         self.recent.setAccessibleName(_("Recent catalogues"))
         self.recent.setMinimumHeight(140)
+        self.recent.setSpacing(3)
         self.recent.itemActivated.connect(self._activated)
         self.recent.currentItemChanged.connect(self._update_buttons)
         self.empty_hint = QLabel(_("No catalogue has been opened on this computer yet."), self)
@@ -78,6 +79,9 @@ class StartScreen(QWidget):
         left.addWidget(self.recent, 1)
         left.addWidget(self.empty_hint)
         left.addLayout(recent_buttons)
+        # Keeps the heading, hint and buttons together at the top when the list is hidden.
+        left.addStretch(0)
+        self._left = left
 
         # Right: the other ways in, each a big button with one sentence under it.
         self.create_button = self._big_button(_("Create a catalogue…"))
@@ -147,6 +151,7 @@ class StartScreen(QWidget):
         has_items = bool(paths)
         self.recent.setVisible(has_items)
         self.empty_hint.setVisible(not has_items)
+        self._left.setStretch(self._left.count() - 1, 0 if has_items else 1)
         if has_items:
             self.recent.setCurrentRow(0)
         self._update_buttons()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -59,8 +60,9 @@ class UnlockScreen(QWidget):
         bold.setBold(True)
         self.name_label.setFont(bold)
         self.path_label = QLabel(self)
-        self.path_label.setWordWrap(True)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # A long path must not widen the form: it is clipped, the tooltip has all of it.
+        self.path_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.passphrase = PassphraseEdit(_("Passphrase"), self)
         self.passphrase.setMinimumWidth(320)
@@ -87,12 +89,9 @@ class UnlockScreen(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(_("Catalogue:"), self.name_label)
-        form.addRow("", self.path_label)
         pass_label = QLabel(_("Passphrase:"), self)
         pass_label.setBuddy(self.passphrase.edit)
         form.addRow(pass_label, self.passphrase)
-        form.addRow("", self.hint)
-        form.addRow("", self.error)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
@@ -104,11 +103,17 @@ class UnlockScreen(QWidget):
         column.addWidget(self.explain)
         column.addSpacing(12)
         column.addLayout(form)
+        # Wrapped text goes below the form at full width (a form row would squeeze it).
+        column.addWidget(self.hint)
+        column.addWidget(self.error)
         column.addLayout(buttons)
+        column.addSpacing(16)
+        column.addWidget(self.path_label)
         # Keep the form a readable width in the middle of a wide window.
         frame = QWidget(self)
         frame.setLayout(column)
-        frame.setMaximumWidth(640)
+        frame.setMaximumWidth(680)
+        frame.setMinimumWidth(min(560, frame.fontMetrics().averageCharWidth() * 90))
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         row = QHBoxLayout()
@@ -129,7 +134,8 @@ class UnlockScreen(QWidget):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         self.name_label.setText(self.path.stem if self.path else "")
-        self.path_label.setText(str(self.path) if self.path else "")
+        self.path_label.setText(_("File: {path}").format(path=str(self.path)) if self.path else "")
+        self.path_label.setToolTip(str(self.path) if self.path else "")
         if locked:
             self.heading.setText(_("The catalogue is locked"))
             self.explain.setText(

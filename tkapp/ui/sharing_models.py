@@ -1,0 +1,178 @@
+"""Thin Qt model of the sharing ledger (``services.sharing.list_exports``).
+
+The section loads the entries (and the terms versions, to show version numbers) on the
+worker and hands them over; the model only formats them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from tkapp.i18n import N_, _, format_date, translate
+from tkapp.services.sharing import ExportEntry
+from tkapp.ui import names
+
+Index = QModelIndex | QPersistentModelIndex
+
+#: The ExportEntry of a row.
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 60
+#: The bundle id (``urn:uuid:...``) of a row.
+BUNDLE_ID_ROLE = Qt.ItemDataRole.UserRole + 61
+#: True when the row has an overdue duty.
+OVERDUE_ROLE = Qt.ItemDataRole.UserRole + 62
+
+
+class LedgerColumn(IntEnum):
+    DATE = 0
+    RECIPIENT = 1
+    ORGANISATION = 2
+    USER_CLASS = 3
+    PURPOSE = 4
+    RECORDS = 5
+    TERMS = 6
+    EXPIRES = 7
+    SHA256 = 8
+
+
+LEDGER_HEADERS: dict[LedgerColumn, str] = {
+    LedgerColumn.DATE: N_("Date"),
+    LedgerColumn.RECIPIENT: N_("Recipient"),
+    LedgerColumn.ORGANISATION: N_("Organisation"),
+    # Translators: column header: the kind of user (university, company...).
+    LedgerColumn.USER_CLASS: N_("Kind of user"),
+    LedgerColumn.PURPOSE: N_("Purpose"),
+    LedgerColumn.RECORDS: N_("Records"),
+    LedgerColumn.TERMS: N_("Terms version"),
+    LedgerColumn.EXPIRES: N_("Valid until"),
+    # Translators: column header: the start of the bundle file's SHA-256 checksum.
+    LedgerColumn.SHA256: N_("Checksum"),
+}
+
+SHORT_SHA = 12
+
+
+def expiry_text(expires: datetime | None) -> str:
+    if expires is None:
+        return _("No end date")
+    return format_date(expires.date())
+
+
+def is_expired(entry: ExportEntry, now: datetime | None = None) -> bool:
+    moment = now or datetime.now(UTC)
+    return entry.expires is not None and entry.expires <= moment
+
+
+class LedgerModel(QAbstractTableModel):
+    """Every export, newest first, with the terms version's number."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[ExportEntry] = []
+        self._versions: dict[str, str] = {}
+        self._overdue: set[str] = set()
+
+    def set_entries(
+        self,
+        entries: Sequence[ExportEntry],
+        versions: Mapping[str, str] | None = None,
+        overdue: set[str] | None = None,
+    ) -> None:
+        """Show ``entries``; ``versions`` maps terms ids to a short "name v2" text;
+        ``overdue`` holds the bundle ids with an overdue duty."""
+        self.beginResetModel()
+        self._rows = list(entries)
+        self._versions = dict(versions or {})
+        self._overdue = set(overdue or ())
+        self.endResetModel()
+
+    def entry(self, row: int) -> ExportEntry:
+        return self._rows[row]
+
+    def row_of(self, bundle_id: str) -> int:
+        for row, entry in enumerate(self._rows):
+            if entry.bundle_id == bundle_id:
+                return row
+        return -1
+
+    def replace_entry(self, entry: ExportEntry) -> None:
+        """Put an updated entry (new follow-up) in place."""
+        row = self.row_of(entry.bundle_id)
+        if row < 0:
+            return
+        self._rows[row] = entry
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(LedgerColumn) - 1))
+
+    def terms_text(self, terms_id: str) -> str:
+        return self._versions.get(terms_id, terms_id[:8])
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(LedgerColumn)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        column = LedgerColumn(index.column())
+        if role == ENTRY_ROLE:
+            return entry
+        if role == BUNDLE_ID_ROLE:
+            return entry.bundle_id
+        if role == OVERDUE_ROLE:
+            return entry.bundle_id in self._overdue
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(entry, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column is LedgerColumn.SHA256:
+                return entry.bundle_sha256
+            if column is LedgerColumn.DATE and entry.bundle_id in self._overdue:
+                return _("A duty of this export is overdue: see the note above the table.")
+            return None
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column is LedgerColumn.EXPIRES
+            and is_expired(entry)
+        ):
+            return QColor("#8a4a12")
+        return None
+
+    def _text(self, entry: ExportEntry, column: LedgerColumn) -> str:
+        if column is LedgerColumn.DATE:
+            text = format_date(entry.created.date())
+            # A mark as well as the banner's words, so the row is found without colour.
+            return "⚠ " + text if entry.bundle_id in self._overdue else text
+        if column is LedgerColumn.RECIPIENT:
+            return entry.recipient.name
+        if column is LedgerColumn.ORGANISATION:
+            return entry.recipient.organisation
+        if column is LedgerColumn.USER_CLASS:
+            return names.user_class_name(entry.user_class)
+        if column is LedgerColumn.PURPOSE:
+            return names.purpose_name(entry.purpose)
+        if column is LedgerColumn.RECORDS:
+            return str(len(entry.records))
+        if column is LedgerColumn.TERMS:
+            return self.terms_text(entry.terms_id)
+        if column is LedgerColumn.EXPIRES:
+            text = expiry_text(entry.expires)
+            return _("{date} (ended)").format(date=text) if is_expired(entry) else text
+        return entry.bundle_sha256[:SHORT_SHA]
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(LedgerColumn)
+        ):
+            return translate(LEDGER_HEADERS[LedgerColumn(section)])
+        return None
