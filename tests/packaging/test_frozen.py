@@ -147,7 +147,7 @@ def demo(frozen_app: FrozenApp, tmp_path_factory: pytest.TempPathFactory) -> Dem
     """A demo catalogue made by the frozen app."""
     work = tmp_path_factory.mktemp("frozen-demo")
     env = _env(work / "home")
-    catalogue = work / "village.tkcat"
+    catalogue = work / "village.tkc"
     _ok(_run(frozen_app.exe, "demo", str(catalogue), env=env, cwd=work))
     assert catalogue.is_file()
     return Demo(catalogue, work, env)

@@ -52,7 +52,7 @@ def make_catalogue(path: Path, passphrase: str, titles: tuple[str, ...] = FIXTUR
 
 @pytest.fixture
 def catalogue_path(tmp_path: Path, passphrase: str) -> Path:
-    return make_catalogue(tmp_path / "prueba.tkcat", passphrase)
+    return make_catalogue(tmp_path / "prueba.tkc", passphrase)
 
 
 @pytest.fixture

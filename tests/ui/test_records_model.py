@@ -56,7 +56,7 @@ def test_model_tester_while_pages_are_loading(open_runner, qtbot, qtmodeltester)
 def big_runner(runner, tmp_path, passphrase, qtbot):
     """A catalogue with a little more than two pages of records."""
     path = make_catalogue(
-        tmp_path / "big.tkcat", passphrase, tuple(f"Registro {n:04d}" for n in range(450))
+        tmp_path / "big.tkc", passphrase, tuple(f"Registro {n:04d}" for n in range(450))
     )
     opened = []
     runner.open(lambda: open_catalogue(path, passphrase), opened.append)

@@ -70,7 +70,7 @@ def _take(lang, runner, qtbot, shots, tmp_path):
         page.second.setText("wayusa tsawata yaku")
         page.understood.setChecked(True)
         wizard.next()
-        wizard.place_page.path_edit.setText(str(tmp_path / "Comunidad-Kichwa-Sarayaku.tkcat"))
+        wizard.place_page.path_edit.setText(str(tmp_path / "Comunidad-Kichwa-Sarayaku.tkc"))
         _save(wizard, shots, f"{lang}-05-wizard-place")
         wizard.next()
         qtbot.waitUntil(lambda: wizard.currentPage() is wizard.backup_page, timeout=15_000)

@@ -32,13 +32,13 @@ def test_settings_table_is_typed_and_survives_damage(tmp_path):
     settings.set(keys.IDLE_LOCK_MINUTES, 2.5)
     settings.set(keys.WINDOW_GEOMETRY, b"\x00\x01binary")
     for n in range(12):
-        settings.add_recent(tmp_path / f"c{n}.tkcat")
-    settings.add_recent(tmp_path / "c3.tkcat")
+        settings.add_recent(tmp_path / f"c{n}.tkc")
+    settings.add_recent(tmp_path / "c3.tkc")
     again = Settings(path)  # a fresh reader sees typed values, not strings
     assert again.get(keys.IDLE_LOCK_MINUTES) == 2.5
     assert again.get(keys.WINDOW_GEOMETRY) == b"\x00\x01binary"
     recent = again.recent_catalogues()
-    assert len(recent) == keys.MAX_RECENT and recent[0].name == "c3.tkcat"
+    assert len(recent) == keys.MAX_RECENT and recent[0].name == "c3.tkc"
     text = path.read_text(encoding="utf-8")
     assert "passphrase" not in text.lower()
     # A hand-damaged value falls back to the default instead of stopping the app.
@@ -114,9 +114,9 @@ def test_backup_and_check_from_the_menu(main_window, qtbot, catalogue_path, pass
     window = main_window
     open_in_window(window, qtbot, catalogue_path, passphrase)
     done = []
-    window.backup_to(tmp_path / "copia.tkcat", on_done=done.append)
+    window.backup_to(tmp_path / "copia.tkc", on_done=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=15_000)
-    assert (tmp_path / "copia.tkcat").exists()
+    assert (tmp_path / "copia.tkc").exists()
     window.check_catalogue()
     qtbot.waitUntil(lambda: any("healthy" in b.text() for b in visible_boxes()), timeout=15_000)
     close_boxes()
@@ -124,14 +124,14 @@ def test_backup_and_check_from_the_menu(main_window, qtbot, catalogue_path, pass
 
 def test_restore_backup_then_unlock(main_window, qtbot, catalogue_path, passphrase, tmp_path):
     window = main_window
-    dest = tmp_path / "restored.tkcat"
+    dest = tmp_path / "restored.tkc"
     window.restore_to(catalogue_path, dest, passphrase)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_screen, timeout=15_000)
     assert window.unlock_screen.path == dest
-    window.restore_to(catalogue_path, tmp_path / "other.tkcat", "wrong passphrase")
+    window.restore_to(catalogue_path, tmp_path / "other.tkc", "wrong passphrase")
     qtbot.waitUntil(lambda: bool(visible_boxes()), timeout=15_000)
     assert "Wrong passphrase" in visible_boxes()[0].text()
-    assert not (tmp_path / "other.tkcat").exists()
+    assert not (tmp_path / "other.tkc").exists()
     close_boxes()
 
 

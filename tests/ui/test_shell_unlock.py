@@ -76,7 +76,7 @@ def test_missing_catalogue_is_explained(main_window, tmp_path):
     from shell_helpers import close_boxes, visible_boxes
 
     window = main_window
-    window.open_catalogue_file(tmp_path / "gone.tkcat")
+    window.open_catalogue_file(tmp_path / "gone.tkc")
     boxes = visible_boxes()
     assert boxes and "no catalogue" in boxes[0].text()
     assert window.stack.currentWidget() is window.start

@@ -64,7 +64,7 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
     assert wizard.currentPage() is place
     target = place.target()
     assert target.parent == paths.data_dir()
-    assert target.name == "Comunidad-Sarayaku.tkcat"
+    assert target.name == "Comunidad-Sarayaku.tkc"
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.backup_page, timeout=15_000)
     assert target.exists()
@@ -72,11 +72,11 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
     assert window.stack.currentWidget() is window.view
 
     # Page 5: the encrypted backup.
-    backup = tmp_path / "usb" / "backup.tkcat"
+    backup = tmp_path / "usb" / "backup.tkc"
     backup.parent.mkdir()
     wizard.backup_page.save_backup_to(backup)
     qtbot.waitUntil(lambda: wizard.backup_page.backup_path == backup, timeout=15_000)
-    assert "backup.tkcat" in wizard.backup_page.status.text()
+    assert "backup.tkc" in wizard.backup_page.status.text()
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not wizard.isVisible())
 
@@ -124,7 +124,7 @@ def test_default_paths_are_safe_names(tmp_path):
     assert file_stem("../../etc") == "etc"
     assert file_stem("   ") == "catalogue"
     first = default_catalogue_path("Ñukanchik", tmp_path)
-    assert first == tmp_path / "Ñukanchik.tkcat"
+    assert first == tmp_path / "Ñukanchik.tkc"
     first.write_bytes(b"x")
-    assert default_catalogue_path("Ñukanchik", tmp_path) == tmp_path / "Ñukanchik-2.tkcat"
+    assert default_catalogue_path("Ñukanchik", tmp_path) == tmp_path / "Ñukanchik-2.tkc"
     assert isinstance(first, Path)

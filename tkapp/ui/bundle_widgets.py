@@ -14,6 +14,7 @@ every code is looked up defensively (an unknown code is shown as it is, never tr
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import PurePosixPath
@@ -84,8 +85,16 @@ def verdict_icon(state: str, color: QColor, size: int = 64) -> QPixmap:
         shape.closeSubpath()
     elif state == INVALID:
         k = s * 0.29
-        points = [(k, 2), (s - k, 2), (s - 2, k), (s - 2, s - k), (s - k, s - 2), (k, s - 2),
-                  (2, s - k), (2, k)]
+        points = [
+            (k, 2),
+            (s - k, 2),
+            (s - 2, k),
+            (s - 2, s - k),
+            (s - k, s - 2),
+            (k, s - 2),
+            (2, s - k),
+            (2, k),
+        ]
         shape.moveTo(*points[0])
         for point in points[1:]:
             shape.lineTo(*point)
@@ -95,8 +104,9 @@ def verdict_icon(state: str, color: QColor, size: int = 64) -> QPixmap:
     p.drawPath(shape)
     # The glyph in the colour that contrasts with the accent.
     glyph = QColor("#ffffff") if color.lightness() < 150 else QColor("#1a1a1a")
-    pen = QPen(glyph, s / 9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-               Qt.PenJoinStyle.RoundJoin)
+    pen = QPen(
+        glyph, s / 9, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin
+    )
     p.setPen(pen)
     p.setBrush(Qt.BrushStyle.NoBrush)
     if state == TRUSTED:
@@ -172,11 +182,11 @@ class VerdictBanner(QFrame):
         pal.setColor(QPalette.ColorRole.Window, tint)
         self.setPalette(pal)
         self.setStyleSheet(
-            "QFrame#verdict-banner { border: 2px solid %s; border-radius: 6px; }" % accent.name()
+            "QFrame#verdict-banner { border: 2px solid " + accent.name() + "; border-radius: 6px; }"
         )
         self.icon.setPixmap(verdict_icon(self.state, accent, 64))
 
-    def changeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def changeEvent(self, event) -> None:  # Qt's name
         super().changeEvent(event)
         if event.type() == event.Type.PaletteChange and self.parentWidget() is not None:
             # Follow a switch between the light and the dark system palette.
@@ -312,9 +322,7 @@ def record_html(data: Mapping[str, Any]) -> str:
         shown = ", ".join(names.confidential_field_name(_text(w)) for w in withheld)
         parts.append(
             "<p><i>"
-            + html.escape(
-                _("The community did not share: {fields}.").format(fields=shown)
-            )
+            + html.escape(_("The community did not share: {fields}.").format(fields=shown))
             + "</i></p>"
         )
     return "\n".join(parts)
@@ -340,7 +348,8 @@ def _taxa_html(taxa: object) -> list[str]:
     for taxon in taxa:
         if not isinstance(taxon, dict):
             continue
-        line = f"<i>{_esc(taxon.get('scientificName'))}</i> {_esc(taxon.get('scientificNameAuthorship'))}"
+        name = _esc(taxon.get("scientificName"))
+        line = f"<i>{name}</i> {_esc(taxon.get('scientificNameAuthorship'))}"
         local = taxon.get("vernacularNames")
         if isinstance(local, list) and local:
             words = [
@@ -434,14 +443,18 @@ class RecordBrowser(QWidget):
         layout.addWidget(splitter)
         self.list.currentItemChanged.connect(self._current_changed)
         self.media.currentRowChanged.connect(
-            lambda row: self.open_media_button.setEnabled(row >= 0 and self.media_runner is not None)
+            lambda row: self.open_media_button.setEnabled(
+                row >= 0 and self.media_runner is not None
+            )
         )
         self.media.itemActivated.connect(lambda _item: self.open_current_media())
         self.open_media_button.clicked.connect(self.open_current_media)
         self._show(None)
 
     def set_records(
-        self, records: Sequence[tuple[str, str, Mapping[str, Any]]], outcomes: Mapping[str, str] | None = None
+        self,
+        records: Sequence[tuple[str, str, Mapping[str, Any]]],
+        outcomes: Mapping[str, str] | None = None,
     ) -> None:
         """Show ``records``; ``outcomes`` optionally maps record ids to a short verdict."""
         self._records = {rid: data for rid, _title, data in records}
@@ -545,16 +558,9 @@ class RecordBrowser(QWidget):
 
     def close_viewers(self) -> None:
         for dialog in list(self.viewers):
-            try:
+            with contextlib.suppress(RuntimeError):  # already deleted
                 dialog.close()
-            except RuntimeError:
-                pass
         self.viewers.clear()
-
-
-def outcome_marker(outcome: str) -> str:
-    """A short sign for a decision outcome in lists (words are shown next to it)."""
-    return {"allowed": "✓", "allowed_with_duties": "✓", "needs_agreement": "!", "not_allowed": "✗"}.get(outcome, "")
 
 
 __all__ = [
@@ -567,7 +573,6 @@ __all__ = [
     "RecordBrowser",
     "VerdictBanner",
     "media_from_json",
-    "outcome_marker",
     "record_html",
     "verdict_color",
     "verdict_icon",

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from tkapp import paths
 from tkapp.i18n import N_, _, translate
+from tkapp.services.catalogue import CATALOGUE_SUFFIX
 from tkapp.ui.dialogs import (
     bad_color,
     error_text,
@@ -44,7 +45,7 @@ from tkapp.ui.passphrase_widgets import MIN_LENGTH, MIN_WORDS, PassphraseEdit, S
 from tkapp.ui.progress import run_with_progress
 from tkapp.ui.worker import Runner
 
-EXTENSION = ".tkcat"
+EXTENSION = CATALOGUE_SUFFIX
 
 #: The catalogue languages offered (BCP 47 tag, name in that language).
 LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (
@@ -84,7 +85,7 @@ def file_stem(name: str) -> str:
 
 
 def default_catalogue_path(community_name: str, folder: Path | None = None) -> Path:
-    """A free ``.tkcat`` path in the data folder, named after the community."""
+    """A free catalogue path in the data folder, named after the community."""
     folder = folder or paths.data_dir()
     stem = file_stem(community_name)
     candidate = folder / (stem + EXTENSION)
@@ -362,7 +363,7 @@ class PlacePage(QWizardPage):
             self,
             window_title(_("Where to keep the catalogue")),
             self.path_edit.text(),
-            _("TK Commons catalogues (*.tkcat)"),
+            _("TK Commons catalogues (*.tkc)"),
         )
         if chosen:
             self.path_edit.setText(chosen)
@@ -464,7 +465,7 @@ class BackupPage(QWizardPage):
             self,
             window_title(_("Save an encrypted backup")),
             str(Path.home() / self.suggested_name()),
-            _("TK Commons catalogues (*.tkcat)"),
+            _("TK Commons catalogues (*.tkc)"),
         )
         if chosen:
             self.save_backup_to(Path(chosen))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from tkapp import DISPLAY_NAME, paths
 from tkapp.errors import CatalogueMissing
 from tkapp.i18n import LANGUAGES, _, format_number, ngettext, set_language
+from tkapp.services.catalogue import CATALOGUE_SUFFIX
 from tkapp.ui import settings as keys
 from tkapp.ui.about import AboutDialog
 from tkapp.ui.create_wizard import CreateCatalogueWizard
@@ -51,8 +52,8 @@ from tkapp.ui.worker import Runner
 
 #: The demo catalogue's passphrase: shown on screen, it protects only made-up records.
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - public on purpose, see above
-DEMO_FILE = "demo.tkcat"
-CATALOGUE_FILTER = "*.tkcat *.tkc"
+DEMO_FILE = "demo" + CATALOGUE_SUFFIX
+CATALOGUE_FILTER = "*" + CATALOGUE_SUFFIX
 
 #: Sidebar sections in order: key, and the module/class that implements it (None: later).
 SECTIONS: tuple[tuple[str, str | None], ...] = (
@@ -647,7 +648,7 @@ class MainWindow(QMainWindow):
         chosen, _filter = QFileDialog.getSaveFileName(
             self,
             window_title(_("Save an encrypted backup")),
-            str(Path.home() / (name + ".tkcat")),
+            str(Path.home() / (name + CATALOGUE_SUFFIX)),
             _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER),
         )
         if chosen:

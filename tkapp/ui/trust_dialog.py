@@ -1,4 +1,4 @@
-""""Trust this key": the user compares the fingerprint words with the community in person.
+""" "Trust this key": the user compares the fingerprint words with the community in person.
 
 Trusting a key is what stops a forged bundle, so the dialog asks for a deliberate act: it
 explains how to compare, shows the words (and hex and QR), warns what a difference means, and

@@ -39,6 +39,7 @@ from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBa
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
 
+
 def moment_text(value: str | None) -> str:
     """An RFC 3339 time from a manifest as a date in the UI language (as is if odd)."""
     if not value:
@@ -161,14 +162,16 @@ class SummaryPage(QScrollArea):
         self.created.setText(moment_text(m.created))
         self.expires.setText(moment_text(m.expires) if m.expires else _("No end date"))
         media_bytes = sum(e.size for e in report.media)
-        self.contents.setText(
-            ngettext("{n} record", "{n} records", len(report.records)).format(n=len(report.records))
-            + ", "
-            + ngettext("{n} photo or recording", "{n} photos or recordings", len(report.media)).format(
-                n=len(report.media)
-            )
-            + (" (" + size_text(media_bytes) + ")" if media_bytes else "")
+        records = ngettext("{n} record", "{n} records", len(report.records)).format(
+            n=len(report.records)
         )
+        media = ngettext(
+            "{n} photo or recording", "{n} photos or recordings", len(report.media)
+        ).format(n=len(report.media))
+        if media_bytes:
+            media += " (" + size_text(media_bytes) + ")"
+        # Translators: "3 records, 2 photos or recordings (1.2 MB)"
+        self.contents.setText(_("{records}, {media}").format(records=records, media=media))
         if report.encrypted:
             self.encrypted.setText(
                 _("Encrypted; opened with your key {recipient}").format(
@@ -225,7 +228,7 @@ def decision_text(decision: Decision) -> str:
 
 
 class IntendedUsePage(QWidget):
-    """"May I…?": choose who you are and what for; see the decision and the duties."""
+    """ "May I…?": choose who you are and what for; see the decision and the duties."""
 
     check_requested = Signal(str, str)
 

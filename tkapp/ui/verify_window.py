@@ -220,19 +220,19 @@ class VerifyWindow(QMainWindow):
         if chosen:
             self.verify_path(Path(chosen))
 
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt's name
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if self._dropped_bundle(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:  # noqa: N802 - Qt's name
+    def dragMoveEvent(self, event) -> None:
         if self._dropped_bundle(event) is not None:
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt's name
+    def dropEvent(self, event: QDropEvent) -> None:
         path = self._dropped_bundle(event)
         if path is None:
             event.ignore()
@@ -420,14 +420,22 @@ class VerifyWindow(QMainWindow):
         reason = error_text(exc)
         if isinstance(exc, NotARecipient | DecryptionError):
             if not self.identities:
-                return reason + "\n" + _(
-                    "You have no key for encrypted bundles yet. Create one in Keys, send its "
-                    "age1… address to the community, and ask them to make the bundle for it."
+                return (
+                    reason
+                    + "\n"
+                    + _(
+                        "You have no key for encrypted bundles yet. Create one in Keys, send its "
+                        "age1… address to the community, and ask them to make the bundle for it."
+                    )
                 )
             return reason + "\n" + _("If you have several keys, choose another one above.")
-        return reason + "\n" + _(
-            "Do not use the records in this file. Ask the community to send the bundle again "
-            "and tell them it arrived damaged or changed."
+        return (
+            reason
+            + "\n"
+            + _(
+                "Do not use the records in this file. Ask the community to send the bundle again "
+                "and tell them it arrived damaged or changed."
+            )
         )
 
     # -- trusting the signer -----------------------------------------------------------------
@@ -442,7 +450,7 @@ class VerifyWindow(QMainWindow):
             dialog.deleteLater()
 
     def trust_current(self) -> None:
-        """"Trust this key…": compare the words in person, then trust and check again."""
+        """ "Trust this key…": compare the words in person, then trust and check again."""
         report = self.report
         if report is None or self.state != UNTRUSTED:
             return
@@ -546,7 +554,7 @@ class VerifyWindow(QMainWindow):
 
     # -- closing -----------------------------------------------------------------------------
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+    def closeEvent(self, event: QCloseEvent) -> None:
         self._closed = True
         self.browser.close_viewers()
         self._release_report()
