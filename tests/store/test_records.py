@@ -229,3 +229,17 @@ def test_community_update_and_key(cat: Catalogue) -> None:
     keys = cat.signing_key()
     assert len(keys.public) == 32 and len(keys.key_id) == 8
     assert "secret" not in repr(keys)
+
+
+def test_search_orders_by_relevance_then_newest_for_huge_hit_sets(
+    cat: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The title match weighs more than a description match, so it ranks first...
+    strong = cat.add_record(KnowledgeRecord("Guayusa", description="hoja"))
+    weak = [cat.add_record(KnowledgeRecord(f"Planta {n}", description="guayusa")) for n in range(3)]
+    assert cat.search_ids("guayusa")[0] == strong.id
+    # ...until there are more hits than are worth ranking: then the newest come first.
+    import tkapp.store.records as records
+
+    monkeypatch.setattr(records, "RANKED_HITS_MAX", 2)
+    assert cat.search_ids("guayusa") == [r.id for r in reversed(weak)] + [strong.id]

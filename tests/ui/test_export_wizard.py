@@ -286,7 +286,7 @@ def test_bad_age_key_is_refused_and_a_good_one_encrypts(
     assert "age public key is not right" in wizard.recipient_page.error.text()
 
     identity = AgeIdentity.generate()
-    wizard.recipient_page.age_key.setText(str(identity.recipient))
+    wizard.recipient_page.age_key.setText(str(identity.recipient()))
     to_plan(wizard, qtbot)
     next_page(wizard)
     page = wizard.destination_page

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import html
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
@@ -36,7 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, Media, MediaKind, RecordStatus
-from tkapp.i18n import _
+from tkapp.i18n import _, format_date
 from tkapp.licensing.labels import LABEL_CODES
 from tkapp.ui import names
 from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
@@ -282,6 +283,15 @@ def _lookup(convert: Callable[[Any], str], enum: Any, value: object) -> str:
         return _text(value)
 
 
+def date_text(value: str) -> str:
+    """An ISO date or time from a bundle in the UI language (shown as it is if odd)."""
+    try:
+        day = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return value
+    return format_date(day.date(), "long")
+
+
 def record_html(data: Mapping[str, Any]) -> str:
     """A read-only HTML page of one bundle record; every value is escaped."""
     parts: list[str] = [f"<h2>{_esc(data.get('title')) or html.escape(_('(no title)'))}</h2>"]
@@ -300,7 +310,7 @@ def record_html(data: Mapping[str, Any]) -> str:
     if _text(data.get("language")):
         rows.append((_("Language"), _text(data.get("language"))))
     if _text(data.get("recorded_date")):
-        rows.append((_("Recorded on"), _text(data.get("recorded_date"))))
+        rows.append((_("Recorded on"), date_text(_text(data.get("recorded_date")))))
     if _text(data.get("recorded_by")):
         rows.append((_("Recorded by"), _text(data.get("recorded_by"))))
     parts.append("<table cellspacing='0' cellpadding='3'>")

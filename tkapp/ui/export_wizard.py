@@ -567,6 +567,7 @@ class RecipientPage(QWizardPage):
         self.name.textChanged.connect(lambda _t: self._update())
         self.book.currentIndexChanged.connect(lambda _i: self._update())
         self._loaded = False
+        self._got = False
 
     def initializePage(self) -> None:
         if self._loaded:
@@ -578,6 +579,7 @@ class RecipientPage(QWizardPage):
         self._update()
 
     def _got_recipients(self, recipients: list[Recipient]) -> None:
+        self._got = True
         self._recipients = sorted(recipients, key=lambda r: r.name.casefold())
         self.book.clear()
         for recipient in self._recipients:
@@ -604,7 +606,8 @@ class RecipientPage(QWizardPage):
         return False
 
     def loaded(self) -> bool:
-        return self._loaded and self.book.count() == len(self._recipients)
+        """True once the address book arrived from the worker."""
+        return self._got
 
     def _update(self) -> None:
         from_book = self.book_choice.isChecked()

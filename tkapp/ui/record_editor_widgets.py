@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, babel_locale
 from tkapp.ui import names
+from tkapp.ui import qt_fixes  # noqa: F401 - installs the emit() work-around
 
 ERROR_COLOUR = "#b00020"
 

@@ -252,9 +252,12 @@ class IntendedUsePage(QWidget):
         form = QFormLayout()
         form.addRow(_("I am:"), self.user_class)
         form.addRow(_("I want to use it for:"), self.purpose)
+        for combo in (self.user_class, self.purpose):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         row = QHBoxLayout()
-        row.addLayout(form, 1)
+        row.addLayout(form)
         row.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addStretch(1)
         self.result = VerdictBanner(self)
         self.records = _label()
         self.details = QPlainTextEdit(self)
@@ -297,7 +300,8 @@ class IntendedUsePage(QWidget):
         self.result.set_state(
             outcome_state(decision.outcome),
             describe_outcome(decision.outcome),
-            _("For {who}, for {use}.").format(who=who, use=use),
+            # Translators: the question the answer is for: who asks, and for what use.
+            _("Asked for: {who} — {use}.").format(who=who, use=use),
         )
         blocked = [r for r in report.records if r.decision and not r.decision.permits]
         total = len(report.records)

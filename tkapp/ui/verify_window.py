@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QStackedWidget,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -135,11 +136,21 @@ class VerifyWindow(QMainWindow):
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.close_button)
 
+        # Without a valid bundle, the space below the verdict explains what to do.
+        self.help = QLabel()
+        self.help.setWordWrap(True)
+        self.help.setTextFormat(Qt.TextFormat.PlainText)
+        self.help.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.help.setContentsMargins(12, 12, 12, 12)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.help)
+        self.pages.addWidget(self.tabs)
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
         layout.addWidget(self.banner)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.pages, 1)
         layout.addLayout(bottom)
         self.setCentralWidget(central)
 
@@ -277,7 +288,8 @@ class VerifyWindow(QMainWindow):
         self.state = NONE
         self.file_label.setText(str(path))
         self.banner.set_state(NONE, _("Checking the bundle…"), path.name)
-        self.tabs.setVisible(False)
+        self.help.clear()
+        self.pages.setCurrentWidget(self.help)
         self._update_import()
 
         def op(_cat: Any) -> tuple[Any, list[tuple[str, str, dict[str, Any]]]]:
@@ -347,10 +359,23 @@ class VerifyWindow(QMainWindow):
                     "changes nothing; you choose afterwards whether to import it."
                 ),
             )
-            self.tabs.setVisible(False)
+            self.help.setText(
+                _(
+                    "TK Commons checks:\n"
+                    "• that the bundle was signed with the community's key and that nothing "
+                    "in it was changed afterwards;\n"
+                    "• whether you trust that key (you compared its words with the community);\n"
+                    "• that the bundle has not expired and, if it is encrypted, that it was "
+                    "made for you;\n"
+                    "• the community's terms, and what they allow you to do."
+                )
+            )
+            self.pages.setCurrentWidget(self.help)
         elif self.state == INVALID:
-            self.banner.set_state(INVALID, self._invalid_headline(), self._invalid_detail())
-            self.tabs.setVisible(False)
+            assert self.error is not None
+            self.banner.set_state(INVALID, self._invalid_headline(), error_text(self.error))
+            self.help.setText(self._invalid_advice())
+            self.pages.setCurrentWidget(self.help)
         else:
             community = report.community
             if self.state == TRUSTED:
@@ -398,7 +423,7 @@ class VerifyWindow(QMainWindow):
             elif self.intended is None:
                 r = report.manifest.recipient
                 self.use_page.set_request(r.user_class, r.purpose)
-            self.tabs.setVisible(True)
+            self.pages.setCurrentWidget(self.tabs)
         self._update_import()
 
     @staticmethod
@@ -414,28 +439,21 @@ class VerifyWindow(QMainWindow):
             return _("This bundle cannot be opened")
         return _("Not valid: do not use this bundle")
 
-    def _invalid_detail(self) -> str:
-        exc = self.error
-        assert exc is not None
-        reason = error_text(exc)
-        if isinstance(exc, NotARecipient | DecryptionError):
+    def _invalid_advice(self) -> str:
+        if isinstance(self.error, NotARecipient | DecryptionError):
             if not self.identities:
-                return (
-                    reason
-                    + "\n"
-                    + _(
-                        "You have no key for encrypted bundles yet. Create one in Keys, send its "
-                        "age1… address to the community, and ask them to make the bundle for it."
-                    )
+                return _(
+                    "You have no key for encrypted bundles yet. Create one in Keys, send its "
+                    "age1… address to the community, and ask them to make the bundle for it."
                 )
-            return reason + "\n" + _("If you have several keys, choose another one above.")
-        return (
-            reason
-            + "\n"
-            + _(
-                "Do not use the records in this file. Ask the community to send the bundle again "
-                "and tell them it arrived damaged or changed."
+            return _(
+                "If you have several keys, choose another one above. Otherwise ask the "
+                "community to make the bundle for the age1… address of your key."
             )
+        return _(
+            "What you can do: do not use the records in this file. Ask the community to send "
+            "the bundle again, and tell them it arrived damaged or changed. Nothing was "
+            "imported or remembered."
         )
 
     # -- trusting the signer -----------------------------------------------------------------
