@@ -2,12 +2,14 @@
 
 PySide6 6.12.0 on Python 3.11: ``SignalInstance.emit()`` returns ``True`` without taking a
 reference to it, so every ``emit`` from Python lowers the reference count of ``True`` by one.
-After a few thousand emits (a long session; the serial worker emits for every catalogue call)
-the count reaches zero and the interpreter aborts with "Fatal Python error: bool_dealloc".
-Python 3.12 made ``True`` immortal, which hides the defect there.
+After some thousands of emits (a long session: the serial worker emits for every catalogue
+call) the count reaches zero and the interpreter aborts with "Fatal Python error:
+bool_dealloc". Python 3.12 made ``True`` immortal, which hides the defect there.
 
-The fix is detected, not assumed: one emit on a private signal is measured, and ``emit`` is
-wrapped only if the count drops, so a fixed binding is left alone.
+The work-around does what Python 3.12 does: it gives ``True`` (and ``False``) a reserve of
+2**40 references, so it can never be freed in any realistic session. Wrapping ``emit`` instead
+would break ``signal.connect(other.emit)``, which PySide handles specially. The defect is
+detected, not assumed: one emit on a private signal is measured first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from __future__ import annotations
 import ctypes
 import sys
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, Signal
+
+#: References added to True and False when the defect is present.
+RESERVE = 1 << 40
 
 _installed = False
 
@@ -24,12 +29,13 @@ class _Probe(QObject):
     ping = Signal()
 
 
-def _references_lost_by_emit() -> int:
+def emit_loses_references() -> bool:
+    """True if this binding's ``emit`` drops a reference to ``True``."""
     probe = _Probe()
     before = sys.getrefcount(True)
     for _ in range(4):
         probe.ping.emit()
-    return max(0, before - sys.getrefcount(True))
+    return sys.getrefcount(True) < before
 
 
 def install() -> bool:
@@ -37,24 +43,12 @@ def install() -> bool:
     global _installed
     if _installed:
         return True
-    lost = _references_lost_by_emit()
-    if not lost:
+    if not emit_loses_references():
         return False
-    original = SignalInstance.emit
-    incref = ctypes.pythonapi.Py_IncRef
-    incref.argtypes = [ctypes.py_object]
-    incref.restype = None
-    for _ in range(lost):  # what the probe itself took
-        incref(True)
-
-    def emit(self: SignalInstance, *args: object) -> object:
-        result = original(self, *args)
-        if result is True or result is False:
-            # Give back the reference the binding forgot to take.
-            incref(result)
-        return result
-
-    SignalInstance.emit = emit  # type: ignore[method-assign]
+    for singleton in (True, False):
+        # ob_refcnt is the first field of every CPython object (a Py_ssize_t).
+        count = ctypes.c_ssize_t.from_address(id(singleton))
+        count.value += RESERVE
     _installed = True
     return True
 

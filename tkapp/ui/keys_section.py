@@ -1,0 +1,498 @@
+"""Keys: the community's key (words, hex, QR and a printable card), the keys of other
+communities this user trusts, and the researcher's keys for receiving encrypted bundles.
+
+Everything that reads keys or files runs on the worker. Questions and file choosers are
+methods (:meth:`KeysSection.ask_save_path`, :meth:`KeysSection.confirm_untrust`,
+:meth:`KeysSection.ask_print`) so tests can answer them without a blocking dialog.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from tkapp.crypto.atomic import atomic_write_bytes
+from tkapp.crypto.fingerprint import Fingerprint
+from tkapp.errors import BundleIOError
+from tkapp.i18n import _
+from tkapp.services import keys as keys_service
+from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
+from tkapp.ui.fingerprint_widgets import FingerprintPanel
+from tkapp.ui.key_card import KeyCard, KeyCardPreview, card_pdf_bytes, paint_on_page
+from tkapp.ui.record_editor_widgets import heading
+from tkapp.ui.verify_pages import moment_text
+
+
+@dataclass(frozen=True)
+class TrustedRow:
+    key_id: str
+    community: str
+    words: str
+    how: str
+    first_seen: str
+    last_sequence: int
+
+
+@dataclass(frozen=True)
+class KeysInfo:
+    """What the section shows, read on the worker."""
+
+    card: KeyCard | None
+    trusted: list[TrustedRow]
+    identities: list[tuple[str, Path]]  # (age1... recipient, file)
+
+
+def load_keys_info(cat: Any) -> KeysInfo:
+    """Worker op: the community key (when a catalogue is open), trusted keys, identities."""
+    card = None
+    if cat is not None:
+        community = cat.community
+        fingerprint = keys_service.fingerprint(cat)
+        key_id = _key_id_text(keys_service.public_key(cat))
+        card = KeyCard(community.name, fingerprint, key_id, tuple(community.languages))
+    trusted = []
+    for entry in keys_service.trusted_keys():
+        words = Fingerprint.of_public_key(bytes.fromhex(entry.public_key)).words_text()
+        trusted.append(
+            TrustedRow(
+                entry.key_id,
+                entry.community,
+                words.replace("\n", " "),
+                entry.how,
+                entry.first_seen,
+                entry.last_sequence,
+            )
+        )
+    identities = [(str(r), p) for r, p in keys_service.list_identities()]
+    return KeysInfo(card, trusted, identities)
+
+
+def _key_id_text(key: Any) -> str:
+    from tkapp.crypto.keys import key_id_hex
+
+    return key_id_hex(key.key_id)
+
+
+def how_name(how: str) -> str:
+    if how == "in_person":
+        return _("Compared in person")
+    if how == "file":
+        return _("From a key file")
+    # Translators: the key was accepted the first time a bundle arrived (trust on first use).
+    return _("Accepted on first use")
+
+
+def write_file_atomically(dest: Path, data: bytes) -> Path:
+    """Worker op helper: temp file in the same folder, fsync, rename."""
+    try:
+        atomic_write_bytes(Path(dest), data, mode=0o644)
+    except OSError as exc:
+        raise BundleIOError(exc.strerror or "cannot write", path=str(dest)) from None
+    return Path(dest)
+
+
+class NewIdentityDialog(QDialog):
+    """Shows a new key's age1… address to copy and send to the community."""
+
+    def __init__(self, recipient: str, path: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(window_title(_("Your new key")))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        intro = QLabel(
+            _(
+                "Send this address to the community. They use it to make bundles that only "
+                "you can open. The address is not secret."
+            ),
+            self,
+        )
+        intro.setWordWrap(True)
+        self.address = QLineEdit(recipient, self)
+        self.address.setReadOnly(True)
+        self.address.setAccessibleName(_("Address of your new key"))
+        self.address.setMinimumWidth(self.address.fontMetrics().horizontalAdvance(recipient) + 24)
+        self.copy_button = QPushButton(_("Copy"), self)
+        self.copy_button.clicked.connect(self.copy)
+        row = QHBoxLayout()
+        row.addWidget(self.address, 1)
+        row.addWidget(self.copy_button)
+        keep = QLabel(
+            _(
+                "The secret part of the key is in this file: {path}\n"
+                "Keep a backup of it. Without it, bundles made for this key cannot be opened; "
+                "never send the file to anyone."
+            ).format(path=str(path)),
+            self,
+        )
+        keep.setWordWrap(True)
+        keep.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(row)
+        layout.addWidget(keep)
+        layout.addWidget(buttons)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(self.address.text())
+        self.copy_button.setText(_("Copied"))
+
+
+class KeysSection(QWidget):
+    """The Keys section of the catalogue view."""
+
+    #: The section finished loading.
+    refreshed = Signal()
+
+    def __init__(self, runner: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self.info: KeysInfo | None = None
+        self.loading = False
+
+        # The community's key and its card.
+        self.community_box = QGroupBox(_("Your community's key"))
+        intro = QLabel(
+            _(
+                "Every bundle your community shares is signed with this key. Researchers "
+                "compare these words with the words their TK Commons shows, before they trust "
+                "your bundles. Print the card and pin it on the wall of the community office."
+            )
+        )
+        intro.setWordWrap(True)
+        self.fingerprint = FingerprintPanel(qr_scale=4)
+        self.card_preview = KeyCardPreview()
+        self.print_button = QPushButton(_("Print key card…"))
+        self.pdf_button = QPushButton(_("Save card as PDF…"))
+        self.export_button = QPushButton(_("Export public key…"))
+        self.export_button.setToolTip(
+            _("Save the key as a minisign .pub file, to send to researchers.")
+        )
+        buttons = QHBoxLayout()
+        for button in (self.print_button, self.pdf_button, self.export_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        left = QVBoxLayout()
+        left.addWidget(intro)
+        left.addWidget(self.fingerprint)
+        left.addLayout(buttons)
+        left.addStretch(1)
+        community_row = QHBoxLayout(self.community_box)
+        community_row.addLayout(left, 1)
+        community_row.addWidget(self.card_preview, 1, Qt.AlignmentFlag.AlignTop)
+
+        # Keys of other communities.
+        trusted_box = QGroupBox(_("Keys of other communities you trust"))
+        self.trusted = QTableWidget(0, 4)
+        self.trusted.setHorizontalHeaderLabels(
+            [_("Community"), _("Words"), _("How you trust it"), _("Since")]
+        )
+        self.trusted.setAccessibleName(_("Keys of other communities you trust"))
+        self._table(self.trusted)
+        self.untrust_button = QPushButton(_("Stop trusting"))
+        self.untrust_button.setEnabled(False)
+        self.trusted_empty = QLabel(
+            _("None yet. Keys are added when you trust a bundle in the Verify bundle window.")
+        )
+        self.trusted_empty.setWordWrap(True)
+        trusted_layout = QVBoxLayout(trusted_box)
+        trusted_layout.addWidget(self.trusted_empty)
+        trusted_layout.addWidget(self.trusted)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.untrust_button)
+        trusted_layout.addLayout(row)
+
+        # The researcher's keys for encrypted bundles.
+        identities_box = QGroupBox(_("Your keys for receiving encrypted bundles"))
+        identities_intro = QLabel(
+            _(
+                "If you receive bundles as a researcher, make a key and send its age1… "
+                "address to the community: they can then encrypt bundles that only you open."
+            )
+        )
+        identities_intro.setWordWrap(True)
+        self.identities = QTableWidget(0, 2)
+        self.identities.setHorizontalHeaderLabels([_("Address to send"), _("Key file")])
+        self.identities.setAccessibleName(_("Your keys for receiving encrypted bundles"))
+        self._table(self.identities)
+        self.new_identity_button = QPushButton(_("New key…"))
+        self.copy_identity_button = QPushButton(_("Copy address"))
+        self.copy_identity_button.setEnabled(False)
+        identities_layout = QVBoxLayout(identities_box)
+        identities_layout.addWidget(identities_intro)
+        identities_layout.addWidget(self.identities)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.copy_identity_button)
+        row.addWidget(self.new_identity_button)
+        identities_layout.addLayout(row)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        inner = QWidget()
+        content = QVBoxLayout(inner)
+        content.addWidget(heading(_("Keys")))
+        content.addWidget(self.community_box)
+        lower = QHBoxLayout()
+        lower.addWidget(trusted_box, 1)
+        lower.addWidget(identities_box, 1)
+        content.addLayout(lower)
+        content.addWidget(self.status)
+        content.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(inner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+
+        self.print_button.clicked.connect(self.print_card)
+        self.pdf_button.clicked.connect(self.save_card_pdf)
+        self.export_button.clicked.connect(self.export_public_key)
+        self.untrust_button.clicked.connect(self.untrust_selected)
+        self.new_identity_button.clicked.connect(self.new_identity)
+        self.copy_identity_button.clicked.connect(self.copy_identity)
+        self.trusted.itemSelectionChanged.connect(
+            lambda: self.untrust_button.setEnabled(bool(self.trusted.selectedItems()))
+        )
+        self.identities.itemSelectionChanged.connect(
+            lambda: self.copy_identity_button.setEnabled(bool(self.identities.selectedItems()))
+        )
+        runner.catalogue_changed.connect(self._catalogue_changed)
+        self._show(None)
+
+    @staticmethod
+    def _table(table: QTableWidget) -> None:
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.verticalHeader().hide()
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.setMinimumHeight(120)
+        table.setMaximumHeight(200)
+
+    # -- loading ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the keys again on the worker."""
+        self.loading = True
+        self._runner.run(load_keys_info, self._loaded, self._load_failed, context=self)
+
+    def _loaded(self, info: KeysInfo) -> None:
+        self.loading = False
+        self._show(info)
+        self.refreshed.emit()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.loading = False
+        show_error(self, exc, _("Keys"))
+
+    def _catalogue_changed(self, open_now: bool) -> None:
+        if not open_now:
+            self._show(None)
+
+    def clear(self) -> None:
+        self._show(None)
+
+    def _show(self, info: KeysInfo | None) -> None:
+        self.info = info
+        card = info.card if info else None
+        self.community_box.setVisible(card is not None)
+        self.fingerprint.set_fingerprint(card.fingerprint if card else None)
+        self.card_preview.set_card(card)
+        self.trusted.setRowCount(0)
+        rows = info.trusted if info else []
+        for row in rows:
+            n = self.trusted.rowCount()
+            self.trusted.insertRow(n)
+            cells = [row.community, row.words, how_name(row.how), moment_text(row.first_seen)]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, row.key_id)
+                self.trusted.setItem(n, column, item)
+        self.trusted.setVisible(bool(rows))
+        self.trusted_empty.setVisible(not rows)
+        self.untrust_button.setEnabled(False)
+        self.identities.setRowCount(0)
+        for recipient, path in info.identities if info else []:
+            n = self.identities.rowCount()
+            self.identities.insertRow(n)
+            self.identities.setItem(n, 0, QTableWidgetItem(recipient))
+            self.identities.setItem(n, 1, QTableWidgetItem(path.name))
+        self.copy_identity_button.setEnabled(False)
+
+    # -- injectable questions (tests replace these) ----------------------------------------
+
+    def ask_save_path(self, title: str, suggested: str, file_filter: str) -> Path | None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, window_title(title), str(Path.home() / suggested), file_filter
+        )
+        return Path(chosen) if chosen else None
+
+    def ask_print(self, printer: QPrinter) -> bool:
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(window_title(_("Print key card")))
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def confirm_untrust(self, community: str) -> bool:
+        return confirm(
+            self,
+            _(
+                "Stop trusting the key of {community}? Bundles signed with it will show as "
+                "not trusted until you compare the words again."
+            ).format(community=community),
+            _("Stop trusting"),
+            yes=_("Stop trusting"),
+        )
+
+    # -- the card --------------------------------------------------------------------------
+
+    def _safe_name(self) -> str:
+        card = self.info.card if self.info else None
+        name = card.community if card else ""
+        return "".join(ch if ch.isalnum() else "-" for ch in name).strip("-") or "community"
+
+    def _card_file_name(self) -> str:
+        # Translators: file name of the printable key card; keep {name}
+        return _("key-card-{name}").format(name=self._safe_name()) + ".pdf"
+
+    def print_card(self) -> bool:
+        """Print the card through the system's print dialog (or to PDF from there)."""
+        card = self.info.card if self.info else None
+        if card is None:
+            return False
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(_("Community key of {community}").format(community=card.community))
+        if not self.ask_print(printer):
+            return False
+        from PySide6.QtGui import QPainter
+
+        painter = QPainter()
+        if not painter.begin(printer):
+            show_info(self, _("The printer could not be used."), _("Print key card"))
+            return False
+        paint_on_page(painter, card)
+        painter.end()
+        return True
+
+    def save_card_pdf(self) -> Path | None:
+        """Save the card as a PDF (made in memory, written atomically on the worker)."""
+        card = self.info.card if self.info else None
+        if card is None:
+            return None
+        dest = self.ask_save_path(
+            _("Save card as PDF"), self._card_file_name(), _("PDF files (*.pdf)")
+        )
+        if dest is None:
+            return None
+        if dest.suffix.lower() != ".pdf":
+            dest = dest.with_name(dest.name + ".pdf")
+        data = card_pdf_bytes(card)
+        self._runner.run(
+            lambda _cat: write_file_atomically(dest, data),
+            lambda path: self.status.setText(
+                _("The key card was saved: {path}").format(path=str(path))
+            ),
+            lambda exc: show_error(self, exc, _("Save card as PDF")),
+            context=self,
+        )
+        return dest
+
+    # -- public key ------------------------------------------------------------------------
+
+    def export_public_key(self) -> Path | None:
+        """Save the community's public key as a minisign ``.pub`` file."""
+        if self.info is None or self.info.card is None:
+            return None
+        dest = self.ask_save_path(
+            _("Export public key"),
+            self._safe_name() + ".pub",
+            _("Public key files (*.pub)"),
+        )
+        if dest is None:
+            return None
+        if dest.suffix.lower() != ".pub":
+            dest = dest.with_name(dest.name + ".pub")
+
+        def op(cat: Any) -> Path:
+            if dest.exists():
+                # The file dialog already asked to replace it: write the new one atomically.
+                return write_file_atomically(dest, keys_service.public_key_file_text(cat).encode())
+            return keys_service.export_public_key(cat, dest)
+
+        self._runner.run(
+            op,
+            lambda path: self.status.setText(
+                _("The public key was saved: {path}").format(path=str(path))
+            ),
+            lambda exc: show_error(self, exc, _("Export public key")),
+            context=self,
+        )
+        return dest
+
+    # -- trusted keys ----------------------------------------------------------------------
+
+    def untrust_selected(self) -> None:
+        items = self.trusted.selectedItems()
+        if not items:
+            return
+        key_id = str(items[0].data(Qt.ItemDataRole.UserRole))
+        community = self.trusted.item(items[0].row(), 0).text()
+        if not self.confirm_untrust(community):
+            return
+        self._runner.run(
+            lambda _cat: keys_service.untrust(key_id),
+            lambda _removed: self.refresh(),
+            lambda exc: show_error(self, exc, _("Stop trusting")),
+            context=self,
+        )
+
+    # -- identities ------------------------------------------------------------------------
+
+    def new_identity(self) -> None:
+        """Make a new age key on the worker and show its address."""
+
+        def op(_cat: Any) -> tuple[str, Path]:
+            identity, path = keys_service.new_identity()
+            # Only the public address leaves the worker; the secret stays in the file.
+            return str(identity.recipient()), path
+
+        self._runner.run(op, self._identity_made, lambda exc: show_error(self, exc), context=self)
+
+    def _identity_made(self, result: tuple[str, Path]) -> None:
+        recipient, path = result
+        self.last_identity_dialog = NewIdentityDialog(recipient, path, self)
+        self.last_identity_dialog.open()
+        self.refresh()
+
+    def copy_identity(self) -> None:
+        items = self.identities.selectedItems()
+        if items:
+            text = self.identities.item(items[0].row(), 0).text()
+            QGuiApplication.clipboard().setText(text)
+            self.status.setText(_("Copied: {address}").format(address=text))
