@@ -92,3 +92,34 @@ def visible_message_texts() -> list[str]:
         for w in QApplication.topLevelWidgets()
         if isinstance(w, QMessageBox) and w.isVisible()
     ]
+
+
+def mark_open_records(runner: Any, qtbot: Any) -> list[str]:
+    """Open-attribution terms as the default, and two public records marked CC BY (the demo
+    marks none for open publication). Returns their titles."""
+    from dataclasses import replace
+
+    from tkapp.core.model import AccessLevel
+    from tkapp.licensing.terms import from_template
+    from tkapp.services import terms as terms_service
+
+    def op(cat: Any) -> list[str]:
+        terms = terms_service.save_terms(
+            cat,
+            from_template(
+                "open_attribution", attribution="Sacha Yaku", contact="asamblea", languages=["es"]
+            ),
+        )
+        terms_service.set_default(cat, terms.id)
+        public = [
+            r
+            for r in (cat.get_record(i) for i in cat.search_ids(""))
+            if r.access is AccessLevel.PUBLIC and not {"bcr", "tknc", "bcnc"} & set(r.labels)
+        ]
+        marked = []
+        for record in public[:2]:
+            cat.update_record(replace(record, open_licence="CC-BY-4.0"))
+            marked.append(record.title)
+        return marked
+
+    return call(runner, qtbot, op)

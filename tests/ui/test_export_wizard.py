@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from tests.ui.sharing_fixtures import call, demo_file, demo_runner  # noqa: F401
+from tests.ui import sharing_fixtures
+from tests.ui.sharing_fixtures import call
 from tkapp.core.model import AccessLevel
 from tkapp.crypto.age import AgeIdentity
 from tkapp.licensing.vocab import Outcome, UserClass
@@ -33,6 +34,10 @@ from tkapp.ui.export_wizard import (
     place_words,
     with_extension,
 )
+
+# Fixtures shared with the other sharing tests.
+demo_file = sharing_fixtures.demo_file
+demo_runner = sharing_fixtures.demo_runner
 
 
 def open_wizard(runner: Any, qtbot: Any, record_ids: list[str] | None = None) -> ExportWizard:
@@ -126,9 +131,7 @@ def test_plans_differ_as_the_terms_say_then_export(
         demo_runner,
         qtbot,
         lambda cat: {
-            i
-            for i in records
-            if terms_service.ask(cat, i, "public_research", "research").permits
+            i for i in records if terms_service.ask(cat, i, "public_research", "research").permits
         },
     )
     assert included == expected
@@ -353,9 +356,7 @@ def test_place_words_cover_every_sensitivity() -> None:
     from tkapp.core.model import Sensitivity
     from tkapp.ui.export_wizard import PlaceNote
 
-    texts = {
-        place_words(PlaceNote(level, False, True, True)) for level in Sensitivity
-    }
+    texts = {place_words(PlaceNote(level, False, True, True)) for level in Sensitivity}
     assert len(texts) == len(Sensitivity)
     assert "confidential" in place_words(PlaceNote(Sensitivity.NONE, True, True, True))
     assert place_words(None) == ""

@@ -16,17 +16,21 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication, QWidget, QWizard
 
-from tests.ui.sharing_fixtures import (  # noqa: F401
+from tests.ui import sharing_fixtures
+from tests.ui.sharing_fixtures import (
     DEMO_PASSPHRASE,
     call,
     close_message_boxes,
-    demo_file,
-    demo_runner,
+    mark_open_records,
     shots_dir,
 )
 from tkapp.core.model import AccessLevel
 from tkapp.i18n import set_language
 from tkapp.ui.export_wizard import ExportWizard, Page
+
+# Fixtures shared with the other sharing tests.
+demo_file = sharing_fixtures.demo_file
+demo_runner = sharing_fixtures.demo_runner
 
 
 @pytest.fixture
@@ -54,7 +58,9 @@ def _prepare(runner: Any, qtbot: Any) -> tuple[str, str]:
 
     def op(cat: Any) -> tuple[str, str]:
         public = [
-            r for r in (cat.get_record(i) for i in cat.search_ids("")) if r.access is AccessLevel.PUBLIC
+            r
+            for r in (cat.get_record(i) for i in cat.search_ids(""))
+            if r.access is AccessLevel.PUBLIC
         ]
         cat.update_record(replace(public[0], labels=[*public[0].labels, "tkcs"]))
         return public[0].id, public[1].id
@@ -174,7 +180,9 @@ def test_terms_and_sharing_sections(
         def fill(cat: Any) -> None:
             from datetime import UTC, datetime, timedelta
 
-            ana = Recipient("Ana Paz", organisation="Universidad Central", user_class="public_research")
+            ana = Recipient(
+                "Ana Paz", organisation="Universidad Central", user_class="public_research"
+            )
             coop = Recipient("Cooperativa Kallari", user_class="commons_enterprise")
             for who, days in ((ana, 400), (coop, 10)):
                 sharing.add_recipient(cat, who)
@@ -190,11 +198,17 @@ def test_terms_and_sharing_sections(
         section = window.view.show_section("sharing")
         assert type(section).__name__ == "SharingSection"
         section.refresh()
-        qtbot.waitUntil(lambda: section.model.rowCount() == 2 and not section.loading(), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: section.model.rowCount() == 2 and not section.loading(), timeout=10_000
+        )
         section.table.selectRow(1)
+        qtbot.waitUntil(lambda: section.records_list.count() > 0, timeout=10_000)
         save(window, folder, f"sharing-1-ledger-{language}.png")
+        mark_open_records(runner, qtbot)
         dialog = section.open_data()
-        qtbot.waitUntil(lambda: dialog.plan is not None or dialog.failure is not None, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: dialog.plan is not None or dialog.failure is not None, timeout=10_000
+        )
         save(dialog, folder, f"sharing-2-open-data-{language}.png")
         dialog.reject()
     finally:

@@ -64,7 +64,9 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundles]:
     from tkapp.services.demo import create_demo
 
     folder = tmp_path_factory.mktemp("bundles")
-    saved = {k: os.environ.get(k) for k in ("TKAPP_KDF_PROFILE", "TKAPP_DATA_DIR", "TKAPP_CONFIG_DIR")}
+    saved = {
+        k: os.environ.get(k) for k in ("TKAPP_KDF_PROFILE", "TKAPP_DATA_DIR", "TKAPP_CONFIG_DIR")
+    }
     os.environ["TKAPP_KDF_PROFILE"] = "fast"
     os.environ["TKAPP_DATA_DIR"] = str(folder / "data")
     os.environ["TKAPP_CONFIG_DIR"] = str(folder / "config")
@@ -107,9 +109,9 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundles]:
 
 
 def identity_file_text(identity: Any) -> str:
-    from tkapp.crypto.age import write_identity_file
-
     import tempfile
+
+    from tkapp.crypto.age import write_identity_file
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "id.txt"

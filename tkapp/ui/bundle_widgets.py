@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -157,6 +158,7 @@ class VerdictBanner(QFrame):
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
         self.setAutoFillBackground(True)
+        self._repainting = False
         self.set_state(NONE, "", "")
 
     def set_state(self, state: str, headline: str, detail: str) -> None:
@@ -169,7 +171,9 @@ class VerdictBanner(QFrame):
         self._paint_colours()
 
     def _paint_colours(self) -> None:
-        base = self.parentWidget().palette() if self.parentWidget() else self.palette()
+        # The window's palette, not ours (ours holds the tint): light or dark theme.
+        top = self.window()
+        base = top.palette() if top is not self else QApplication.palette()
         accent = verdict_color(self.state, base)
         window = base.color(QPalette.ColorRole.Window)
         # A light tint of the accent over the window colour (dark tint in a dark palette).
@@ -179,20 +183,30 @@ class VerdictBanner(QFrame):
             round(window.green() + (accent.green() - window.green()) * mix),
             round(window.blue() + (accent.blue() - window.blue()) * mix),
         )
-        pal = self.palette()
+        pal = QPalette(base)
         pal.setColor(QPalette.ColorRole.Window, tint)
-        self.setPalette(pal)
-        self.setStyleSheet(
-            "QFrame#verdict-banner { border: 2px solid " + accent.name() + "; border-radius: 6px; }"
-        )
+        self._repainting = True
+        try:
+            self.setPalette(pal)
+            self.setStyleSheet(
+                "QFrame#verdict-banner { border: 2px solid "
+                + accent.name()
+                + "; border-radius: 6px; }"
+            )
+        finally:
+            self._repainting = False
         self.icon.setPixmap(verdict_icon(self.state, accent, 64))
 
     def changeEvent(self, event) -> None:  # Qt's name
         super().changeEvent(event)
-        if event.type() == event.Type.PaletteChange and self.parentWidget() is not None:
+        kinds = (event.Type.PaletteChange, event.Type.ApplicationPaletteChange)
+        if event.type() in kinds and not getattr(self, "_repainting", True):
             # Follow a switch between the light and the dark system palette.
-            accent = verdict_color(self.state, self.parentWidget().palette())
-            self.icon.setPixmap(verdict_icon(self.state, accent, 64))
+            self._paint_colours()
+
+    def showEvent(self, event) -> None:  # Qt's name
+        super().showEvent(event)
+        self._paint_colours()  # now inside its window: use that window's palette
 
 
 # -- reading media from a bundle or from the received area ---------------------------------

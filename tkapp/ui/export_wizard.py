@@ -199,6 +199,16 @@ def all_duties(plan: SharingPlan) -> list[Duty]:
     return sorted(seen, key=Duty.sort_key)
 
 
+def common_duties(plan: SharingPlan) -> list[Duty]:
+    """The duties every included record carries (the rest are named with their record)."""
+    if not plan.included:
+        return []
+    common = set(plan.included[0].decision.duties)
+    for item in plan.included[1:]:
+        common &= set(item.decision.duties)
+    return sorted(common, key=Duty.sort_key)
+
+
 def plan_summary(view: PlanView) -> str:
     plan = view.plan
     total = len(plan.included) + len(plan.excluded)
@@ -243,11 +253,15 @@ def plan_html(view: PlanView) -> str:
             + esc(_("Under the terms {terms}.").format(terms=view.terms_title))
             + "</p><ul>"
         )
+        common = common_duties(plan)
         for item in plan.included:
             notes = [place_words(view.places.get(item.record_id))]
             withheld = withheld_words(item.withheld_fields)
             if withheld:
                 notes.append(withheld)
+            for duty in item.decision.duties:
+                if duty not in common:
+                    notes.append(_("Also: {duty}").format(duty=lt.describe_duty(duty)))
             if item.needs_confirmation:
                 notes.append(_("Culturally sensitive: you will be asked to confirm."))
             parts.append(
@@ -262,11 +276,15 @@ def plan_html(view: PlanView) -> str:
         parts.append(
             "<h3>" + esc(_("What {name} agrees to do").format(name=plan.recipient.name)) + "</h3>"
         )
-        if duties:
-            parts.append("<ul>")
-            parts += ["<li>" + esc(lt.describe_duty(d)) + "</li>" for d in duties]
+        if common:
+            parts.append("<p>" + esc(_("For every record that goes:")) + "</p><ul>")
+            parts += ["<li>" + esc(lt.describe_duty(d)) + "</li>" for d in common]
             parts.append("</ul>")
-        else:
+        if len(duties) > len(common):
+            parts.append(
+                "<p>" + esc(_("Some records ask for more: see “Also” next to them.")) + "</p>"
+            )
+        if not duties:
             parts.append("<p>" + esc(_("The terms ask nothing more for this use.")) + "</p>")
     if plan.excluded:
         parts.append(

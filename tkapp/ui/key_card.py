@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMarginsF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
+    QImage,
     QPageLayout,
     QPageSize,
+    QPaintDevice,
     QPainter,
     QPdfWriter,
     QPen,
@@ -56,8 +58,8 @@ class KeyCard:
         return lines
 
 
-def _font(family_hint: str, size_pt: float, *, bold: bool = False, mono: bool = False) -> QFont:
-    font = QFont(family_hint)
+def _font(size_pt: float, *, bold: bool = False, mono: bool = False) -> QFont:
+    font = QFont()  # the application's font: it has the glyphs of the UI language
     if mono:
         font.setStyleHint(QFont.StyleHint.Monospace)
         font.setFamilies(["DejaVu Sans Mono", "Consolas", "Menlo", "monospace"])
@@ -66,14 +68,15 @@ def _font(family_hint: str, size_pt: float, *, bold: bool = False, mono: bool = 
     return font
 
 
-def _draw_wrapped(painter: QPainter, rect: QRectF, text: str, font: QFont) -> float:
-    """Draw word-wrapped text at the top of ``rect``; returns the height used."""
+def _wrapped(painter: QPainter, rect: QRectF, text: str, font: QFont, draw: bool) -> float:
+    """Word-wrapped text at the top of ``rect`` (drawn when ``draw``); returns its height."""
     painter.setFont(font)
     flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop) | int(
         Qt.TextFlag.TextWordWrap
     )
     bounds = painter.boundingRect(rect, flags, text)
-    painter.drawText(rect, flags, text)
+    if draw:
+        painter.drawText(rect, flags, text)
     return bounds.height()
 
 
@@ -89,6 +92,7 @@ def draw_qr(painter: QPainter, rect: QRectF, fingerprint: Fingerprint) -> None:
     painter.fillRect(
         QRectF(rect.left() + (rect.width() - side) / 2, rect.top(), side, side), QColor("#ffffff")
     )
+    painter.save()
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(QColor("#000000"))
     for y, row in enumerate(matrix):
@@ -96,93 +100,106 @@ def draw_qr(painter: QPainter, rect: QRectF, fingerprint: Fingerprint) -> None:
             if dark:
                 # A hair of overlap so no white seams appear between modules when scaled.
                 painter.drawRect(QRectF(left + x * unit, top + y * unit, unit + 0.3, unit + 0.3))
+    painter.restore()
 
 
-def paint_key_card(painter: QPainter, rect: QRectF, card: KeyCard) -> None:
-    """Draw the whole card inside ``rect`` (any paint device; sizes follow ``rect``)."""
+def paint_key_card(painter: QPainter, rect: QRectF, card: KeyCard) -> float:
+    """Draw the whole card at the top of ``rect`` (any paint device; sizes follow the width).
+
+    Returns:
+        The card's height (as :func:`measure_key_card` gives it).
+    """
+    height = _layout(painter, rect, card, draw=False)
+    card_rect = QRectF(rect.left(), rect.top(), rect.width(), height)
+    painter.save()
+    painter.fillRect(card_rect, QColor("#ffffff"))
+    painter.setPen(QPen(QColor("#1b4d2a"), max(1.0, rect.width() * 0.006)))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    radius = rect.width() * 0.02
+    painter.drawRoundedRect(card_rect.adjusted(2, 2, -2, -2), radius, radius)
+    painter.restore()
+    _layout(painter, rect, card, draw=True)
+    return height
+
+
+def measure_key_card(width: float, card: KeyCard, device: QPaintDevice | None = None) -> float:
+    """The height the card needs at ``width`` on ``device`` (default: a screen-like image)."""
+    image = None
+    if device is None:
+        image = QImage(1, 1, QImage.Format.Format_ARGB32)
+        device = image
+    painter = QPainter(device)
+    try:
+        return _layout(painter, QRectF(0, 0, width, 1), card, draw=False)
+    finally:
+        painter.end()
+
+
+def _layout(painter: QPainter, rect: QRectF, card: KeyCard, *, draw: bool) -> float:
+    """Lay the card out from the top of ``rect``; draw it when ``draw``. Returns the height."""
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.setPen(QColor("#000000"))
     # Point sizes are scaled to the card's width, so the preview and the A4 page look alike.
     dpi = painter.device().logicalDpiY() or 96
     scale = rect.width() / (dpi * 7.5)  # a card 7.5 inches wide uses the nominal sizes
     pad = rect.width() * 0.05
+    left, width = rect.left() + pad, rect.width() - 2 * pad
+    tall = 10_000.0  # wrapping only needs the width
 
-    painter.fillRect(rect, QColor("#ffffff"))
-    painter.setPen(QPen(QColor("#1b4d2a"), max(1.0, rect.width() * 0.006)))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), rect.width() * 0.02, rect.width() * 0.02)
-    painter.setPen(QColor("#000000"))
-
-    inner = rect.adjusted(pad, pad, -pad, -pad)
-    y = inner.top()
+    y = rect.top() + pad
     # Translators: heading of the printed key card; {community} is the community's name.
     title = _("Community key of {community}").format(community=card.community)
-    y += _draw_wrapped(
-        painter,
-        QRectF(inner.left(), y, inner.width(), inner.height()),
-        title,
-        _font("", 20 * scale, bold=True),
-    )
+    y += _wrapped(painter, QRectF(left, y, width, tall), title, _font(20 * scale, bold=True), draw)
     y += pad * 0.2
     subtitle = _("TK Commons · key {key_id}").format(key_id=card.key_id)
-    y += _draw_wrapped(
-        painter,
-        QRectF(inner.left(), y, inner.width(), inner.height()),
-        subtitle,
-        _font("", 10 * scale),
-    )
+    y += _wrapped(painter, QRectF(left, y, width, tall), subtitle, _font(10 * scale), draw)
     y += pad * 0.5
 
-    # The QR code on the right, the words on the left.
-    qr_side = inner.width() * 0.36
-    qr_rect = QRectF(inner.right() - qr_side, y, qr_side, qr_side)
-    draw_qr(painter, qr_rect, card.fingerprint)
-    text_width = inner.width() - qr_side - pad * 0.5
-    words_font = _font("", 22 * scale, bold=True)
-    metrics = QFontMetricsF(words_font)
-    words_y = y
-    painter.setFont(words_font)
+    # The QR code on the right, the words and the hex groups on the left.
+    qr_side = width * 0.36
+    qr_rect = QRectF(left + width - qr_side, y, qr_side, qr_side)
+    if draw:
+        draw_qr(painter, qr_rect, card.fingerprint)
+    text_width = width - qr_side - pad * 0.5
+    words_font = _font(22 * scale, bold=True)
+    metrics = QFontMetricsF(words_font, painter.device())
     words = card.fingerprint.words()
-    for line in (words[:5], words[5:]):
-        text = " ".join(line)
-        # Shrink the words if a long line would not fit beside the QR code.
-        font = QFont(words_font)
-        width = metrics.horizontalAdvance(text)
-        if width > text_width:
-            font.setPointSizeF(words_font.pointSizeF() * text_width / width)
-        painter.setFont(font)
-        line_height = QFontMetricsF(font).height()
-        painter.drawText(
-            QRectF(inner.left(), words_y, text_width, line_height),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            text,
-        )
+    lines = [" ".join(words[:5]), " ".join(words[5:])]
+    # One size for both lines, shrunk if the longer line would not fit beside the QR code.
+    widest = max(metrics.horizontalAdvance(text) for text in lines)
+    font = QFont(words_font)
+    if widest > text_width:
+        font.setPointSizeF(words_font.pointSizeF() * text_width / widest * 0.98)
+    painter.setFont(font)
+    line_height = QFontMetricsF(font, painter.device()).height()
+    words_y = y
+    for text in lines:
+        if draw:
+            painter.drawText(
+                QRectF(left, words_y, text_width, line_height),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
         words_y += line_height * 1.15
     words_y += pad * 0.3
-    hex_font = _font("", 11 * scale, mono=True)
+    hex_font = _font(11 * scale, mono=True)
     for line in card.fingerprint.hex_groups().splitlines():
-        words_y += _draw_wrapped(
-            painter, QRectF(inner.left(), words_y, text_width, inner.height()), line, hex_font
-        )
+        words_y += _wrapped(painter, QRectF(left, words_y, text_width, tall), line, hex_font, draw)
     y = max(words_y, qr_rect.bottom()) + pad * 0.5
 
-    painter.setPen(QPen(QColor("#1b4d2a"), max(1.0, rect.width() * 0.002)))
-    painter.drawLine(int(inner.left()), int(y), int(inner.right()), int(y))
-    painter.setPen(QColor("#000000"))
+    if draw:
+        painter.setPen(QPen(QColor("#1b4d2a"), max(1.0, rect.width() * 0.002)))
+        painter.drawLine(QPointF(left, y), QPointF(left + width, y))
+        painter.setPen(QColor("#000000"))
     y += pad * 0.4
-    body = _font("", 11 * scale)
+    body = _font(11 * scale)
     for text in card.instructions():
-        y += _draw_wrapped(
-            painter, QRectF(inner.left(), y, inner.width(), rect.bottom() - y), text, body
-        )
+        y += _wrapped(painter, QRectF(left, y, width, tall), text, body, draw)
         y += pad * 0.25
     painter.restore()
-
-
-def card_height_for(width: float) -> float:
-    """The card's height for ``width`` (a fixed aspect ratio, close to A5 landscape)."""
-    return width * 0.70
+    return y + pad * 0.75 - rect.top()
 
 
 def card_pdf_bytes(card: KeyCard) -> bytes:
@@ -211,43 +228,48 @@ def card_pdf_bytes(card: KeyCard) -> bytes:
 def paint_on_page(painter: QPainter, card: KeyCard) -> None:
     """The card at the top of a page (printer or PDF), full page width."""
     device = painter.device()
-    width = float(device.width())
-    paint_key_card(painter, QRectF(0, 0, width, card_height_for(width)), card)
+    paint_key_card(painter, QRectF(0, 0, float(device.width()), float(device.height())), card)
 
 
 class KeyCardPreview(QWidget):
-    """The card as it will be printed, scaled to the widget's width."""
+    """The card as it will be printed, scaled to the widget's width.
+
+    The card's height depends on its width (the text wraps), so the widget sets its own
+    minimum height whenever its width changes, rather than relying on height-for-width, which
+    Qt's nested layouts and scroll areas only partly honour.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.card: KeyCard | None = None
         self.setAccessibleName(_("Key card preview"))
-        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
-        policy.setHeightForWidth(True)
-        self.setSizePolicy(policy)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumWidth(360)
 
     def set_card(self, card: KeyCard | None) -> None:
         self.card = card
-        self.updateGeometry()
+        self._fit_height()
         self.update()
 
-    def hasHeightForWidth(self) -> bool:  # Qt's name
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # Qt's name
-        return int(card_height_for(width))
+    def _fit_height(self) -> None:
+        height = int(measure_key_card(float(self.width()), self.card)) + 1 if self.card else 0
+        if height != self.height() or height != self.minimumHeight():
+            self.setFixedHeight(height)
 
     def sizeHint(self) -> QSize:  # Qt's name
-        return QSize(520, int(card_height_for(520)))
+        width = max(self.width(), 520)
+        height = int(measure_key_card(float(width), self.card)) + 1 if self.card else 0
+        return QSize(520, height)
+
+    def resizeEvent(self, event) -> None:  # Qt's name
+        super().resizeEvent(event)
+        self._fit_height()
 
     def paintEvent(self, _event) -> None:  # Qt's name
         if self.card is None:
             return
         painter = QPainter(self)
-        width = float(self.width())
-        height = min(float(self.height()), card_height_for(width))
-        paint_key_card(painter, QRectF(0, 0, width, height), self.card)
+        paint_key_card(painter, QRectF(0, 0, float(self.width()), float(self.height())), self.card)
         painter.end()
 
 
@@ -257,6 +279,7 @@ __all__ = [
     "KeyCardPreview",
     "card_pdf_bytes",
     "draw_qr",
+    "measure_key_card",
     "paint_key_card",
     "paint_on_page",
 ]

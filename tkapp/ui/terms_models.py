@@ -83,15 +83,21 @@ def outcome_background(outcome: Outcome) -> QColor:
     return QColor(_OUTCOME_BACKGROUND[Outcome(outcome)])
 
 
-def wrap_header(text: str, width: int = 14) -> str:
-    """Break a long header at the space nearest its middle (any language), so columns stay
-    narrow; the full name is in the tooltip."""
+def wrap_header(text: str, width: int = 14, lines: int = 4) -> str:
+    """Break a long header into at most ``lines`` lines of about ``width`` characters, at
+    spaces (any language), so columns stay narrow; the full name is in the tooltip."""
     if len(text) <= width or " " not in text:
         return text
-    middle = len(text) // 2
-    spaces = [i for i, ch in enumerate(text) if ch == " "]
-    cut = min(spaces, key=lambda i: abs(i - middle))
-    return text[:cut] + "\n" + text[cut + 1 :]
+    out: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        if current and len(current) + 1 + len(word) > width and len(out) < lines - 1:
+            out.append(current)
+            current = word
+        else:
+            current = f"{current} {word}" if current else word
+    out.append(current)
+    return "\n".join(out)
 
 
 class RuleGridModel(QAbstractTableModel):

@@ -367,7 +367,6 @@ class _Legend(QWidget):
             chip.setStyleSheet(
                 f"background: {colour}; color: #1a1a1a; padding: 3px 6px; border-radius: 3px;"
             )
-            chip.setWordWrap(True)
             row.addWidget(chip)
         row.addStretch(1)
 
@@ -388,6 +387,7 @@ class TermsSection(QWidget):
         self.community_contact = ""
         self._infos: list[TermsInfo] = []
         self._loading = False
+        self._generation = 0
         self.busy = False
         #: Asks before throwing away unsaved edits (replaced in tests; blocking by default).
         self.ask_discard: Callable[[], bool] = self._ask_discard
@@ -478,9 +478,10 @@ class TermsSection(QWidget):
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.grid.horizontalHeader().setMinimumSectionSize(70)
         self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.grid.verticalHeader().setDefaultSectionSize(
-            self.grid.fontMetrics().lineSpacing() * 3 + 10
+        # Rows share the height: big targets, and a third line fits when a word wraps.
+        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.grid.verticalHeader().setMinimumSectionSize(
+            self.grid.fontMetrics().lineSpacing() * 2 + 8
         )
         self.grid.activated.connect(lambda _index: self.edit_selected_cells())
         self.grid.doubleClicked.connect(lambda _index: self.edit_selected_cells())
@@ -669,7 +670,7 @@ class TermsSection(QWidget):
         self.labels_view.verticalHeader().setDefaultSectionSize(30)
         header = self.labels_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(int(LabelColumn.LABEL), QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(int(LabelColumn.APPROVED), QHeaderView.ResizeMode.Stretch)
         self.labels_view.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._label_chosen(current)
         )
@@ -733,8 +734,9 @@ class TermsSection(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal, page)
         splitter.addWidget(self.labels_view)
         splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([560, 560])
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -758,6 +760,8 @@ class TermsSection(QWidget):
             return
         wanted = select_id or (self.loaded.id if self.loaded is not None else None)
         self._loading = True
+        self._generation += 1
+        generation = self._generation
 
         def op(cat: Any) -> tuple[Any, ...]:
             infos = terms_service.list_terms(cat)
@@ -774,7 +778,11 @@ class TermsSection(QWidget):
                 terms_service.list_labels(cat),
             )
 
-        self.runner.run(op, self._loaded_all, self._failed, context=self)
+        def done(result: tuple[Any, ...]) -> None:
+            if generation == self._generation:  # else a newer refresh is on its way
+                self._loaded_all(result)
+
+        self.runner.run(op, done, self._failed, context=self)
 
     def _loaded_all(self, result: tuple[Any, ...]) -> None:
         infos, terms, languages, name, contact, labels = result
@@ -808,10 +816,7 @@ class TermsSection(QWidget):
 
     def _show_terms(self, terms: Terms) -> None:
         self.loaded = terms
-        self.grid_model.blockSignals(True)
         self.grid_model.set_terms(terms)
-        self.grid_model.blockSignals(False)
-        self.grid.reset()
         self.name_edit.setText(terms.name)
         self.attribution_edit.setText(terms.attribution)
         self.contact_edit.setText(terms.contact)

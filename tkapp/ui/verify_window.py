@@ -412,12 +412,7 @@ class VerifyWindow(QMainWindow):
                 for row in range(self.browser.list.count()):
                     if self.browser.list.item(row).data(Qt.ItemDataRole.UserRole + 31) == current:
                         self.browser.list.setCurrentRow(row)
-            self.tabs.setTabText(
-                1,
-                ngettext("Records ({n})", "Records ({n})", len(self.records)).format(
-                    n=len(self.records)
-                ),
-            )
+            self.tabs.setTabText(1, _("Records ({n})").format(n=len(self.records)))
             if report.decision is not None:
                 self.use_page.show_decision(report)
             elif self.intended is None:

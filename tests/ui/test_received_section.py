@@ -1,0 +1,116 @@
+"""The Received section: imported bundles, their records read-only with media and terms,
+removal, and clearing when the catalogue locks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from tests.ui import verify_helpers
+from tests.ui.shell_helpers import close_boxes
+from tests.ui.verify_helpers import call, wait_verdict
+from tkapp.services import received
+from tkapp.ui.received_section import ReceivedSection
+
+# Fixtures shared by the verify, Received and Keys tests.
+bundles = verify_helpers.bundles
+fast_kdf = verify_helpers.fast_kdf
+
+
+@pytest.fixture(autouse=True)
+def _fast(fast_kdf) -> None:
+    """Catalogues made by the shared fixtures use the test KDF profile."""
+
+
+@pytest.fixture
+def section(open_runner, qtbot) -> ReceivedSection:
+    widget = ReceivedSection(open_runner)
+    qtbot.addWidget(widget)
+    widget.resize(1200, 700)
+    widget.show()
+    return widget
+
+
+def _import(runner: Any, qtbot: Any, path: Any) -> Any:
+    return call(runner, qtbot, lambda cat: received.import_bundle(cat, path, tofu=True))
+
+
+def _refresh(section: ReceivedSection, qtbot: Any) -> None:
+    with qtbot.waitSignal(section.refreshed, timeout=10_000):
+        section.refresh()
+    if section.bundles:
+        qtbot.waitUntil(lambda: section.browser.list.count() > 0, timeout=10_000)
+
+
+def test_empty_then_imported_bundle(section, open_runner, qtbot, bundles) -> None:
+    _refresh(section, qtbot)
+    assert section.bundles == [] and section.empty.isVisibleTo(section)
+    summary = _import(open_runner, qtbot, bundles.plain)
+    _refresh(section, qtbot)
+    assert section.table.rowCount() == 1
+    assert section.table.item(0, 0).text() == bundles.community
+    assert section.table.item(0, 1).text().split()[:5] == bundles.words[:5]
+    assert section.table.item(0, 3).text() == str(summary.records)
+    assert "version" in section.table.item(0, 4).text()
+    assert section.browser.list.count() == bundles.records
+    assert section.tabs.tabText(0) == f"Records ({bundles.records})"
+    assert "Who may do what" in section.terms.toPlainText()
+    about = section.about_text.text()
+    assert bundles.community in about and "Ana Paz" in about
+    assert "Accepted on first use" in about
+    assert section.fingerprint.words.text().split() == bundles.words
+    # Read-only: the details are a browser, not an editor.
+    assert section.browser.detail.isReadOnly()
+
+
+def test_received_media_opens_from_the_catalogue(section, open_runner, qtbot, bundles) -> None:
+    _import(open_runner, qtbot, bundles.plain)
+    _refresh(section, qtbot)
+    browser = section.browser
+    role = Qt.ItemDataRole.UserRole + 31
+    rows = [
+        r
+        for r in range(browser.list.count())
+        if browser._records[str(browser.list.item(r).data(role))].get("media")
+    ]
+    browser.list.setCurrentRow(rows[0])
+    dialog = browser.open_current_media()
+    assert dialog is not None
+    qtbot.waitUntil(dialog.photo.has_image, timeout=10_000)
+    dialog.close()
+
+
+def test_remove_and_lock(section, open_runner, qtbot, bundles) -> None:
+    _import(open_runner, qtbot, bundles.plain)
+    _refresh(section, qtbot)
+    section.confirm_remove = lambda community: False
+    section.remove_selected()
+    assert len(call(open_runner, qtbot, received.list_received)) == 1
+    section.confirm_remove = lambda community: community == bundles.community
+    with qtbot.waitSignal(section.refreshed, timeout=10_000):
+        section.remove_selected()
+    assert section.bundles == [] and call(open_runner, qtbot, received.list_received) == []
+
+    _import(open_runner, qtbot, bundles.plain)
+    _refresh(section, qtbot)
+    open_runner.lock()
+    qtbot.waitUntil(lambda: section.bundles == [], timeout=10_000)
+    assert section.browser.list.count() == 0 and section.terms.toPlainText() == ""
+
+
+def test_verify_button_imports_into_this_catalogue(section, open_runner, qtbot, bundles) -> None:
+    _refresh(section, qtbot)
+    window = section.open_verify()
+    try:
+        assert window.runner is open_runner
+        window.verify_path(bundles.plain)
+        assert wait_verdict(window, qtbot) == "untrusted"
+        window.ask_import_untrusted = lambda community: True
+        with qtbot.waitSignal(section.refreshed, timeout=15_000):
+            window.import_current()
+        assert len(section.bundles) == 1
+    finally:
+        close_boxes()
+        window.close()
