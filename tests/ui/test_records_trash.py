@@ -56,3 +56,22 @@ def test_purge_from_trash(main_window, qtbot, catalogue_path, passphrase):
     records.trash.setChecked(False)
     _wait_changed(window, qtbot, 2)
     assert victim not in records.model.ids()
+
+
+def test_share_selected_opens_the_export_wizard_with_the_selection(
+    main_window, qtbot, catalogue_path, passphrase
+):
+    window = main_window
+    records = window.records
+    open_in_window(window, qtbot, catalogue_path, passphrase)
+    assert not records.share_button.isEnabled()
+    chosen = records.model.record_id(titles(window).index("Chicha de yuca"))
+    assert records.select_id(chosen)
+    assert records.share_button.isEnabled()
+    wizard = records.share_selected()
+    try:
+        assert list(wizard.record_ids) == [chosen]
+    finally:
+        wizard.close()
+    records.trash.setChecked(True)
+    assert not records.share_button.isVisible()

@@ -182,6 +182,10 @@ class RecordsSection(QWidget):
             _("Delete for ever…"), _("Delete the selected records for ever")
         )
         self.purge_button.clicked.connect(self.purge_selected)
+        self.share_button = self._button(
+            _("Share selected…"), _("Share the selected records as a signed bundle")
+        )
+        self.share_button.clicked.connect(self.share_selected)
         self.result = QLabel(self)
         self.result.setAccessibleName(_("Search result"))
         buttons = QHBoxLayout()
@@ -189,6 +193,7 @@ class RecordsSection(QWidget):
             self.new_button,
             self.edit_button,
             self.delete_button,
+            self.share_button,
             self.restore_button,
             self.purge_button,
         ):
@@ -314,6 +319,15 @@ class RecordsSection(QWidget):
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
         return [self.model.record_id(row) for row in rows if row < self.model.rowCount()]
 
+    def share_selected(self) -> Any:
+        """Open the export wizard for the selected records."""
+        from tkapp.ui.export_wizard import ExportWizard
+
+        wizard = ExportWizard(self.runner, self.selected_ids() or None, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.open()
+        return wizard
+
     def select_id(self, record_id: str) -> bool:
         row = self.model.row_of(record_id)
         if row < 0:
@@ -327,7 +341,7 @@ class RecordsSection(QWidget):
         return True
 
     def _trash_toggled(self, on: bool) -> None:
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        for button in (self.new_button, self.edit_button, self.delete_button, self.share_button):
             button.setVisible(not on)
         for button in (self.restore_button, self.purge_button):
             button.setVisible(on)
@@ -341,6 +355,7 @@ class RecordsSection(QWidget):
         for button in (
             self.edit_button,
             self.delete_button,
+            self.share_button,
             self.restore_button,
             self.purge_button,
         ):
