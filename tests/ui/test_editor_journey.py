@@ -12,7 +12,15 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from tests.ui.editor_helpers import call, make_png, make_wav, open_editor, read_media, save_and_wait, sha256_file
+from tests.ui.editor_helpers import (
+    call,
+    make_png,
+    make_wav,
+    open_editor,
+    read_media,
+    save_and_wait,
+    sha256_file,
+)
 from tkapp.core.model import AccessLevel, Category, MediaKind, RecordStatus, Sensitivity
 
 
@@ -28,7 +36,9 @@ def _create_taxon_inline(dialog: Any, qtbot: Any) -> None:
     new.family_edit.setText("Aquifoliaceae")
     new.local_language_edit.setText("qu")
     with qtbot.waitSignal(picker.taxon_chosen, timeout=5_000):
-        qtbot.mouseClick(new.buttons.button(new.buttons.StandardButton.Save), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            new.buttons.button(new.buttons.StandardButton.Save), Qt.MouseButton.LeftButton
+        )
 
 
 def _add_holder_inline(dialog: Any, qtbot: Any, name: str, *, deceased: bool = False) -> None:
@@ -43,7 +53,9 @@ def _add_holder_inline(dialog: Any, qtbot: Any, name: str, *, deceased: bool = F
     qtbot.waitUntil(lambda: people.model.rowCount() == before + 1, timeout=5_000)
 
 
-def test_new_record_with_taxon_holder_photo_and_audio_then_edit(open_runner, qtbot, tmp_path: Path) -> None:
+def test_new_record_with_taxon_holder_photo_and_audio_then_edit(
+    open_runner, qtbot, tmp_path: Path
+) -> None:
     photo = make_png(tmp_path / "IMG_0001.png", "guayusa")
     clip = make_wav(tmp_path / "abuela.wav")
 
@@ -120,7 +132,7 @@ def test_new_record_with_taxon_holder_photo_and_audio_then_edit(open_runner, qtb
     assert again.people.model.display(again.people.model.item(0), 0) == "Mama Rosa"
     assert again.place.latitude_edit.text() in ("-1.4925", "-1,4925")
     assert again.protocols.labels.labels() == ["tka", "tks"]
-    assert not again.protocols.group_edit.text() == ""
+    assert again.protocols.group_edit.text() == "mujeres sanadoras"
     stored = {e.media.file_name: e.media for e in again.media.media.model.entries()}
     assert set(stored) == {"IMG_0001.png", "abuela.wav"}
     assert stored["IMG_0001.png"].caption == "Hojas de guayusa"
@@ -186,5 +198,56 @@ def test_ctrl_s_saves(open_runner, qtbot) -> None:
     dialog.knowledge.title_edit.setText("Ají de hormiga")
     dialog.activateWindow()
     with qtbot.waitSignal(dialog.saved, timeout=10_000):
-        qtbot.keyClick(dialog.knowledge.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(
+            dialog.knowledge.title_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier
+        )
     assert dialog.isVisible()  # Ctrl+S keeps the editor open
+
+
+def test_validation_messages_inline(open_runner, qtbot) -> None:
+    dialog = open_editor(open_runner, qtbot, None)
+    saved: list[str] = []
+    dialog.saved.connect(saved.append)
+    place = dialog.place
+    place.latitude_edit.setText("123,5")
+    place.longitude_edit.setText("-77")
+    dialog.protocols.access_combo.set_value(AccessLevel.RESTRICTED)
+    assert not dialog.save()
+    errors = {
+        name: label.text()
+        for page in dialog.pages
+        for name, label in page.errors.items()
+        if not label.isHidden()  # shown, even on a tab that is not in front
+    }
+    assert errors == {
+        "title": "This is required.",
+        "latitude": "This number is outside the allowed range.",
+        "restricted_group": "This is required.",
+    }
+    for page in (dialog.knowledge, dialog.place, dialog.protocols):
+        assert dialog.marker.is_marked(dialog.page_tab(page))
+    assert not dialog.marker.is_marked(dialog.page_tab(dialog.uses))
+    assert dialog.tabs.currentWidget() is dialog.page_tab(dialog.knowledge)
+
+    # Text that is not a number, and a latitude without a longitude.
+    dialog.knowledge.title_edit.setText("Uña de gato")
+    dialog.protocols.group_edit.setText("parteras")
+    place.latitude_edit.setText("uno")
+    assert not dialog.save()
+    assert place.errors["latitude"].text() == "Write a number, for example -0.95 or -0,95."
+    assert dialog.knowledge.errors["title"].isHidden()
+    place.latitude_edit.setText("-0,95")
+    place.longitude_edit.setText("")
+    assert not dialog.save()
+    assert place.errors["place"].text() == "Give both latitude and longitude, or neither."
+    assert saved == []
+
+    # Secret / sacred shows its note.
+    dialog.protocols.access_combo.set_value(AccessLevel.SECRET_SACRED)
+    assert not dialog.protocols.secret_note.isHidden()
+    assert "never leaves the catalogue" in dialog.protocols.secret_note.text()
+    place.longitude_edit.setText("-77,1")
+    save_and_wait(dialog, qtbot)
+    rec = call(open_runner, qtbot, lambda cat: cat.get_record(dialog.record_id))
+    assert (rec.place.latitude, rec.place.longitude) == (-0.95, -77.1)
+    assert rec.access is AccessLevel.SECRET_SACRED and rec.restricted_group == ""

@@ -32,7 +32,6 @@ from tkapp.ui.entity_models import (
 )
 from tkapp.ui.media_list import COVERED_ROLE, MediaEntry, MediaListModel
 
-
 # Decorations and fonts need the application object.
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -57,7 +56,13 @@ def test_person_model(qtmodeltester) -> None:
 
 def test_taxon_model(qtmodeltester) -> None:
     model = TaxonTableModel(
-        [Taxon("Ilex guayusa", vernacular_names=[VernacularName("wayusa", "qu")], family="Aquifoliaceae")]
+        [
+            Taxon(
+                "Ilex guayusa",
+                vernacular_names=[VernacularName("wayusa", "qu")],
+                family="Aquifoliaceae",
+            )
+        ]
     )
     qtmodeltester.check(model)
     assert model.data(model.index(0, 1)) == "wayusa (qu)"
@@ -65,7 +70,9 @@ def test_taxon_model(qtmodeltester) -> None:
 
 
 def test_consent_model(qtmodeltester) -> None:
-    model = ConsentTableModel([ConsentRecord("Asamblea", record_ids=["a", "b"], granted_on=date(2024, 5, 1))])
+    model = ConsentTableModel(
+        [ConsentRecord("Asamblea", record_ids=["a", "b"], granted_on=date(2024, 5, 1))]
+    )
     qtmodeltester.check(model)
     assert model.data(model.index(0, 3)) == "2"
 
@@ -94,8 +101,21 @@ def test_holder_model(qtmodeltester) -> None:
 
 def test_media_models(qtmodeltester, tmp_path: Path) -> None:
     media = [
-        Media(MediaKind.PHOTO, "image/png", "a.png", size=2048, caption="Hojas", created=date(2024, 1, 2)),
-        Media(MediaKind.AUDIO, "audio/x-wav", "b.wav", size=5 * 1024 * 1024, content_warning="Canto sagrado"),
+        Media(
+            MediaKind.PHOTO,
+            "image/png",
+            "a.png",
+            size=2048,
+            caption="Hojas",
+            created=date(2024, 1, 2),
+        ),
+        Media(
+            MediaKind.AUDIO,
+            "audio/x-wav",
+            "b.wav",
+            size=5 * 1024 * 1024,
+            content_warning="Canto sagrado",
+        ),
     ]
     table = MediaTableModel(media)
     qtmodeltester.check(table)
@@ -106,7 +126,11 @@ def test_media_models(qtmodeltester, tmp_path: Path) -> None:
     qtmodeltester.check(model)
     assert model.data(model.index(1), COVERED_ROLE) is True
     assert model.data(model.index(0), Qt.ItemDataRole.DisplayRole) == "Hojas"
-    model.append(MediaEntry(Media(MediaKind.PHOTO, "image/png", "c.png"), source_path=make_png(tmp_path / "c.png")))
+    model.append(
+        MediaEntry(
+            Media(MediaKind.PHOTO, "image/png", "c.png"), source_path=make_png(tmp_path / "c.png")
+        )
+    )
     assert model.data(model.index(2), Qt.ItemDataRole.DisplayRole) == "c.png (not saved yet)"
     model.remove(0)
     qtmodeltester.check(model)

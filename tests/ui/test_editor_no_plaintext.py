@@ -44,7 +44,9 @@ def _files_to_scan(roots: list[Path], since: float, skip: Path) -> list[Path]:
     return found
 
 
-def test_no_plaintext_reaches_the_disk(open_runner, qtbot, tmp_path: Path, catalogue_path: Path) -> None:
+def test_no_plaintext_reaches_the_disk(
+    open_runner, qtbot, tmp_path: Path, catalogue_path: Path
+) -> None:
     since = time.time()
     camera = tmp_path / "camera"  # the custodian's own files: plaintext by nature, not scanned
     camera.mkdir()
@@ -89,7 +91,10 @@ def test_no_plaintext_reaches_the_disk(open_runner, qtbot, tmp_path: Path, catal
     viewer.close()
     media.select_row(rows["voz.wav"])
     player_view = media.open_selected()
-    qtbot.waitUntil(lambda: player_view.player is not None and player_view.player.play_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: player_view.player is not None and player_view.player.play_button.isEnabled(),
+        timeout=10_000,
+    )
     qtbot.mouseClick(player_view.player.play_button, Qt.MouseButton.LeftButton)
     qtbot.wait(300)
     player_view.close()

@@ -16,7 +16,18 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from tests.ui.editor_helpers import call, make_png, make_wav, open_editor, save_and_wait
-from tkapp.core.model import AccessLevel, Category, HolderLink, KnowledgeRecord, Person, Place, Sensitivity, Taxon, Use, VernacularName
+from tkapp.core.model import (
+    AccessLevel,
+    Category,
+    HolderLink,
+    KnowledgeRecord,
+    Person,
+    Place,
+    Sensitivity,
+    Taxon,
+    Use,
+    VernacularName,
+)
 from tkapp.i18n import set_language
 
 TAB_NAMES = ("knowledge", "uses", "species", "people", "place", "protocols", "media")
@@ -44,8 +55,9 @@ def _fill(runner: Any, qtbot: Any) -> str:
             KnowledgeRecord(
                 title="Guayusa para la mañana",
                 summary="Té de hojas de guayusa tomado antes del amanecer.",
-                description="Mama Rosa explica que la guayusa se toma en familia antes del amanecer, "
-                "mientras se cuentan los sueños.\n\nLas hojas se hierven en olla de barro.",
+                description="Mama Rosa explica que la guayusa se toma en familia antes del "
+                "amanecer, mientras se cuentan los sueños.\n\n"
+                "Las hojas se hierven en olla de barro.",
                 category=Category.MEDICINAL,
                 uses=[
                     Use("hojas", "infusión", "dar energía", "todo el año"),
@@ -73,12 +85,20 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
         record_id = _fill(open_runner, qtbot)
         dialog = open_editor(open_runner, qtbot, record_id)
         media = dialog.media.media
-        media.add_files([make_png(tmp_path / "hojas.png", "guayusa", (900, 600)), make_wav(tmp_path / "rosa.wav")])
+        media.add_files(
+            [
+                make_png(tmp_path / "hojas.png", "guayusa", (900, 600)),
+                make_wav(tmp_path / "rosa.wav"),
+            ]
+        )
         media.select_row(0)
         media.creator_edit.setText("Luis")
         media.creator_edit.textEdited.emit("Luis")
         save_and_wait(dialog, qtbot)
-        qtbot.waitUntil(lambda: media.model.rowCount() == 2 and media.model.entry(0).thumbnail is not None, timeout=10_000)
+        qtbot.waitUntil(
+            lambda: media.model.rowCount() == 2 and media.model.entry(0).thumbnail is not None,
+            timeout=10_000,
+        )
         dialog.resize(1000, 680)
         media.select_row(0)
         media.reveal_selected()  # one thumbnail shown, the other still covered
@@ -86,7 +106,7 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
         for index, name in enumerate(TAB_NAMES):
             dialog.tabs.setCurrentIndex(index)
             QApplication.processEvents()
-            path = folder / "editor-{lang}-{n}-{name}.png".format(lang=lang, n=index + 1, name=name)
+            path = folder / f"editor-{lang}-{index + 1}-{name}.png"
             assert dialog.grab().save(str(path))
             written.append(path)
 
@@ -96,7 +116,7 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
         dialog.place.latitude_edit.setText("123")
         assert not dialog.save()
         QApplication.processEvents()
-        path = folder / "editor-{lang}-validation.png".format(lang=lang)
+        path = folder / f"editor-{lang}-validation.png"
         assert dialog.grab().save(str(path))
         written.append(path)
 
@@ -105,10 +125,10 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
         media.reveal_selected()
         viewer = media.open_selected()
         viewer.resize(900, 640)
-        qtbot.waitUntil(lambda: viewer.photo.has_image(), timeout=10_000)
+        qtbot.waitUntil(viewer.photo.has_image, timeout=10_000)
         viewer.photo.zoom_in()
         QApplication.processEvents()
-        path = folder / "viewer-{lang}-photo.png".format(lang=lang)
+        path = folder / f"viewer-{lang}-photo.png"
         assert viewer.grab().save(str(path))
         written.append(path)
         viewer.close()
@@ -117,8 +137,11 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
         media.select_row(1)
         media.reveal_selected()
         player_view = media.open_selected()
-        qtbot.waitUntil(lambda: player_view.player is not None and player_view.player.play_button.isEnabled(), timeout=10_000)
-        path = folder / "viewer-{lang}-audio.png".format(lang=lang)
+        qtbot.waitUntil(
+            lambda: player_view.player is not None and player_view.player.play_button.isEnabled(),
+            timeout=10_000,
+        )
+        path = folder / f"viewer-{lang}-audio.png"
         assert player_view.grab().save(str(path))
         written.append(path)
         player_view.close()

@@ -26,7 +26,9 @@ def _store(runner: Any, qtbot: Any, path: Path, kind: MediaKind, mime: str, **me
 def test_audio_plays_from_memory_to_the_end(open_runner, qtbot, tmp_path: Path) -> None:
     from tkapp.ui.media_player import MediaPlayerWidget
 
-    media = _store(open_runner, qtbot, make_wav(tmp_path / "canto.wav", 0.3), MediaKind.AUDIO, "audio/x-wav")
+    media = _store(
+        open_runner, qtbot, make_wav(tmp_path / "canto.wav", 0.3), MediaKind.AUDIO, "audio/x-wav"
+    )
     widget = MediaPlayerWidget(open_runner)
     qtbot.addWidget(widget)
     with qtbot.waitSignal(widget.loaded, timeout=15_000):
@@ -42,10 +44,14 @@ def test_audio_plays_from_memory_to_the_end(open_runner, qtbot, tmp_path: Path) 
     assert widget.player.sourceDevice() is None
 
 
-def test_playback_refuses_clips_over_the_memory_limit(open_runner, qtbot, tmp_path: Path, monkeypatch) -> None:
+def test_playback_refuses_clips_over_the_memory_limit(
+    open_runner, qtbot, tmp_path: Path, monkeypatch
+) -> None:
     import tkapp.ui.media_player as player_module
 
-    media = _store(open_runner, qtbot, make_wav(tmp_path / "largo.wav"), MediaKind.AUDIO, "audio/x-wav")
+    media = _store(
+        open_runner, qtbot, make_wav(tmp_path / "largo.wav"), MediaKind.AUDIO, "audio/x-wav"
+    )
     monkeypatch.setattr(player_module, "MAX_PLAYBACK_BYTES", 1000)
     widget = player_module.MediaPlayerWidget(open_runner)
     qtbot.addWidget(widget)
@@ -58,7 +64,13 @@ def test_playback_refuses_clips_over_the_memory_limit(open_runner, qtbot, tmp_pa
 def test_photo_viewer_zoom(open_runner, qtbot, tmp_path: Path) -> None:
     from tkapp.ui.media_viewer import MediaViewerDialog
 
-    media = _store(open_runner, qtbot, make_png(tmp_path / "hoja.png", size=(800, 600)), MediaKind.PHOTO, "image/png")
+    media = _store(
+        open_runner,
+        qtbot,
+        make_png(tmp_path / "hoja.png", size=(800, 600)),
+        MediaKind.PHOTO,
+        "image/png",
+    )
     viewer = MediaViewerDialog(open_runner, media)
     qtbot.addWidget(viewer)
     viewer.resize(600, 500)
@@ -80,23 +92,41 @@ def test_photo_viewer_zoom(open_runner, qtbot, tmp_path: Path) -> None:
     assert photo.is_fit() and abs(photo.zoom() - fit) < 1e-6
     assert viewer.zoom_label.text().endswith("%")
 
+    # Locking the catalogue closes the viewer and drops the decoded photo.
+    with qtbot.waitSignal(open_runner.catalogue_changed, timeout=10_000):
+        open_runner.lock()
+    assert not viewer.isVisible() and not photo.has_image()
 
-def test_deceased_holder_media_is_covered_until_show_anyway(open_runner, qtbot, tmp_path: Path) -> None:
+
+def test_deceased_holder_media_is_covered_until_show_anyway(
+    open_runner, qtbot, tmp_path: Path
+) -> None:
     from tkapp.ui.media_list import COVERED_ROLE, WARNING_ROLE, MediaListWidget
 
     def op(cat: Any) -> tuple[str, list[Person]]:
         elder = cat.add_person(Person(name="Abuelo Mario", deceased=True))
         alive = cat.add_person(Person(name="Nieta Sisa"))
-        rec = cat.add_record(KnowledgeRecord(title="Canto", holders=[HolderLink(elder.id, "elder")]))
+        rec = cat.add_record(
+            KnowledgeRecord(title="Canto", holders=[HolderLink(elder.id, "elder")])
+        )
         for name in ("abuelo.png", "paisaje.png"):
             with make_png(tmp_path / name).open("rb") as source:
                 # the landscape names only the living granddaughter
                 people = [] if name == "abuelo.png" else [alive.id]
-                cat.add_media(Media(MediaKind.PHOTO, "image/png", name, record_id=rec.id, person_ids=people), source)
+                cat.add_media(
+                    Media(MediaKind.PHOTO, "image/png", name, record_id=rec.id, person_ids=people),
+                    source,
+                )
         with make_png(tmp_path / "ceremonia.png").open("rb") as source:
             cat.add_media(
-                Media(MediaKind.PHOTO, "image/png", "ceremonia.png", record_id=rec.id,
-                      person_ids=[alive.id], content_warning="Muestra una ceremonia"),
+                Media(
+                    MediaKind.PHOTO,
+                    "image/png",
+                    "ceremonia.png",
+                    record_id=rec.id,
+                    person_ids=[alive.id],
+                    content_warning="Muestra una ceremonia",
+                ),
                 source,
             )
         return rec.id, cat.list_persons("")
@@ -143,7 +173,9 @@ def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Pa
     from tkapp.errors import Cancelled
     from tkapp.ui.media_list import MediaListWidget
 
-    record_id = call(open_runner, qtbot, lambda cat: cat.add_record(KnowledgeRecord(title="Video")).id)
+    record_id = call(
+        open_runner, qtbot, lambda cat: cat.add_record(KnowledgeRecord(title="Video")).id
+    )
     widget = MediaListWidget(open_runner)
     qtbot.addWidget(widget)
     widget.resize(800, 500)
@@ -156,7 +188,13 @@ def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Pa
     photo = make_png(tmp_path / "foto.png")
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(big)), QUrl.fromLocalFile(str(photo))])
-    drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dropEvent(drop)
     kinds = sorted(e.media.kind for e in widget.model.entries())
     assert kinds == [MediaKind.PHOTO, MediaKind.VIDEO]
@@ -164,7 +202,7 @@ def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Pa
 
     # Hold the worker so the cancel surely arrives before the file is stored.
     gate = threading.Event()
-    open_runner.run(lambda _cat: None if gate.wait(10) else None)
+    open_runner.run(lambda _cat: gate.wait(10))
     errors: list[BaseException] = []
     job = widget.apply(record_id=record_id, on_error=errors.append)
     job.cancel()
@@ -178,7 +216,9 @@ def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Pa
     # Without cancelling, both are stored, with progress reported.
     progress: list[tuple[int, int]] = []
     done: list[Any] = []
-    widget.apply(record_id=record_id, on_done=done.append, on_progress=lambda d, t: progress.append((d, t)))
+    widget.apply(
+        record_id=record_id, on_done=done.append, on_progress=lambda d, t: progress.append((d, t))
+    )
     qtbot.waitUntil(lambda: bool(done), timeout=20_000)
     assert len(done[0]) == 2 and not widget.has_changes()
     assert progress and progress[-1][0] <= progress[-1][1]

@@ -47,7 +47,10 @@ def test_people_create_edit_and_validate(open_runner, qtbot) -> None:
     qtbot.waitUntil(lambda: section.model.rowCount() == 1, timeout=10_000)
     stored = call(open_runner, qtbot, lambda cat: cat.get_person(person_id))
     assert (stored.name, stored.roles, stored.consent_status, stored.deceased) == (
-        "Mama Rosa", ["elder"], ConsentStatus.GRANTED, True
+        "Mama Rosa",
+        ["elder"],
+        ConsentStatus.GRANTED,
+        True,
     )
     assert section.model.data(section.model.index(0, 4)) == "Yes"
 
@@ -55,7 +58,9 @@ def test_people_create_edit_and_validate(open_runner, qtbot) -> None:
     form.name_edit.setText("Mama Rosa Gualinga")
     assert section.has_unsaved_changes()
     _save(section, qtbot)
-    assert call(open_runner, qtbot, lambda cat: cat.get_person(person_id)).name == "Mama Rosa Gualinga"
+    assert (
+        call(open_runner, qtbot, lambda cat: cat.get_person(person_id)).name == "Mama Rosa Gualinga"
+    )
 
     # Unsaved edits: "Cancel" keeps the custodian on the entry.
     form.name_edit.setText("Otro nombre")

@@ -157,8 +157,7 @@ class VerdictBanner(QFrame):
         row.setSpacing(16)
         row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
         row.addLayout(texts, 1)
-        self.setAutoFillBackground(True)
-        self._repainting = False
+        self._icon_key: tuple[str, str] | None = None
         self.set_state(NONE, "", "")
 
     def set_state(self, state: str, headline: str, detail: str) -> None:
@@ -170,43 +169,49 @@ class VerdictBanner(QFrame):
         self.setAccessibleDescription(detail)
         self._paint_colours()
 
-    def _paint_colours(self) -> None:
-        # The window's palette, not ours (ours holds the tint): light or dark theme.
+    def _colours(self) -> tuple[QColor, QColor]:
+        """The accent and the background tint, from the window's palette (light or dark)."""
         top = self.window()
         base = top.palette() if top is not self else QApplication.palette()
         accent = verdict_color(self.state, base)
         window = base.color(QPalette.ColorRole.Window)
-        # A light tint of the accent over the window colour (dark tint in a dark palette).
         mix = 0.22 if is_dark(base) else 0.12
         tint = QColor(
             round(window.red() + (accent.red() - window.red()) * mix),
             round(window.green() + (accent.green() - window.green()) * mix),
             round(window.blue() + (accent.blue() - window.blue()) * mix),
         )
-        pal = QPalette(base)
-        pal.setColor(QPalette.ColorRole.Window, tint)
-        self._repainting = True
-        try:
-            self.setPalette(pal)
-            self.setStyleSheet(
-                "QFrame#verdict-banner { border: 2px solid "
-                + accent.name()
-                + "; border-radius: 6px; }"
-            )
-        finally:
-            self._repainting = False
-        self.icon.setPixmap(verdict_icon(self.state, accent, 64))
+        return accent, tint
+
+    def _paint_colours(self) -> None:
+        accent, _tint = self._colours()
+        key = (self.state, accent.name())
+        if key != self._icon_key:
+            self._icon_key = key
+            self.icon.setPixmap(verdict_icon(self.state, accent, 64))
+        self.update()
+
+    def background(self) -> QColor:
+        """The banner's background colour now (for tests and screenshots)."""
+        return self._colours()[1]
+
+    def paintEvent(self, _event) -> None:  # Qt's name
+        # Painted here, not with a style sheet or palette: it follows the window's palette
+        # whenever it changes (a switch to the dark theme) with nothing to keep in sync.
+        accent, tint = self._colours()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(accent, 2))
+        painter.setBrush(tint)
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 6, 6)
+        painter.end()
+        if (self.state, accent.name()) != self._icon_key:
+            self._paint_colours()
 
     def changeEvent(self, event) -> None:  # Qt's name
         super().changeEvent(event)
-        kinds = (event.Type.PaletteChange, event.Type.ApplicationPaletteChange)
-        if event.type() in kinds and not getattr(self, "_repainting", True):
-            # Follow a switch between the light and the dark system palette.
+        if event.type() in (event.Type.PaletteChange, event.Type.ApplicationPaletteChange):
             self._paint_colours()
-
-    def showEvent(self, event) -> None:  # Qt's name
-        super().showEvent(event)
-        self._paint_colours()  # now inside its window: use that window's palette
 
 
 # -- reading media from a bundle or from the received area ---------------------------------

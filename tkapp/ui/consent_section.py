@@ -144,7 +144,11 @@ class ConsentForm(QWidget):
         self.records_list.itemChanged.connect(lambda _i: on_change())
         self.terms_combo.currentIndexChanged.connect(lambda _i: on_change())
         self.notes_edit.textChanged.connect(on_change)
-        for box in (*self.purpose_boxes.values(), *self.class_boxes.values(), *self.toggles.values()):
+        for box in (
+            *self.purpose_boxes.values(),
+            *self.class_boxes.values(),
+            *self.toggles.values(),
+        ):
             box.toggled.connect(lambda _on: on_change())
         self.evidence.changed.connect(on_change)
 
@@ -267,7 +271,9 @@ class ConsentSection(EntitySection):
             c.notes,
             # Not the list itself: it arrives after the form, and its arrival is no edit.
             self.consent_form.evidence.has_changes(),
-            self.consent_form.evidence.state_key() if self.consent_form.evidence.has_changes() else (),
+            self.consent_form.evidence.state_key()
+            if self.consent_form.evidence.has_changes()
+            else (),
         )
 
     def save_op(self, entry: ConsentRecord, is_new: bool):

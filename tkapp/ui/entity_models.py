@@ -15,8 +15,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from tkapp.core.model import ConsentRecord, HolderLink, Media, Person, Taxon, Use
 from tkapp.i18n import _, format_date, format_number
-from tkapp.ui import names
-from tkapp.ui import qt_fixes  # noqa: F401 - installs the emit() work-around
+from tkapp.ui import (
+    names,
+    qt_fixes,  # noqa: F401 - installs the emit() work-around
+)
 
 #: The dataclass behind a row.
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1

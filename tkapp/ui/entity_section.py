@@ -176,7 +176,8 @@ class EntitySection(QWidget):
         if row >= 0:
             self.table.selectionModel().setCurrentIndex(
                 self.model.index(row, 0),
-                QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
             )
         self.table.selectionModel().blockSignals(False)
         self.count_label.setText(self.count_text(len(items)))
@@ -233,7 +234,9 @@ class EntitySection(QWidget):
             self._loading_form = False
         self.form.setEnabled(editing)
         self._baseline = self.form_state()
-        self.status_label.setText("" if editing else _("Choose an entry on the left, or press New."))
+        self.status_label.setText(
+            "" if editing else _("Choose an entry on the left, or press New.")
+        )
         self._update_buttons()
 
     def current_entry(self) -> Any:
@@ -293,7 +296,9 @@ class EntitySection(QWidget):
         self._saving = True
         self._update_buttons()
         self.status_label.setText(_("Saving…"))
-        self._runner.run(self.save_op(entry, is_new), self._on_saved, self._on_save_error, context=self)
+        self._runner.run(
+            self.save_op(entry, is_new), self._on_saved, self._on_save_error, context=self
+        )
 
     def _on_save_error(self, exc: BaseException) -> None:
         self._saving = False

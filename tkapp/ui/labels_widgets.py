@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.i18n import _
+from tkapp.i18n import _, translate
 from tkapp.licensing.evaluate import NEVER_EXPORTED_LABELS
 from tkapp.licensing.labels import LABELS, Label, LabelKind, get_label
 from tkapp.ui.label_pictograms import pictogram_svg
@@ -66,16 +66,16 @@ def label_icon(code: str) -> QIcon:
 
 def label_name(code: str) -> str:
     """The label's translated name, e.g. "TK Seasonal"."""
-    return _(get_label(code).name)
+    return translate(get_label(code).name)
 
 
 def label_description(code: str) -> str:
     """Our default description of the label, translated."""
-    return _(get_label(code).description)
+    return translate(get_label(code).description)
 
 
 def _tooltip(label: Label) -> str:
-    text = _(label.description)
+    text = translate(label.description)
     if label.code in NEVER_EXPORTED_LABELS:
         text += "\n" + _("A record with this label never leaves the catalogue.")
     return text
@@ -114,7 +114,7 @@ class _FlowList(QListWidget):
             self.setGridSize(grid)
             self.doItemsLayout()
 
-    def resizeEvent(self, event) -> None:  # noqa: N802
+    def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self._fit_width()
 
@@ -139,7 +139,7 @@ class LabelPicker(QWidget):
             for label in LABELS:
                 if label.kind is not kind:
                     continue
-                item = QListWidgetItem(label_icon(label.code), _(label.name))
+                item = QListWidgetItem(label_icon(label.code), translate(label.name))
                 item.setData(CODE_ROLE, label.code)
                 item.setToolTip(_tooltip(label))
                 item.setFlags(
@@ -163,7 +163,9 @@ class LabelPicker(QWidget):
         layout.addWidget(self.note)
         self._last_click_state: Qt.CheckState | None = None
         for box in self._lists.values():
-            box.itemPressed.connect(lambda item: setattr(self, "_last_click_state", item.checkState()))
+            box.itemPressed.connect(
+                lambda item: setattr(self, "_last_click_state", item.checkState())
+            )
 
     def _toggle_on_click(self, item: QListWidgetItem) -> None:
         # A click on the check box already toggled it; a click on the text did not.
@@ -195,7 +197,9 @@ class LabelPicker(QWidget):
         try:
             for item in self._items():
                 item.setCheckState(
-                    Qt.CheckState.Checked if item.data(CODE_ROLE) in wanted else Qt.CheckState.Unchecked
+                    Qt.CheckState.Checked
+                    if item.data(CODE_ROLE) in wanted
+                    else Qt.CheckState.Unchecked
                 )
         finally:
             for box in self._lists.values():
@@ -225,7 +229,9 @@ class LabelPicker(QWidget):
 class LabelBadges(QWidget):
     """A read-only row of label pictograms with their names (for summaries and viewers)."""
 
-    def __init__(self, codes: Sequence[str] = (), size: int = 24, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, codes: Sequence[str] = (), size: int = 24, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._size = size
         self._layout = QHBoxLayout(self)

@@ -207,8 +207,9 @@ class MediaPlayerWidget(QWidget):
 
     def unload(self) -> None:
         """Stop and forget the clip (its bytes are freed with the buffer)."""
-        self.player.stop()
-        self.player.setSourceDevice(None)
+        # setSource(QUrl()) stops and drops the device in one step; stop() followed at once by
+        # setSourceDevice(None) can deadlock Qt 6.12's FFmpeg backend while audio is playing.
+        self.player.setSource(QUrl())
         if self._buffer is not None:
             self._buffer.close()
             self._buffer.setData(QByteArray())

@@ -273,10 +273,18 @@ class MediaViewerDialog(QDialog):
         layout.addWidget(buttons)
 
         self.cover.revealed.connect(self._load)
+        # Locking the catalogue (Ctrl+L or the idle timer) closes the viewer, so the decrypted
+        # photo or clip does not stay on screen or in memory.
+        runner.catalogue_changed.connect(self._on_catalogue_changed)
         if warning:
             self.pages.setCurrentWidget(self.cover)
         else:
             self._load()
+
+    def _on_catalogue_changed(self, is_open: bool) -> None:
+        if not is_open:
+            self.photo.set_image(QImage())
+            self.reject()
 
     def _details_text(self) -> str:
         m = self.media

@@ -16,7 +16,7 @@ from tkapp.core.model import (
     RecordStatus,
     Sensitivity,
 )
-from tkapp.i18n import N_, _
+from tkapp.i18n import N_, _, translate
 
 _CATEGORY = {
     Category.MEDICINAL: N_("Medicinal"),
@@ -197,7 +197,7 @@ _PROBLEMS = {
 
 def _lookup(table: dict, key: object) -> str:
     text = table.get(key)
-    return _(text) if text else str(key)
+    return translate(text) if text else str(key)
 
 
 def category_name(value: Category) -> str:

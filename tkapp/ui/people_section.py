@@ -100,7 +100,15 @@ class PersonForm(QWidget):
 
     def state(self) -> tuple:
         p = self.collect()
-        return (p.name, tuple(p.roles), p.community, p.consent_status, p.deceased, p.anonymous_outside, p.contact)
+        return (
+            p.name,
+            tuple(p.roles),
+            p.community,
+            p.consent_status,
+            p.deceased,
+            p.anonymous_outside,
+            p.contact,
+        )
 
     def show_validation(self, error: ValidationError) -> bool:
         if error.params.get("field") == "name":
@@ -141,7 +149,9 @@ class NewPersonDialog(QDialog):
                 show_error(self, exc)
             return
         self.buttons.setEnabled(False)
-        self._runner.run(lambda cat: cat.add_person(person), self._saved, self._failed, context=self)
+        self._runner.run(
+            lambda cat: cat.add_person(person), self._saved, self._failed, context=self
+        )
 
     def _saved(self, person: Person) -> None:
         self.person = person

@@ -40,7 +40,7 @@ def emit_loses_references() -> bool:
 
 def install() -> bool:
     """Install the work-around if this binding needs it; returns True when installed."""
-    global _installed
+    global _installed  # noqa: PLW0603 - a once-per-process switch
     if _installed:
         return True
     if not emit_loses_references():

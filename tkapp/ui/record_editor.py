@@ -102,7 +102,9 @@ class RecordEditorDialog(QDialog):
         self._close_after_save = False
         self._job = None
 
-        self.setWindowTitle(window_title(_("New record") if record_id is None else _("Edit record")))
+        self.setWindowTitle(
+            window_title(_("New record") if record_id is None else _("Edit record"))
+        )
         self.setSizeGripEnabled(True)
         self.resize(1000, 680)
         self.setMinimumSize(760, 520)
@@ -172,18 +174,23 @@ class RecordEditorDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
-        self.save_button.clicked.connect(lambda: self.save())
+        self.save_button.clicked.connect(lambda: self.save())  # noqa: PLW0108 - drop `checked`
         self.save_close_button.clicked.connect(lambda: self.save(close_after=True))
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_media)
-        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())  # noqa: PLW0108
         self.people.model.rowsInserted.connect(self._holders_changed)
         self.people.model.rowsRemoved.connect(self._holders_changed)
         self._waiting_for_media = False
         self.media.media.loaded.connect(self._on_media_loaded)
 
         self._set_enabled(False)
-        runner.run(lambda cat: load_editor_data(cat, record_id), self._on_loaded, self._on_load_error, context=self)
+        runner.run(
+            lambda cat: load_editor_data(cat, record_id),
+            self._on_loaded,
+            self._on_load_error,
+            context=self,
+        )
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -268,7 +275,9 @@ class RecordEditorDialog(QDialog):
 
     def collect(self) -> KnowledgeRecord:
         """The record as the form shows it (raises ValidationError for unreadable numbers)."""
-        rec = copy.deepcopy(self._record) if self._record is not None else copy.deepcopy(self._draft)
+        rec = (
+            copy.deepcopy(self._record) if self._record is not None else copy.deepcopy(self._draft)
+        )
         confidential: set[str] = set()
         for page in self.pages:
             page.collect(rec)
@@ -310,9 +319,7 @@ class RecordEditorDialog(QDialog):
             for problem in problems:
                 if not self.show_problem(problem):
                     show_error(self, problem)
-            first = next(
-                (c for c in self._containers.values() if self.marker.is_marked(c)), None
-            )
+            first = next((c for c in self._containers.values() if self.marker.is_marked(c)), None)
             if first is not None:
                 self.tabs.setCurrentWidget(first)
             self.status_label.setText(_("Please correct the fields marked in red."))
@@ -344,7 +351,10 @@ class RecordEditorDialog(QDialog):
             "latitude": lambda: setattr(probe.place, "latitude", 0.0),
             "longitude": lambda: setattr(probe.place, "longitude", 0.0),
             "uncertainty_m": lambda: setattr(probe.place, "uncertainty_m", None),
-            "place": lambda: (setattr(probe.place, "latitude", None), setattr(probe.place, "longitude", None)),
+            "place": lambda: (
+                setattr(probe.place, "latitude", None),
+                setattr(probe.place, "longitude", None),
+            ),
             "restricted_group": lambda: setattr(probe, "restricted_group", "x"),
             "labels": lambda: setattr(probe, "labels", []),
             "confidential": lambda: setattr(probe, "confidential", set()),
@@ -370,7 +380,9 @@ class RecordEditorDialog(QDialog):
         self.close_button.setEnabled(False)
         self.status_label.setText(_("Saving…"))
         is_new = self._record is None
-        self._runner.run(save_record_op(rec, is_new), self._on_record_saved, self._on_save_error, context=self)
+        self._runner.run(
+            save_record_op(rec, is_new), self._on_record_saved, self._on_save_error, context=self
+        )
         return True
 
     def _on_record_saved(self, rec: KnowledgeRecord) -> None:
@@ -408,7 +420,10 @@ class RecordEditorDialog(QDialog):
         self._close_after_save = False
         if isinstance(exc, Cancelled):
             self.status_label.setText(
-                _("The record is saved. Adding files was stopped; the files not stored yet are still listed.")
+                _(
+                    "The record is saved. Adding files was stopped; the files not stored yet "
+                    "are still listed."
+                )
             )
         else:
             self.status_label.setText(_("The record is saved, but some files could not be stored."))

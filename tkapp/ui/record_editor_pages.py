@@ -164,10 +164,14 @@ class KnowledgePage(Page):
         form.addRow(_("Summary"), with_error(self.summary_edit, self.error("summary")))
         form.addRow(
             _("Description"),
-            with_error(self.description_edit, self.error("description"), self.toggle("description")),
+            with_error(
+                self.description_edit, self.error("description"), self.toggle("description")
+            ),
         )
         form.addRow(_("Category"), self.category_combo)
-        form.addRow(_("Language of the record"), with_error(self.language_combo, self.error("language")))
+        form.addRow(
+            _("Language of the record"), with_error(self.language_combo, self.error("language"))
+        )
         form.addRow(_("Status"), self.status_combo)
 
         self.title_edit.textChanged.connect(self.emit_changed)
@@ -382,18 +386,18 @@ class SpeciesPage(Page):
 class RoleDelegate(QStyledItemDelegate):
     """A combo of person roles for the holders table's role column."""
 
-    def createEditor(self, parent, option, index):  # noqa: N802
+    def createEditor(self, parent, option, index):
         combo = QComboBox(parent)
         combo.addItem("", "")
         for code in PERSON_ROLES:
             combo.addItem(names.role_name(code), code)
         return combo
 
-    def setEditorData(self, editor, index) -> None:  # noqa: N802
+    def setEditorData(self, editor, index) -> None:
         found = editor.findData(index.data(Qt.ItemDataRole.EditRole) or "")
         editor.setCurrentIndex(max(0, found))
 
-    def setModelData(self, editor, model, index) -> None:  # noqa: N802
+    def setModelData(self, editor, model, index) -> None:
         model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
 
 
@@ -448,7 +452,9 @@ class PeoplePage(Page):
         recorded_form = QFormLayout(recorded)
         recorded_form.addRow(
             _("Recorded by"),
-            with_error(self.recorded_by_combo, self.error("recorded_by"), self.toggle("recorded_by")),
+            with_error(
+                self.recorded_by_combo, self.error("recorded_by"), self.toggle("recorded_by")
+            ),
         )
         recorded_form.addRow(_("Recorded on"), self.recorded_date)
 
@@ -564,7 +570,13 @@ class PlacePage(Page):
         self.uncertainty_edit = QLineEdit()
         self.uncertainty_edit.setPlaceholderText(_("metres, e.g. 50"))
         self.sensitivity_combo = EnumCombo(
-            (Sensitivity.WITHHOLD, Sensitivity.HIGH, Sensitivity.MEDIUM, Sensitivity.LOW, Sensitivity.NONE),
+            (
+                Sensitivity.WITHHOLD,
+                Sensitivity.HIGH,
+                Sensitivity.MEDIUM,
+                Sensitivity.LOW,
+                Sensitivity.NONE,
+            ),
             names.sensitivity_name,
         )
         self.explanation = QLabel()
@@ -575,16 +587,28 @@ class PlacePage(Page):
         )
 
         form = QFormLayout(self)
-        form.addRow(_("Locality"), with_error(self.locality_edit, self.error("place"), self.toggle("place")))
+        form.addRow(
+            _("Locality"), with_error(self.locality_edit, self.error("place"), self.toggle("place"))
+        )
         form.addRow(_("Latitude"), with_error(self.latitude_edit, self.error("latitude")))
         form.addRow(_("Longitude"), with_error(self.longitude_edit, self.error("longitude")))
-        form.addRow(_("Uncertainty (metres)"), with_error(self.uncertainty_edit, self.error("uncertainty_m")))
-        form.addRow(hint(_("Decimal degrees; south and west are negative. A comma or a dot both work.")))
+        form.addRow(
+            _("Uncertainty (metres)"),
+            with_error(self.uncertainty_edit, self.error("uncertainty_m")),
+        )
+        form.addRow(
+            hint(_("Decimal degrees; south and west are negative. A comma or a dot both work."))
+        )
         form.addRow(heading(_("What leaves the catalogue")))
         form.addRow(_("Sensitivity"), self.sensitivity_combo)
         form.addRow(self.explanation)
 
-        for edit in (self.locality_edit, self.latitude_edit, self.longitude_edit, self.uncertainty_edit):
+        for edit in (
+            self.locality_edit,
+            self.latitude_edit,
+            self.longitude_edit,
+            self.uncertainty_edit,
+        ):
             edit.textChanged.connect(self.emit_changed)
         self.sensitivity_combo.currentIndexChanged.connect(self._explain)
         self.sensitivity_combo.currentIndexChanged.connect(self.emit_changed)
@@ -724,13 +748,17 @@ class ProtocolsPage(Page):
         self.terms_combo.setCurrentIndex(self.terms_combo.findData(terms_id))
         self.terms_combo.blockSignals(False)
 
-    def set_consents(self, consents: Sequence[ConsentRecord], record_id: str, linked: Sequence[str]) -> None:
+    def set_consents(
+        self, consents: Sequence[ConsentRecord], record_id: str, linked: Sequence[str]
+    ) -> None:
         self.consent_list.blockSignals(True)
         self.consent_list.clear()
         for consent in consents:
             when = format_date(consent.granted_on) if consent.granted_on else _("date unknown")
             text = _("{granted_by}, {date} — {method}").format(
-                granted_by=consent.granted_by, date=when, method=names.consent_method_name(consent.method)
+                granted_by=consent.granted_by,
+                date=when,
+                method=names.consent_method_name(consent.method),
             )
             item = QListWidgetItem(text)
             item.setData(ID_ROLE, consent.id)
@@ -763,7 +791,9 @@ class ProtocolsPage(Page):
 
     def collect(self, rec: KnowledgeRecord) -> None:
         rec.access = self.access_combo.value()
-        rec.restricted_group = self.group_edit.text().strip() if rec.access is AccessLevel.RESTRICTED else ""
+        rec.restricted_group = (
+            self.group_edit.text().strip() if rec.access is AccessLevel.RESTRICTED else ""
+        )
         rec.labels = self.labels.labels()
         rec.terms_id = self.terms_combo.currentData() or ""
         rec.consent_ids = self.consent_ids()
@@ -788,7 +818,8 @@ class MediaPage(Page):
         self.media = MediaListWidget(runner)
         row = QHBoxLayout()
         row.addWidget(
-            hint(_("Photos, recordings and documents are stored encrypted inside the catalogue.")), 1
+            hint(_("Photos, recordings and documents are stored encrypted inside the catalogue.")),
+            1,
         )
         row.addWidget(QLabel(_("Media:")))
         row.addWidget(self.toggle("media"))

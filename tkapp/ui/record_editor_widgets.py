@@ -32,8 +32,10 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, babel_locale
-from tkapp.ui import names
-from tkapp.ui import qt_fixes  # noqa: F401 - installs the emit() work-around
+from tkapp.ui import (
+    names,
+    qt_fixes,  # noqa: F401 - installs the emit() work-around
+)
 
 ERROR_COLOUR = "#b00020"
 
@@ -307,7 +309,6 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet("color: #555;")
     return label
-
 
 
 def show_error(parent: QWidget, exc: BaseException) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -51,7 +50,9 @@ class VernacularTable(QTableWidget):
         self.setItem(row, 1, QTableWidgetItem(v.language))
         check = QTableWidgetItem()
         check.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-        check.setCheckState(Qt.CheckState.Checked if v.community_review else Qt.CheckState.Unchecked)
+        check.setCheckState(
+            Qt.CheckState.Checked if v.community_review else Qt.CheckState.Unchecked
+        )
         check.setToolTip(_("Spelling or use still to be checked by the community"))
         self.setItem(row, 2, check)
         return row

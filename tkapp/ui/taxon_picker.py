@@ -128,7 +128,11 @@ class NewTaxonDialog(QDialog):
         try:
             taxon.validate()
         except ValidationError as exc:
-            target = self.local_error if exc.params.get("field") == "vernacular_names" else self.scientific_error
+            target = (
+                self.local_error
+                if exc.params.get("field") == "vernacular_names"
+                else self.scientific_error
+            )
             target.show_message(names.problem_text(exc.detail))
             return
         self.buttons.setEnabled(False)
@@ -199,7 +203,9 @@ class TaxonPicker(QWidget):
     def search(self) -> None:
         self._timer.stop()
         query = self.search_edit.text().strip()
-        self._runner.run(lambda cat: cat.list_taxa(query), self._on_results, self._on_error, context=self)
+        self._runner.run(
+            lambda cat: cat.list_taxa(query), self._on_results, self._on_error, context=self
+        )
 
     def _on_results(self, taxa: list[Taxon]) -> None:
         self.model.set_items(taxa)
