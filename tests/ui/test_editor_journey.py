@@ -251,3 +251,19 @@ def test_validation_messages_inline(open_runner, qtbot) -> None:
     rec = call(open_runner, qtbot, lambda cat: cat.get_record(dialog.record_id))
     assert (rec.place.latitude, rec.place.longitude) == (-0.95, -77.1)
     assert rec.access is AccessLevel.SECRET_SACRED and rec.restricted_group == ""
+
+
+def test_terms_combo_lists_the_catalogues_terms_versions(open_runner, qtbot) -> None:
+    from tkapp.services.terms import list_terms
+
+    versions = call(open_runner, qtbot, list_terms)
+    default = next(v for v in versions if v.is_default)
+    dialog = open_editor(open_runner, qtbot, None)
+    combo = dialog.protocols.terms_combo
+    assert combo.findData(default.id) > 0
+    assert "default" in combo.itemText(combo.findData(default.id))
+    dialog.knowledge.title_edit.setText("Chonta: fiesta de la cosecha")
+    combo.setCurrentIndex(combo.findData(default.id))
+    record_id = save_and_wait(dialog, qtbot)
+    stored = call(open_runner, qtbot, lambda cat: cat.get_record(record_id))
+    assert stored.terms_id == default.id

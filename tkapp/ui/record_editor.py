@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import KnowledgeRecord
 from tkapp.errors import Cancelled, ValidationError
 from tkapp.i18n import _
+from tkapp.services.terms import list_terms
 from tkapp.ui.dialogs import window_title
 from tkapp.ui.record_editor_pages import (
     EditorData,
@@ -60,6 +61,7 @@ def load_editor_data(cat, record_id: str | None) -> EditorData:
         persons=cat.list_persons(""),
         consents=cat.list_consents(None),
         languages=list(community.languages) if community is not None else [],
+        terms=list_terms(cat),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -83,6 +84,7 @@ class EditorData:
     persons: list[Person] = field(default_factory=list)  # everyone, for pickers
     consents: list[ConsentRecord] = field(default_factory=list)  # every consent record
     languages: list[str] = field(default_factory=list)  # the community's languages
+    terms: list[Any] = field(default_factory=list)  # tkapp.services.terms.TermsInfo, newest first
 
 
 def language_label(code: str) -> str:
@@ -737,13 +739,18 @@ class ProtocolsPage(Page):
         self.group_edit.setEnabled(level is AccessLevel.RESTRICTED)
         self.secret_note.setVisible(level is AccessLevel.SECRET_SACRED)
 
-    def set_terms(self, terms_id: str) -> None:
+    def set_terms(self, terms_id: str, versions: Sequence[Any] = ()) -> None:
         self.terms_combo.blockSignals(True)
         self.terms_combo.clear()
         # Translators: the terms set chosen for the whole catalogue applies to this record.
         self.terms_combo.addItem(_("Catalogue default"), "")
-        if terms_id:
-            # A version chosen elsewhere (e.g. by a later terms editor) is kept as it is.
+        for info in versions:
+            text = _("{name}, version {version}").format(name=info.name, version=info.version)
+            if info.is_default:
+                text = _("{terms} (the default)").format(terms=text)
+            self.terms_combo.addItem(text, info.id)
+        if terms_id and self.terms_combo.findData(terms_id) < 0:
+            # A version this catalogue no longer lists is kept as it is, never silently changed.
             self.terms_combo.addItem(_("Terms version {id}").format(id=terms_id[:8]), terms_id)
         self.terms_combo.setCurrentIndex(self.terms_combo.findData(terms_id))
         self.terms_combo.blockSignals(False)
@@ -784,7 +791,7 @@ class ProtocolsPage(Page):
         self.access_combo.set_value(rec.access)
         self.group_edit.setText(rec.restricted_group)
         self.labels.set_labels(rec.labels)
-        self.set_terms(rec.terms_id)
+        self.set_terms(rec.terms_id, data.terms)
         stored = data.record is not None
         self.set_consents(data.consents, rec.id if stored else "", rec.consent_ids)
         self._access_changed()
