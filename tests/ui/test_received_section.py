@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
 
 from tests.ui import verify_helpers
 from tests.ui.shell_helpers import close_boxes
-from tests.ui.verify_helpers import call, wait_verdict
+from tests.ui.verify_helpers import call, show_record_with_media, wait_verdict
 from tkapp.services import received
 from tkapp.ui.received_section import ReceivedSection
 
@@ -69,13 +68,7 @@ def test_received_media_opens_from_the_catalogue(section, open_runner, qtbot, bu
     _import(open_runner, qtbot, bundles.plain)
     _refresh(section, qtbot)
     browser = section.browser
-    role = Qt.ItemDataRole.UserRole + 31
-    rows = [
-        r
-        for r in range(browser.list.count())
-        if browser._records[str(browser.list.item(r).data(role))].get("media")
-    ]
-    browser.list.setCurrentRow(rows[0])
+    show_record_with_media(browser, qtbot)
     dialog = browser.open_current_media()
     assert dialog is not None
     qtbot.waitUntil(dialog.photo.has_image, timeout=10_000)

@@ -12,7 +12,12 @@ from PySide6.QtGui import QDropEvent
 
 from tests.ui import verify_helpers
 from tests.ui.shell_helpers import close_boxes, visible_boxes
-from tests.ui.verify_helpers import call, install_identity, wait_verdict
+from tests.ui.verify_helpers import (
+    call,
+    install_identity,
+    show_record_with_media,
+    wait_verdict,
+)
 from tkapp.errors import HashMismatch
 from tkapp.i18n.messages import describe_error
 from tkapp.services import keys, received
@@ -40,6 +45,19 @@ def window(runner, qtbot) -> Any:
         win.close()
 
 
+def _assert_named(window: Any) -> None:
+    """Every visible control has an accessible name (screen readers)."""
+    from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QComboBox, QLineEdit
+
+    nameless = []
+    for kind in (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView):
+        for widget in window.findChildren(kind):
+            has_text = isinstance(widget, QAbstractButton) and widget.text()
+            if widget.isVisible() and not widget.accessibleName() and not has_text:
+                nameless.append(type(widget).__name__)
+    assert nameless == []
+
+
 def test_valid_untrusted_then_trusted_in_person(window, qtbot, bundles) -> None:
     window.verify_path(bundles.plain)
     assert wait_verdict(window, qtbot) == "untrusted"
@@ -55,6 +73,7 @@ def test_valid_untrusted_then_trusted_in_person(window, qtbot, bundles) -> None:
     assert window.terms.text.toPlainText().strip()
     assert not window.import_button.isEnabled()  # no catalogue is open in this runner
     assert keys.trusted_keys() == []  # checking remembers nothing
+    _assert_named(window)
 
     # The user does not confirm: nothing is trusted.
     asked: list[str] = []
@@ -185,15 +204,7 @@ def test_record_media_opens_from_the_bundle(window, qtbot, bundles) -> None:
     window.verify_path(bundles.plain)
     wait_verdict(window, qtbot)
     browser = window.browser
-    rows = [
-        r
-        for r in range(browser.list.count())
-        if browser._records[str(browser.list.item(r).data(Qt.ItemDataRole.UserRole + 31))].get(
-            "media"
-        )
-    ]
-    assert rows, "the demo bundle has records with photos"
-    browser.list.setCurrentRow(rows[0])
+    show_record_with_media(browser, qtbot)
     assert browser.media.count() >= 1 and browser.open_media_button.isEnabled()
     assert "<script" not in browser.detail.toHtml()
     dialog = browser.open_current_media()

@@ -17,7 +17,13 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from tests.ui import verify_helpers
-from tests.ui.verify_helpers import DEMO_PASSPHRASE, call, copy_demo, wait_verdict
+from tests.ui.verify_helpers import (
+    DEMO_PASSPHRASE,
+    call,
+    copy_demo,
+    show_record_with_media,
+    wait_verdict,
+)
 from tkapp.i18n import set_language
 
 # Fixtures shared by the verify, Received and Keys tests.
@@ -115,7 +121,7 @@ def test_verify_window_screenshots(
         assert wait_verdict(window, qtbot) == "trusted"
         _save(window, folder, f"verify-trusted-{lang}.png")
         window.tabs.setCurrentWidget(window.browser)
-        window.browser.list.setCurrentRow(0)
+        show_record_with_media(window.browser, qtbot)
         _save(window, folder, f"verify-records-{lang}.png")
         window.tabs.setCurrentWidget(window.terms)
         _save(window, folder, f"verify-terms-{lang}.png")

@@ -168,3 +168,14 @@ def open_catalogue_in(runner: Any, qtbot: Any, path: Path, passphrase: str) -> A
     qtbot.waitUntil(lambda: bool(opened or failed), timeout=15_000)
     assert not failed, failed
     return opened[0]
+
+
+def show_record_with_media(browser: Any, qtbot: Any) -> str:
+    """Choose the first record that has photos or recordings (records load when chosen)."""
+    for row in range(browser.list.count()):
+        browser.list.setCurrentRow(row)
+        rid = browser.current_id()
+        qtbot.waitUntil(lambda r=rid: browser.record_data(r) is not None, timeout=10_000)
+        if browser.media.count():
+            return str(rid)
+    raise AssertionError("no record with media")

@@ -241,6 +241,17 @@ class MediaSourceRunner:
         self._runner = runner
         self._opener = opener
 
+    @property
+    def catalogue_changed(self) -> Any:
+        """The real runner's signal: viewers close when the catalogue locks."""
+        return self._runner.catalogue_changed
+
+    def __getattr__(self, name: str) -> Any:
+        # Anything else a viewer asks of its runner comes from the real one.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._runner, name)
+
     def run(
         self,
         op: Callable[[Any], Any],
@@ -427,17 +438,24 @@ def _place_html(place: object) -> list[str]:
 class RecordBrowser(QWidget):
     """Read-only received records: list on the left, details and media on the right.
 
-    ``set_records`` takes ``(record id, title, data)`` triples; ``media_runner`` is a
-    :class:`MediaSourceRunner` (or ``None`` when media cannot be read, e.g. locked).
+    ``set_records`` takes ``(record id, title, data)`` triples; ``data`` may be ``None`` when
+    a ``loader(record id, deliver)`` is given: the record is then read (on the worker) only
+    when chosen, so a bundle with many records is never held in memory at once.
+    ``media_runner`` is a :class:`MediaSourceRunner` (``None`` when media cannot be read).
     """
 
     #: A record was chosen (its id).
     record_selected = Signal(str)
+    #: A record's details are on screen (its id).
+    record_shown = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._records: dict[str, Mapping[str, Any]] = {}
+        self._records: dict[str, Mapping[str, Any] | None] = {}
+        self._titles: dict[str, str] = {}
         self._outcomes: dict[str, str] = {}
+        self._loader: Callable[[str, Callable[[Mapping[str, Any]], None]], None] | None = None
+        self._loading: str | None = None
         self.media_runner: MediaSourceRunner | None = None
         self.viewers: list[QWidget] = []
         self.list = QListWidget(self)
@@ -482,12 +500,16 @@ class RecordBrowser(QWidget):
 
     def set_records(
         self,
-        records: Sequence[tuple[str, str, Mapping[str, Any]]],
+        records: Sequence[tuple[str, str, Mapping[str, Any] | None]],
         outcomes: Mapping[str, str] | None = None,
+        loader: Callable[[str, Callable[[Mapping[str, Any]], None]], None] | None = None,
     ) -> None:
         """Show ``records``; ``outcomes`` optionally maps record ids to a short verdict."""
         self._records = {rid: data for rid, _title, data in records}
+        self._titles = {rid: title for rid, title, _data in records}
         self._outcomes = dict(outcomes or {})
+        self._loader = loader
+        self._loading = None
         self.list.clear()
         for rid, title, _data in records:
             item = QListWidgetItem(self._item_text(rid, title))
@@ -503,8 +525,7 @@ class RecordBrowser(QWidget):
         for row in range(self.list.count()):
             item = self.list.item(row)
             rid = str(item.data(ID_ROLE))
-            title = _text(self._records.get(rid, {}).get("title")) or rid
-            item.setText(self._item_text(rid, title))
+            item.setText(self._item_text(rid, self._titles.get(rid, "")))
 
     def _item_text(self, rid: str, title: str) -> str:
         title = title or _("(no title)")
@@ -530,16 +551,23 @@ class RecordBrowser(QWidget):
         if rid:
             self.record_selected.emit(rid)
 
+    def record_data(self, rid: str) -> Mapping[str, Any] | None:
+        """The record's data if it was read already."""
+        return self._records.get(rid)
+
     def _show(self, rid: str | None) -> None:
         self.media.clear()
         data = self._records.get(rid) if rid else None
         if data is None:
-            self.detail.setHtml(
-                "<p>" + html.escape(_("Choose a record on the left to read it.")) + "</p>"
-            )
+            loading = rid is not None and self._loader is not None
+            text = _("Loading…") if loading else _("Choose a record on the left to read it.")
+            self.detail.setHtml("<p>" + html.escape(text) + "</p>")
             self.media_caption.hide()
             self.media.hide()
             self.open_media_button.hide()
+            if loading and rid is not None and self._loading != rid and self._loader is not None:
+                self._loading = rid
+                self._loader(rid, lambda value, r=rid: self._loaded(r, value))
             return
         self.detail.setHtml(record_html(data))
         entries = data.get("media")
@@ -562,6 +590,17 @@ class RecordBrowser(QWidget):
             widget.setVisible(bool(usable))
         if usable:
             self.media.setCurrentRow(0)
+        if rid is not None:
+            self.record_shown.emit(rid)
+
+    def _loaded(self, rid: str, data: Mapping[str, Any]) -> None:
+        if rid not in self._records:
+            return  # another bundle is shown now
+        self._records[rid] = data
+        if self._loading == rid:
+            self._loading = None
+        if self.current_id() == rid:
+            self._show(rid)
 
     def open_current_media(self) -> QWidget | None:
         """Open the chosen photo or recording in the media viewer (read from memory)."""

@@ -20,6 +20,7 @@ the window closes; for an encrypted bundle that deletes the private decrypted co
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from tkapp.licensing.text import describe_outcome
 from tkapp.services import keys as keys_service
 from tkapp.services.received import import_bundle, verify_file
 from tkapp.ui.bundle_widgets import (
+    ID_ROLE,
     INVALID,
     NONE,
     TRUSTED,
@@ -70,11 +72,6 @@ def is_bundle_name(path: Path | str) -> bool:
     return str(path).lower().endswith(BUNDLE_SUFFIXES)
 
 
-def _title_of(data: dict[str, Any]) -> str:
-    title = data.get("title")
-    return title if isinstance(title, str) else ""
-
-
 class VerifyWindow(QMainWindow):
     """Checks one bundle at a time and shows what it holds, read-only."""
 
@@ -92,7 +89,7 @@ class VerifyWindow(QMainWindow):
         self.runner: Runner = runner if runner is not None else Runner()
         self.path: Path | None = None
         self.report: Any = None  # VerifyReport, open while shown
-        self.records: list[tuple[str, str, dict[str, Any]]] = []
+        self.records: list[tuple[str, str, Any]] = []
         self.error: BaseException | None = None
         self.state = NONE
         self.intended: tuple[str, str] | None = None
@@ -274,9 +271,9 @@ class VerifyWindow(QMainWindow):
     def reverify(self) -> None:
         """Check the current file again (after trusting its key or importing it)."""
         if self.path is not None:
-            self._verify()
+            self._verify(keep_view=True)
 
-    def _verify(self) -> None:
+    def _verify(self, *, keep_view: bool = False) -> None:
         path = self.path
         assert path is not None
         self._generation += 1
@@ -288,21 +285,19 @@ class VerifyWindow(QMainWindow):
         self.state = NONE
         self.file_label.setText(str(path))
         self.banner.set_state(NONE, _("Checking the bundle…"), path.name)
-        self.help.clear()
-        self.pages.setCurrentWidget(self.help)
+        if keep_view and self.pages.currentWidget() is self.tabs:
+            # The same file again: keep the page the user is on, inactive until the answer.
+            self.tabs.setEnabled(False)
+        else:
+            self.help.clear()
+            self.pages.setCurrentWidget(self.help)
         self._update_import()
 
-        def op(_cat: Any) -> tuple[Any, list[tuple[str, str, dict[str, Any]]]]:
+        def op(_cat: Any) -> Any:
             # The bundle's own key checks the signature (tofu), but nothing is remembered.
-            report = verify_file(
+            return verify_file(
                 path, tofu=True, identities=identities, intended=intended, remember=False
             )
-            try:
-                records = [(rid, _title_of(data), data) for rid, data in report.iter_records()]
-            except BaseException:
-                report.close()
-                raise
-            return report, records
 
         self.runner.run(
             op,
@@ -313,13 +308,16 @@ class VerifyWindow(QMainWindow):
     def _stale(self, generation: int) -> bool:
         return self._closed or not shiboken6.isValid(self) or generation != self._generation
 
-    def _verified(self, generation: int, result: tuple[Any, list[Any]]) -> None:
-        report, records = result
+    def _verified(self, generation: int, report: Any) -> None:
         if self._stale(generation):
             report.close()  # never shown, so nothing else reads it
             return
         self.report = report
-        self.records = records
+        # Titles only: each record's JSON is read from the bundle when it is chosen.
+        self.records = sorted(
+            ((r.record_id, r.title, None) for r in report.records),
+            key=lambda item: (item[1].casefold(), item[0]),
+        )
         self.error = None
         self.state = UNTRUSTED if report.newly_trusted else TRUSTED
         self._show_state()
@@ -407,10 +405,10 @@ class VerifyWindow(QMainWindow):
             self.browser.media_runner = MediaSourceRunner(
                 self.runner, lambda _cat, member, r=report: r.open_member(member)
             )
-            self.browser.set_records(self.records, outcomes)
+            self.browser.set_records(self.records, outcomes, loader=self._record_loader(report))
             if current:
                 for row in range(self.browser.list.count()):
-                    if self.browser.list.item(row).data(Qt.ItemDataRole.UserRole + 31) == current:
+                    if self.browser.list.item(row).data(ID_ROLE) == current:
                         self.browser.list.setCurrentRow(row)
             self.tabs.setTabText(1, _("Records ({n})").format(n=len(self.records)))
             if report.decision is not None:
@@ -419,7 +417,25 @@ class VerifyWindow(QMainWindow):
                 r = report.manifest.recipient
                 self.use_page.set_request(r.user_class, r.purpose)
             self.pages.setCurrentWidget(self.tabs)
+        self.tabs.setEnabled(True)
         self._update_import()
+
+    def _record_loader(self, report: Any) -> Any:
+        """Reads one record of ``report`` on the worker (hash re-checked) when it is chosen."""
+
+        def load(record_id: str, deliver: Any) -> None:
+            def op(_cat: Any) -> dict[str, Any]:
+                data = json.loads(report.read_bytes(f"data/records/{record_id}.json"))
+                return data if isinstance(data, dict) else {}
+
+            self.runner.run(op, deliver, self._record_failed, context=self)
+
+        return load
+
+    def _record_failed(self, exc: BaseException) -> None:
+        # The file changed on disk since it was checked, or the report was closed meanwhile.
+        if self.report is not None:
+            self.browser.detail.setPlainText(error_text(exc))
 
     @staticmethod
     def _record_outcomes(report: Any) -> dict[str, str]:
@@ -486,7 +502,7 @@ class VerifyWindow(QMainWindow):
             return
         self.intended = (user_class, purpose)
         self.use_page.show_busy()
-        self._verify()
+        self._verify(keep_view=True)
 
     # -- import ------------------------------------------------------------------------------
 
