@@ -109,7 +109,7 @@ def _take(lang, runner, qtbot, shots, tmp_path):
         _save(window, shots, f"{lang}-10-main-trash")
         window.records.trash.setChecked(False)
         window.view.show_section("sharing")
-        _save(window, shots, f"{lang}-11-placeholder-section")
+        _save(window, shots, f"{lang}-11-sharing-section")
         window.view.show_section("records")
 
         about = AboutDialog(runner, window)

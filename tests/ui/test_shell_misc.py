@@ -210,14 +210,15 @@ def test_geometry_is_remembered(runner, qtbot):
     first.deleteLater()
 
 
-def test_verify_bundle_without_the_window_says_it_is_coming(main_window, qtbot):
-    import importlib.util
+def test_verify_from_the_start_screen_opens_the_verify_window(main_window, qtbot, tmp_path):
+    from tkapp.ui.verify_window import VerifyWindow, open_windows
 
-    if importlib.util.find_spec("tkapp.ui.verify_window") is not None:
-        pytest.skip("the verify window is installed; its own tests cover it")
-    qtbot.mouseClick(main_window.start.verify_button, Qt.MouseButton.LeftButton)
-    assert any("later version" in b.text() for b in visible_boxes())
-    close_boxes()
+    window = main_window.verify_bundle_path(None)
+    try:
+        assert isinstance(window, VerifyWindow) and window in open_windows()
+        assert window.windowTitle().startswith("TK Commons")
+    finally:
+        window.close()
 
 
 def test_run_gui_starts_and_quits(monkeypatch, qapp):

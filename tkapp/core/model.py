@@ -37,7 +37,7 @@ class AccessLevel(StrEnum):
     PUBLIC = "public"
     COMMUNITY = "community"
     RESTRICTED = "restricted"
-    SECRET_SACRED = "secret_sacred"
+    SECRET_SACRED = "secret_sacred"  # noqa: S105 - an access level, not a password
 
 
 class Sensitivity(StrEnum):

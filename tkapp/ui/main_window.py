@@ -8,7 +8,6 @@ and shows the unlock screen; the right passphrase brings the same windows back.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -36,17 +35,24 @@ from tkapp import DISPLAY_NAME, paths
 from tkapp.errors import CatalogueMissing
 from tkapp.i18n import LANGUAGES, _, format_number, ngettext, set_language
 from tkapp.services.catalogue import CATALOGUE_SUFFIX
+from tkapp.services.demo import create_demo
 from tkapp.ui import settings as keys
 from tkapp.ui.about import AboutDialog
+from tkapp.ui.consent_section import ConsentSection
 from tkapp.ui.create_wizard import CreateCatalogueWizard
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.idle import IdleWatcher
+from tkapp.ui.keys_section import KeysSection
 from tkapp.ui.passphrase_widgets import PassphraseEdit
-from tkapp.ui.placeholders import PlaceholderSection, show_coming_soon
+from tkapp.ui.people_section import PeopleSection
 from tkapp.ui.progress import ProgressDialog, run_with_progress
+from tkapp.ui.received_section import ReceivedSection
 from tkapp.ui.records_section import RecordsSection
 from tkapp.ui.settings import Settings
+from tkapp.ui.sharing_section import SharingSection
+from tkapp.ui.species_section import SpeciesSection
 from tkapp.ui.start_screen import StartScreen
+from tkapp.ui.terms_section import TermsSection
 from tkapp.ui.unlock import UnlockScreen
 from tkapp.ui.worker import Runner
 
@@ -55,16 +61,16 @@ DEMO_PASSPHRASE = "demo"  # noqa: S105 - public on purpose, see above
 DEMO_FILE = "demo" + CATALOGUE_SUFFIX
 CATALOGUE_FILTER = "*" + CATALOGUE_SUFFIX
 
-#: Sidebar sections in order: key, and the module/class that implements it (None: later).
-SECTIONS: tuple[tuple[str, str | None], ...] = (
+#: Sidebar sections in order: key, and the class that shows it (records is built apart).
+SECTIONS: tuple[tuple[str, type[QWidget] | None], ...] = (
     ("records", None),
-    ("species", "tkapp.ui.species_section:SpeciesSection"),
-    ("people", "tkapp.ui.people_section:PeopleSection"),
-    ("consent", "tkapp.ui.consent_section:ConsentSection"),
-    ("terms", "tkapp.ui.terms_section:TermsSection"),
-    ("sharing", "tkapp.ui.sharing_section:SharingSection"),
-    ("received", "tkapp.ui.received_section:ReceivedSection"),
-    ("keys", "tkapp.ui.keys_section:KeysSection"),
+    ("species", SpeciesSection),
+    ("people", PeopleSection),
+    ("consent", ConsentSection),
+    ("terms", TermsSection),
+    ("sharing", SharingSection),
+    ("received", ReceivedSection),
+    ("keys", KeysSection),
 )
 
 IDLE_CHOICES = (0, 5, 10, 15, 30, 60)
@@ -84,43 +90,6 @@ def section_title(key: str) -> str:
     return titles[key]
 
 
-def _placeholder_text(key: str) -> str:
-    texts = {
-        "terms": _(
-            "Here the community will write its terms and choose the labels for its "
-            "knowledge. Coming in a later version."
-        ),
-        "sharing": _(
-            "Here you will prepare signed bundles to share chosen records under your terms, "
-            "and see who has what. Coming in a later version."
-        ),
-        "received": _(
-            "Bundles other communities shared with you will be listed here. Coming in a "
-            "later version."
-        ),
-        "keys": _(
-            "Your community's signing key and the keys you trust will be shown here. "
-            "Coming in a later version."
-        ),
-    }
-    return texts.get(key, "")
-
-
-def _load_section(spec: str | None, runner: Runner, parent: QWidget) -> QWidget | None:
-    """The section class from a later issue, if this installation has it."""
-    if spec is None:
-        return None
-    module_name, class_name = spec.split(":")
-    try:
-        if importlib.util.find_spec(module_name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    module = importlib.import_module(module_name)
-    cls = getattr(module, class_name, None)
-    return cls(runner, parent) if cls is not None else None
-
-
 class CatalogueView(QWidget):
     """Sidebar of sections on the left, the chosen section on the right."""
 
@@ -138,11 +107,8 @@ class CatalogueView(QWidget):
         self.stack = QStackedWidget(self)
         self.records = RecordsSection(runner, self)
         self.sections: dict[str, QWidget] = {}
-        for key, spec in SECTIONS:
-            widget: QWidget | None
-            widget = self.records if key == "records" else _load_section(spec, runner, self)
-            if widget is None:
-                widget = PlaceholderSection(section_title(key), _placeholder_text(key), self)
+        for key, cls in SECTIONS:
+            widget = self.records if cls is None else cls(runner, self)
             widget.setAccessibleName(section_title(key))
             self.sections[key] = widget
             self.stack.addWidget(widget)
@@ -480,13 +446,9 @@ class MainWindow(QMainWindow):
         if path.exists():
             open_it()
             return
-        creator = _demo_creator()
-        if creator is None:
-            show_coming_soon(self, _("The demo catalogue"))
-            return
-
         def op(_cat: Any, job: Any) -> None:
-            _call_demo(creator, path, job)
+            # Built on the worker; the catalogue it returns is closed and then unlocked as usual.
+            create_demo(path, DEMO_PASSPHRASE).close()
 
         run_with_progress(
             self,
@@ -498,9 +460,6 @@ class MainWindow(QMainWindow):
         )
 
     def verify_bundle(self) -> None:
-        if importlib.util.find_spec("tkapp.ui.verify_window") is None:
-            show_coming_soon(self, _("Verifying a bundle"))
-            return
         chosen, _filter = QFileDialog.getOpenFileName(
             self,
             window_title(_("Verify a bundle")),
@@ -510,13 +469,15 @@ class MainWindow(QMainWindow):
         if chosen:
             self.verify_bundle_path(Path(chosen))
 
-    def verify_bundle_path(self, path: Path) -> None:
-        if importlib.util.find_spec("tkapp.ui.verify_window") is None:
-            show_coming_soon(self, _("Verifying a bundle"))
-            return
+    def verify_bundle_path(self, path: Path | None) -> Any:
+        """Open the verify window on ``path``, bound to this catalogue for importing."""
         from tkapp.ui.verify_window import show_verify
 
-        show_verify(path)
+        window = show_verify(path, self.runner)
+        refresh = getattr(self.view.sections.get("received"), "refresh", None)
+        if callable(refresh):
+            window.imported.connect(lambda _summary: refresh())
+        return window
 
     # -- records shortcuts -----------------------------------------------------------------
 
@@ -801,6 +762,11 @@ class MainWindow(QMainWindow):
         for dialog in [*editors, *self._hidden]:
             _discard(dialog)
         self._hidden.clear()
+        from tkapp.ui.verify_window import open_windows
+
+        # Verify windows share this runner: they close their reports before it stops.
+        for window in open_windows():
+            window.close()
         if self.runner.is_open():
             self.runner.lock()
         event.accept()
@@ -835,32 +801,3 @@ def _discard(dialog: QDialog) -> None:
         dialog.deleteLater()
 
 
-def _demo_creator() -> Callable[..., Any] | None:
-    """The demo builder from ``tkapp.services.demo`` when this installation has it."""
-    try:
-        if importlib.util.find_spec("tkapp.services.demo") is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    module = importlib.import_module("tkapp.services.demo")
-    for name in ("create_demo", "create_demo_catalogue", "build_demo", "make_demo"):
-        func = getattr(module, name, None)
-        if callable(func):
-            return func  # type: ignore[no-any-return]
-    return None
-
-
-def _call_demo(creator: Callable[..., Any], path: Path, job: Any) -> None:
-    """Worker thread: build the demo file, closing whatever the builder returns."""
-    import inspect
-
-    params = inspect.signature(creator).parameters
-    kwargs: dict[str, Any] = {}
-    if "progress" in params:
-        kwargs["progress"] = job.report
-    if "cancel" in params:
-        kwargs["cancel"] = job.is_cancelled
-    result = creator(path, DEMO_PASSPHRASE, **kwargs)
-    close = getattr(result, "close", None)
-    if callable(close):
-        close()

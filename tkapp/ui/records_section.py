@@ -7,7 +7,6 @@ of searches the user has already typed past.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
 from typing import Any
 
@@ -29,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import AccessLevel, Category, RecordStatus
 from tkapp.i18n import _, format_number, ngettext
+from tkapp.licensing.labels import LABELS
 from tkapp.ui import names
 from tkapp.ui.dialogs import confirm, show_error, show_info
+from tkapp.ui.record_editor import RecordEditorDialog
 from tkapp.ui.records_model import Column, RecordsModel
 from tkapp.ui.worker import Runner
 
@@ -50,23 +51,8 @@ _WIDTHS = {
 }
 
 
-def editor_class() -> Any:
-    """The record editor (issue 5, part 2) when present, else the basic stand-in."""
-    if importlib.util.find_spec("tkapp.ui.record_editor") is not None:
-        from tkapp.ui.record_editor import RecordEditorDialog
-
-        return RecordEditorDialog
-    from tkapp.ui.placeholders import BasicRecordDialog
-
-    return BasicRecordDialog
-
-
 def label_choices() -> list[tuple[str, str]]:
     """(code, name) of the Local Contexts labels, for the label filter."""
-    try:
-        from tkapp.licensing.labels import LABELS
-    except ImportError:
-        return []
     # Label names are the labels' own names (like "TK Verified"): not translated.
     return [(label.code, label.name) for label in LABELS]
 
@@ -401,7 +387,7 @@ class RecordsSection(QWidget):
                     dialog.raise_()
                     dialog.activateWindow()
                     return dialog
-        dialog = editor_class()(self.runner, record_id, self.window())
+        dialog = RecordEditorDialog(self.runner, record_id, self.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.saved.connect(lambda rid, d=dialog: self._saved(d, rid))
         # Hiding (the lock does it) keeps an editor; closing it ends it.
