@@ -181,3 +181,41 @@ def test_manifest_names_recipient_hashes_of_the_age1_strings(
     manifest = json.loads((top / "tkb" / "manifest.json").read_bytes())
     expected = hashlib.sha256(recipient.encode("ascii")).hexdigest()
     assert manifest["recipient"]["age_recipients_sha256"] == [expected]
+
+
+def test_encrypted_export_never_names_a_plaintext_file(
+    tmp_path: Path, key: KeyPair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from tkapp.bundle.writer import write_bundle
+
+    marker = b"PLAINTEXT-MARKER-7f3a"
+    temp_root = tmp_path / "tmp"
+    temp_root.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))
+    recipient = str(AgeIdentity.generate().recipient())
+    records = [(factory.RECORD_IDS[0], {"id": factory.RECORD_IDS[0], "title": marker.decode()})]
+    seen: list[str] = []
+
+    def scan(_done: int, _total: int) -> None:
+        # While the plaintext bundle is being written, no file anywhere holds the marker.
+        for folder in (temp_root, out):
+            for path in folder.rglob("*"):
+                seen.append(path.name)
+                assert not path.is_file() or marker not in path.read_bytes()
+
+    written = write_bundle(
+        factory.content(records=records, age_recipients=[recipient]),
+        key,
+        out / "b.tkb.age",
+        created=factory.CREATED,
+        encrypt_to=[recipient],
+        progress=scan,
+    )
+    assert written.encrypted
+    assert list(temp_root.iterdir()) == []
+    assert [p.name for p in out.iterdir()] == ["b.tkb.age"]
+    assert marker not in written.path.read_bytes()

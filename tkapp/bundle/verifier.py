@@ -544,7 +544,7 @@ class _Options:
 
 
 def verify_bundle(
-    path: Path,
+    path: Path | BinaryIO,
     *,
     trust: TrustStore | None,
     trust_key: PublicKey | None = None,
@@ -558,7 +558,8 @@ def verify_bundle(
     """Verify a bundle; returns an open report or raises a :class:`BundleError` subclass.
 
     Args:
-        path: a ``.tkb`` or a ``.tkb.age`` file (recognised by content, not by name).
+        path: a ``.tkb`` or a ``.tkb.age`` file (recognised by content, not by name), or
+            such a file already open for reading (it is read from its start, not closed).
         trust: the trust store (``None``: only ``trust_key``/``tofu`` can make a key trusted).
         trust_key: a public key the user named explicitly (``--trust FILE``).
         tofu: trust the bundle's own key on first use (if no key is known for the community).
@@ -575,12 +576,18 @@ def verify_bundle(
         UsageError: ``intended`` names an unknown user class or purpose.
         KeyFormatError: an identity file or the trust store cannot be read.
     """
-    path = Path(path)
     clock = now or datetime.now(UTC)
     if intended is not None:
         _request(intended, clock)  # a usage error is reported before touching the file
     opts = _Options(trust, trust_key, tofu, identities, clock, limits, intended, remember)
-    f = _open(path)
+    if isinstance(path, (str, os.PathLike)):
+        path = Path(path)
+        f = _open(path)
+    else:
+        # An already open file (the writer's unnamed temporary file): read it through a
+        # handle of our own, so closing the report leaves the caller's file open.
+        f = os.fdopen(os.dup(path.fileno()), "rb")
+        path = Path("bundle.tkb")
     cleanup: list[Path] = []
     source = _Source(f, cleanup)
     try:

@@ -4,8 +4,9 @@ Small files (records, consents, terms) are serialised to canonical JSON in memor
 streamed from their openers straight into the ZIP, hashed on the way. The manifest is built
 from declared sizes and hashes, signed, and the archive written to a temp file next to the
 destination, fsynced, fully verified with the signer's own key, and only then renamed into
-place. With ``encrypt_to``, the signed bundle is built and verified in a private temp folder
-(mode 0700, file 0600) and only its age encryption reaches the destination folder.
+place. With ``encrypt_to``, the signed bundle is built and verified in an unnamed temporary
+file (no path anyone could open; gone with its handle, even after a kill) and only its age
+encryption reaches the destination folder.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import contextlib
 import errno
 import hashlib
 import os
-import shutil
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from tkapp import __version__
 from tkapp.bundle import bagit
@@ -41,7 +42,7 @@ from tkapp.bundle.manifest import (
 )
 from tkapp.bundle.signing import TrustedComment, untrusted_comment
 from tkapp.bundle.zipwrite import StoredZipWriter
-from tkapp.crypto.age import AgeRecipient, encrypt_file
+from tkapp.crypto.age import AgeRecipient, encrypt_stream
 from tkapp.crypto.atomic import fsync_dir, temp_path_for
 from tkapp.crypto.keys import KeyPair, key_id_hex
 from tkapp.crypto.minisign import sign
@@ -156,6 +157,12 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
 
 
 def _write_zip(layout: _Layout, out_path: Path, progress: Progress | None) -> None:
+    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+    with os.fdopen(fd, "wb") as out:
+        _write_zip_to(layout, out, progress)
+
+
+def _write_zip_to(layout: _Layout, out: BinaryIO, progress: Progress | None) -> None:
     names = sorted([*layout.small, *layout.media], key=lambda rel: f"{layout.top}/{rel}".encode())
     total = sum(len(b) for b in layout.small.values()) + sum(m.size for m in layout.media.values())
     done = 0
@@ -166,45 +173,38 @@ def _write_zip(layout: _Layout, out_path: Path, progress: Progress | None) -> No
         if progress:
             progress(done, total)
 
-    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    with os.fdopen(fd, "wb") as out:
-        writer = StoredZipWriter(out, advance)
-        for rel in names:
-            full = f"{layout.top}/{rel}"
-            if rel in layout.media:
-                item = layout.media[rel]
-                with contextlib.closing(item.opener()) as src:
-                    writer.add_stream(full, src, item.size, item.sha256)
-            else:
-                writer.add_bytes(full, layout.small[rel])
-        writer.close()
-        out.flush()
-        os.fsync(out.fileno())
+    writer = StoredZipWriter(out, advance)
+    for rel in names:
+        full = f"{layout.top}/{rel}"
+        if rel in layout.media:
+            item = layout.media[rel]
+            with contextlib.closing(item.opener()) as src:
+                writer.add_stream(full, src, item.size, item.sha256)
+        else:
+            writer.add_bytes(full, layout.small[rel])
+    writer.close()
+    out.flush()
+    os.fsync(out.fileno())
 
 
-def _sha256_file(path: Path) -> str:
+def _sha256_stream(f: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while block := f.read(1024 * 1024):
-            digest.update(block)
+    while block := f.read(1024 * 1024):
+        digest.update(block)
     return digest.hexdigest()
 
 
-def _self_check(path: Path, key: KeyPair, created: datetime, limits: Limits) -> None:
+def _sha256_file(path: Path) -> str:
+    with path.open("rb") as f:
+        return _sha256_stream(f)
+
+
+def _self_check(path: Path | BinaryIO, key: KeyPair, created: datetime, limits: Limits) -> None:
     # Deferred import: the verifier imports nothing from here, but keep the modules independent.
     from tkapp.bundle.verifier import verify_bundle
 
     report = verify_bundle(path, trust=None, trust_key=key.public_key, now=created, limits=limits)
     report.close()
-
-
-@contextlib.contextmanager
-def _private_dir() -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="tkapp-export-"))  # mode 0700
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _io_error(exc: OSError) -> BundleIOError:
@@ -255,14 +255,21 @@ def write_bundle(
     layout = build_layout(content, key, created)
     try:
         if recipients:
-            with _private_dir() as folder:
-                plain = folder / "bundle.tkb"
-                _write_zip(layout, plain, progress)
+            # The signed plaintext exists only as an unnamed temporary file (O_TMPFILE on
+            # Linux, unlinked at once elsewhere): it has no name anyone could open, and it is
+            # gone with its handle, even if the process is killed mid-export.
+            with tempfile.TemporaryFile() as plain:
+                _write_zip_to(layout, plain, progress)
                 _self_check(plain, key, created, limits)
-                plain_sha = _sha256_file(plain)
+                plain.seek(0)
+                plain_sha = _sha256_stream(plain)
+                plain.seek(0)
                 tmp = temp_path_for(dest)
                 try:
-                    encrypt_file(plain, tmp, recipients)
+                    with tmp.open("xb") as out:
+                        encrypt_stream(plain, out, recipients)
+                        out.flush()
+                        os.fsync(out.fileno())
                     os.replace(tmp, dest)
                 finally:
                     with contextlib.suppress(OSError):

@@ -16,7 +16,6 @@ import base64
 import binascii
 import hashlib
 import hmac
-import os
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -380,11 +379,3 @@ def decrypt_stream(
             return identity
         counter += 1
         chunk = following
-
-
-def encrypt_file(src: Path, dst: Path, recipients: Sequence[AgeRecipient]) -> None:
-    """Encrypt the file ``src`` into a new file ``dst`` (caller handles atomic rename)."""
-    with src.open("rb") as fin, dst.open("xb") as fout:
-        encrypt_stream(fin, fout, recipients)
-        fout.flush()
-        os.fsync(fout.fileno())

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, RecordStatus
-from tkapp.i18n import _, format_number, ngettext
+from tkapp.i18n import _, format_number, ngettext, translate
 from tkapp.licensing.labels import LABELS
 from tkapp.ui import names
 from tkapp.ui.dialogs import confirm, show_error, show_info
@@ -53,8 +53,8 @@ _WIDTHS = {
 
 def label_choices() -> list[tuple[str, str]]:
     """(code, name) of the Local Contexts labels, for the label filter."""
-    # Label names are the labels' own names (like "TK Verified"): not translated.
-    return [(label.code, label.name) for label in LABELS]
+    # The same translated names as in the record editor ("TK Verificado" in Spanish).
+    return [(label.code, translate(label.name)) for label in LABELS]
 
 
 class RecordsSection(QWidget):
