@@ -1,5 +1,6 @@
-"""Screenshots of the start screen, the main window and the record editor in Spanish and in
-Kichwa, for people to look at (untranslated words, cut-off or overflowing text).
+"""Screenshots of the start screen, the unlock screen, the main window and the record editor in
+Spanish and in Kichwa (and English, to compare), for people to look at: untranslated words,
+cut-off or overflowing text.
 
 Writes PNGs to the folder in ``TKAPP_SHOTS`` (or the test's tmp_path), the main window at
 1366x768 (the custodians' laptops):

@@ -56,9 +56,12 @@ DEMO_DATA_IN_ENGLISH = ("Contains the voice of a person who has died.",)
 
 #: Everyday English words that Spanish (and Kichwa) UI text never uses as whole words.
 ENGLISH_WORDS = frozenset(
-    "the and with your this that from for of to is are will be you it can not "
-    "record records catalogue open save delete search new show choose select add remove "
-    "people terms labels media sharing file files please".split()
+    re.findall(
+        r"\w+",
+        "the and with your this that from for of to is are will be you it can not "
+        "record records catalogue open save delete search new show choose select add remove "
+        "people terms labels media sharing file files please",
+    )
 )
 
 
@@ -204,9 +207,7 @@ class Walk:
                 continue
             kind = type(widget).__name__
             self.add(f"{kind} tooltip", widget.toolTip())
-            if isinstance(widget, QLabel):
-                self.add(kind, widget.text())
-            elif isinstance(widget, QAbstractButton):
+            if isinstance(widget, QLabel | QAbstractButton):
                 self.add(kind, widget.text())
             elif isinstance(widget, QGroupBox):
                 self.add(kind, widget.title())

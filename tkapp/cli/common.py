@@ -32,9 +32,34 @@ PASSPHRASE_ENV = "TKAPP_PASSPHRASE"  # noqa: S105 - a variable name, not a secre
 NEW_PASSPHRASE_ENV = "TKAPP_NEW_PASSPHRASE"  # noqa: S105
 
 
+class TranslatedHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout with its "usage:" in the user's language."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Any,
+        groups: Any,
+        prefix: str | None = None,
+    ) -> None:
+        # Translators: starts the usage line of the command line help; keep the final space.
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a bad command line as :class:`UsageError` (exit 4), not exit 2
     (2 means "refused by policy" in our exit codes)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", TranslatedHelpFormatter)
+        super().__init__(*args, **kwargs)
+        # argparse's own words come from a catalogue nobody installs: use ours. (Its error
+        # messages, e.g. "the following arguments are required", stay in English.)
+        self._positionals.title = _("positional arguments")
+        self._optionals.title = _("options")
+        for action in self._actions:
+            if "--help" in action.option_strings:
+                action.help = _("show this help message and exit")
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(message)

@@ -43,7 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
             "written, 130 cancelled."
         ),
     )
-    parser.add_argument("--version", action="version", version="tkapp " + __version__)
+    parser.add_argument(
+        "--version",
+        action="version",
+        version="tkapp " + __version__,
+        help=_("show the program's version number and exit"),
+    )
     parser.add_argument("--lang", metavar=_("LANG"), help=_("language of messages (en, es, qu_EC)"))
     parser.add_argument(
         "--debug", action="store_true", help=_("show the full error report of a crash")
@@ -70,7 +75,7 @@ def _global_options(argv: Sequence[str]) -> tuple[list[str], str | None, bool]:
         if arg == "--lang":
             lang = next(items, None)
             if lang is None:
-                raise UsageError("--lang needs a language code")
+                raise UsageError(_("--lang needs a language code"))
         elif arg.startswith("--lang="):
             lang = arg.split("=", 1)[1]
         elif arg == "--debug":
@@ -84,6 +89,7 @@ def run_cli(argv: list[str]) -> int:
     """Run one command; returns the process exit code (never raises for user errors)."""
     debug = "--debug" in argv
     try:
+        set_language(system_language())  # until --lang is read: its own errors are translated
         rest, lang, debug = _global_options(argv)
         set_language(lang or system_language())
         parser = build_parser()
