@@ -45,7 +45,7 @@ translations:
 		--add-comments=Translators: --add-location=file --sort-by-file \
 		--project=tkapp --copyright-holder="TK Commons contributors" \
 		-o translations/tkapp.pot .
-	$(BIN)/pybabel -q update -i translations/tkapp.pot -d translations -D tkapp --previous
+	$(BIN)/pybabel -q update -i translations/tkapp.pot -d translations -D tkapp
 	$(BIN)/python -m tkapp.i18n
 
 # The frozen one-folder app for end users (packaging/README-packaging.md): builds

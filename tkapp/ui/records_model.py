@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from tkapp.i18n import N_, _, format_datetime, format_number, translate
+from tkapp.i18n import N_, _, format_date, format_number, pgettext, translate
 from tkapp.ui import names
 from tkapp.ui.worker import Runner
 
@@ -82,7 +82,8 @@ def _display_row(summary: Any) -> tuple[str, ...]:
         names.status_name(summary.status),
         ", ".join(summary.labels),
         format_number(summary.media_count) if summary.media_count else "",
-        format_datetime(modified, "short") if modified else "",
+        # The day is enough in a table row; the editor's history has the exact time.
+        format_date(modified.astimezone().date(), "short") if modified else "",
     )
 
 
@@ -169,6 +170,9 @@ class RecordsModel(QAbstractTableModel):
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role == Qt.ItemDataRole.DisplayRole:
+                if section == Column.MEDIA:
+                    # Translators: a narrow column header counting a record's photos and clips.
+                    return pgettext("records table column", "Media")
                 return translate(HEADERS[Column(section)])
             return None
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

@@ -43,11 +43,11 @@ _WIDTHS = {
     Column.LOCAL_NAMES: 20,
     Column.TAXA: 20,
     Column.CATEGORY: 20,
-    Column.ACCESS: 15,
-    Column.STATUS: 13,
+    Column.ACCESS: 18,
+    Column.STATUS: 15,
     Column.LABELS: 13,
     Column.MEDIA: 6,
-    Column.MODIFIED: 16,
+    Column.MODIFIED: 10,
 }
 
 
