@@ -20,6 +20,7 @@ from tkapp.store import codec
 from tkapp.store.connection import Connection, mapped_errors
 
 CHUNK_SIZE = 256 * 1024
+_CHUNK_TABLES = ("media_chunk", "received_media_chunk")
 
 
 def _source_size(source: BinaryIO) -> int:
@@ -62,7 +63,7 @@ def write(
     while True:
         if cancel is not None and cancel():
             raise Cancelled()
-        chunk = _read_full(source, CHUNK_SIZE)
+        chunk = read_full(source, CHUNK_SIZE)
         if not chunk:
             break
         digest.update(chunk)
@@ -80,7 +81,7 @@ def write(
     return meta
 
 
-def _read_full(source: BinaryIO, n: int) -> bytes:
+def read_full(source: BinaryIO, n: int) -> bytes:
     """Read exactly ``n`` bytes unless the stream ends (pipes return short reads)."""
     parts: list[bytes] = []
     missing = n
@@ -137,20 +138,26 @@ def ids_for_record(conn: Connection, record_id: str) -> list[str]:
 
 
 class ChunkReader(io.RawIOBase):
-    """Seekable, read-only view of one media item, fetching one chunk row at a time."""
+    """Seekable, read-only view of one stored file, fetching one chunk row at a time.
 
-    def __init__(self, conn_getter: Callable[[], Connection], media_id: str) -> None:
+    Serves the catalogue's own media (``media_chunk``) and media received in bundles
+    (``received_media_chunk``): both tables hold ``(media_rowid, seq, bytes)`` rows.
+    """
+
+    def __init__(
+        self,
+        conn_getter: Callable[[], Connection],
+        chunk_table: str,
+        rowid: int,
+        size: int,
+        chunk_size: int,
+    ) -> None:
         super().__init__()
+        if chunk_table not in _CHUNK_TABLES:
+            raise ValueError(chunk_table)
         self._conn_getter = conn_getter
-        with mapped_errors():
-            row = (
-                conn_getter()
-                .execute("SELECT rowid, size, chunk_size FROM media WHERE id = ?", (media_id,))
-                .fetchone()
-            )
-        if row is None:
-            raise NotFound(media_id, entity="media", id=media_id)
-        self._rowid, self._size, self._chunk_size = int(row[0]), int(row[1]), int(row[2])
+        self._select = f"SELECT bytes FROM {chunk_table} WHERE media_rowid = ? AND seq = ?"  # noqa: S608 - a fixed table name
+        self._rowid, self._size, self._chunk_size = rowid, size, chunk_size
         self._pos = 0
         self._cached_seq = -1
         self._cached = b""
@@ -189,10 +196,7 @@ class ChunkReader(io.RawIOBase):
             except StoreError:
                 raise ValueError("the catalogue is locked") from None
             with mapped_errors():
-                row = conn.execute(
-                    "SELECT bytes FROM media_chunk WHERE media_rowid = ? AND seq = ?",
-                    (self._rowid, seq),
-                ).fetchone()
+                row = conn.execute(self._select, (self._rowid, seq)).fetchone()
             if row is None:
                 raise StoreError(f"missing media chunk {seq}")
             self._cached_seq, self._cached = seq, bytes(row[0])
@@ -218,5 +222,16 @@ class ChunkReader(io.RawIOBase):
 
 def open_reader(conn_getter: Callable[[], Connection], media_id: str) -> BinaryIO:
     """A buffered, seekable reader (what QtMultimedia and the bundle writer consume)."""
-    raw = ChunkReader(conn_getter, media_id)
+    with mapped_errors():
+        row = (
+            conn_getter()
+            .execute("SELECT rowid, size, chunk_size FROM media WHERE id = ?", (media_id,))
+            .fetchone()
+        )
+    if row is None:
+        raise NotFound(media_id, entity="media", id=media_id)
+    return buffered(ChunkReader(conn_getter, "media_chunk", int(row[0]), int(row[1]), int(row[2])))
+
+
+def buffered(raw: ChunkReader) -> BinaryIO:
     return cast(BinaryIO, io.BufferedReader(raw, buffer_size=CHUNK_SIZE))

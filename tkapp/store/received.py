@@ -10,14 +10,13 @@ whole in memory, never on disk outside the encrypted file.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, cast
+from typing import BinaryIO
 
-from tkapp.errors import Cancelled, HashMismatch, NotFound, SizeMismatch, StoreError
+from tkapp.errors import Cancelled, HashMismatch, NotFound, SizeMismatch
 from tkapp.store.connection import Connection, mapped_errors
-from tkapp.store.media import CHUNK_SIZE
+from tkapp.store.media import CHUNK_SIZE, ChunkReader, buffered, read_full
 
 RECORD = "record"
 CONSENT = "consent"
@@ -213,7 +212,7 @@ def write_media(
     while True:
         if cancel is not None and cancel():
             raise Cancelled()
-        chunk = _read_full(source, CHUNK_SIZE)
+        chunk = read_full(source, CHUNK_SIZE)
         if not chunk:
             break
         total += len(chunk)
@@ -231,18 +230,6 @@ def write_media(
         raise SizeMismatch(path[:120], path=path[:120])
     if digest.hexdigest() != sha256:
         raise HashMismatch(path[:120], path=path[:120])
-
-
-def _read_full(source: BinaryIO, n: int) -> bytes:
-    parts: list[bytes] = []
-    missing = n
-    while missing:
-        part = source.read(missing)
-        if not part:
-            break
-        parts.append(part)
-        missing -= len(part)
-    return b"".join(parts)
 
 
 def list_media(conn: Connection, bundle_id: str) -> list[MediaRow]:
@@ -266,89 +253,16 @@ def delete_bundle(conn: Connection, bundle_id: str) -> None:
     conn.execute("DELETE FROM received_bundle WHERE rowid = ?", (rowid,))
 
 
-class _ReceivedChunkReader(io.RawIOBase):
-    """Read-only, seekable view of one received media file, one chunk row at a time."""
-
-    def __init__(self, conn_getter: Callable[[], Connection], media_rowid: int) -> None:
-        super().__init__()
-        self._conn_getter = conn_getter
-        with mapped_errors():
-            row = (
-                conn_getter()
-                .execute(
-                    "SELECT size, chunk_size FROM received_media WHERE rowid = ?", (media_rowid,)
-                )
-                .fetchone()
-            )
-        if row is None:
-            raise NotFound(str(media_rowid), entity="received_media")
-        self._rowid = media_rowid
-        self._size, self._chunk_size = int(row[0]), int(row[1])
-        self._pos = 0
-        self._cached_seq = -1
-        self._cached = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}.get(whence)
-        if base is None:
-            raise ValueError("bad whence")
-        if base + offset < 0:
-            raise ValueError("negative position")
-        self._pos = base + offset
-        return self._pos
-
-    def _chunk(self, seq: int) -> bytes:
-        if seq != self._cached_seq:
-            try:
-                conn = self._conn_getter()
-            except StoreError:
-                raise ValueError("the catalogue is locked") from None
-            with mapped_errors():
-                row = conn.execute(
-                    "SELECT bytes FROM received_media_chunk WHERE media_rowid = ? AND seq = ?",
-                    (self._rowid, seq),
-                ).fetchone()
-            if row is None:
-                raise StoreError(f"missing received media chunk {seq}")
-            self._cached_seq, self._cached = seq, bytes(row[0])
-        return self._cached
-
-    def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
-        if self.closed:
-            raise ValueError("I/O operation on closed file")
-        if self._pos >= self._size:
-            return 0
-        view = memoryview(buffer).cast("B")
-        seq, offset = divmod(self._pos, self._chunk_size)
-        chunk = self._chunk(seq)
-        n = min(len(view), len(chunk) - offset, self._size - self._pos)
-        view[:n] = chunk[offset : offset + n]
-        self._pos += n
-        return n
-
-    def close(self) -> None:
-        self._cached = b""
-        super().close()
-
-
 def open_media(conn_getter: Callable[[], Connection], bundle_id: str, path: str) -> BinaryIO:
     """A buffered, seekable reader of one received media file."""
     with mapped_errors():
         conn = conn_getter()
         found = conn.execute(
-            "SELECT rowid FROM received_media WHERE bundle_rowid = ? AND path = ?",
+            "SELECT rowid, size, chunk_size FROM received_media"
+            " WHERE bundle_rowid = ? AND path = ?",
             (_bundle_rowid(conn, bundle_id), path),
         ).fetchone()
     if found is None:
         raise NotFound(path[:120], entity="received_media", id=path[:120])
-    raw = _ReceivedChunkReader(conn_getter, int(found[0]))
-    return cast(BinaryIO, io.BufferedReader(raw, buffer_size=CHUNK_SIZE))
+    rowid, size, chunk_size = (int(v) for v in found)
+    return buffered(ChunkReader(conn_getter, "received_media_chunk", rowid, size, chunk_size))
