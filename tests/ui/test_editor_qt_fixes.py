@@ -21,6 +21,7 @@ def test_true_keeps_a_reserve_when_emit_loses_references(qapp) -> None:
         assert qt_fixes._installed
         assert sys.getrefcount(True) > qt_fixes.RESERVE // 2
         assert sys.getrefcount(False) > qt_fixes.RESERVE // 2
+        assert sys.getrefcount(None) > qt_fixes.RESERVE // 2
 
 
 def test_many_emits_and_signal_relays_still_work(qapp) -> None:

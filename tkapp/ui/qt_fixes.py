@@ -6,8 +6,10 @@ After some thousands of emits (a long session: the serial worker emits for every
 call) the count reaches zero and the interpreter aborts with "Fatal Python error:
 bool_dealloc". Python 3.12 made ``True`` immortal, which hides the defect there.
 
-The work-around does what Python 3.12 does: it gives ``True`` (and ``False``) a reserve of
-2**40 references, so it can never be freed in any realistic session. Wrapping ``emit`` instead
+The same binding also loses references to ``None`` somewhere outside ``emit`` (seen as
+"Fatal Python error: none_dealloc" when a 100,000-record session ends), so ``None`` gets the
+same treatment. The work-around does what Python 3.12 does: it gives ``None``, ``True`` and
+``False`` a reserve of 2**40 references, so it can never be freed in any realistic session. Wrapping ``emit`` instead
 would break ``signal.connect(other.emit)``, which PySide handles specially. The defect is
 detected, not assumed: one emit on a private signal is measured first.
 """
@@ -19,7 +21,7 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
-#: References added to True and False when the defect is present.
+#: References added to None, True and False when the defect is present.
 RESERVE = 1 << 40
 
 _installed = False
@@ -45,7 +47,7 @@ def install() -> bool:
         return True
     if not emit_loses_references():
         return False
-    for singleton in (True, False):
+    for singleton in (None, True, False):
         # ob_refcnt is the first field of every CPython object (a Py_ssize_t).
         count = ctypes.c_ssize_t.from_address(id(singleton))
         count.value += RESERVE
