@@ -202,3 +202,38 @@ def test_unexpected_error_has_no_traceback(
     assert "RuntimeError" in err and "--debug" in err and "Traceback" not in err
     with pytest.raises(RuntimeError):
         run_cli(["key", str(cat), "--debug"])
+
+
+def test_search_names_categories_in_the_chosen_language(tmp_path: Path) -> None:
+    catalogue = tmp_path / "demo.tkc"
+    env = {"TKAPP_PASSPHRASE": PASSPHRASE, "TKAPP_DATA_DIR": str(tmp_path / "data")}
+    assert tk("demo", str(catalogue), env=env).returncode == 0
+    spanish = tk("--lang", "es", "search", str(catalogue), "quinua", env=env)
+    assert spanish.returncode == 0, spanish.stderr
+    assert "Alimentación" in spanish.stdout and "food" not in spanish.stdout
+    english = tk("search", str(catalogue), "quinua", env=env)
+    assert "Food" in english.stdout
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    catalogue = tmp_path / "demo.tkc"
+    env = {
+        **os.environ,
+        "TKAPP_KDF_PROFILE": "fast",
+        "TKAPP_PASSPHRASE": PASSPHRASE,
+        "TKAPP_DATA_DIR": str(tmp_path / "data"),
+    }
+    assert tk("demo", str(catalogue), env=env).returncode == 0
+    # A reader that takes nothing and leaves, like `| head -0`.
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tkapp", "search", str(catalogue), "a"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()
+    _out, errors = proc.communicate(timeout=60)
+    assert proc.returncode == 0
+    assert b"Error" not in errors and b"Traceback" not in errors

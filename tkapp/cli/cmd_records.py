@@ -19,6 +19,7 @@ from tkapp.cli.common import (
 from tkapp.core.model import AccessLevel, Category, RecordStatus
 from tkapp.errors import UsageError
 from tkapp.i18n import _, format_datetime, ngettext
+from tkapp.i18n import names as display
 from tkapp.services.catalogue import Catalogue, RecordFilter, to_jsonable
 from tkapp.services.importer import PRESETS, import_file, load_mapping, parse_map_options
 
@@ -153,9 +154,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         out(f"{row.id}  {row.title}")
         out(
             "    {category} · {access} · {status}{names}".format(
-                category=row.category.value,
-                access=row.access.value,
-                status=row.status.value,
+                category=display.category_name(row.category),
+                access=display.access_name(row.access),
+                status=display.status_name(row.status),
                 names=(" · " + names) if names else "",
             )
         )
@@ -167,12 +168,12 @@ def _show_text(cat: Catalogue, record_id: str) -> None:
     out(rec.title)
     out("=" * min(len(rec.title), 78))
     out(_("Id: {id}").format(id=rec.id))
-    out(_("Category: {value}").format(value=rec.category.value))
+    out(_("Category: {value}").format(value=display.category_name(rec.category)))
     out(
-        _("Access: {value}").format(value=rec.access.value)
+        _("Access: {value}").format(value=display.access_name(rec.access))
         + (f" ({rec.restricted_group})" if rec.restricted_group else "")
     )
-    out(_("Status: {value}").format(value=rec.status.value))
+    out(_("Status: {value}").format(value=display.status_name(rec.status)))
     if rec.labels:
         out(_("Labels: {value}").format(value=", ".join(rec.labels)))
     for taxon_id in rec.taxon_ids:

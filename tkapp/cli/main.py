@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -110,6 +111,12 @@ def run_cli(argv: list[str]) -> int:
     except KeyboardInterrupt:
         err(_("Cancelled."))
         return EXIT_CANCELLED
+    except BrokenPipeError:
+        # The reader went away (`tkapp search ... | head`): stop quietly, as Unix tools do.
+        # Point stdout at /dev/null so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:
         if debug:
             raise

@@ -38,9 +38,8 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, Media, MediaKind, RecordStatus
-from tkapp.i18n import _, format_date
+from tkapp.i18n import _, format_date, names
 from tkapp.licensing.labels import LABEL_CODES
-from tkapp.ui import names
 from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.labels_widgets import label_name

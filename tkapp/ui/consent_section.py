@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import ConsentMethod, ConsentRecord, Person, new_id
 from tkapp.errors import ValidationError
-from tkapp.i18n import _, ngettext
-from tkapp.ui import names
+from tkapp.i18n import _, names, ngettext
 from tkapp.ui.entity_models import ID_ROLE, ConsentTableModel
 from tkapp.ui.entity_section import EntitySection
 from tkapp.ui.media_list import MediaListWidget

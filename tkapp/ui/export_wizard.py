@@ -51,14 +51,13 @@ from tkapp.core.model import Recipient, Sensitivity
 from tkapp.crypto.age import AgeRecipient
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.errors import Cancelled, KeyFormatError, TkError, ValidationError
-from tkapp.i18n import _, ngettext
+from tkapp.i18n import _, names, ngettext
 from tkapp.licensing import text as lt
 from tkapp.licensing.plan import RecordPlan
 from tkapp.licensing.terms import Duty
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportResult, SharingPlan
-from tkapp.ui import names
 from tkapp.ui import settings as keys
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color, window_title
 from tkapp.ui.worker import Job, Runner

@@ -44,8 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import Media, MediaKind, Person
-from tkapp.i18n import _
-from tkapp.ui import names
+from tkapp.i18n import _, names
 from tkapp.ui.entity_models import ID_ROLE, ITEM_ROLE, size_text
 from tkapp.ui.media_player import load_file_op, load_media_op
 from tkapp.ui.media_viewer import MAX_PHOTO_BYTES, MediaViewerDialog, decode_image

@@ -37,9 +37,8 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Media, MediaKind
 from tkapp.errors import TkError
-from tkapp.i18n import _, format_date, format_percent
+from tkapp.i18n import _, format_date, format_percent, names
 from tkapp.i18n.messages import describe_error
-from tkapp.ui import names
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.media_player import (
     MAX_PLAYBACK_BYTES,

@@ -32,10 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.errors import Cancelled
-from tkapp.i18n import _, ngettext
+from tkapp.i18n import _, names, ngettext
 from tkapp.licensing.open_licence import LICENCE_TITLES, describe_open_reason
 from tkapp.services.opendata import OpenExportReport, OpenPlan
-from tkapp.ui import names
 from tkapp.ui.dialogs import error_text, window_title
 from tkapp.ui.worker import Job, Runner
 

@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import PERSON_ROLES, ConsentStatus, Person, new_id
 from tkapp.errors import ValidationError
-from tkapp.i18n import _
-from tkapp.ui import names
+from tkapp.i18n import _, names
 from tkapp.ui.entity_models import PersonTableModel
 from tkapp.ui.entity_section import EntitySection
 from tkapp.ui.record_editor_widgets import EnumCombo, FieldError, hint, show_error, with_error

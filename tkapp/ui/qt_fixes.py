@@ -9,8 +9,8 @@ bool_dealloc". Python 3.12 made ``True`` immortal, which hides the defect there.
 The same binding also loses references to ``None`` somewhere outside ``emit`` (seen as
 "Fatal Python error: none_dealloc" when a 100,000-record session ends), so ``None`` gets the
 same treatment. The work-around does what Python 3.12 does: it gives ``None``, ``True`` and
-``False`` a reserve of 2**40 references, so it can never be freed in any realistic session. Wrapping ``emit`` instead
-would break ``signal.connect(other.emit)``, which PySide handles specially. The defect is
+``False`` a reserve of 2**40 references, so they can never be freed in any realistic
+session. Wrapping ``emit`` instead would break ``signal.connect(other.emit)``, which PySide handles specially. The defect is
 detected, not assumed: one emit on a private signal is measured first.
 """
 

@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
 
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.errors import CatalogueLocked
-from tkapp.i18n import _, current_language, format_datetime
+from tkapp.i18n import _, current_language, format_datetime, names
 from tkapp.licensing.text import render_terms_text, user_class_name
 from tkapp.licensing.vocab import UserClass
 from tkapp.services import received as received_service
-from tkapp.ui import names
 from tkapp.ui.bundle_widgets import MediaSourceRunner, RecordBrowser
 from tkapp.ui.dialogs import confirm, show_error
 from tkapp.ui.fingerprint_widgets import FingerprintPanel

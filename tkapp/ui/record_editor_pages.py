@@ -47,8 +47,7 @@ from tkapp.core.model import (
     Taxon,
     Use,
 )
-from tkapp.i18n import LANGUAGES, _, babel_locale, format_date
-from tkapp.ui import names
+from tkapp.i18n import LANGUAGES, _, babel_locale, format_date, names
 from tkapp.ui.entity_models import (
     ID_ROLE,
     HolderColumn,

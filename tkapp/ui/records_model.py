@@ -25,8 +25,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from tkapp.i18n import N_, _, format_date, format_number, pgettext, translate
-from tkapp.ui import names
+from tkapp.i18n import N_, _, format_date, format_number, names, pgettext, translate
 from tkapp.ui.worker import Runner
 
 log = logging.getLogger(__name__)

@@ -27,9 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, RecordStatus
-from tkapp.i18n import _, format_number, ngettext, translate
+from tkapp.i18n import _, format_number, names, ngettext, translate
 from tkapp.licensing.labels import LABELS
-from tkapp.ui import names
 from tkapp.ui.dialogs import confirm, show_error, show_info
 from tkapp.ui.record_editor import RecordEditorDialog
 from tkapp.ui.records_model import Column, RecordsModel

@@ -14,9 +14,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from tkapp.i18n import N_, _, format_date, translate
+from tkapp.i18n import N_, _, format_date, names, translate
 from tkapp.services.sharing import ExportEntry
-from tkapp.ui import names
 
 Index = QModelIndex | QPersistentModelIndex
 

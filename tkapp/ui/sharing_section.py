@@ -33,10 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.i18n import N_, _, format_date, ngettext, translate
+from tkapp.i18n import N_, _, format_date, names, ngettext, translate
 from tkapp.services import sharing
 from tkapp.services.sharing import FOLLOW_UP_KINDS, ExportEntry, OverdueDuty
-from tkapp.ui import names
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color
 from tkapp.ui.export_wizard import ExportWizard
 from tkapp.ui.opendata_dialog import OpenDataDialog

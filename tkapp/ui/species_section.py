@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Taxon, VernacularName, new_id
 from tkapp.errors import ValidationError
-from tkapp.i18n import _, ngettext
-from tkapp.ui import names
+from tkapp.i18n import _, names, ngettext
 from tkapp.ui.entity_models import TaxonTableModel
 from tkapp.ui.entity_section import EntitySection
 from tkapp.ui.record_editor_widgets import FieldError, heading, hint, with_error

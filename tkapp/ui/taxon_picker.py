@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Taxon, VernacularName
 from tkapp.errors import ValidationError
-from tkapp.i18n import _
-from tkapp.ui import names
+from tkapp.i18n import _, names
 from tkapp.ui.entity_models import TaxonColumn, TaxonTableModel
 from tkapp.ui.record_editor_widgets import FieldError, hint, show_error, with_error
 

@@ -18,13 +18,12 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from tkapp.i18n import N_, _, format_date, format_datetime, ngettext, translate
+from tkapp.i18n import N_, _, format_date, format_datetime, names, ngettext, translate
 from tkapp.licensing import text as lt
 from tkapp.licensing.labels import LabelCategory, LabelKind
 from tkapp.licensing.terms import Rule, Terms, resolve_duty
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services.terms import LabelInfo, TermsInfo
-from tkapp.ui import names
 from tkapp.ui.labels_widgets import label_icon
 
 Index = QModelIndex | QPersistentModelIndex

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.bundle.verifier import VerifyReport
-from tkapp.i18n import _, current_language, format_date, ngettext
+from tkapp.i18n import _, current_language, format_date, names, ngettext
 from tkapp.licensing.evaluate import Decision
 from tkapp.licensing.text import (
     describe_duty,
@@ -34,7 +34,6 @@ from tkapp.licensing.text import (
     user_class_name,
 )
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
-from tkapp.ui import names
 from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.fingerprint_widgets import FingerprintPanel

@@ -7,6 +7,9 @@ translated with ``_`` when asked, so switching language at run time works.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from tkapp.core.model import (
     AccessLevel,
     Category,
@@ -195,7 +198,7 @@ _PROBLEMS = {
 }
 
 
-def _lookup(table: dict, key: object) -> str:
+def _lookup(table: Mapping[Any, str], key: object) -> str:
     text = table.get(key)
     return translate(text) if text else str(key)
 
