@@ -14,11 +14,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from tkapp.core.model import ConsentRecord, HolderLink, Media, Person, Taxon, Use
-from tkapp.i18n import _, format_date, format_number
-from tkapp.ui import (
-    names,
-    qt_fixes,  # noqa: F401 - installs the emit() work-around
-)
+from tkapp.i18n import _, format_date, format_number, names
 
 #: The dataclass behind a row.
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -10,8 +10,9 @@ The same binding also loses references to ``None`` somewhere outside ``emit`` (s
 "Fatal Python error: none_dealloc" when a 100,000-record session ends), so ``None`` gets the
 same treatment. The work-around does what Python 3.12 does: it gives ``None``, ``True`` and
 ``False`` a reserve of 2**40 references, so they can never be freed in any realistic
-session. Wrapping ``emit`` instead would break ``signal.connect(other.emit)``, which PySide handles specially. The defect is
-detected, not assumed: one emit on a private signal is measured first.
+session. Wrapping ``emit`` instead would break ``signal.connect(other.emit)``, which PySide
+handles specially. The defect is detected, not assumed: one emit on a private signal is
+measured first.
 """
 
 from __future__ import annotations

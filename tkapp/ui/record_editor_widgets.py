@@ -31,11 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.errors import ValidationError
-from tkapp.i18n import _, babel_locale
-from tkapp.ui import (
-    names,
-    qt_fixes,  # noqa: F401 - installs the emit() work-around
-)
+from tkapp.i18n import _, babel_locale, names
 
 ERROR_COLOUR = "#b00020"
 
