@@ -165,3 +165,17 @@ def test_unknown_format_and_missing_file(cat: Catalogue, tmp_path: Path) -> None
         import_file(cat, _write(tmp_path, "a.xlsx", "x"))
     with pytest.raises(ValidationError):
         import_file(cat, _write(tmp_path, "a.csv", "name,description\nx,y\n"))
+
+
+def test_kobo_exports_are_recognised_by_their_meta_columns(tmp_path: Path) -> None:
+    from tkapp.services.importer import guess_preset
+
+    kobo = tmp_path / "form.csv"
+    kobo.write_text("title,_gps_latitude,_gps_longitude,_uuid\nx,1,2,u\n", encoding="utf-8")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("title,latitude\nx,1\n", encoding="utf-8")
+    data = tmp_path / "records.json"
+    data.write_text("[]", encoding="utf-8")
+    assert guess_preset(kobo) == "kobo"
+    assert guess_preset(plain) is None
+    assert guess_preset(data) is None

@@ -229,3 +229,33 @@ def test_run_gui_starts_and_quits(monkeypatch, qapp):
     for widget in qapp.topLevelWidgets():
         widget.close()
     assert Path(main.ICON).name == "tkapp.svg"
+
+
+def test_import_a_kobo_export_from_the_menu(
+    main_window, qtbot, catalogue_path, passphrase, tmp_path
+):
+    window = main_window
+    open_in_window(window, qtbot, catalogue_path, passphrase)
+    before = window.records.model.rowCount()
+    export = tmp_path / "kobo.csv"
+    export.write_text(
+        "plant/title,plant/scientific_name,_gps_latitude,_gps_longitude,_uuid\n"
+        "Hojas de guayusa,Ilex guayusa,-1.05,-77.6,abc-1\n"
+        "Corteza de cascarilla,Cinchona officinalis,-2.9,-79.0,abc-2\n",
+        encoding="utf-8",
+    )
+    done = []
+    window.import_from(export, on_done=done.append)
+    qtbot.waitUntil(lambda: bool(done), timeout=15_000)
+    assert done[0].created == 2 and not done[0].errors
+    assert any("2 new records" in b.text() for b in visible_boxes())
+    close_boxes()
+    qtbot.waitUntil(lambda: window.records.model.rowCount() == before + 2, timeout=10_000)
+    # A bad row: nothing is imported and the reason is shown in plain words.
+    bad = tmp_path / "bad.csv"
+    bad.write_text("title,latitude\nSin lugar,not-a-number\n", encoding="utf-8")
+    window.import_from(bad)
+    qtbot.waitUntil(lambda: bool(visible_boxes()), timeout=15_000)
+    assert "Traceback" not in visible_boxes()[0].text()
+    close_boxes()
+    assert window.records.model.rowCount() == before + 2

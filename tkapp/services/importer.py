@@ -129,6 +129,23 @@ KOBO_PRESET: dict[str, str] = {
 }
 PRESETS: dict[str, dict[str, str]] = {"kobo": KOBO_PRESET, "odk": KOBO_PRESET}
 
+
+def guess_preset(path: Path) -> str | None:
+    """``"kobo"`` when a CSV's header has KoboToolbox/ODK meta columns, else ``None``.
+
+    The desktop app has no room for a ``--preset`` switch: a custodian just picks the file
+    their form tool exported, and these underscore columns only ever come from such tools.
+    """
+    if path.suffix.lower() not in (".csv", ".tsv", ".txt"):
+        return None
+    try:
+        with path.open(encoding="utf-8-sig", errors="replace") as f:
+            header = f.readline()
+    except OSError:
+        return None
+    markers = ("_gps_latitude", "_geolocation", "_uuid", "_submission_time")
+    return "kobo" if any(marker in header for marker in markers) else None
+
 _BATCH = 500
 _LIST_SPLIT = re.compile(r"[;,\s]+")
 _HOLDER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")

@@ -36,6 +36,7 @@ from tkapp.errors import CatalogueMissing
 from tkapp.i18n import LANGUAGES, _, format_number, ngettext, set_language
 from tkapp.services.catalogue import CATALOGUE_SUFFIX
 from tkapp.services.demo import create_demo
+from tkapp.services.importer import guess_preset, import_file
 from tkapp.ui import settings as keys
 from tkapp.ui.about import AboutDialog
 from tkapp.ui.consent_section import ConsentSection
@@ -229,6 +230,11 @@ class MainWindow(QMainWindow):
         self.act_backup = self._action(_("Save an encrypted backup…"), self.backup_catalogue)
         self.act_restore = self._action(_("Restore a backup…"), self.restore_catalogue)
         self.act_check = self._action(_("Check the catalogue"), self.check_catalogue)
+        self.act_import = self._action(
+            _("Import records…"),
+            self.import_records,
+            tip=_("Add records from a spreadsheet (CSV), a KoboToolbox or ODK export, or JSON"),
+        )
         self.act_lock = self._action(
             _("Lock"), self.lock, "Ctrl+L", tip=_("Lock the catalogue now (Ctrl+L)")
         )
@@ -237,7 +243,7 @@ class MainWindow(QMainWindow):
         for action in (self.act_create, self.act_open, self.act_demo, self.act_verify):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for action in (self.act_backup, self.act_restore, self.act_check):
+        for action in (self.act_import, self.act_backup, self.act_restore, self.act_check):
             file_menu.addAction(action)
         file_menu.addSeparator()
         for action in (self.act_lock, self.act_close, self.act_quit):
@@ -631,6 +637,61 @@ class MainWindow(QMainWindow):
             op,
             title=_("Backup"),
             label=_("Saving an encrypted backup…"),
+            on_success=done,
+        )
+
+    def import_records(self) -> None:
+        if not self._catalogue_shown():
+            return
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self,
+            window_title(_("Import records")),
+            self.settings.get(keys.LAST_FOLDER) or str(Path.home()),
+            _("Spreadsheets and exports (*.csv *.tsv *.json)") + ";;" + _("All files (*)"),
+        )
+        if chosen:
+            self.import_from(Path(chosen))
+
+    def import_from(self, source: Path, on_done: Callable[[Any], None] | None = None) -> Any:
+        """Import a CSV/JSON file on the worker, all or nothing, behind a progress window."""
+
+        def op(cat: Any, job: Any) -> Any:
+            return import_file(
+                cat,
+                source,
+                preset=guess_preset(source),
+                progress=job.report,
+                cancel=job.is_cancelled,
+            )
+
+        def done(report: Any) -> None:
+            self.records.refresh()
+            self.reload_stats()
+            show_info(
+                self,
+                _(
+                    "Imported from {file}: {created} new records, {updated} updated, "
+                    "{taxa} new species, {persons} new people."
+                ).format(
+                    file=source.name,
+                    created=format_number(report.created),
+                    updated=format_number(report.updated),
+                    taxa=format_number(report.taxa_created),
+                    persons=format_number(report.persons_created),
+                ),
+                _("Import records"),
+            )
+            if on_done:
+                on_done(report)
+
+        return run_with_progress(
+            self,
+            self.runner,
+            op,
+            title=_("Import records"),
+            label=_("Reading {file}… Nothing is saved unless every row is correct.").format(
+                file=source.name
+            ),
             on_success=done,
         )
 
