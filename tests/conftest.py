@@ -10,6 +10,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
+
+# Timing belongs in benchmarks: a loaded 2-core CI machine must not fail a property test for
+# being slow, only for being wrong.
+settings.register_profile("tkapp", deadline=None, print_blob=True)
+settings.load_profile("tkapp")
 
 
 @pytest.fixture(autouse=True)
