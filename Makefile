@@ -3,7 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # Debian packages: libpulse0 for QtMultimedia; the rest are tools the tests check us against.
-DEB_RUN := libpulse0 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3
+# Qt's xcb platform plugin (a real X11 desktop) needs the xcb helper libraries.
+DEB_RUN := libpulse0 libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 \
+	libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 \
+	libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1
 DEB_TEST := $(DEB_RUN) minisign age xvfb desktop-file-utils appstream
 # tests/packaging: PyInstaller needs binutils (objdump, strip); gio checks the MIME types;
 # unzip and jq run the README's check of a bundle with stock tools.
@@ -51,7 +54,7 @@ translations:
 # The frozen one-folder app for end users (packaging/README-packaging.md): builds
 # dist/tkapp/, to copy as a whole (USB stick, /opt, ...). PyInstaller needs binutils; the
 # xcb libraries are installed so the build carries them to desktops that lack them.
-DEB_PACKAGE := $(DEB_RUN) binutils libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0
+DEB_PACKAGE := $(DEB_RUN) binutils
 .PHONY: package
 package: venv
 	@dpkg -s $(DEB_PACKAGE) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEB_PACKAGE); }
