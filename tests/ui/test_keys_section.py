@@ -159,3 +159,28 @@ def test_trust_signer_service(bundles) -> None:
     other = generate_keypair().public_key
     with pytest.raises(KeyMismatch):
         keys.trust_signer(other, community.upper())
+
+
+def test_trust_a_key_file_after_comparing_its_words(
+    section, qtbot, tmp_path: Path, bundles
+) -> None:
+    pub = tmp_path / "sacha-yaku.pub"
+    section.ask_save_path = lambda title, suggested, file_filter: pub
+    section.export_public_key()
+    qtbot.waitUntil(pub.exists, timeout=10_000)
+    section.ask_open_path = lambda title, file_filter: pub
+    section.ask_community = lambda: "Comunidad vecina"
+    shown: list[Any] = []
+    # The custodian sees the file's words and does not confirm: nothing is trusted.
+    section.ask_trust = lambda community, fingerprint: shown.append(fingerprint) or False
+    section.trust_key_file()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10_000)
+    assert shown[0].words() == bundles.words
+    assert keys.trusted_keys() == []
+    # They compared every word in person: the key is trusted and listed.
+    section.ask_trust = lambda community, fingerprint: True
+    with qtbot.waitSignal(section.refreshed, timeout=10_000):
+        section.trust_key_file()
+    (entry,) = keys.trusted_keys()
+    assert entry.community == "Comunidad vecina" and entry.how == "in_person"
+    assert section.trusted.rowCount() == 1

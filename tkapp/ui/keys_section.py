@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -38,10 +39,12 @@ from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.errors import BundleIOError
 from tkapp.i18n import _
 from tkapp.services import keys as keys_service
+from tkapp.services.received import load_trust_key
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
 from tkapp.ui.key_card import KeyCard, KeyCardPreview, card_pdf_bytes, paint_on_page
 from tkapp.ui.record_editor_widgets import heading
+from tkapp.ui.trust_dialog import TrustKeyDialog
 from tkapp.ui.verify_pages import moment_text
 
 
@@ -213,6 +216,10 @@ class KeysSection(QWidget):
         self._table(self.trusted)
         self.untrust_button = QPushButton(_("Stop trusting"))
         self.untrust_button.setEnabled(False)
+        self.trust_file_button = QPushButton(_("Trust a key file…"))
+        self.trust_file_button.setToolTip(
+            _("Trust a community's public key file (community.pub) after comparing its words")
+        )
         self.trusted_empty = QLabel(
             _("None yet. Keys are added when you trust a bundle in the Verify bundle window.")
         )
@@ -222,6 +229,7 @@ class KeysSection(QWidget):
         trusted_layout.addWidget(self.trusted)
         trusted_layout.addStretch(1)
         row = QHBoxLayout()
+        row.addWidget(self.trust_file_button)
         row.addStretch(1)
         row.addWidget(self.untrust_button)
         trusted_layout.addLayout(row)
@@ -275,6 +283,7 @@ class KeysSection(QWidget):
         self.pdf_button.clicked.connect(self.save_card_pdf)
         self.export_button.clicked.connect(self.export_public_key)
         self.untrust_button.clicked.connect(self.untrust_selected)
+        self.trust_file_button.clicked.connect(self.trust_key_file)
         self.new_identity_button.clicked.connect(self.new_identity)
         self.copy_identity_button.clicked.connect(self.copy_identity)
         self.trusted.itemSelectionChanged.connect(
@@ -358,6 +367,24 @@ class KeysSection(QWidget):
     def ask_print(self, printer: QPrinter) -> bool:
         dialog = QPrintDialog(printer, self)
         dialog.setWindowTitle(window_title(_("Print key card")))
+        return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def ask_open_path(self, title: str, file_filter: str) -> Path | None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, window_title(title), str(Path.home()), file_filter
+        )
+        return Path(chosen) if chosen else None
+
+    def ask_community(self) -> str | None:
+        name, ok = QInputDialog.getText(
+            self,
+            window_title(_("Trust a key file")),
+            _("Which community does this key belong to?"),
+        )
+        return name.strip() if ok and name.strip() else None
+
+    def ask_trust(self, community: str, fingerprint: Fingerprint) -> bool:
+        dialog = TrustKeyDialog(community, fingerprint, self)
         return dialog.exec() == QDialog.DialogCode.Accepted
 
     def confirm_untrust(self, community: str) -> bool:
@@ -457,6 +484,37 @@ class KeysSection(QWidget):
         return dest
 
     # -- trusted keys ----------------------------------------------------------------------
+
+    def trust_key_file(self) -> None:
+        """Trust another community's ``.pub`` file, after the in-person word comparison."""
+        path = self.ask_open_path(
+            _("Trust a key file"),
+            _("Public key files (*.pub)") + ";;" + _("All files (*)"),
+        )
+        if path is None:
+            return
+        community = self.ask_community()
+        if community is None:
+            return
+
+        def read(_cat: Any) -> Fingerprint:
+            key = load_trust_key(path)
+            assert key is not None
+            return Fingerprint.of_public_key(key.public)
+
+        def compare(fingerprint: Fingerprint) -> None:
+            if not self.ask_trust(community, fingerprint):
+                return
+            self._runner.run(
+                lambda _cat: keys_service.trust_key_file(path, community, how="in_person"),
+                lambda _entry: self.refresh(),
+                lambda exc: show_error(self, exc, _("Trust a key file")),
+                context=self,
+            )
+
+        self._runner.run(
+            read, compare, lambda exc: show_error(self, exc, _("Trust a key file")), context=self
+        )
 
     def untrust_selected(self) -> None:
         items = self.trusted.selectedItems()
