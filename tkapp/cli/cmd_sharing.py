@@ -14,6 +14,7 @@ from tkapp.cli.cmd_verify import default_identities
 from tkapp.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
+    add_bundle_key_options,
     add_passphrase_option,
     open_from_args,
     out,
@@ -117,26 +118,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("bundle", type=Path, metavar=_("BUNDLE"))
-    trust = p.add_mutually_exclusive_group()
-    trust.add_argument(
-        "--trust",
-        type=Path,
-        metavar=_("KEYFILE"),
-        help=_("trust the community public key in this minisign .pub file"),
-    )
-    trust.add_argument(
-        "--tofu",
-        action="store_true",
-        help=_("trust the bundle's own key on first use (compare its words with the community)"),
-    )
-    p.add_argument(
-        "--identity",
-        type=Path,
-        action="append",
-        default=[],
-        metavar=_("FILE"),
-        help=_("age identity file to open an encrypted bundle (default: your saved identities)"),
-    )
+    add_bundle_key_options(p)
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_import_bundle)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
-from tkapp.cli.common import EXIT_OK, err, out, report_error
+from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
 from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey
@@ -51,26 +51,7 @@ def register(subparsers: Any) -> None:
         ),
     )
     p.add_argument("bundle", nargs="?", type=Path, metavar=_("BUNDLE"), help=_("the bundle file"))
-    trust = p.add_mutually_exclusive_group()
-    trust.add_argument(
-        "--trust",
-        type=Path,
-        metavar=_("KEYFILE"),
-        help=_("trust the community public key in this minisign .pub file"),
-    )
-    trust.add_argument(
-        "--tofu",
-        action="store_true",
-        help=_("trust the bundle's own key on first use (compare its words with the community)"),
-    )
-    p.add_argument(
-        "--identity",
-        type=Path,
-        action="append",
-        default=[],
-        metavar=_("FILE"),
-        help=_("age identity file to open an encrypted bundle (default: your saved identities)"),
-    )
+    add_bundle_key_options(p)
     p.add_argument(
         "--as",
         dest="user_class",

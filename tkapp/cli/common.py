@@ -194,3 +194,27 @@ def progress_printer(label: str) -> Any:
                 sys.stderr.write("\n")
 
     return show
+
+
+def add_bundle_key_options(p: argparse.ArgumentParser) -> None:
+    """``--trust`` / ``--tofu`` / ``--identity``: how a command may open and trust a bundle."""
+    trust = p.add_mutually_exclusive_group()
+    trust.add_argument(
+        "--trust",
+        type=Path,
+        metavar=_("KEYFILE"),
+        help=_("trust the community public key in this minisign .pub file"),
+    )
+    trust.add_argument(
+        "--tofu",
+        action="store_true",
+        help=_("trust the bundle's own key on first use (compare its words with the community)"),
+    )
+    p.add_argument(
+        "--identity",
+        type=Path,
+        action="append",
+        default=[],
+        metavar=_("FILE"),
+        help=_("age identity file to open an encrypted bundle (default: your saved identities)"),
+    )
