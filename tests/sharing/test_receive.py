@@ -23,7 +23,7 @@ from tkapp.core.model import (
     Sensitivity,
     Use,
 )
-from tkapp.errors import DiskFull, NotFound, UntrustedKey
+from tkapp.errors import DiskFull, NotFound, UntrustedKey, UsageError
 from tkapp.services import keys, received, sharing
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import Catalogue, create_catalogue
@@ -249,3 +249,27 @@ def test_generated_catalogues_round_trip(specs: list[dict[str, object]]) -> None
             assert received.get_received(target, result.bundle_id).terms == (
                 terms_service.default_terms(source)
             )
+
+
+def test_received_bundles_answer_may_i_like_verify_does(
+    demo: Catalogue, researcher: Catalogue, tmp_path: Path
+) -> None:
+    plan = sharing.plan_export(demo, None, RESEARCHER, "research", on=FIXED.date())
+    result = sharing.export(demo, plan, tmp_path / "out.tkb", created=FIXED)
+    received.import_bundle(researcher, result.path, tofu=True, now=LATER)
+    for user_class, purpose in (("public_research", "research"), ("for_profit", "commercial_sale")):
+        answer = received.ask_received(
+            researcher, result.bundle_id, user_class, purpose, on=LATER.date()
+        )
+        with received.verify_file(
+            result.path, intended=(user_class, purpose), now=LATER, remember=False
+        ) as report:
+            assert answer.overall == report.decision
+            assert {rid: d for rid, _t, d in answer.records} == {
+                r.record_id: r.decision for r in report.records
+            }
+    research = received.ask_received(researcher, result.bundle_id, "public_research", "research")
+    selling = received.ask_received(researcher, result.bundle_id, "for_profit", "commercial_sale")
+    assert research.overall.permits and not selling.overall.permits
+    with pytest.raises(UsageError):
+        received.ask_received(researcher, result.bundle_id, "pirate", "research")

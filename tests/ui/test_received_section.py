@@ -107,3 +107,20 @@ def test_verify_button_imports_into_this_catalogue(section, open_runner, qtbot, 
     finally:
         close_boxes()
         window.close()
+
+
+def test_may_i_use_it_answers_from_the_stored_terms(section, open_runner, qtbot, bundles) -> None:
+    _import(open_runner, qtbot, bundles.plain)
+    _refresh(section, qtbot)
+    page = section.use_page
+    # Preset from the recipient the community named; research by a university is allowed.
+    assert page.user_class.currentData() == "public_research"
+    with qtbot.waitSignal(section.answered, timeout=10_000):
+        page.check_button.click()
+    allowed = page.result.headline.text()
+    assert "What you must do" in page.details.toPlainText()
+    page.set_request("for_profit", "commercial_sale")
+    with qtbot.waitSignal(section.answered, timeout=10_000):
+        page.check_button.click()
+    assert page.result.headline.text() != allowed
+    assert "Why" in page.details.toPlainText()

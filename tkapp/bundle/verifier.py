@@ -32,6 +32,7 @@ from typing import Any, BinaryIO
 
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import DuplicateKeyError, strict_loads
+from tkapp.bundle.decide import decide_record, request_for, stricter
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
     FIXED_TAG_FILES,
@@ -70,12 +71,10 @@ from tkapp.errors import (
     TermsError,
     UnexpectedFile,
     UntrustedKey,
-    UsageError,
     ValidationError,
 )
 from tkapp.licensing.evaluate import Decision, Request, evaluate
 from tkapp.licensing.terms import Terms
-from tkapp.licensing.vocab import Purpose, UserClass
 
 IdentityLike = age.AgeIdentity | str | os.PathLike[str]
 _CHUNK = 1024 * 1024
@@ -493,42 +492,7 @@ def _records(
 
 
 def _request(intended: tuple[str, str], now: datetime) -> Request:
-    try:
-        return Request(UserClass(intended[0]), Purpose(intended[1]), on=now.date())
-    except (ValueError, ValidationError):
-        raise UsageError("unknown user class or purpose", field="intended") from None
-
-
-def _decide_record(
-    terms: Terms, record_id: str, record: dict[str, Any], request: Request
-) -> Decision:
-    """The decision for one record: the terms, tightened by its labels and access level.
-
-    A record without ``labels``/``access`` fields is judged by the terms alone.
-    """
-    labels = record.get("labels", [])
-    access = record.get("access", AccessLevel.PUBLIC.value)
-    group = record.get("restricted_group", "")
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        raise TermsError("record labels are malformed", path=record_id)
-    try:
-        return evaluate(
-            terms,
-            labels,
-            AccessLevel(access),
-            request,
-            group=group if isinstance(group, str) else "",
-        )
-    except (ValidationError, ValueError, TypeError):
-        raise TermsError("record labels or access level unknown", path=record_id) from None
-
-
-def _stricter(a: Decision, b: Decision) -> Decision:
-    if b.outcome.rank > a.outcome.rank:
-        return b
-    if b.outcome is a.outcome and len(b.duties) > len(a.duties):
-        return b
-    return a
+    return request_for(intended[0], intended[1], now.date())
 
 
 @dataclass(frozen=True)
@@ -700,8 +664,8 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     for record_id, record in _records(source, index, manifest, limits):
         record_decision = None
         if request is not None and decision is not None:
-            record_decision = _decide_record(terms, record_id, record, request)
-            decision = _stricter(decision, record_decision)
+            record_decision = decide_record(terms, record_id, record, request)
+            decision = stricter(decision, record_decision)
         title = record.get("title", "")
         summaries.append(
             RecordSummary(record_id, title[:500] if isinstance(title, str) else "", record_decision)

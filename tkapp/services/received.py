@@ -13,11 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tkapp import paths
+from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
 from tkapp.bundle.verifier import IdentityLike, VerifyReport, verify_bundle
 from tkapp.crypto.keys import PublicKey
 from tkapp.crypto.minisign import parse_public_key
@@ -34,6 +35,7 @@ __all__ = [
     "ReceivedItem",
     "ReceivedMedia",
     "ReceivedSummary",
+    "ask_received",
     "get_received",
     "import_bundle",
     "list_received",
@@ -389,6 +391,17 @@ def get_received_record(cat: Catalogue, bundle_id: str, record_id: str) -> Recei
     with cat._db.reading() as conn:
         row = received_store.get_item(conn, _urn(bundle_id), received_store.RECORD, record_id)
     return ReceivedItem(row.bundle_id, row.item_id, row.title, json.loads(row.data))
+
+
+def ask_received(
+    cat: Catalogue, bundle_id: str, user_class: str, purpose: str, *, on: date | None = None
+) -> BundleDecision:
+    """May ``user_class`` use this received bundle for ``purpose``? The bundle's terms,
+    tightened by each record's labels and access level, as ``tkapp verify --as`` answers."""
+    bundle = get_received(cat, bundle_id)
+    request = request_for(user_class, purpose, on or datetime.now(UTC).date())
+    records = ((r.id, r.title, r.data) for r in received_records(cat, bundle_id))
+    return decide_bundle(bundle.terms, records, request)
 
 
 def list_received_media(cat: Catalogue, bundle_id: str) -> list[ReceivedMedia]:

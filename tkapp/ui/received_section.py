@@ -38,7 +38,7 @@ from tkapp.ui.dialogs import confirm, show_error
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
 from tkapp.ui.keys_section import how_name
 from tkapp.ui.record_editor_widgets import heading
-from tkapp.ui.verify_pages import moment_text
+from tkapp.ui.verify_pages import IntendedUsePage, moment_text
 
 BUNDLE_ROLE = Qt.ItemDataRole.UserRole + 40
 
@@ -63,6 +63,8 @@ class ReceivedSection(QWidget):
     refreshed = Signal()
     #: The chosen bundle's records finished loading.
     records_loaded = Signal()
+    #: An answer to "May I use it?" is shown.
+    answered = Signal()
 
     def __init__(self, runner: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -129,6 +131,8 @@ class ReceivedSection(QWidget):
         self.tabs.addTab(self.browser, _("Records"))
         self.tabs.addTab(self.terms, _("Terms"))
         self.tabs.addTab(self.about, _("Who sent it"))
+        self.use_page = IntendedUsePage()
+        self.tabs.addTab(self.use_page, _("May I use it?"))
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(list_box)
@@ -144,6 +148,7 @@ class ReceivedSection(QWidget):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.verify_button.clicked.connect(self.open_verify)
         self.remove_button.clicked.connect(self.remove_selected)
+        self.use_page.check_requested.connect(self.ask)
         runner.catalogue_changed.connect(self._catalogue_changed)
         self._show_bundles([])
 
@@ -235,6 +240,9 @@ class ReceivedSection(QWidget):
         )
 
     def _show_bundle(self, bundle: Any) -> None:
+        self.use_page.clear()
+        recipient_class = str(bundle.recipient.get("user_class", ""))
+        self.use_page.set_request(recipient_class, str(bundle.recipient.get("purpose", "")))
         self.terms.setPlainText(render_terms_text(bundle.terms, current_language()))
         recipient = bundle.recipient
         try:
@@ -279,6 +287,30 @@ class ReceivedSection(QWidget):
         self.records_loaded.emit()
 
     # -- actions ---------------------------------------------------------------------------
+
+    def ask(self, user_class: str, purpose: str) -> None:
+        """Answer "may I…?" for the chosen bundle from its stored terms and records."""
+        bundle = self.current
+        if bundle is None:
+            return
+        self.use_page.show_busy()
+
+        def answered(answer: Any) -> None:
+            if self.current is None or self.current.bundle_id != bundle.bundle_id:
+                return
+            self.use_page.show_answer(
+                answer.overall, user_class, purpose, answer.blocked, len(answer.records)
+            )
+            self.answered.emit()
+
+        self._runner.run(
+            lambda cat: received_service.ask_received(
+                _need(cat), bundle.bundle_id, user_class, purpose
+            ),
+            answered,
+            lambda exc: show_error(self, exc, _("May I use it?")),
+            context=self,
+        )
 
     def open_verify(self) -> Any:
         """Open the verify window bound to this catalogue (so it can import)."""

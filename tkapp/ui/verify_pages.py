@@ -290,20 +290,24 @@ class IntendedUsePage(QWidget):
         self.result.set_state(NONE, _("Checking…"), "")
 
     def show_decision(self, report: VerifyReport) -> None:
-        decision = report.decision
-        if decision is None:
+        if report.decision is None or report.intended is None:
             self.clear()
             return
-        who = user_class_name(UserClass(report.intended[0])) if report.intended else ""
-        use = purpose_name(Purpose(report.intended[1])) if report.intended else ""
+        blocked = sum(1 for r in report.records if r.decision and not r.decision.permits)
+        self.show_answer(report.decision, *report.intended, blocked, len(report.records))
+
+    def show_answer(
+        self, decision: Decision, user_class: str, purpose: str, blocked: int, total: int
+    ) -> None:
+        """Show the overall answer for (user class, purpose) and how many records it blocks."""
+        who = user_class_name(UserClass(user_class))
+        use = purpose_name(Purpose(purpose))
         self.result.set_state(
             outcome_state(decision.outcome),
             describe_outcome(decision.outcome),
             # Translators: the question the answer is for: who asks, and for what use.
             _("Asked for: {who} — {use}.").format(who=who, use=use),
         )
-        blocked = [r for r in report.records if r.decision and not r.decision.permits]
-        total = len(report.records)
         if blocked:
             self.records.setText(
                 ngettext(
@@ -311,8 +315,8 @@ class IntendedUsePage(QWidget):
                     "Records tab.",
                     "{n} of {total} records are not allowed for this use without more: see the "
                     "Records tab.",
-                    len(blocked),
-                ).format(n=len(blocked), total=total)
+                    blocked,
+                ).format(n=blocked, total=total)
             )
         else:
             self.records.setText(
