@@ -315,3 +315,17 @@ def test_rule_role_is_the_stored_rule(section: TermsSection) -> None:
     assert section.grid_model.data(index, RULE_ROLE) == section.loaded.rule(
         UserClass.FOR_PROFIT, Purpose.RESEARCH
     )
+
+
+def test_community_words_per_language_are_saved_and_previewed(
+    section: TermsSection, demo_runner: Any, qtbot: Any
+) -> None:
+    assert list(section.note_edits) == list(section.loaded.languages)
+    section.note_edits["es"].setPlainText("Pedimos respeto a nuestros mayores.")
+    assert section.has_unsaved_changes()
+    section.update_preview()
+    assert "Pedimos respeto a nuestros mayores." in section.previews["es"].toPlainText()
+    section.save()
+    wait_saved(section, qtbot)
+    stored = call(demo_runner, qtbot, terms_service.default_terms)
+    assert dict(stored.notes) == {"es": "Pedimos respeto a nuestros mayores."}

@@ -534,7 +534,19 @@ class TermsSection(QWidget):
                 )
             )
         )
-        left_layout.addStretch(1)
+        left_layout.addWidget(heading(_("In the community's own words")))
+        left_layout.addWidget(
+            hint(
+                _(
+                    "Optional: a message to whoever reads these terms, in each language. It "
+                    "is printed at the top of the readable terms."
+                )
+            )
+        )
+        self.notes_tabs = QTabWidget(page)
+        self.notes_tabs.setAccessibleName(_("The community's own words"))
+        self.note_edits: dict[str, QPlainTextEdit] = {}
+        left_layout.addWidget(self.notes_tabs, 1)
 
         self.royalty = QDoubleSpinBox(page)
         self.royalty.setRange(0, 100)
@@ -563,7 +575,8 @@ class TermsSection(QWidget):
             text = translate(BENEFIT_NAMES[item])
             box = QCheckBox(text[:1].upper() + text[1:], page)
             self.benefits[item] = box
-            benefit_grid.addWidget(box, number // 2, number % 2)
+            # One column: the Spanish names are long, two columns overflow a 1366 px screen.
+            benefit_grid.addWidget(box, number, 0)
             box.toggled.connect(lambda _on: self._edited())
         right = QWidget(page)
         right_layout = QVBoxLayout(right)
@@ -596,11 +609,11 @@ class TermsSection(QWidget):
 
         content = QWidget(page)
         columns = QHBoxLayout(content)
-        columns.addWidget(left, 2)
+        columns.addWidget(left, 1)
         line = QFrame(content)
         line.setFrameShape(QFrame.Shape.VLine)
         columns.addWidget(line)
-        columns.addWidget(right, 3)
+        columns.addWidget(right, 1)
         scroll = QScrollArea(page)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -811,6 +824,20 @@ class TermsSection(QWidget):
             self.version_combo.addItem(version_title(info), info.id)
         self.version_combo.blockSignals(False)
 
+    def _show_notes(self, terms: Terms) -> None:
+        """One text box per language of the terms, holding the community's own words."""
+        self.notes_tabs.clear()
+        self.note_edits = {}
+        for lang in terms.languages:
+            edit = QPlainTextEdit(self.notes_tabs)
+            edit.setAccessibleName(
+                _("The community's own words in {language}").format(language=language_name(lang))
+            )
+            edit.setPlainText(terms.notes.get(lang, ""))
+            edit.textChanged.connect(self._edited)
+            self.note_edits[lang] = edit
+            self.notes_tabs.addTab(edit, language_name(lang))
+
     def info_for(self, terms_id: str) -> TermsInfo | None:
         return next((info for info in self._infos if info.id == terms_id), None)
 
@@ -820,6 +847,7 @@ class TermsSection(QWidget):
         self.name_edit.setText(terms.name)
         self.attribution_edit.setText(terms.attribution)
         self.contact_edit.setText(terms.contact)
+        self._show_notes(terms)
         for field_widget, value in (
             (self.valid_from, terms.valid_from),
             (self.valid_until, terms.valid_until),
@@ -925,6 +953,11 @@ class TermsSection(QWidget):
             "valid_until": self.valid_until.value(),
             "benefit_sharing": benefit,
             "rules": self.grid_model.rules(),
+            "notes": {
+                lang: edit.toPlainText().strip()
+                for lang, edit in self.note_edits.items()
+                if edit.toPlainText().strip()
+            },
         }
 
     def changes(self) -> dict[str, Any]:
@@ -935,7 +968,7 @@ class TermsSection(QWidget):
         out: dict[str, Any] = {}
         for name, value in values.items():
             old = getattr(self.loaded, name)
-            if name == "rules":
+            if name in ("rules", "notes"):
                 if dict(old) != dict(value):
                     out[name] = value
             elif old != value:
