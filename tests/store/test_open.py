@@ -229,3 +229,21 @@ def test_close_is_idempotent_and_locks(cat: Catalogue) -> None:
 
     with pytest.raises(StoreError):
         cat.count()
+
+
+def test_kdf_parameters_follow_the_file_not_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+
+    real = tmp_path / "real.tkc"
+    monkeypatch.delenv("TKAPP_KDF_PROFILE", raising=False)
+    create_catalogue(real, PASSPHRASE, Community("Real")).close()
+    assert not kdf.is_test_salt(real.read_bytes()[:16])
+    # A stray test setting must neither lock a real catalogue out nor weaken it.
+    monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
+    open_catalogue(real, PASSPHRASE).close()
+    weak = tmp_path / "test.tkc"
+    create_catalogue(weak, PASSPHRASE, Community("Test")).close()
+    assert kdf.is_test_salt(weak.read_bytes()[:16])
+    monkeypatch.delenv("TKAPP_KDF_PROFILE")
+    open_catalogue(weak, PASSPHRASE).close()

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import close_all_dialogs
 from editor_helpers import open_editor
 from PySide6.QtWidgets import QApplication, QWidget
 from shell_helpers import open_in_window
 
+from tests.ui.conftest import close_all_dialogs
 from tkapp import i18n
 from tkapp.ui.main_window import MainWindow
 from tkapp.ui.qt_translations import install_qt_translations

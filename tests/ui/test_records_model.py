@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_catalogue
 
+from tests.ui.conftest import make_catalogue
 from tkapp.services.catalogue import open_catalogue
 from tkapp.ui import records_model
 from tkapp.ui.records_model import (

@@ -8,9 +8,11 @@ header; no side file is needed.
 Passphrases are NFC-normalised first, so "Medicína" typed on a keyboard that produces the
 decomposed form still opens the catalogue.
 
-``TKAPP_KDF_PROFILE=fast`` selects tiny Argon2 parameters. It exists ONLY so the test suite can
-open hundreds of catalogues quickly; catalogues made with it open only with it set. Never set
-it for real catalogues.
+``TKAPP_KDF_PROFILE=fast`` makes *new* catalogues with tiny Argon2 parameters. It exists ONLY
+so the test suite can create hundreds of catalogues quickly. Such a catalogue's salt starts
+with a marker, and opening picks the parameters from the salt, never from the environment: a
+real catalogue always opens with the real parameters, whatever the environment says, and a
+weak test catalogue is recognisable (:func:`is_test_salt`).
 """
 
 from __future__ import annotations
@@ -40,8 +42,21 @@ KDF_V1 = KdfParams(time_cost=3, memory_kib=96 * 1024, parallelism=1)
 KDF_FAST_TEST = KdfParams(time_cost=1, memory_kib=256, parallelism=1)
 
 
-def active_params() -> KdfParams:
-    return KDF_FAST_TEST if os.environ.get("TKAPP_KDF_PROFILE") == "fast" else KDF_V1
+#: The first bytes of every salt made with the test-only profile.
+TEST_SALT_MARK = b"\x00tkapp-test-kdf"[:4]
+
+
+def _fast_requested() -> bool:
+    return os.environ.get("TKAPP_KDF_PROFILE") == "fast"
+
+
+def is_test_salt(salt: bytes) -> bool:
+    """True for a catalogue made with the weak test-only parameters."""
+    return salt.startswith(TEST_SALT_MARK)
+
+
+def params_for_salt(salt: bytes) -> KdfParams:
+    return KDF_FAST_TEST if is_test_salt(salt) else KDF_V1
 
 
 def normalise_passphrase(passphrase: str) -> bytes:
@@ -50,7 +65,7 @@ def normalise_passphrase(passphrase: str) -> bytes:
 
 def derive_key(passphrase: str, salt: bytes, params: KdfParams | None = None) -> bytes:
     """The 32-byte SQLCipher key for ``passphrase`` and the catalogue's ``salt``."""
-    p = params or active_params()
+    p = params or params_for_salt(salt)
     return bytes(
         hash_secret_raw(
             normalise_passphrase(passphrase),
@@ -65,4 +80,10 @@ def derive_key(passphrase: str, salt: bytes, params: KdfParams | None = None) ->
 
 
 def new_salt() -> bytes:
-    return os.urandom(SALT_BYTES)
+    """A random salt for a new catalogue (marked when the test-only profile is asked for)."""
+    if _fast_requested():
+        return TEST_SALT_MARK + os.urandom(SALT_BYTES - len(TEST_SALT_MARK))
+    while True:
+        salt = os.urandom(SALT_BYTES)
+        if not is_test_salt(salt):  # a 1 in 2**32 draw must not make a real catalogue weak
+            return salt
