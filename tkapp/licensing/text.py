@@ -63,7 +63,7 @@ _ACCESS_NAMES: dict[AccessLevel, str] = {
     AccessLevel.SECRET_SACRED: N_("secret or sacred"),
 }
 
-_BENEFIT_NAMES: dict[NonMonetaryBenefit, str] = {
+BENEFIT_NAMES: dict[NonMonetaryBenefit, str] = {
     NonMonetaryBenefit.SHARE_RESEARCH_RESULTS: N_("sharing research results"),
     NonMonetaryBenefit.RESEARCH_COLLABORATION: N_("working together on the research"),
     NonMonetaryBenefit.PRODUCT_DEVELOPMENT_PARTICIPATION: N_("taking part in product development"),
@@ -285,7 +285,7 @@ def _describe_benefits(p: Mapping[str, str], lang: str | None) -> str:
         parts.append(_("a fee of {amount}").format(amount=money))
     for code in filter(None, p.get("non_monetary", "").split(",")):
         try:
-            parts.append(tr_gettext(_BENEFIT_NAMES[NonMonetaryBenefit(code)]))
+            parts.append(tr_gettext(BENEFIT_NAMES[NonMonetaryBenefit(code)]))
         except ValueError:
             parts.append(code)
     if not parts:

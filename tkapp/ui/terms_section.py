@@ -87,28 +87,6 @@ DUTY_NAMES: dict[DutyKind, str] = {
     DutyKind.EXPIRES: N_("The permission ends on a date"),
 }
 
-# The same English words as the licensing text uses, so translators see each once.
-BENEFIT_NAMES: dict[NonMonetaryBenefit, str] = {
-    NonMonetaryBenefit.SHARE_RESEARCH_RESULTS: N_("sharing research results"),
-    NonMonetaryBenefit.RESEARCH_COLLABORATION: N_("working together on the research"),
-    NonMonetaryBenefit.PRODUCT_DEVELOPMENT_PARTICIPATION: N_("taking part in product development"),
-    NonMonetaryBenefit.EDUCATION_TRAINING: N_("education and training together"),
-    NonMonetaryBenefit.ACCESS_TO_FACILITIES: N_("access to collections, facilities and databases"),
-    NonMonetaryBenefit.TECHNOLOGY_TRANSFER: N_("transfer of knowledge and technology"),
-    NonMonetaryBenefit.CAPACITY_BUILDING: N_("building skills to use new technology"),
-    NonMonetaryBenefit.INSTITUTIONAL_CAPACITY: N_("strengthening the community's organisation"),
-    NonMonetaryBenefit.ADMINISTRATION_RESOURCES: N_(
-        "people and materials to manage and protect the resources"
-    ),
-    NonMonetaryBenefit.COMMUNITY_TRAINING: N_("training with the community's full participation"),
-    NonMonetaryBenefit.SCIENTIFIC_INFORMATION: N_("access to scientific information"),
-    NonMonetaryBenefit.LOCAL_ECONOMY: N_("contributions to the local economy"),
-    NonMonetaryBenefit.PRIORITY_RESEARCH: N_("research on the community's priorities"),
-    NonMonetaryBenefit.INSTITUTIONAL_RELATIONSHIPS: N_("lasting working relationships"),
-    NonMonetaryBenefit.FOOD_LIVELIHOOD_SECURITY: N_("food and livelihood security"),
-    NonMonetaryBenefit.SOCIAL_RECOGNITION: N_("public recognition of the community"),
-    NonMonetaryBenefit.JOINT_IP_OWNERSHIP: N_("joint ownership of any resulting rights"),
-}
 
 # Terms fields a validation error may name, in words.
 _TERMS_FIELDS: dict[str, str] = {
@@ -572,7 +550,7 @@ class TermsSection(QWidget):
         self.benefits: dict[NonMonetaryBenefit, QCheckBox] = {}
         benefit_grid = QGridLayout()
         for number, item in enumerate(NonMonetaryBenefit):
-            text = translate(BENEFIT_NAMES[item])
+            text = translate(lt.BENEFIT_NAMES[item])
             box = QCheckBox(text[:1].upper() + text[1:], page)
             self.benefits[item] = box
             # One column: the Spanish names are long, two columns overflow a 1366 px screen.
