@@ -96,3 +96,28 @@ def test_pages_are_fetched_lazily_and_stale_ones_dropped(big_runner, qtbot, monk
         qtbot.waitUntil(lambda p=page: model.is_row_loaded(p * PAGE_SIZE), timeout=10_000)
     assert model.cached_pages() == 2
     assert not model.is_row_loaded(0)
+
+
+def test_labels_column_shows_pictograms_with_names_for_reading(open_runner, qtbot):
+    from tkapp.core.model import KnowledgeRecord
+
+    added = []
+    record = KnowledgeRecord("Fiesta de la chonta", labels=["tks", "tkcs"])
+    open_runner.run(lambda cat: cat.add_record(record), added.append)
+    qtbot.waitUntil(lambda: bool(added), timeout=10_000)
+    model = RecordsModel(open_runner)
+    model.set_ids(_ids(open_runner, qtbot))
+    _load_all(model, qtbot)
+    Qt = records_model.Qt
+    labelled = [
+        r for r in range(model.rowCount()) if model.data(model.index(r, 0), SUMMARY_ROLE).labels
+    ]
+    row = labelled[0]
+    labels = model.data(model.index(row, 0), SUMMARY_ROLE).labels
+    cell = model.index(row, Column.LABELS)
+    strip = model.data(cell, Qt.ItemDataRole.DecorationRole)
+    assert strip.width() == len(labels) * (records_model.STRIP_ICON_SIZE + 2)
+    names = model.data(cell, Qt.ItemDataRole.ToolTipRole)
+    assert names == model.data(cell, Qt.ItemDataRole.AccessibleTextRole)
+    assert all(code not in names for code in labels)  # names, not codes
+    assert names.count(",") == len(labels) - 1

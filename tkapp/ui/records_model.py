@@ -24,8 +24,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QPainter, QPixmap
 
 from tkapp.i18n import N_, _, format_date, format_number, names, pgettext, translate
+from tkapp.ui.labels_widgets import label_name, label_pixmap
 from tkapp.ui.worker import Runner
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,26 @@ HEADERS: dict[Column, str] = {
     Column.MEDIA: N_("Media"),
     Column.MODIFIED: N_("Changed"),
 }
+
+
+#: Pictogram strips by label set: a page of rows shares a handful of combinations.
+_STRIPS: dict[tuple[str, ...], QPixmap] = {}
+STRIP_ICON_SIZE = 18
+
+
+def labels_strip(labels: tuple[str, ...]) -> QPixmap:
+    """The records' label pictograms side by side, small enough for a table row."""
+    strip = _STRIPS.get(labels)
+    if strip is None:
+        size, gap = STRIP_ICON_SIZE, 2
+        strip = QPixmap(len(labels) * (size + gap), size)
+        strip.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(strip)
+        for n, code in enumerate(labels):
+            painter.drawPixmap(n * (size + gap), 0, label_pixmap(code, size))
+        painter.end()
+        _STRIPS[labels] = strip
+    return strip
 
 
 def _display_row(summary: Any) -> tuple[str, ...]:
@@ -191,6 +213,14 @@ class RecordsModel(QAbstractTableModel):
             return entry is not None
         if role == SUMMARY_ROLE:
             return entry[0] if entry else None
+        if index.column() == Column.LABELS and entry is not None:
+            labels = entry[0].labels
+            if role == Qt.ItemDataRole.DecorationRole:
+                return labels_strip(labels) if labels else None
+            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+                return ", ".join(label_name(code) for code in labels) or None
+            if role == Qt.ItemDataRole.DisplayRole:
+                return ""  # the pictograms say it; names are in the tooltip
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if entry is None:
                 return LOADING_TEXT if role == Qt.ItemDataRole.DisplayRole else None
