@@ -267,3 +267,20 @@ def test_terms_combo_lists_the_catalogues_terms_versions(open_runner, qtbot) -> 
     record_id = save_and_wait(dialog, qtbot)
     stored = call(open_runner, qtbot, lambda cat: cat.get_record(record_id))
     assert stored.terms_id == default.id
+
+
+def test_open_publication_licence_is_chosen_in_the_editor(open_runner, qtbot) -> None:
+    from tkapp.core.model import OPEN_LICENCES
+
+    dialog = open_editor(open_runner, qtbot, None)
+    combo = dialog.protocols.licence_combo
+    assert combo.itemData(0) == ""  # the usual case first
+    assert {combo.itemData(i) for i in range(combo.count())} == set(OPEN_LICENCES)
+    dialog.knowledge.title_edit.setText("Semillas de quinua para compartir")
+    combo.setCurrentIndex(combo.findData("CC-BY-4.0"))
+    assert dialog.has_unsaved_changes()
+    record_id = save_and_wait(dialog, qtbot)
+    stored = call(open_runner, qtbot, lambda cat: cat.get_record(record_id))
+    assert stored.open_licence == "CC-BY-4.0"
+    again = open_editor(open_runner, qtbot, record_id)
+    assert again.protocols.licence_combo.currentData() == "CC-BY-4.0"

@@ -47,7 +47,7 @@ from tkapp.core.model import (
     Taxon,
     Use,
 )
-from tkapp.i18n import LANGUAGES, _, babel_locale, format_date, names
+from tkapp.i18n import LANGUAGES, N_, _, babel_locale, format_date, names, translate
 from tkapp.ui.entity_models import (
     ID_ROLE,
     HolderColumn,
@@ -666,6 +666,15 @@ class PlacePage(Page):
 # -- Protocols and terms --------------------------------------------------------------------
 
 
+#: Choices for a record's open licence (``KnowledgeRecord.open_licence``), in order.
+OPEN_LICENCE_CHOICES: tuple[tuple[str, str], ...] = (
+    ("", N_("Not for open publication")),
+    ("CC-BY-4.0", N_("Open, with credit to the community (CC BY 4.0)")),
+    ("CC-BY-NC-4.0", N_("Open, non-commercial, with credit (CC BY-NC 4.0)")),
+    ("CC0-1.0", N_("Open, no conditions at all (CC0)")),
+)
+
+
 class ProtocolsPage(Page):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -688,6 +697,17 @@ class ProtocolsPage(Page):
         self.group_edit.setPlaceholderText(_("e.g. women healers, the Gualinga family"))
         self.labels = LabelPicker()
         self.terms_combo = QComboBox()
+        self.licence_combo = QComboBox()
+        for code, name in OPEN_LICENCE_CHOICES:
+            self.licence_combo.addItem(translate(name), code)
+        self.licence_combo.setAccessibleName(_("Open publication"))
+        self.licence_combo.setToolTip(
+            _(
+                "Only for knowledge the community wants to publish openly (GBIF, herbaria). "
+                "It is published only if the record is public and its terms and labels allow "
+                "that licence."
+            )
+        )
         self.consent_list = QListWidget()
         self.consent_list.setMaximumHeight(72)
         self.consent_list.setWordWrap(True)
@@ -712,6 +732,7 @@ class ProtocolsPage(Page):
         bottom_row.setContentsMargins(0, 0, 0, 0)
         terms_box = QFormLayout()
         terms_box.addRow(_("Terms"), self.terms_combo)
+        terms_box.addRow(_("Open publication"), self.licence_combo)
         bottom_row.addLayout(terms_box, 2)
         consent_box = QFormLayout()
         consent_box.addRow(_("Consent records"), self.consent_list)
@@ -729,6 +750,7 @@ class ProtocolsPage(Page):
         self.group_edit.textChanged.connect(self.emit_changed)
         self.labels.changed.connect(self.emit_changed)
         self.terms_combo.currentIndexChanged.connect(self.emit_changed)
+        self.licence_combo.currentIndexChanged.connect(self.emit_changed)
         self.consent_list.itemChanged.connect(self.emit_changed)
         self._access_changed()
 
@@ -791,6 +813,9 @@ class ProtocolsPage(Page):
         self.group_edit.setText(rec.restricted_group)
         self.labels.set_labels(rec.labels)
         self.set_terms(rec.terms_id, data.terms)
+        self.licence_combo.blockSignals(True)
+        self.licence_combo.setCurrentIndex(max(0, self.licence_combo.findData(rec.open_licence)))
+        self.licence_combo.blockSignals(False)
         stored = data.record is not None
         self.set_consents(data.consents, rec.id if stored else "", rec.consent_ids)
         self._access_changed()
@@ -802,6 +827,7 @@ class ProtocolsPage(Page):
         )
         rec.labels = self.labels.labels()
         rec.terms_id = self.terms_combo.currentData() or ""
+        rec.open_licence = self.licence_combo.currentData() or ""
         rec.consent_ids = self.consent_ids()
 
     def state(self) -> tuple:
@@ -810,6 +836,7 @@ class ProtocolsPage(Page):
             self.group_edit.text(),
             tuple(self.labels.labels()),
             self.terms_combo.currentData(),
+            self.licence_combo.currentData(),
             tuple(self.consent_ids()),
             *super().state(),
         )
