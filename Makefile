@@ -1,4 +1,7 @@
 # The two commands of the README: `make run` and `make test`.
+# constraints.txt pins the versions the suite last passed with (pyproject.toml keeps the
+# compatible ranges): a new upstream release cannot break CI or a village install unseen.
+# Refresh it on purpose: `make constraints` after upgrading the venv and running the tests.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,11 +19,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test deps-run deps-test venv clean
 
 run: deps-run venv
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -c constraints.txt -e .
 	$(BIN)/tkapp
 
 test: deps-test venv
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
 deps-run:
@@ -58,5 +61,9 @@ DEB_PACKAGE := $(DEB_RUN) binutils
 .PHONY: package
 package: venv
 	@dpkg -s $(DEB_PACKAGE) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEB_PACKAGE); }
-	$(BIN)/pip install -q -e '.[package]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[package]'
 	$(BIN)/pyinstaller packaging/tkapp.spec --noconfirm --distpath dist --workpath build/pyinstaller
+
+.PHONY: constraints
+constraints:
+	$(BIN)/pip freeze --exclude-editable | grep -v '^tkapp' > constraints.txt
