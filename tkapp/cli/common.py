@@ -123,45 +123,42 @@ def _prompt(prompt: str) -> str:
         raise UsageError(_("no passphrase given")) from None
 
 
-def read_passphrase(args: argparse.Namespace) -> str:
-    """The catalogue passphrase: --passphrase-file, TKAPP_PASSPHRASE, or a hidden prompt."""
-    path = getattr(args, "passphrase_file", None)
+def _passphrase(path: Path | None, env: str, *prompts: str) -> str:
+    """From a file, else the environment, else hidden prompts (two must match)."""
     if path is not None:
         return _read_secret_file(path)
-    env = os.environ.get(PASSPHRASE_ENV)
-    if env is not None:
-        return env
-    return _prompt(_("Passphrase: "))
+    value = os.environ.get(env)
+    if value is not None:
+        return value
+    answers = [_prompt(prompt) for prompt in prompts]
+    if len(set(answers)) != 1:
+        raise UsageError(_("the two passphrases are different"))
+    return answers[0]
+
+
+def read_passphrase(args: argparse.Namespace) -> str:
+    """The catalogue passphrase: --passphrase-file, TKAPP_PASSPHRASE, or a hidden prompt."""
+    return _passphrase(getattr(args, "passphrase_file", None), PASSPHRASE_ENV, _("Passphrase: "))
 
 
 def read_new_passphrase(args: argparse.Namespace) -> str:
     """A new passphrase: --new-passphrase-file, TKAPP_NEW_PASSPHRASE, or asked twice."""
-    path = getattr(args, "new_passphrase_file", None)
-    if path is not None:
-        return _read_secret_file(path)
-    env = os.environ.get(NEW_PASSPHRASE_ENV)
-    if env is not None:
-        return env
-    first = _prompt(_("New passphrase: "))
-    second = _prompt(_("New passphrase again: "))
-    if first != second:
-        raise UsageError(_("the two passphrases are different"))
-    return first
+    return _passphrase(
+        getattr(args, "new_passphrase_file", None),
+        NEW_PASSPHRASE_ENV,
+        _("New passphrase: "),
+        _("New passphrase again: "),
+    )
 
 
 def read_creation_passphrase(args: argparse.Namespace) -> str:
     """For a new catalogue: like :func:`read_passphrase`, but a prompt asks twice."""
-    path = getattr(args, "passphrase_file", None)
-    if path is not None:
-        return _read_secret_file(path)
-    env = os.environ.get(PASSPHRASE_ENV)
-    if env is not None:
-        return env
-    first = _prompt(_("Passphrase for the new catalogue: "))
-    second = _prompt(_("The same passphrase again: "))
-    if first != second:
-        raise UsageError(_("the two passphrases are different"))
-    return first
+    return _passphrase(
+        getattr(args, "passphrase_file", None),
+        PASSPHRASE_ENV,
+        _("Passphrase for the new catalogue: "),
+        _("The same passphrase again: "),
+    )
 
 
 def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalogue:
