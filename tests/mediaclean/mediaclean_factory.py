@@ -10,8 +10,10 @@ import base64
 import hashlib
 import io
 import json
+import struct
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from PIL import Image, ImageCms, PngImagePlugin
 
@@ -162,3 +164,106 @@ def vorbis_picture_block() -> str:
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# --- Made-up streams: structure without payload, for hostile input and big files -----------
+
+
+def box(kind: bytes, *parts: bytes) -> bytes:
+    body = b"".join(parts)
+    return struct.pack(">I4s", len(body) + 8, kind) + body
+
+
+def full_box(kind: bytes, version: int, payload: bytes) -> bytes:
+    return box(kind, bytes((version, 0, 0, 0)), payload)
+
+
+def mp4_index(
+    offsets: list[int], *, handler: bytes = b"vide", entry: bytes = b"mp4v", extra: bytes = b""
+) -> bytes:
+    """A ``moov`` with one track whose chunks sit at ``offsets``, plus place and time."""
+    times = struct.pack(">II", 3_800_000_000, 3_800_000_001)  # a 2024 date, seconds since 1904
+    stco = full_box(b"stco", 0, struct.pack(">I", len(offsets)) + b"".join(
+        struct.pack(">I", offset) for offset in offsets
+    ))  # fmt: skip
+    stsd = full_box(b"stsd", 0, struct.pack(">I", 1) + box(entry, bytes(8)))
+    track = box(
+        b"trak",
+        full_box(b"tkhd", 0, times + bytes(72)),
+        box(
+            b"mdia",
+            full_box(b"mdhd", 0, times + bytes(12)),
+            full_box(b"hdlr", 0, bytes(4) + handler + bytes(13)),
+            box(b"minf", box(b"stbl", stsd, stco)),
+        ),
+    )
+    place = box(b"udta", box(b"\xa9xyz", struct.pack(">HH", 18, 0x15C7) + b"-00.2299-078.5249/"))
+    return box(b"moov", full_box(b"mvhd", 0, times + bytes(88)), track, place, extra)
+
+
+def ftyp(brand: bytes = b"isom") -> bytes:
+    return box(b"ftyp", brand, bytes(4), brand + b"mp41")
+
+
+class Synthetic(io.RawIOBase):
+    """A seekable read-only stream ``head + block * count + tail``, made as it is read."""
+
+    def __init__(self, head: bytes, block: bytes, count: int, tail: bytes) -> None:
+        self._head, self._block, self._tail = head, block, tail
+        self._body_end = len(head) + len(block) * count
+        self.size = self._body_end + len(tail)
+        self._position = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._position
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        base = (0, self._position, self.size)[whence]
+        self._position = max(0, base + offset)
+        return self._position
+
+    def readinto(self, buffer: Any) -> int:
+        view = memoryview(buffer).cast("B")
+        done = 0
+        while done < len(view) and self._position < self.size:
+            piece = self._piece(len(view) - done)
+            view[done : done + len(piece)] = piece
+            done += len(piece)
+            self._position += len(piece)
+        return done
+
+    def _piece(self, limit: int) -> bytes:
+        at = self._position
+        if at < len(self._head):
+            return self._head[at : at + limit]
+        if at < self._body_end:
+            inside = (at - len(self._head)) % len(self._block)
+            return self._block[inside : inside + limit]
+        at -= self._body_end
+        return self._tail[at : at + limit]
+
+
+class HashSink(io.RawIOBase):
+    """A writable stream that keeps only a hash and a byte count."""
+
+    def __init__(self) -> None:
+        self.digest = hashlib.sha256()
+        self.size = 0
+        self.head = b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        data = bytes(data)
+        if len(self.head) < 4096:
+            self.head += data[: 4096 - len(self.head)]
+        self.digest.update(data)
+        self.size += len(data)
+        return len(data)

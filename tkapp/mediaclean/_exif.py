@@ -62,7 +62,9 @@ def _walk(tiff: bytes, codes: set[str]) -> int:
             raise _Bad
         for index in range(count):
             tag, typ, n, value = struct.unpack_from(order + "HHII", tiff, offset + 2 + 12 * index)
-            codes.add(_code_of(tag, kind))
+            code = _code_of(tag, kind)
+            if code is not None:
+                codes.add(code)
             if tag in (_EXIF_IFD, _INTEROP_IFD):
                 pending.append((value, "sub"))
             elif tag == _GPS_IFD:
@@ -75,11 +77,10 @@ def _walk(tiff: bytes, codes: set[str]) -> int:
             if following:
                 codes.add("thumbnail")  # IFD1 is the embedded preview picture
                 pending.append((following, "ifd1"))
-    codes.discard("orientation")
     return orientation
 
 
-def _code_of(tag: int, kind: str) -> str:
+def _code_of(tag: int, kind: str) -> str | None:
     if kind == "gps" or tag == _GPS_IFD:
         return "exif_gps"
     if tag in _NAME_TAGS:
@@ -89,7 +90,7 @@ def _code_of(tag: int, kind: str) -> str:
     if tag == _MAKER_NOTE:
         return "exif_maker_note"
     if kind == "ifd0" and tag == _ORIENTATION:
-        return "orientation"  # kept, not removed: filtered out below
+        return None  # kept (rewritten), not removed
     return "exif_other"
 
 

@@ -20,6 +20,8 @@ from tkapp.mediaclean._report import CleanReport, Findings
 _SOI, _EOI, _SOS, _COM = 0xD8, 0xD9, 0xDA, 0xFE
 _APP0, _APP1, _APP2, _APP13, _APP14 = 0xE0, 0xE1, 0xE2, 0xED, 0xEE
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RSTn carry no length
+_SOF = {*range(0xC0, 0xC4), *range(0xC5, 0xC8), *range(0xC9, 0xCC), *range(0xCD, 0xD0)}
+_DHT, _DAC, _DQT, _DNL, _DRI, _DHP, _EXP = 0xC4, 0xCC, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF
 # In entropy-coded data 0xFF is followed by 0x00 (stuffing) or RSTn; anything else is a marker.
 _MARKER_IN_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xff]")
 _EXIF_ID = b"Exif\x00\x00"
@@ -53,6 +55,9 @@ def clean_jpeg(src: BinaryIO, dst: BinaryIO) -> CleanReport:
                     exif_written = True
                 dst.write(bytes((0xFF, marker)) + struct.pack(">H", len(kept) + 2) + kept)
             continue
+        if not _coding_segment_is_sound(marker, body):
+            # Only well-formed coding segments are copied, so no text can ride along in one.
+            raise malformed(f"unexpected or damaged marker 0x{marker:02X}")
         dst.write(bytes((0xFF, marker)) + struct.pack(">H", length) + body)
         if marker == _SOS:
             scans += 1
@@ -108,6 +113,38 @@ def _app_segment(marker: int, body: bytes, found: Findings, exif_written: bool) 
     else:
         found.removed("vendor_segment")
     return None
+
+
+def _coding_segment_is_sound(marker: int, body: bytes) -> bool:
+    """Whether ``body`` has exactly the shape ITU T.81 gives this coding segment."""
+    size = len(body)
+    if marker in _SOF or marker == _DHP:
+        return size >= 6 and size == 6 + 3 * body[5]
+    if marker == _SOS:
+        return size >= 1 and size == 4 + 2 * body[0]
+    if marker == _DQT:  # tables of 64 values, 8- or 16-bit, ids 0..3
+        at = 0
+        while at < size:
+            if body[at] >> 4 > 1 or body[at] & 0x0F > 3:
+                return False
+            at += 1 + 64 * (2 if body[at] >> 4 else 1)
+        return size > 0 and at == size
+    if marker == _DHT:  # class 0..1, id 0..3, 16 counts then the symbols
+        at = 0
+        while at + 17 <= size:
+            if body[at] >> 4 > 1 or body[at] & 0x0F > 3:
+                return False
+            at += 17 + sum(body[at + 1 : at + 17])
+        return size > 0 and at == size
+    if marker in (_DRI, _DNL):
+        return size == 2
+    if marker == _DAC:  # at most 4 DC and 4 AC conditioning pairs
+        pairs = [body[at] for at in range(0, size, 2)]
+        valid = all(pair >> 4 <= 1 and pair & 0x0F <= 3 for pair in pairs)
+        return 0 < size <= 16 and size % 2 == 0 and valid
+    if marker == _EXP:
+        return size == 1
+    return False
 
 
 def _copy_scan(src: BinaryIO, dst: BinaryIO) -> None:

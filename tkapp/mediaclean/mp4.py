@@ -4,7 +4,8 @@ What goes: every user-data box (``udta``: iTunes-style ``ilst`` tags, QuickTime 
 location, ``loci``, ``XMP_``...), every ``meta`` box (Apple's ``mdta`` keys such as
 ``com.apple.quicktime.location.ISO6709``), ``uuid`` boxes (XMP, vendor data), padding and
 unknown top-level boxes; the creation and modification times in ``mvhd``/``tkhd``/``mdhd``
-are set to zero. Everything a player needs (``ftyp``, the sample tables, ``mdat``) is kept.
+are set to zero. Everything a player needs (``ftyp``, the sample tables, ``mdat``) is kept;
+inside ``moov`` only the boxes a player needs are kept (``_NEEDED``), unknown ones go.
 
 When ``moov`` shrinks and sits before ``mdat``, the media data moves: every chunk offset in
 ``stco``/``co64`` is moved with it. Fragmented files, encrypted sample tables and tracks of
@@ -25,6 +26,20 @@ from tkapp.mediaclean._report import CleanReport, Findings
 
 MAX_MOOV = 64 << 20  # the sample tables are read whole; a 10-hour video has a few MB
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"}
+# What a player needs inside each container (ISO 14496-12 and QuickTime). Anything else is
+# dropped, so a box we do not know cannot carry metadata out.
+_NEEDED: dict[bytes, set[bytes]] = {
+    b"moov": {b"mvhd", b"trak", b"iods"},
+    b"trak": {b"tkhd", b"tref", b"trgr", b"edts", b"mdia", b"tapt", b"load", b"clip", b"matt"},
+    b"mdia": {b"mdhd", b"hdlr", b"minf", b"elng"},
+    b"minf": {b"vmhd", b"smhd", b"hmhd", b"nmhd", b"sthd", b"gmhd", b"hdlr", b"dinf", b"stbl"},
+    b"stbl": {
+        b"stsd", b"stts", b"ctts", b"cslg", b"stss", b"stps", b"sdtp", b"sbgp", b"sgpd",
+        b"stsc", b"stsz", b"stz2", b"stco", b"co64", b"subs", b"saiz", b"padb", b"stsh", b"stdp",
+    },
+    b"edts": {b"elst"},
+    b"dinf": {b"dref"},
+}  # fmt: skip
 _DROP = {b"udta", b"meta", b"uuid", b"free", b"skip", b"wide"}
 _TIMES = {b"mvhd", b"tkhd", b"mdhd"}
 _OFFSETS = {b"stco": ">I", b"co64": ">Q"}
@@ -72,9 +87,9 @@ def clean_mp4(src: BinaryIO, dst: BinaryIO) -> CleanReport:
             found.removed("mp4_user_data")
 
     # First pass learns the new moov size; the second writes it with chunk offsets relocated.
-    new_moov_size = len(_box(b"moov", _rebuild(moov_body, found, None)))
+    new_moov_size = len(_box(b"moov", _rebuild(b"moov", moov_body, found, None)))
     relocate = _relocator(kept, moov, new_moov_size)
-    new_moov = _box(b"moov", _rebuild(moov_body, found, relocate))
+    new_moov = _box(b"moov", _rebuild(b"moov", moov_body, found, relocate))
     assert len(new_moov) == new_moov_size
 
     for box in kept:
@@ -137,16 +152,22 @@ def _box(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I4sQ", 1, kind, len(body) + 16) + body
 
 
-def _rebuild(data: bytes, found: Findings, relocate: Callable[[int], int] | None) -> bytes:
-    """The payload of a container box with metadata boxes dropped, recursively."""
+def _rebuild(
+    parent: bytes, data: bytes, found: Findings, relocate: Callable[[int], int] | None
+) -> bytes:
+    """The payload of container ``parent`` with metadata boxes dropped, recursively."""
     out = bytearray()
     for kind, start, body, end in _children(data, 0, len(data)):
         if kind in _DROP:
             _report_dropped(kind, data[body:end], found)
+        elif kind in _FRAGMENTED or kind == b"saio":
+            raise MediaNotCleanable("unsupported_format", "fragmented or encrypted MP4")
+        elif kind not in _NEEDED[parent]:
+            found.removed("mp4_user_data")
         elif kind in _CONTAINERS:
             if kind == b"stbl":
-                _refuse_unsafe_track(data, body, end)
-            out += _box(kind, _rebuild(data[body:end], found, relocate))
+                _refuse_timed_metadata(data, body, end)
+            out += _box(kind, _rebuild(kind, data[body:end], found, relocate))
         elif kind in _TIMES:
             out += _box(kind, _zero_times(data[body:end], found))
         elif kind in _OFFSETS and relocate is not None:
@@ -158,10 +179,8 @@ def _rebuild(data: bytes, found: Findings, relocate: Callable[[int], int] | None
     return bytes(out)
 
 
-def _refuse_unsafe_track(data: bytes, body: int, end: int) -> None:
+def _refuse_timed_metadata(data: bytes, body: int, end: int) -> None:
     for kind, _, child, child_end in _children(data, body, end):
-        if kind == b"saio":
-            raise MediaNotCleanable("unsupported_format", "encrypted MP4 sample tables")
         if kind == b"stsd":
             entries = data[child + 8 : child_end]
             for entry, _, _, _ in _children(entries, 0, len(entries)):
