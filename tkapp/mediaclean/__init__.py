@@ -72,7 +72,7 @@ def clean_media(src: BinaryIO, dst: BinaryIO, mime_type: str) -> CleanReport:
     """Write a copy of ``src`` without its hidden metadata to ``dst``.
 
     Args:
-        src: seekable, readable stream of the original file, read from its current position.
+        src: seekable, readable stream of the original file; read from its start.
         dst: writable stream for the cleaned file (need not be seekable).
         mime_type: the type the catalogue declares for the file; must agree with the content.
 
@@ -84,6 +84,7 @@ def clean_media(src: BinaryIO, dst: BinaryIO, mime_type: str) -> CleanReport:
             damaged or mislabelled (``malformed``), too big to clean (``too_large``), or a
             video with a track of timed metadata (``timed_metadata``).
     """
+    src.seek(0)  # MP4 chunk offsets count from the start of the file
     kind = detect_kind(src)
     if kind is None:
         raise MediaNotCleanable("unsupported_format", "unknown kind of file")
@@ -100,7 +101,7 @@ def clean_media(src: BinaryIO, dst: BinaryIO, mime_type: str) -> CleanReport:
         if kind == "wav":
             return clean_wav(src, dst)
         return clean_tagged(src, dst, kind)
-    except (struct.error, ValueError, IndexError, EOFError, OverflowError, MemoryError) as error:
+    except (struct.error, ValueError, IndexError, EOFError, OverflowError) as error:
         # Our parsers check every length they read; this is the net under that rule.
         raise MediaNotCleanable("malformed", type(error).__name__) from error
 

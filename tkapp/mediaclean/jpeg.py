@@ -154,13 +154,14 @@ def _copy_scan(src: BinaryIO, dst: BinaryIO) -> None:
         block = src.read(CHUNK)
         if not block:
             raise malformed("truncated picture data")
-        data = carry + block
+        data = carry + block if carry else block
         hit = _MARKER_IN_SCAN.search(data)
+        view = memoryview(data)  # writes without copying the block again
         if hit is not None:
-            dst.write(data[: hit.start()])
+            dst.write(view[: hit.start()])
             src.seek(hit.start() - len(data), os.SEEK_CUR)
             return
         # A trailing 0xFF may start a marker whose second byte is in the next block.
         keep = 1 if data.endswith(b"\xff") else 0
-        dst.write(data[: len(data) - keep])
+        dst.write(view[: len(data) - keep])
         carry = data[len(data) - keep :]
