@@ -25,6 +25,7 @@ from tkapp.mediaclean._io import copy_exact, malformed, read_exact, remaining
 from tkapp.mediaclean._report import CleanReport, Findings
 
 MAX_MOOV = 64 << 20  # the sample tables are read whole; a 10-hour video has a few MB
+_MAX_TOP_LEVEL = 10_000  # real files have a handful; keeps the box list small
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf"}
 # What a player needs inside each container (ISO 14496-12 and QuickTime). Anything else is
 # dropped, so a box we do not know cannot carry metadata out.
@@ -119,6 +120,8 @@ def _top_level(src: BinaryIO) -> list[_Box]:
         if size < header or position + size > end:
             raise malformed("box size points past the end")
         boxes.append(_Box(kind, position, header, size))
+        if len(boxes) > _MAX_TOP_LEVEL:
+            raise malformed("too many top-level boxes")
         position += size
     return boxes
 

@@ -77,10 +77,11 @@ def _mp3(buffer: io.BytesIO, found: Findings) -> None:
         found.removed("ape")
         buffer.seek(0)
         mutagen.apev2.delete(buffer)
-    data = buffer.getvalue()
-    if data.startswith(b"ID3") or data[-128:-125] == b"TAG":
+    buffer.seek(0)
+    head = buffer.read(3)
+    buffer.seek(max(0, buffer.seek(0, io.SEEK_END) - 128))
+    if head == b"ID3" or buffer.read(3) == b"TAG":
         found.removed("id3")
-    del data
     buffer.seek(0)
     mutagen.id3.delete(buffer)
     buffer.seek(0)
