@@ -14,6 +14,9 @@ DEB_TEST := $(DEB_RUN) minisign age xvfb desktop-file-utils appstream
 # tests/packaging: PyInstaller needs binutils (objdump, strip); gio checks the MIME types;
 # unzip and jq run the README's check of a bundle with stock tools.
 DEB_TEST += binutils libglib2.0-bin unzip jq
+# tests/mediaclean: exiftool reads exported media as an independent checker; ffmpeg makes
+# the real MP3/Ogg/FLAC/M4A files and ffprobe checks they still decode after cleaning.
+DEB_TEST += libimage-exiftool-perl ffmpeg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps-run deps-test venv clean

@@ -269,3 +269,23 @@ class NothingToPublish(ValidationError):
     """No record may be published openly (none marked, or terms, labels or access refuse)."""
 
     code = "nothing_to_publish"
+
+
+# --- Media cleaning (issue 12) ---------------------------------------------------------------
+
+
+class MediaNotCleanable(TkError):
+    """A media file whose hidden metadata cannot be removed safely, so it must not leave as is.
+
+    ``reason`` is a stable code: ``unsupported_format`` (a kind of file we cannot clean),
+    ``malformed`` (damaged, or content and declared type disagree), ``too_large`` (above the
+    size this kind of file can be cleaned at), ``timed_metadata`` (a video track that carries
+    metadata such as a GPS trail inside the media data itself).
+    """
+
+    code = "media_not_cleanable"
+    exit_code = 2
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(detail or reason, reason=reason)
+        self.reason = reason

@@ -79,6 +79,10 @@ _ERRORS: dict[str, str] = {
         "No record can be published openly: mark records with an open licence, make them "
         "public, and check that their terms and labels allow it."
     ),
+    "media_not_cleanable": N_(
+        "A media file's hidden information (place, names, device) could not be removed, so "
+        "it was kept back: {detail}"
+    ),
 }
 
 
