@@ -444,7 +444,6 @@ def decide_release(
             scope,
             request.on,
             override=release.overrides.get(record.id),
-        ),
         )
         if cover is None:
             return ReleaseDecision(
