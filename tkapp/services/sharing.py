@@ -421,7 +421,7 @@ def bundle_record(
         ]
     if not plan.withholds("recorded_by") and plan.recorded_by is not None:
         value["recorded_by"] = plan.recorded_by
-    if plan.media:
+    if "media" not in plan.withheld_fields:
         value["media"] = [_media_json(m) for m in plan.released_media]
     return value
 
@@ -435,6 +435,7 @@ def _consent_json(consent: ConsentRecord, included: set[str]) -> dict[str, Any]:
         "record_ids": sorted(r for r in consent.record_ids if r in included),
         "granted_on": _iso(consent.granted_on),
         "method": consent.method.value,
+        "status": consent.status.value,
         "purposes": list(consent.purposes),
         "user_classes": list(consent.user_classes),
         "terms_id": consent.terms_id,
