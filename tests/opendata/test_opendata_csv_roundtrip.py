@@ -172,6 +172,10 @@ def _as_exported(record: KnowledgeRecord) -> KnowledgeRecord:
     elif "preparation" in hidden:
         for use in out.uses:
             use.preparation = ""
+    place = record.place
+    empty = place.latitude is None and not place.locality.strip()
+    if empty or (place.sensitivity is Sensitivity.NONE and "place" not in hidden):
+        return out  # nothing to generalise: the place travels as stored
     shown = generalise(record.place, confidential="place" in hidden)
     out.place = Place(
         shown.locality or "",

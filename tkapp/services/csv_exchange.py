@@ -198,6 +198,10 @@ def _bool_text(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _int_text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
 def _float_text(value: float | None) -> str:
     return "" if value is None else repr(float(value))
 
@@ -256,10 +260,14 @@ def _record_row(rec: KnowledgeRecord, release: ReleaseDecision) -> dict[str, str
         "recorded_date": rec.recorded_date.isoformat() if rec.recorded_date else "",
         "recorded_by_id": "" if release.withholds("recorded_by") else rec.recorded_by,
         "taxon_ids": _join(rec.taxon_ids),
-        "locality": place.locality or "",
-        "latitude": place.latitude or "",
-        "longitude": place.longitude or "",
-        "uncertainty_m": "" if place.uncertainty_m is None else str(place.uncertainty_m),
+        # An included place is written as stored (exact round trip); a generalised one as
+        # the gate lets it leave.
+        "locality": rec.place.locality if not generalised else place.locality or "",
+        "latitude": _float_text(rec.place.latitude) if not generalised else place.latitude or "",
+        "longitude": _float_text(rec.place.longitude) if not generalised else place.longitude or "",
+        "uncertainty_m": _int_text(
+            rec.place.uncertainty_m if not generalised else place.uncertainty_m
+        ),
         "sensitivity": rec.place.sensitivity.value,
         "confidential": _join(f for f in CONFIDENTIAL_FIELDS if f in rec.confidential),
         "withheld": _join(dict.fromkeys(withheld)),
