@@ -74,12 +74,13 @@ def grant_consent(
     *,
     purposes: tuple[str, ...] = ("research",),
     user_classes: tuple[str, ...] = ("public_research",),
+    granted_by: str = "Asamblea",
     **kw: object,
 ) -> ConsentRecord:
     """A granted consent record covering ``record_ids`` (consent is binding since issue 12)."""
     return cat.add_consent(
         ConsentRecord(
-            "Asamblea",
+            granted_by,
             record_ids=list(record_ids),
             purposes=list(purposes),
             user_classes=list(user_classes),

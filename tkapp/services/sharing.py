@@ -783,9 +783,12 @@ class ExportEntry:
     expires: datetime | None
     file_name: str
     follow_ups: tuple[FollowUp, ...] = ()
+    #: record id -> the custodian's consent override (who, when, why) the export used.
+    consent_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRow]) -> ExportEntry:
+    items = json.loads(row.records)
     return ExportEntry(
         bundle_id=row.bundle_id,
         sequence=row.sequence,
@@ -793,7 +796,7 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
         recipient=codec.loads(Recipient, row.recipient),
         purpose=row.purpose,
         user_class=row.user_class,
-        records=tuple((str(r["id"]), int(r["version"])) for r in json.loads(row.records)),
+        records=tuple((str(r["id"]), int(r["version"])) for r in items),
         terms_id=row.terms_id,
         bundle_sha256=row.bundle_sha256,
         expires=None if row.expires is None else datetime.fromisoformat(row.expires),
@@ -803,6 +806,11 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
             for f in follow
             if f.bundle_id == row.bundle_id
         ),
+        consent_overrides={
+            str(r["id"]): {str(k): str(v) for k, v in r["consent_override"].items()}
+            for r in items
+            if isinstance(r.get("consent_override"), dict)
+        },
     )
 
 
