@@ -405,10 +405,11 @@ def decide_release(
     if trashed:
         return ReleaseDecision(record.id, False, (Reason("in_trash"),))
     never = sorted(set(record.labels) & NEVER_EXPORTED_LABELS)
-    if record.access is AccessLevel.SECRET_SACRED or never:
-        params = {"label": never[0]} if never else {}
-        code = "secret_sacred" if not never or never[0] == "tkss" else "restricted_gender"
-        return ReleaseDecision(record.id, False, (Reason(code, params),))
+    if record.access is AccessLevel.SECRET_SACRED:
+        return ReleaseDecision(record.id, False, (Reason("secret_sacred"),))
+    if never:
+        code = "secret_sacred" if never[0] == "tkss" else "restricted_gender"
+        return ReleaseDecision(record.id, False, (Reason(code, {"label": never[0]}),))
 
     decision: Decision | None = None
     open_decision: OpenDecision | None = None
