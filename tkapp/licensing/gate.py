@@ -425,7 +425,7 @@ def decide_release(
             customisations=customisations,
         )
         if not decision.permits:
-            return ReleaseDecision(record.id, False, _refusal_reasons(decision), decision=decision)
+            return ReleaseDecision(record.id, False, deciding_reasons(decision), decision=decision)
         needs_confirmation = decision.needs_confirmation
         scope = [(request.user_class, request.purpose)]
     elif destination.is_open_data:
@@ -498,8 +498,10 @@ def decide_release(
     )
 
 
-def _refusal_reasons(decision: Decision) -> tuple[Reason, ...]:
-    """The rule that decided first: the terms' own rule only when it refused by itself."""
+def deciding_reasons(decision: Decision) -> tuple[Reason, ...]:
+    """The rules that decided ``decision`` (what any front end shows as "why"): the terms'
+    own rule only when it decided by itself, never a side note (a protocol duty, an
+    attribution label) standing in for the rule."""
     deciding = [
         r
         for r in decision.reasons
