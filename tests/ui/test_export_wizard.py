@@ -234,7 +234,9 @@ def test_sensitive_record_needs_the_confirmation_box(
     new_recipient(wizard, "Luis Tapia", "public_research", "education")
     plan = to_plan(wizard, qtbot).plan
     assert [p.record_id for p in plan.needs_confirmation] == [sensitive]
-    assert "you will be asked to confirm" in wizard.plan_page.details.toPlainText()
+    assert "the custodian must confirm before this is shared" in (
+        wizard.plan_page.details.toPlainText()
+    )
 
     next_page(wizard)
     assert wizard.currentId() == Page.CONFIRM

@@ -164,10 +164,11 @@ def describe_release(item: ReleaseDecision) -> list[PlanLine]:
     if going:
         parts = []
         for f in going:
-            if f.name == "holders" and item.holders:
+            names = {"holders": ", ".join(item.holders), "recorded_by": item.recorded_by or ""}
+            if names.get(f.name):
                 parts.append(
                     translate(N_("{field} ({names})")).format(
-                        field=field_name(f.name), names=", ".join(item.holders)
+                        field=field_name(f.name), names=names[f.name]
                     )
                 )
             else:

@@ -220,8 +220,7 @@ def plan_html(view: PlanView) -> str:
             for duty in _duties(item):
                 if duty not in common:
                     notes.append(_("Also: {duty}").format(duty=lt.describe_duty(duty)))
-            if item.needs_confirmation:
-                notes.append(_("Culturally sensitive: you will be asked to confirm."))
+            # (Culturally sensitive records say so among the gate's own warning lines.)
             parts.append(
                 "<li><b>"
                 + esc(plan.title(item.record_id))
