@@ -283,6 +283,27 @@ class ReleaseDecision:
         return tuple(m for m in self.media if m.included)
 
 
+# --- persons and consent records as they leave -------------------------------------------
+
+
+def released_name(person: Person | None, destination: Destination) -> str | None:
+    """A person's name as it may leave: None when it may not (unknown, or anonymous outside
+    the catalogue); a bundle names such a person "a knowledge holder" instead."""
+    if person is None or person.anonymous_outside:
+        return ANONYMOUS_HOLDER if destination is Destination.BUNDLE else None
+    return person.name
+
+
+def released_consent_fields(consent: ConsentRecord) -> frozenset[str]:
+    """The fields of a consent record that may travel with the records it covers (its
+    confidential ones stay; its id and the covered records' ids always travel)."""
+    fields = {
+        "granted_by", "granted_on", "method", "status", "purposes", "user_classes",
+        "terms_id", "expires", "notes",
+    }  # fmt: skip
+    return frozenset(fields - set(consent.confidential))
+
+
 # --- consent ------------------------------------------------------------------------------
 
 
@@ -526,12 +547,10 @@ def _names(
     anonymous = False
     for person_id in ids:
         person = persons.get(person_id)
-        if person is None or person.anonymous_outside:
-            anonymous = anonymous or person is not None
-            if destination is Destination.BUNDLE:
-                names.append(ANONYMOUS_HOLDER)
-            continue
-        names.append(person.name)
+        name = released_name(person, destination)
+        anonymous = anonymous or (person is not None and person.anonymous_outside)
+        if name is not None:
+            names.append(name)
     return names, anonymous
 
 

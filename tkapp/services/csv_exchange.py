@@ -90,6 +90,7 @@ from tkapp.licensing.gate import (
     ReleaseDecision,
     ReleaseRequest,
     decide_release,
+    released_name,
 )
 from tkapp.licensing.labels import check_labels
 from tkapp.licensing.terms import Terms
@@ -360,16 +361,17 @@ def _collect(
             persons_left += 1
             continue
         persons_out += 1
+        shown = released_name(person, Destination.CSV_EXCHANGE)
         anonymous = person.anonymous_outside
         tables.add(
             "people.csv",
             {
-                "id": person.id, "name": "" if anonymous else person.name,
+                "id": person.id, "name": shown or "",
                 "roles": _join(person.roles), "community": person.community,
                 "consent_status": person.consent_status.value,
                 "deceased": _bool_text(person.deceased),
                 "anonymous_outside": _bool_text(anonymous),
-                "withheld": "name" if anonymous else "",
+                "withheld": "name" if shown is None else "",
             },
         )  # fmt: skip
     counts.update(

@@ -35,7 +35,7 @@ from tkapp.licensing.open_licence import (
     OpenDecision,
     most_restrictive,
 )
-from tkapp.licensing.places import GeneralisedPlace, generalise
+from tkapp.licensing.places import GeneralisedPlace
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
@@ -181,6 +181,11 @@ def _shown(record: KnowledgeRecord, release: ReleaseDecision) -> KnowledgeRecord
     return out
 
 
+def _place(item: ReleaseDecision) -> GeneralisedPlace:
+    assert item.place is not None  # a released record always has its publishable place
+    return item.place
+
+
 def _taxa_for(
     cat: Catalogue,
     record: KnowledgeRecord,
@@ -270,7 +275,7 @@ def plan_open_data(
             OpenItem(
                 record=_shown(record, item),
                 decision=decision,
-                place=item.place or generalise(record.place, confidential=True),
+                place=_place(item),
                 withheld_fields=item.withheld_fields,
                 taxa=tuple(_taxa_for(cat, record, item, taxa_cache)),
                 recorded_by=item.recorded_by or "",

@@ -61,6 +61,7 @@ from tkapp.licensing.gate import (
     ReleaseDecision,
     ReleaseRequest,
     decide_release,
+    released_consent_fields,
 )
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.odrl import to_odrl
@@ -442,10 +443,12 @@ def _consent_json(consent: ConsentRecord, included: set[str]) -> dict[str, Any]:
         "expires": _iso(consent.expires),
         "notes": consent.notes,
     }
-    for name in consent.confidential:
-        if name not in {"type", "id", "record_ids"}:
-            value.pop(name, None)
-    return value
+    allowed = released_consent_fields(consent)
+    return {
+        key: item
+        for key, item in value.items()
+        if key in {"type", "id", "record_ids"} or key in allowed
+    }
 
 
 # --- export -------------------------------------------------------------------------------
