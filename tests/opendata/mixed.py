@@ -4,12 +4,15 @@ that must never leave it (the no-leak tests search exported bytes for them)."""
 from __future__ import annotations
 
 import io
+import struct
+import zlib
 from dataclasses import dataclass, field
 from datetime import date
 
 from tkapp.core.model import (
     AccessLevel,
     Category,
+    ConsentRecord,
     HolderLink,
     KnowledgeRecord,
     Media,
@@ -47,6 +50,19 @@ class Mixed:
     def mark(self, text: str) -> str:
         self.markers.append(text)
         return text
+
+
+def _chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def png(*, author: str = "") -> bytes:
+    """A real 2x2 grey PNG; with ``author``, a tEXt chunk naming the photographer (the
+    metadata an export must remove)."""
+    header = _chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0))
+    pixels = _chunk(b"IDAT", zlib.compress(b"\x00\x40\x80\x00\xc0\xff"))
+    text = _chunk(b"tEXt", b"Author\x00" + author.encode()) if author else b""
+    return b"\x89PNG\r\n\x1a\n" + header + text + pixels + _chunk(b"IEND", b"")
 
 
 def _media(cat: Catalogue, record_id: str, data: bytes, **kw: object) -> Media:
@@ -106,10 +122,17 @@ def build(cat: Catalogue) -> Mixed:
         )
     )
     m.public_exact = rec.id
-    m.allowed_media_bytes = b"\xff\xd8JPEG allowed photo bytes " * 50
-    m.allowed_media_id = _media(
-        cat, rec.id, m.allowed_media_bytes, caption="Corteza seca", creator="Rosa Grefa"
-    ).id
+    # What leaves is the photo without its metadata (the author's name in a tEXt chunk).
+    m.allowed_media_bytes = png()
+    photo = Media(
+        MediaKind.PHOTO,
+        "image/png",
+        "foto.png",
+        record_id=rec.id,
+        caption="Corteza seca",
+        creator="Rosa Grefa",
+    )
+    m.allowed_media_id = cat.add_media(photo, io.BytesIO(png(author=m.mark("LEAKPNGAUTHOR")))).id
     _media(cat, rec.id, m.mark("LEAKWARNINGMEDIA").encode(), content_warning="Muestra a un difunto")
     _media(cat, rec.id, m.mark("LEAKDECEASEDMEDIA").encode(), person_ids=[deceased.id])
     _media(cat, rec.id, m.mark("LEAKANONMEDIA").encode(), person_ids=[anon.id])
@@ -221,6 +244,16 @@ def build(cat: Catalogue) -> Mixed:
             access=AccessLevel.PUBLIC,
             open_licence="CC-BY-4.0",
             terms_id=cbrl.id,
+        )
+    )
+    # Prior informed consent for everything an open licence grants, for every record: the
+    # protected ones must still stay home for their own reasons.
+    cat.add_consent(
+        ConsentRecord(
+            "Asamblea de Sacha Yaku",
+            record_ids=[*cat.search_ids(""), trashed.id],
+            purposes=["redistribution", "product_development", "commercial_sale"],
+            user_classes=["for_profit", "noncommercial"],
         )
     )
     return m

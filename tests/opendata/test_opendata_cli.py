@@ -106,3 +106,46 @@ def test_import_csv_row_errors_exit_3(
     captured = capsys.readouterr()
     assert "records.csv row 2 (id)" in captured.err
     assert "Nothing was imported" in captured.err
+
+
+def test_export_csv_keeps_trash_home_and_says_how_precise_places_are(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tkapp.core.model import AccessLevel, HolderLink, Person, Place, Sensitivity, Taxon
+
+    monkeypatch.setenv("TKAPP_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("TKAPP_LANG", "en")
+    path = tmp_path / "c.tkc"
+    with new_catalogue(path) as cat:
+        holder = cat.add_person(Person("ZQTRASHHOLDER"))
+        taxon = cat.add_taxon(Taxon("ZQTRASHTAXON"))
+        secret = cat.add_record(
+            KnowledgeRecord(
+                "ZQTRASHTITLE",
+                access=AccessLevel.SECRET_SACRED,
+                taxon_ids=[taxon.id],
+                holders=[HolderLink(holder.id)],
+            )
+        )
+        cat.delete_record(secret.id)  # secret AND in the Trash: nothing of it may leave
+        cat.add_record(
+            KnowledgeRecord(
+                "Withheld place",
+                access=AccessLevel.PUBLIC,
+                place=Place("ZQGARDEN", -1.234567, -77.654321, 5, Sensitivity.WITHHOLD),
+            )
+        )
+        cat.add_record(
+            KnowledgeRecord(
+                "Rough place",
+                access=AccessLevel.PUBLIC,
+                place=Place("ZQHOUSE", -0.987654, -77.123456, 5, Sensitivity.HIGH),
+            )
+        )
+    dest = tmp_path / "x"
+    assert run_cli(["export-csv", str(path), str(dest)]) == 0
+    assert "Places are written only as precisely" in capsys.readouterr().out
+    written = b"".join(p.read_bytes() for p in dest.iterdir())
+    for leak in (b"ZQTRASH", b"ZQGARDEN", b"ZQHOUSE", b"1.234567", b"77.654321", b"0.987654"):
+        assert leak not in written, leak
+    assert b"-1.0" in written and b"-77.1" in written  # the high place, rounded to 0.1

@@ -30,11 +30,11 @@ from tkapp.core.model import (
     Use,
     VernacularName,
 )
+from tkapp.licensing.places import generalise
 from tkapp.services.catalogue import Catalogue
 from tkapp.services.csv_exchange import (
     apply_csv_import,
     export_csv,
-    never_leaves,
     preview_csv_import,
 )
 from tkapp.store import codec
@@ -149,8 +149,16 @@ def _content(value: Any) -> Any:
     return data
 
 
+def never_leaves(record: KnowledgeRecord) -> bool:
+    """The test's own statement of what the exchange keeps home (LICENSING.md)."""
+    return record.access is AccessLevel.SECRET_SACRED or bool(
+        {"tkss", "tkwr", "tkmr"} & set(record.labels)
+    )
+
+
 def _as_exported(record: KnowledgeRecord) -> KnowledgeRecord:
-    """What a new catalogue should hold: confidential values absent (empty)."""
+    """What a new catalogue should hold: confidential values absent (empty), the place as
+    precise as its sensitivity lets it leave, its locality only beside exact coordinates."""
     out = copy.deepcopy(record)
     hidden = record.confidential
     if "description" in hidden:
@@ -164,8 +172,18 @@ def _as_exported(record: KnowledgeRecord) -> KnowledgeRecord:
     elif "preparation" in hidden:
         for use in out.uses:
             use.preparation = ""
-    if "place" in hidden:
-        out.place = Place(sensitivity=record.place.sensitivity)
+    place = record.place
+    empty = place.latitude is None and not place.locality.strip()
+    if empty or (place.sensitivity is Sensitivity.NONE and "place" not in hidden):
+        return out  # nothing to generalise: the place travels as stored
+    shown = generalise(record.place, confidential="place" in hidden)
+    out.place = Place(
+        shown.locality or "",
+        None if shown.latitude is None else float(shown.latitude),
+        None if shown.longitude is None else float(shown.longitude),
+        shown.uncertainty_m,
+        record.place.sensitivity,
+    )
     return out
 
 

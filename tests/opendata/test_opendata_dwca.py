@@ -197,4 +197,4 @@ def test_media_can_be_left_out_or_referenced_by_url(
             for ext in row.extensions
             if ext.rowtype == ROW_MULTIMEDIA
         ]
-    assert uris == [f"https://data.example.org/sy/media/{mixed.allowed_media_id}.jpg"]
+    assert uris == [f"https://data.example.org/sy/media/{mixed.allowed_media_id}.png"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tkapp.core.model import Community, Recipient
+from tkapp.core.model import Community, ConsentRecord, Recipient
 from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue
 from tkapp.services.demo import create_demo
 
@@ -66,3 +66,24 @@ def researcher(tmp_path: Path) -> Iterator[Catalogue]:
         tmp_path / "researcher.tkc", PASSPHRASE, Community("Laboratorio Paz"), actor="ana"
     ) as cat:
         yield cat
+
+
+def grant_consent(
+    cat: Catalogue,
+    record_ids: list[str],
+    *,
+    purposes: tuple[str, ...] = ("research",),
+    user_classes: tuple[str, ...] = ("public_research",),
+    granted_by: str = "Asamblea",
+    **kw: object,
+) -> ConsentRecord:
+    """A granted consent record covering ``record_ids`` (consent is binding since issue 12)."""
+    return cat.add_consent(
+        ConsentRecord(
+            granted_by,
+            record_ids=list(record_ids),
+            purposes=list(purposes),
+            user_classes=list(user_classes),
+            **kw,  # type: ignore[arg-type]
+        )
+    )

@@ -6,12 +6,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
-from tkapp.core.model import AccessLevel, Community, KnowledgeRecord
-from tkapp.services.catalogue import create_catalogue
+from tkapp.core.model import AccessLevel, Community, ConsentStatus, KnowledgeRecord
+from tkapp.errors import UsageError
+from tkapp.services import sharing
+from tkapp.services.catalogue import create_catalogue, open_catalogue
 
-from .conftest import PASSPHRASE
+from .conftest import PASSPHRASE, grant_consent
 
 
 def _tkapp(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -102,7 +105,10 @@ def _search(folder: Path, query: str) -> list[dict[str, str]]:
 
 def test_sensitive_records_need_explicit_confirmation(tmp_path: Path) -> None:
     with create_catalogue(tmp_path / "c.tkc", PASSPHRASE, Community("Sacha Yaku")) as cat:
-        cat.add_record(KnowledgeRecord("Sensible", access=AccessLevel.PUBLIC, labels=["tkcs"]))
+        rec = cat.add_record(
+            KnowledgeRecord("Sensible", access=AccessLevel.PUBLIC, labels=["tkcs"])
+        )
+        grant_consent(cat, [rec.id])
     base = [
         "export", "c.tkc", "s.tkb", "--recipient-name", "Ana", "--as", "public_research",
         "--purpose", "research", "--yes",
@@ -132,3 +138,45 @@ def test_sensitive_records_need_explicit_confirmation(tmp_path: Path) -> None:
         cwd=tmp_path,
     )  # fmt: skip
     assert bad_age.returncode == 3 and "Traceback" not in bad_age.stderr
+
+
+def test_consent_keeps_records_home_in_the_cli_plan_and_override_is_recorded(
+    tmp_path: Path,
+) -> None:
+    with create_catalogue(tmp_path / "c.tkc", PASSPHRASE, Community("Sacha Yaku")) as cat:
+        titles = ["Withdrawn one", "Expired one", "Out of scope", "No consent", "Granted"]
+        ids = {t: cat.add_record(KnowledgeRecord(t, access=AccessLevel.PUBLIC)).id for t in titles}
+        grant_consent(cat, [ids["Withdrawn one"]], status=ConsentStatus.WITHDRAWN)
+        grant_consent(cat, [ids["Expired one"]], expires=date(2020, 1, 1))
+        grant_consent(cat, [ids["Out of scope"]], purposes=("education",))
+        grant_consent(cat, [ids["Granted"]], granted_by="Mama Rosa")
+    base = [
+        "export", "c.tkc", "s.tkb", "--recipient-name", "Ana", "--as", "public_research",
+        "--purpose", "research",
+    ]  # fmt: skip
+    # Without --yes: the plan, then "not confirmed" (no terminal); nothing written.
+    shown = _tkapp(*base, cwd=tmp_path)
+    assert shown.returncode != 0 and not (tmp_path / "s.tkb").exists()
+    text = shown.stdout
+    assert "1 record goes" in text and "4 records stay" in text
+    assert "Consent: given by Mama Rosa" in text
+    assert "Consent was withdrawn (Asamblea)." in text
+    assert "The consent from Asamblea ended on" in text
+    assert "does not cover research" in text
+    assert "No consent record covers it." in text
+    # The override needs who and why, and releases only the record without consent.
+    half = _tkapp(*base, "--yes", "--release-without-consent", ids["No consent"], cwd=tmp_path)
+    assert half.returncode == UsageError.exit_code and "--override-by" in half.stderr
+    done = _tkapp(
+        *base, "--yes", "--release-without-consent", ids["No consent"],
+        "--override-by", "Rosa Grefa", "--override-why", "Assembly of 3 May agreed", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "released by Rosa Grefa" in done.stdout
+    with open_catalogue(tmp_path / "c.tkc", PASSPHRASE) as cat:
+        [entry] = sharing.list_exports(cat)
+        assert {rid for rid, _v in entry.records} == {ids["Granted"], ids["No consent"]}
+        override = entry.consent_overrides[ids["No consent"]]
+        assert override["who"] == "Rosa Grefa" and override["why"] == "Assembly of 3 May agreed"
+        audit = cat.audit_entries(ids["No consent"])
+        assert [a.action for a in audit if a.action == "consent_override"] == ["consent_override"]

@@ -37,14 +37,14 @@ from tkapp.errors import (
     ValidationError,
 )
 from tkapp.licensing.evaluate import evaluate
-from tkapp.licensing.plan import plan_record
+from tkapp.licensing.gate import ConsentOverride, Destination, ReleaseRequest, decide_release
 from tkapp.licensing.terms import from_template
 from tkapp.licensing.vocab import Outcome
 from tkapp.services import keys, sharing
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import Catalogue, open_catalogue
 
-from .conftest import PASSPHRASE, RESEARCHER
+from .conftest import PASSPHRASE, RESEARCHER, grant_consent
 
 FIXED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 FOR_PROFIT = Recipient("Acme", organisation="Acme Pharma", user_class="for_profit")
@@ -78,19 +78,26 @@ def test_demo_plans_differ_by_recipient_class_as_the_terms_say(demo: Catalogue) 
     for item in research.included:
         record = demo.get_record(item.record_id)
         assert record.access is AccessLevel.PUBLIC
+        assert item.decision is not None
         assert item.decision.outcome is Outcome.ALLOWED_WITH_DUTIES
         assert {"tkss", "tkwr", "tkmr"}.isdisjoint(record.labels)
-        assert item.withheld_fields == tuple(
-            f for f in ("description", "holders", "place", "preparation", "uses",
-                        "local_names", "media", "recorded_by") if f in record.confidential
-        )  # fmt: skip
+        for name in record.confidential - {"media"}:
+            assert name in item.withheld_fields
         assert item.place is not None
+        assert item.consent is not None and item.consent.consent_id  # consent covers it
     for item in research.excluded:
         record = demo.get_record(item.record_id)
         if record.access is AccessLevel.SECRET_SACRED or "tkss" in record.labels:
-            assert "secret_sacred" in item.decision.reason_codes
-    # The same answer the pure engine gives, record by record.
+            assert {"secret_sacred", "restricted_gender"} & {r.code for r in item.reasons}
+    # The demo's consents show each case: withdrawn, expired, missing keep a record home.
+    codes = research.reason_counts()
+    assert codes.get("consent_withdrawn") == 1
+    assert codes.get("consent_expired") == 1
+    assert codes.get("consent_missing") == 1
+    # The same answer the pure engine gives, record by record (when the terms were asked).
     for item in research.included + research.excluded:
+        if item.decision is None:
+            continue
         record = demo.get_record(item.record_id)
         expected = evaluate(
             terms,
@@ -102,11 +109,13 @@ def test_demo_plans_differ_by_recipient_class_as_the_terms_say(demo: Catalogue) 
         assert item.decision == expected
 
 
-def test_plan_refuses_trash_and_unknown_codes(community: Catalogue) -> None:
+def test_plan_keeps_trash_home_and_refuses_unknown_codes(community: Catalogue) -> None:
     rec = community.add_record(KnowledgeRecord("R", access=AccessLevel.PUBLIC))
+    grant_consent(community, [rec.id])
     community.delete_record(rec.id)
-    with pytest.raises(ValidationError):
-        sharing.plan_export(community, [rec.id], RESEARCHER, "research")
+    trashed = sharing.plan_export(community, [rec.id], RESEARCHER, "research")
+    assert trashed.included == []
+    assert [r.code for r in trashed.excluded[0].reasons] == ["in_trash"]
     assert sharing.plan_export(community, None, RESEARCHER, "research").included == []
     with pytest.raises(ValidationError):
         sharing.plan_export(community, None, RESEARCHER, "plunder")
@@ -189,6 +198,7 @@ def test_refusals_leave_nothing_behind(community: Catalogue, tmp_path: Path) -> 
     sensitive = community.add_record(
         KnowledgeRecord("Sensible", access=AccessLevel.PUBLIC, labels=["tkcs"])
     )
+    grant_consent(community, [sensitive.id], user_classes=("public_research", "for_profit"))
     dest = tmp_path / "x.tkb"
     with pytest.raises(NothingToExport):
         sharing.export(
@@ -205,6 +215,7 @@ def test_refusals_leave_nothing_behind(community: Catalogue, tmp_path: Path) -> 
         sharing.export(community, plan, dest, confirmed_sensitive=True)
     # Records under two terms versions cannot share one bundle.
     other = community.add_record(KnowledgeRecord("Otro", access=AccessLevel.PUBLIC))
+    grant_consent(community, [other.id])
     nc = from_template("noncommercial_research", attribution="S", contact="c")
     terms_service.save_terms(community, nc)
     terms_service.assign(community, [other.id], nc.id)
@@ -308,9 +319,12 @@ def test_excluded_records_and_confidential_fields_never_in_the_bytes(
             "Asamblea",
             record_ids=[shared.id, secret.id, community_only.id],
             person_ids=[holder.id],
+            purposes=["research"],
+            user_classes=["public_research"],
             notes="acta",
         )
     )
+    grant_consent(community, [open_one.id])
     plan = sharing.plan_export(community, None, RESEARCHER, "research")
     kept = {secret.id, sacred_label.id, community_only.id}
     assert {p.record_id for p in plan.excluded} == kept
@@ -339,8 +353,8 @@ def test_excluded_records_and_confidential_fields_never_in_the_bytes(
         assert names == ["Mama Rosa", sharing.ANONYMOUS_HOLDER]
         assert records[open_one.id]["place"]["decimalLatitude"] == "-1.0"
         assert records[open_one.id]["place"]["dataGeneralizations"]
-        [(consent_id, consent_json)] = list(report.iter_consents())
-        assert consent_id == consent.id and consent_json["record_ids"] == [shared.id]
+        consents = dict(report.iter_consents())
+        assert consents[consent.id]["record_ids"] == [shared.id]
         assert report.media == []
 
 
@@ -436,16 +450,21 @@ def test_bundle_record_matches_the_plan(demo: Catalogue) -> None:
         if demo.get_record(i).access is AccessLevel.PUBLIC
     )
     terms = terms_service.terms_for_record(demo, record)
-    item = plan_record(record, terms, sharing._request(RESEARCHER, "research", FIXED.date()))
-    data = sharing.bundle_record(
-        record, item, terms_id=terms.id, taxon=lambda _i: None, person=lambda _i: None
+    release = ReleaseRequest(
+        sharing._request(RESEARCHER, "research", FIXED.date()),
+        Destination.BUNDLE,
+        overrides={record.id: ConsentOverride("Rosa", FIXED, "the assembly agreed")},
     )
+    item = decide_release(record, terms=terms, release=release)
+    data = sharing.bundle_record(record, item, terms_id=terms.id, taxon=lambda _i: None)
     json.dumps(data)  # plain JSON
     assert data["id"] == record.id and data["labels"] == sorted(record.labels)
-    excluded = plan_record(
-        record, terms, sharing._request(FOR_PROFIT, "commercial_sale", FIXED.date())
+    excluded = decide_release(
+        record,
+        terms=terms,
+        release=ReleaseRequest(
+            sharing._request(FOR_PROFIT, "commercial_sale", FIXED.date()), Destination.BUNDLE
+        ),
     )
     with pytest.raises(ValidationError):
-        sharing.bundle_record(
-            record, excluded, terms_id=terms.id, taxon=lambda _i: None, person=lambda _i: None
-        )
+        sharing.bundle_record(record, excluded, terms_id=terms.id, taxon=lambda _i: None)

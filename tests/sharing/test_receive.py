@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import tempfile
@@ -29,14 +30,14 @@ from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import Catalogue, create_catalogue
 from tkapp.services.received import trust_store
 
-from .conftest import PASSPHRASE, RESEARCHER
+from .conftest import PASSPHRASE, RESEARCHER, grant_consent
 
 FIXED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 LATER = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
-def _export_demo(demo: Catalogue, dest: Path) -> sharing.ExportResult:
-    plan = sharing.plan_export(demo, None, RESEARCHER, "research", on=FIXED.date())
+def _export_demo(demo: Catalogue, dest: Path, **kw: object) -> sharing.ExportResult:
+    plan = sharing.plan_export(demo, None, RESEARCHER, "research", on=FIXED.date(), **kw)  # type: ignore[arg-type]
     return sharing.export(demo, plan, dest, created=FIXED)
 
 
@@ -48,15 +49,8 @@ def _expected_records(cat: Catalogue, plan: sharing.SharingPlan) -> dict[str, di
     for item in plan.included:
         record = cat.get_record(item.record_id)
         covering = sorted(c.id for c in consents.values() if record.id in c.record_ids)
-        media = [] if "media" in item.withheld_fields else cat.list_media(record.id)
         result[record.id] = sharing.bundle_record(
-            record,
-            item,
-            terms_id=terms.id,
-            taxon=cat.get_taxon,
-            person=cat.get_person,
-            media=media,
-            consent_ids=covering,
+            record, item, terms_id=terms.id, taxon=cat.get_taxon, consent_ids=covering
         )
     # Through JSON, as it travels.
     return json.loads(json.dumps(result))
@@ -84,12 +78,13 @@ def test_demo_round_trip_and_reimport(
     assert bundle.verified_at == LATER and bundle.recipient["name"] == "Ana Paz"
     got = {r.id: r.data for r in received.received_records(researcher, result.bundle_id)}
     assert got == _expected_records(demo, plan)
-    for item in received.list_received_media(researcher, result.bundle_id):
+    released = {m.sha256 for p in plan.included for m in p.released_media}
+    stored_media = received.list_received_media(researcher, result.bundle_id)
+    assert stored_media and {m.sha256 for m in stored_media} == released
+    for item in stored_media:
         with received.open_received_media(researcher, result.bundle_id, item.path) as f:
             data = f.read()
-        [original] = [m for m in demo.list_media() if m.sha256 == item.sha256]
-        with demo.open_media(original.id) as f:
-            assert data == f.read()
+        assert hashlib.sha256(data).hexdigest() == item.sha256  # the cleaned file, intact
     assert received.received_consents(researcher, result.bundle_id)
     one = next(iter(got))
     assert received.get_received_record(researcher, result.bundle_id, one).data == got[one]
@@ -107,12 +102,16 @@ def test_demo_round_trip_and_reimport(
 def test_import_is_one_transaction(demo: Catalogue, researcher: Catalogue, tmp_path: Path) -> None:
     # A bundle with several media files, bigger than the room left in the catalogue.
     rec = demo.add_record(KnowledgeRecord("Fotos", access=AccessLevel.PUBLIC))
-    for n in range(3):
+    grant_consent(demo, [rec.id])
+    blobs = [
         demo.add_media(
-            Media(MediaKind.PHOTO, "image/png", f"f{n}.png", record_id=rec.id),
+            Media(MediaKind.DOCUMENT, "application/octet-stream", f"f{n}.bin", record_id=rec.id),
             io.BytesIO(bytes([n]) * 300_000),
         )
-    result = _export_demo(demo, tmp_path / "big.tkb")
+        for n in range(3)
+    ]
+    # Files whose metadata cannot be cleaned go only because the custodian confirmed them.
+    result = _export_demo(demo, tmp_path / "big.tkb", confirmed_media=[m.id for m in blobs])
     conn = researcher._db.conn
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     conn.execute(f"PRAGMA max_page_count = {pages + 60}")  # room for ~240 KiB: fails mid-media
@@ -187,6 +186,7 @@ def _build(folder: Path, specs: list[dict[str, object]]) -> Catalogue:
                 confidential=set(spec["confidential"]),  # type: ignore[call-overload]
             )
         )
+        grant_consent(cat, [rec.id])
         for n, data in enumerate(spec["media"]):  # type: ignore[arg-type]
             cat.add_media(
                 Media(
@@ -212,7 +212,15 @@ def test_generated_catalogues_round_trip(specs: list[dict[str, object]]) -> None
             _build(folder / "a", specs) as source,
             create_catalogue(folder / "b" / "r.tkc", PASSPHRASE, Community("Lab")) as target,
         ):
-            plan = sharing.plan_export(source, None, RESEARCHER, "research", on=FIXED.date())
+            # The custodian confirms every file: opaque blobs cannot be cleaned.
+            plan = sharing.plan_export(
+                source,
+                None,
+                RESEARCHER,
+                "research",
+                on=FIXED.date(),
+                confirmed_media=[m.id for m in source.list_media()],
+            )
             event("included" if plan.included else "nothing to share")
             if not plan.included:
                 return
@@ -232,10 +240,11 @@ def test_generated_catalogues_round_trip(specs: list[dict[str, object]]) -> None
                 assert "tkss" not in original.labels
                 for field in original.confidential & {"description", "uses", "media"}:
                     assert field not in data
-            expected_media = {
+            expected_media = {m.sha256 for p in plan.included for m in p.released_media}
+            assert expected_media == {
                 m.sha256
                 for p in plan.included
-                if "media" not in p.withheld_fields
+                if "media" not in source.get_record(p.record_id).confidential
                 for m in source.list_media(p.record_id)
             }
             stored = received.list_received_media(target, result.bundle_id)

@@ -17,13 +17,15 @@ from tkapp.services import sharing
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue
 
-from .conftest import PASSPHRASE, RESEARCHER
+from .conftest import PASSPHRASE, RESEARCHER, grant_consent
 
 FIXED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 
 def _public(cat: Catalogue, title: str = "Guayusa", **kw: object) -> KnowledgeRecord:
-    return cat.add_record(KnowledgeRecord(title, access=AccessLevel.PUBLIC, **kw))  # type: ignore[arg-type]
+    record = cat.add_record(KnowledgeRecord(title, access=AccessLevel.PUBLIC, **kw))  # type: ignore[arg-type]
+    grant_consent(cat, [record.id])
+    return record
 
 
 def _export(cat: Catalogue, dest: Path, ids: list[str] | None = None) -> sharing.ExportResult:

@@ -99,7 +99,7 @@ def mark_open_records(runner: Any, qtbot: Any) -> list[str]:
     marks none for open publication). Returns their titles."""
     from dataclasses import replace
 
-    from tkapp.core.model import AccessLevel
+    from tkapp.core.model import AccessLevel, ConsentRecord
     from tkapp.licensing.terms import from_template
     from tkapp.services import terms as terms_service
 
@@ -120,6 +120,15 @@ def mark_open_records(runner: Any, qtbot: Any) -> list[str]:
         for record in public[:2]:
             cat.update_record(replace(record, open_licence="CC-BY-4.0"))
             marked.append(record.title)
+        # CC BY lets anyone redistribute and sell: the assembly consents to exactly that.
+        cat.add_consent(
+            ConsentRecord(
+                "Asamblea: publicación abierta",
+                record_ids=[r.id for r in public[:2]],
+                purposes=["redistribution", "product_development", "commercial_sale"],
+                user_classes=["for_profit"],
+            )
+        )
         return marked
 
     return call(runner, qtbot, op)

@@ -31,7 +31,6 @@ from tkapp.ui.export_wizard import (
     ExportWizard,
     Page,
     default_file_name,
-    place_words,
     with_extension,
 )
 
@@ -134,9 +133,19 @@ def test_plans_differ_as_the_terms_say_then_export(
             i for i in records if terms_service.ask(cat, i, "public_research", "research").permits
         },
     )
-    assert included == expected
+    # ...and that prior informed consent covers (issue 12): the demo's withdrawn, expired and
+    # missing consents keep three public records home, each with its reason.
+    consent_kept = {
+        "Desamargado del chocho": "Consent was withdrawn",
+        "Guaba: sombra y fruta en la chakra": "ended on",
+        "Muña para el frío y la digestión": "No consent record covers it.",
+    }
+    public = {i for i, r in records.items() if r.access is AccessLevel.PUBLIC}
+    kept_ids = {i for i in public if records[i].title in consent_kept}
+    assert len(kept_ids) == 3 and kept_ids <= expected
+    assert included == expected - kept_ids
     assert included and included != {p.record_id for p in for_profit.included}
-    assert included == {i for i, r in records.items() if r.access is AccessLevel.PUBLIC}
+    assert included == public - kept_ids
     for plan in (for_profit, research):
         assert not secret & {p.record_id for p in plan.included}
     # Plain words: every record named, reasons given for those that stay.
@@ -145,8 +154,14 @@ def test_plans_differ_as_the_terms_say_then_export(
         assert records[record_id].title in shown
     assert "Secret or sacred knowledge never leaves the community." in shown
     assert "Share your results with the community." in shown
-    assert "What stays in the catalogue, and why (20)" in shown
-
+    assert "What stays in the catalogue, and why (23)" in shown
+    for words in consent_kept.values():
+        assert words in shown
+    # The plan tells everything: the consent that covers a record, the exact free text that
+    # leaves beside exact coordinates, what cleaning removed from a photo.
+    assert "Consent: given by Asamblea comunitaria de Sacha Yaku" in shown
+    assert "Place description leaves as “" in shown
+    assert "Photo “" in shown
     next_page(wizard)
     # No culturally sensitive record among the public ones: no confirmation page.
     assert wizard.currentId() == Page.DESTINATION
@@ -195,10 +210,12 @@ def test_plans_differ_as_the_terms_say_then_export(
 
 def _mark_sensitive(runner: Any, qtbot: Any) -> tuple[str, str]:
     def op(cat: Any) -> tuple[str, str]:
+        # Public records the assembly's consent covers (education, public research).
         public = [
             cat.get_record(i)
             for i in cat.search_ids("")
             if cat.get_record(i).access is AccessLevel.PUBLIC
+            and any(c.expires and c.expires.year == 2028 for c in cat.list_consents(i))
         ]
         first, second = public[0], public[1]
         cat.update_record(replace(first, labels=[*first.labels, "tkcs"]))
@@ -217,7 +234,9 @@ def test_sensitive_record_needs_the_confirmation_box(
     new_recipient(wizard, "Luis Tapia", "public_research", "education")
     plan = to_plan(wizard, qtbot).plan
     assert [p.record_id for p in plan.needs_confirmation] == [sensitive]
-    assert "you will be asked to confirm" in wizard.plan_page.details.toPlainText()
+    assert "the custodian must confirm before this is shared" in (
+        wizard.plan_page.details.toPlainText()
+    )
 
     next_page(wizard)
     assert wizard.currentId() == Page.CONFIRM
@@ -350,13 +369,3 @@ def test_extension_follows_encryption() -> None:
     assert with_extension("/a/b.tkb", True) == "/a/b.tkb.age"
     assert with_extension("/a/b.tkb.age", False) == "/a/b.tkb"
     assert with_extension("/a/b", False) == "/a/b.tkb"
-
-
-def test_place_words_cover_every_sensitivity() -> None:
-    from tkapp.core.model import Sensitivity
-    from tkapp.ui.export_wizard import PlaceNote
-
-    texts = {place_words(PlaceNote(level, False, True, True)) for level in Sensitivity}
-    assert len(texts) == len(Sensitivity)
-    assert "confidential" in place_words(PlaceNote(Sensitivity.NONE, True, True, True))
-    assert place_words(None) == ""

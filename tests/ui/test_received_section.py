@@ -119,8 +119,17 @@ def test_may_i_use_it_answers_from_the_stored_terms(section, open_runner, qtbot,
         page.check_button.click()
     allowed = page.result.headline.text()
     assert "What you must do" in page.details.toPlainText()
-    page.set_request("for_profit", "commercial_sale")
+    # The key was only accepted on first use: the answer is provisional, never green.
+    assert allowed.startswith("Provisional") and page.result.state == "untrusted"
+    assert "compare its fingerprint" in page.result.detail.text()
+    page.set_request("for_profit", "research")
     with qtbot.waitSignal(section.answered, timeout=10_000):
         page.check_button.click()
     assert page.result.headline.text() != allowed
-    assert "Why" in page.details.toPlainText()
+    details = page.details.toPlainText()
+    assert "Why" in details
+    # Only with an agreement is not "not allowed": it says how to reach the community and
+    # what it asks in return.
+    assert page.result.headline.text() == "Only with an agreement with the community"
+    assert page.result.state == "untrusted"
+    assert "Ask the community for an agreement:" in details and "Contact:" in details

@@ -92,6 +92,10 @@ def test_export_wizard_pages(demo_runner: Any, qtbot: Any, tmp_path: Path, langu
     wizard.next()
     qtbot.waitUntil(lambda: wizard.plan_page.view is not None, timeout=15_000)
     save(wizard, folder, f"wizard-3-plan-{language}.png")
+    # The end of the plan: what stays home and why (consent, protocols, the Trash).
+    bar = wizard.plan_page.details.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    save(wizard, folder, f"wizard-3b-plan-stays-{language}.png")
 
     wizard.next()
     assert wizard.currentId() == Page.CONFIRM

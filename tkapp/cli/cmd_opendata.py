@@ -18,10 +18,11 @@ from tkapp.cli.common import (
     progress_printer,
 )
 from tkapp.errors import NothingToPublish
-from tkapp.i18n import _, ngettext
+from tkapp.i18n import _, ngettext, translate
 from tkapp.licensing.open_licence import describe_open_reason
 from tkapp.services.catalogue import Catalogue
 from tkapp.services.csv_exchange import (
+    PLACE_PRECISION_NOTE,
     Changes,
     CsvImportPreview,
     apply_csv_import,
@@ -79,7 +80,9 @@ def register(subparsers: Any) -> None:
             "people.csv with stable ids, for spreadsheets and other tools. Secret/sacred and "
             "gender-restricted records, confidential values, private contacts and the names "
             "of people who asked for anonymity are left out. The files are NOT encrypted."
-        ),
+        )
+        + " "
+        + translate(PLACE_PRECISION_NOTE),
     )
     _common(p, _("a folder, or a file name ending in .zip"))
     p.set_defaults(handler=cmd_export_csv)
@@ -231,6 +234,7 @@ def cmd_export_csv(args: argparse.Namespace) -> int:
                 report.records_left_out,
             ).format(n=report.records_left_out)
         )
+    out(translate(PLACE_PRECISION_NOTE))
     err(_("Warning: these files are not encrypted. Keep them safe, and delete them after use."))
     return EXIT_OK
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,18 +25,17 @@ from tkapp.core.model import Recipient
 from tkapp.crypto.age import load_identity_files
 from tkapp.errors import ConfirmationRequired, UsageError
 from tkapp.i18n import _, current_language, ngettext
+from tkapp.licensing.gate import ConsentOverride
 from tkapp.licensing.plan import RecordPlan
+from tkapp.licensing.release_text import describe_release
 from tkapp.licensing.text import (
     describe_duty,
-    describe_reason,
     purpose_name,
     user_class_name,
 )
-from tkapp.licensing.vocab import Outcome, Purpose, UserClass
+from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import received as received_service
 from tkapp.services import sharing as sharing_service
-
-_PERMITTING = (Outcome.ALLOWED, Outcome.ALLOWED_WITH_DUTIES)
 
 
 def _day(text: str) -> date:
@@ -96,6 +95,25 @@ def register(subparsers: Any) -> None:
         default=[],
         metavar="age1...",
         help=_("encrypt the bundle to this age recipient (repeat for several)"),
+    )
+    p.add_argument(
+        "--release-without-consent",
+        action="append",
+        default=[],
+        metavar=_("ID"),
+        help=_(
+            "release this record although no consent record covers it (repeat; needs "
+            "--override-by and --override-why; written to the audit log and the ledger)"
+        ),
+    )
+    p.add_argument("--override-by", default="", metavar=_("NAME"), help=_("who decides it"))
+    p.add_argument("--override-why", default="", metavar=_("TEXT"), help=_("why"))
+    p.add_argument(
+        "--confirm-media",
+        action="append",
+        default=[],
+        metavar=_("ID"),
+        help=_("send this media file as it is although its metadata cannot be removed (repeat)"),
     )
     p.add_argument("--yes", action="store_true", help=_("write without asking"))
     p.add_argument(
@@ -181,16 +199,6 @@ def register(subparsers: Any) -> None:
 # --- export -------------------------------------------------------------------------------
 
 
-def _shown_reasons(item: RecordPlan) -> list[str]:
-    reasons = []
-    for reason in item.decision.reasons:
-        # The rule reason matters only when the terms themselves said no.
-        if reason.code == "terms_rule" and Outcome(reason.params["outcome"]) in _PERMITTING:
-            continue
-        reasons.append(describe_reason(reason))
-    return reasons or [describe_reason(r) for r in item.decision.reasons]
-
-
 def _print_plan(plan: sharing_service.SharingPlan) -> None:
     r = plan.recipient
     out(
@@ -208,14 +216,8 @@ def _print_plan(plan: sharing_service.SharingPlan) -> None:
     )
     for item in plan.included:
         out("  + " + plan.title(item.record_id) + "  (" + item.record_id + ")")
-        if item.withheld_fields:
-            out("      " + _("withheld: {fields}").format(fields=", ".join(item.withheld_fields)))
-        if item.place is not None:
-            place = item.place.data_generalizations or item.place.information_withheld
-            if place:
-                out("      " + _("place: {what}").format(what=place))
-        if item.needs_confirmation:
-            out("      " + _("culturally sensitive: needs your confirmation"))
+        for line in describe_release(item):
+            out("      " + line.text)
     out(
         ngettext("{n} record stays:", "{n} records stay:", len(plan.excluded)).format(
             n=len(plan.excluded)
@@ -223,9 +225,9 @@ def _print_plan(plan: sharing_service.SharingPlan) -> None:
     )
     for item in plan.excluded:
         out("  - " + plan.title(item.record_id) + "  (" + item.record_id + ")")
-        for text in _shown_reasons(item):
-            out("      " + text)
-    duties = {d for item in plan.included for d in item.decision.duties}
+        for line in describe_release(item):
+            out("      " + line.text)
+    duties = {d for item in plan.included if item.decision for d in item.decision.duties}
     if duties:
         out(_("The recipient's duties:"))
         for duty in sorted(duties, key=lambda d: d.sort_key()):
@@ -234,12 +236,45 @@ def _print_plan(plan: sharing_service.SharingPlan) -> None:
 
 def _plan_json(plan: sharing_service.SharingPlan) -> dict[str, Any]:
     def item(p: RecordPlan) -> dict[str, Any]:
+        cover = p.consent
         return {
             "id": p.record_id,
             "title": plan.title(p.record_id),
             "included": p.included,
-            "decision": p.decision.to_json(),
+            "reasons": [r.to_json() for r in p.reasons],
+            "decision": None if p.decision is None else p.decision.to_json(),
             "withheld_fields": list(p.withheld_fields),
+            "fields": [
+                {
+                    "name": f.name,
+                    "disposition": f.disposition.value,
+                    "text": f.text,
+                    "reasons": [r.to_json() for r in f.reasons],
+                }
+                for f in p.fields
+            ],
+            "media": [
+                {
+                    "id": m.media.id,
+                    "file_name": m.media.file_name,
+                    "disposition": m.disposition.value,
+                    "removed": list(m.removed),
+                    "confirmed": m.confirmed,
+                    "warnings": list(m.warnings),
+                    "reasons": [r.to_json() for r in m.reasons],
+                }
+                for m in p.media
+            ],
+            "consent": None
+            if cover is None
+            else {
+                "consent_id": cover.consent_id,
+                "granted_by": cover.granted_by,
+                "status": cover.status,
+                "expires": None if cover.expires is None else cover.expires.isoformat(),
+                "override": None if cover.override is None else cover.override.to_json(),
+            },
+            "warnings": [r.to_json() for r in p.warnings],
             "place": None
             if p.place is None
             else {
@@ -263,6 +298,18 @@ def _plan_json(plan: sharing_service.SharingPlan) -> dict[str, Any]:
     }
 
 
+def _overrides(args: argparse.Namespace) -> dict[str, ConsentOverride]:
+    ids = list(dict.fromkeys(args.release_without_consent))
+    if not ids:
+        return {}
+    if not args.override_by.strip() or not args.override_why.strip():
+        raise UsageError(
+            _("--release-without-consent needs --override-by (who) and --override-why (why)")
+        )
+    when = datetime.now(UTC).replace(microsecond=0)
+    return {rid: ConsentOverride(args.override_by, when, args.override_why) for rid in ids}
+
+
 def _confirm(question: str) -> bool:
     if not sys.stdin.isatty():
         raise UsageError(_("not confirmed: add --yes to write the bundle"))
@@ -283,7 +330,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             recipient.user_class = args.user_class
         elif known is None:
             raise UsageError(_("say who the recipient is with --as"))
-        plan = sharing_service.plan_export(cat, args.record, recipient, args.purpose)
+        plan = sharing_service.plan_export(
+            cat,
+            args.record,
+            recipient,
+            args.purpose,
+            overrides=_overrides(args),
+            confirmed_media=args.confirm_media,
+        )
         if not args.json:
             _print_plan(plan)
         if plan.needs_confirmation and not (args.yes and args.confirm_sensitive):

@@ -299,6 +299,10 @@ class ConsentRecord:
     person_ids: list[str] = field(default_factory=list)
     granted_on: date | None = None
     method: ConsentMethod = ConsentMethod.ASSEMBLY_MINUTES
+    #: Whether the consent stands: only granted or limited consent lets a record leave
+    #: (LICENSING.md, "Consent is binding"). Records saved before this field existed
+    #: documented a consent that was given, so they load as granted.
+    status: ConsentStatus = ConsentStatus.GRANTED
     purposes: list[str] = field(default_factory=list)  # licensing purpose codes
     user_classes: list[str] = field(default_factory=list)  # licensing user class codes
     terms_id: str = ""  # mutually agreed terms (a terms version)

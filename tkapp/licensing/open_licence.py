@@ -35,7 +35,13 @@ from tkapp.i18n import N_, translate
 from tkapp.licensing.evaluate import NON_COMMERCIAL_LABELS, Reason, Request, evaluate
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.terms import Terms
-from tkapp.licensing.text import access_name, describe_outcome, label_name, purpose_name
+from tkapp.licensing.text import (
+    access_name,
+    describe_outcome,
+    describe_reason,
+    label_name,
+    purpose_name,
+)
 from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
 
 CC0 = "CC0-1.0"
@@ -193,7 +199,8 @@ def describe_open_reason(reason: Reason) -> str:
     """One translated sentence (UI language) for a reason of :func:`decide_open`."""
     template = _REASONS.get(reason.code)
     if template is None:
-        return reason.code
+        # The release gate's own reasons (consent, trash...) are worded with the others.
+        return describe_reason(reason)
     fields = dict(reason.params)
     if "label" in fields:
         fields["label"] = label_name(fields["label"])

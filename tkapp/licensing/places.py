@@ -6,11 +6,15 @@ A record's place leaves the catalogue only as its sensitivity allows:
 sensitivity coordinates           locality text
 =========  ===================  ==========================================
 none       exact                kept
-low        rounded to 0.001°    kept
-medium     rounded to 0.01°     kept
-high       rounded to 0.1°      withheld (a village name would undo it)
+low        rounded to 0.001°    withheld
+medium     rounded to 0.01°     withheld
+high       rounded to 0.1°      withheld
 withhold   withheld             withheld
 =========  ===================  ==========================================
+
+The free-text locality follows the coordinates: it is the most precise part of a place ("the
+garden beside the communal house"), so it leaves only beside exact coordinates, never beside
+rounded ones (LICENSING.md, "One release gate").
 
 If the record marks ``place`` confidential, everything is withheld whatever the sensitivity.
 Coordinates come out as decimal *strings* (bundles hold no floats). The uncertainty is
@@ -91,7 +95,7 @@ def generalise(place: Place, *, confidential: bool = False) -> GeneralisedPlace:
 
     decimals = _DECIMALS[place.sensitivity]
     has_coordinates = place.latitude is not None and place.longitude is not None
-    keep_locality = place.sensitivity is not Sensitivity.HIGH
+    keep_locality = place.sensitivity is Sensitivity.NONE
     locality = place.locality if keep_locality and place.locality.strip() else None
 
     notes: list[str] = []

@@ -18,7 +18,7 @@ from decimal import Decimal
 from babel import numbers as _bnumbers
 from babel.lists import format_list
 
-from tkapp.core.model import AccessLevel
+from tkapp.core.model import AccessLevel, Sensitivity
 from tkapp.errors import TkError
 from tkapp.i18n import N_, babel_locale, current_language, format_date, normalise, translator
 from tkapp.licensing.evaluate import Reason
@@ -56,6 +56,14 @@ _OUTCOME_NAMES: dict[Outcome, str] = {
     Outcome.NOT_ALLOWED: N_("Not allowed"),
 }
 
+#: The same words as the record editor's sensitivity choices (tkapp.i18n.names).
+_SENSITIVITY_NAMES: dict[Sensitivity, str] = {
+    Sensitivity.WITHHOLD: N_("Withhold: no location"),
+    Sensitivity.HIGH: N_("High: about 11 km"),
+    Sensitivity.MEDIUM: N_("Medium: about 1 km"),
+    Sensitivity.LOW: N_("Low: about 100 m"),
+    Sensitivity.NONE: N_("None: exact place"),
+}
 _ACCESS_NAMES: dict[AccessLevel, str] = {
     AccessLevel.PUBLIC: N_("public"),
     AccessLevel.COMMUNITY: N_("community only"),
@@ -112,6 +120,36 @@ _REASONS: dict[str, str] = {
     "culturally_sensitive": N_("Marked {label}: the custodian must confirm before this is shared."),
     "label_attribution": N_("Marked {label}: credit the community as it asks."),
     "access_protocol": N_("Access is {access}: follow the community's protocol."),
+    # The release gate (tkapp.licensing.gate): why a record, a field or a file stays home.
+    "in_trash": N_("It is in the Trash: nothing in the Trash leaves the catalogue."),
+    "consent_missing": N_(
+        "No consent record covers it. It stays unless you release it with an explicit "
+        "override saying who decided, and why."
+    ),
+    "consent_withdrawn": N_("Consent was withdrawn ({granted_by})."),
+    "holder_consent_withdrawn": N_("A knowledge holder has withdrawn their consent."),
+    "consent_unknown": N_("The consent from {granted_by} is not recorded as granted or limited."),
+    "consent_expired": N_("The consent from {granted_by} ended on {expires}."),
+    # Translators: {purpose} is a use such as "research".
+    "consent_purpose_not_covered": N_("The consent from {granted_by} does not cover {purpose}."),
+    # Translators: {who} is a group of users such as "for-profit companies".
+    "consent_user_class_not_covered": N_("The consent from {granted_by} does not cover {who}."),
+    "consent_overridden": N_("No consent record: released by {who} with an explicit override."),
+    "consent_limited": N_("The consent from {granted_by} is limited: respect its conditions."),
+    "confidential": N_("Marked confidential."),
+    "place_sensitivity": N_("Place sensitivity: {sensitivity}."),
+    "media_not_requested": N_("Media were not included in this export."),
+    "media_needs_warning": N_(
+        "It carries a content warning, which an open portal cannot show before the file."
+    ),
+    "media_person_anonymous": N_("It shows a person who asked to stay anonymous."),
+    # Translators: {why} is a short code such as unsupported_format or malformed.
+    "metadata_cannot_be_cleaned": N_(
+        "Its hidden metadata (place, names, device) cannot be removed ({why}); it stays unless "
+        "you confirm this very file."
+    ),
+    "record_draft": N_("Draft: the community has not reviewed it yet."),
+    "record_disputed": N_("The community disputes this record."),
 }
 _SECRET_SACRED_LABEL = N_("Marked {label}: secret or sacred knowledge never leaves the community.")
 _UNKNOWN_REASON = N_("Other reason ({code}).")
@@ -192,6 +230,8 @@ def _reason_fields(params: Mapping[str, str], lang: str | None) -> dict[str, str
         "access": lambda v: access_name(AccessLevel(v), lang),
         "valid_until": lambda v: _date(v, lang),
         "valid_from": lambda v: _date(v, lang),
+        "expires": lambda v: _date(v, lang),
+        "sensitivity": lambda v: _tr(lang).gettext(_SENSITIVITY_NAMES[Sensitivity(v)]),
     }
     for key, convert in converters.items():
         if key in fields:

@@ -21,13 +21,21 @@ export imported back into its own catalogue changes nothing.
 ``people.csv`` — id, name, roles (``;``-separated), community, consent_status, deceased,
     anonymous_outside, withheld (``name`` when the name was left out).
 
-What never leaves the catalogue, even here (DATA-MODEL.md, LICENSING.md): secret/sacred
-records and those labelled TK Secret/Sacred, Women Restricted or Men Restricted; the values of
+What leaves is decided by the release gate (:func:`tkapp.licensing.gate.decide_release`,
+destination ``csv_exchange``). Never here: records in the Trash; secret/sacred records and
+those labelled TK Secret/Sacred, Women Restricted or Men Restricted; the values of
 confidential fields (their names go in ``withheld``); private contacts of people; the names of
 people who asked to stay anonymous outside the catalogue; taxa and people known only through
 such withheld knowledge; the vernacular names of taxa that withheld knowledge or a record
 with confidential local names points to. Media and consent records are not part of the
 exchange (use an encrypted backup to move everything).
+
+Place precision: the files are written unencrypted, so each place is written as precisely as
+its sensitivity lets it leave the catalogue, like a bundle: exact for "none", rounded to
+0.001°/0.01°/0.1° for low/medium/high, no coordinates for "withhold"; the free-text locality
+only beside exact coordinates. A generalised or withheld place is named in ``withheld``, so
+importing the file back into its own catalogue keeps the exact place there
+(:data:`PLACE_PRECISION_NOTE` says this to the user).
 
 Importing a file back: a withheld value keeps the catalogue's current value (it is absent
 from the file, not empty). In a new catalogue it starts empty. Columns missing from a file
@@ -75,14 +83,26 @@ from tkapp.core.model import (
 )
 from tkapp.errors import Cancelled, CatalogueExists, NotFound, UsageError, ValidationError
 from tkapp.i18n import N_, _, translate
-from tkapp.licensing.evaluate import NEVER_EXPORTED_LABELS
+from tkapp.licensing.evaluate import Request
+from tkapp.licensing.gate import (
+    Destination,
+    Disposition,
+    ReleaseDecision,
+    ReleaseRequest,
+    decide_release,
+    released_name,
+)
 from tkapp.licensing.labels import check_labels
+from tkapp.licensing.terms import Terms
+from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.importer import describe_problem
 from tkapp.services.opendata import atomic_output
+from tkapp.services.sharing import PeopleCache
 from tkapp.store import codec, entities, records
 from tkapp.store.connection import Connection
+from tkapp.store.records import RecordFilter
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "id", "title", "summary", "description", "language", "category", "access",
@@ -129,10 +149,29 @@ _RECORD_LINK_FIELDS = ("holders", "recorded_by")
 # --- what may leave ------------------------------------------------------------------------
 
 
-def never_leaves(record: KnowledgeRecord) -> bool:
-    """Secret/sacred access, or a label that keeps a record inside the catalogue."""
-    return record.access is AccessLevel.SECRET_SACRED or bool(
-        set(record.labels) & NEVER_EXPORTED_LABELS
+#: What the CSV exchange writes of places, and why (shown in the GUI and the CLI).
+PLACE_PRECISION_NOTE = N_(
+    "Places are written only as precisely as each record's place sensitivity allows, as in "
+    "a bundle: exact for none, rounded to about 110 m, 1 km or 11 km for low, medium and "
+    "high, and left out for withhold; the place description only beside exact coordinates. "
+    "The files are not encrypted. Imported back here, the exact places you keep stay as "
+    "they are."
+)
+
+
+def _release(
+    rec: KnowledgeRecord, terms: Terms, people: PeopleCache, trashed: bool
+) -> ReleaseDecision:
+    """The gate's answer for ``rec`` in the community's own CSV exchange."""
+    return decide_release(
+        rec,
+        terms=terms,
+        # The exchange is the community's own round trip: no recipient, no consent question.
+        release=ReleaseRequest(
+            Request(UserClass.COMMUNITY, Purpose.PERSONAL_STUDY), Destination.CSV_EXCHANGE
+        ),
+        people=people.for_record(rec, ()),
+        trashed=trashed,
     )
 
 
@@ -158,6 +197,10 @@ def _split(value: str) -> list[str]:
 
 def _bool_text(value: bool) -> str:
     return "true" if value else "false"
+
+
+def _int_text(value: int | None) -> str:
+    return "" if value is None else str(value)
 
 
 def _float_text(value: float | None) -> str:
@@ -189,15 +232,24 @@ class _Tables:
         self.rows[name].append([_escape(c, values.get(c, "")) for c in columns])
 
 
-def _record_row(rec: KnowledgeRecord) -> dict[str, str]:
-    hidden = rec.confidential
-    place = rec.place
-    place_hidden = "place" in hidden
+def _record_row(rec: KnowledgeRecord, release: ReleaseDecision) -> dict[str, str]:
+    """One records.csv row rendering the gate's answer (decides nothing itself)."""
+    place = release.place
+    assert place is not None  # an included record always has its publishable place
+    generalised = any(
+        f.disposition is not Disposition.INCLUDED
+        for f in release.fields
+        if f.name in ("place", "locality")
+    )
+    withheld = [f for f in release.withheld_fields if f not in ("place", "locality")]
+    if generalised:
+        # The import keeps the catalogue's own exact place for a row marked so.
+        withheld.append("place")
     return {
         "id": rec.id,
         "title": rec.title,
         "summary": rec.summary,
-        "description": "" if "description" in hidden else rec.description,
+        "description": "" if release.withholds("description") else rec.description,
         "language": rec.language,
         "category": rec.category.value,
         "access": rec.access.value,
@@ -207,25 +259,32 @@ def _record_row(rec: KnowledgeRecord) -> dict[str, str]:
         "open_licence": rec.open_licence,
         "terms_id": rec.terms_id,
         "recorded_date": rec.recorded_date.isoformat() if rec.recorded_date else "",
-        "recorded_by_id": "" if "recorded_by" in hidden else rec.recorded_by,
+        "recorded_by_id": "" if release.withholds("recorded_by") else rec.recorded_by,
         "taxon_ids": _join(rec.taxon_ids),
-        "locality": "" if place_hidden else place.locality,
-        "latitude": "" if place_hidden else _float_text(place.latitude),
-        "longitude": "" if place_hidden else _float_text(place.longitude),
-        "uncertainty_m": ""
-        if place_hidden or place.uncertainty_m is None
-        else str(place.uncertainty_m),
-        "sensitivity": place.sensitivity.value,
-        "confidential": _join(f for f in CONFIDENTIAL_FIELDS if f in hidden),
-        "withheld": _join(f for f in CONFIDENTIAL_FIELDS if f in hidden),
+        # An included place is written as stored (exact round trip); a generalised one as
+        # the gate lets it leave.
+        "locality": rec.place.locality if not generalised else place.locality or "",
+        "latitude": _float_text(rec.place.latitude) if not generalised else place.latitude or "",
+        "longitude": _float_text(rec.place.longitude) if not generalised else place.longitude or "",
+        "uncertainty_m": _int_text(
+            rec.place.uncertainty_m if not generalised else place.uncertainty_m
+        ),
+        "sensitivity": rec.place.sensitivity.value,
+        "confidential": _join(f for f in CONFIDENTIAL_FIELDS if f in rec.confidential),
+        "withheld": _join(dict.fromkeys(withheld)),
     }
 
 
 def _collect(
     cat: Catalogue, progress: Progress | None, cancel: CancelCheck | None
 ) -> tuple[_Tables, dict[str, int]]:
-    ids = cat.search_ids("")
-    exported: list[KnowledgeRecord] = []
+    # Trashed records are asked about too: the taxa and people known only through them
+    # must not leave either.
+    trashed = set(cat.search_ids("", RecordFilter(in_trash=True)))
+    ids = cat.search_ids("") + sorted(trashed)
+    people = PeopleCache(cat)
+    resolve = terms_service.terms_resolver(cat)
+    exported: list[tuple[KnowledgeRecord, ReleaseDecision]] = []
     taxon_links: dict[str, list[bool]] = {}  # taxon id -> [link leaves?] per linking record
     names_hidden: set[str] = set()
     person_links: dict[str, list[bool]] = {}
@@ -237,36 +296,35 @@ def _collect(
             if progress is not None:
                 progress(done, len(ids))
         rec = cat.get_record(record_id)
-        leaves = not never_leaves(rec)
+        release = _release(rec, resolve(rec), people, record_id in trashed)
+        leaves = release.included
         if leaves:
-            exported.append(rec)
-        else:
+            exported.append((rec, release))
+        elif record_id not in trashed:
             left_out += 1
         for taxon_id in rec.taxon_ids:
             taxon_links.setdefault(taxon_id, []).append(leaves)
-            if not leaves or "local_names" in rec.confidential:
+            if release.withholds("local_names"):
                 names_hidden.add(taxon_id)
         for link in rec.holders:
-            person_links.setdefault(link.person_id, []).append(
-                leaves and "holders" not in rec.confidential
-            )
+            person_links.setdefault(link.person_id, []).append(not release.withholds("holders"))
         if rec.recorded_by:
             person_links.setdefault(rec.recorded_by, []).append(
-                leaves and "recorded_by" not in rec.confidential
+                not release.withholds("recorded_by")
             )
     tables = _Tables()
     counts = {"records": len(exported), "records_left_out": left_out}
-    for rec in exported:
-        tables.add("records.csv", _record_row(rec))
-        if "uses" not in rec.confidential:
+    for rec, release in exported:
+        tables.add("records.csv", _record_row(rec, release))
+        if not release.withholds("uses"):
             for use in rec.uses:
-                prep = "" if "preparation" in rec.confidential else use.preparation
+                prep = "" if release.withholds("preparation") else use.preparation
                 tables.add(
                     "uses.csv",
                     {"record_id": rec.id, "part": use.part, "preparation": prep,
                      "purpose": use.purpose, "season": use.season},
                 )  # fmt: skip
-        if "holders" not in rec.confidential:
+        if not release.withholds("holders"):
             for link in rec.holders:
                 tables.add(
                     "holders.csv",
@@ -303,16 +361,17 @@ def _collect(
             persons_left += 1
             continue
         persons_out += 1
+        shown = released_name(person, Destination.CSV_EXCHANGE)
         anonymous = person.anonymous_outside
         tables.add(
             "people.csv",
             {
-                "id": person.id, "name": "" if anonymous else person.name,
+                "id": person.id, "name": shown or "",
                 "roles": _join(person.roles), "community": person.community,
                 "consent_status": person.consent_status.value,
                 "deceased": _bool_text(person.deceased),
                 "anonymous_outside": _bool_text(anonymous),
-                "withheld": "name" if anonymous else "",
+                "withheld": "name" if shown is None else "",
             },
         )  # fmt: skip
     counts.update(

@@ -864,14 +864,26 @@ def populate(cat: Catalogue) -> None:
                 )
             )
         )
+    # Consents as a community really keeps them (LICENSING.md, "Consent is binding"): the
+    # assembly's minutes cover most public records for non-commercial uses until 2028; Mama
+    # Rosa's oral consent covers her knowledge for education and research only; Manuel
+    # withdrew his consent for one record; an older consent has expired; and one public
+    # record has no consent record at all, so the export plan shows each case.
+    by_title = {r.title: r for r in saved}
+    withdrawn = by_title["Desamargado del chocho"]
+    expired = by_title["Guaba: sombra y fruta en la chakra"]
+    missing = by_title["Muña para el frío y la digestión"]
+    public = [r.id for r in saved if r.access is AccessLevel.PUBLIC]
     assembly = cat.add_consent(
         ConsentRecord(
             granted_by="Asamblea comunitaria de Sacha Yaku",
-            record_ids=[r.id for r in saved if r.access is AccessLevel.PUBLIC],
+            record_ids=[rid for rid in public if rid not in {expired.id, missing.id}],
             granted_on=date(2024, 3, 16),
             method=ConsentMethod.ASSEMBLY_MINUTES,
-            purposes=["education", "non_commercial_research"],
-            user_classes=["public_research", "education"],
+            status=ConsentStatus.GRANTED,
+            purposes=["personal_study", "education", "research", "publication", "conservation"],
+            user_classes=["community", "noncommercial", "public_research", "commons_enterprise"],
+            expires=date(2028, 3, 16),
             notes="Acta n.º 12 de la asamblea: se autoriza compartir los registros públicos "
             "con fines educativos y de investigación no comercial.",
         )
@@ -885,9 +897,37 @@ def populate(cat: Catalogue) -> None:
             person_ids=[persons["rosa"].id],
             granted_on=date(2024, 5, 2),
             method=ConsentMethod.ORAL_RECORDED,
-            purposes=["education"],
-            user_classes=["community"],
-            notes="Consentimiento oral grabado en kichwa, traducido por Carlos Shiguango.",
+            status=ConsentStatus.LIMITED,
+            purposes=["education", "research"],
+            user_classes=["community", "noncommercial", "public_research"],
+            notes="Consentimiento oral grabado en kichwa, traducido por Carlos Shiguango. Solo "
+            "para enseñar e investigar; nada de productos.",
+        )
+    )
+    cat.add_consent(
+        ConsentRecord(
+            granted_by="Manuel Tapuy",
+            record_ids=[withdrawn.id],
+            person_ids=[persons["manuel"].id],
+            granted_on=date(2024, 4, 20),
+            method=ConsentMethod.SIGNED_FORM,
+            status=ConsentStatus.WITHDRAWN,
+            purposes=["education", "research"],
+            user_classes=["public_research"],
+            notes="Retirado en la asamblea de enero de 2025: la receta es de su familia.",
+        )
+    )
+    cat.add_consent(
+        ConsentRecord(
+            granted_by="Asamblea comunitaria de Sacha Yaku",
+            record_ids=[expired.id],
+            granted_on=date(2022, 8, 1),
+            method=ConsentMethod.ASSEMBLY_MINUTES,
+            status=ConsentStatus.GRANTED,
+            purposes=["education", "research"],
+            user_classes=["public_research"],
+            expires=date(2024, 8, 1),
+            notes="Acta n.º 7: permiso por dos años para el proyecto de agroforestería.",
         )
     )
     for index, file_name, caption, dark, light in _PHOTOS:

@@ -41,10 +41,12 @@ from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree as ET
 
-from tkapp.core.model import Media, MediaKind
+from tkapp.core.model import MediaKind
 from tkapp.errors import Cancelled, NothingToPublish
 from tkapp.licensing.evaluate import Reason
+from tkapp.licensing.gate import MediaRelease
 from tkapp.licensing.open_licence import LICENCE_TITLES, LICENCE_URIS
+from tkapp.services import media_release
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.opendata import (
     ExcludedRecord,
@@ -352,6 +354,7 @@ class _ArchiveWriter:
         self.zip_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
         self.files: list[tuple[str, str, Sequence[tuple[str, str]]]] = []
         self.media_paths: dict[str, str] = {}
+        self.releases: dict[str, MediaRelease] = {}
 
     def _entry(self, name: str, *, compress: bool = True) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=self.zip_time)
@@ -393,8 +396,9 @@ class _ArchiveWriter:
         rows: list[list[object]] = []
         for item in self.plan.included:
             for media in item.media:
-                path = _media_path(media.id, media.file_name, media.mime_type)
-                self.media_paths[media.id] = path
+                path = _media_path(media.media.id, media.media.file_name, media.media.mime_type)
+                self.media_paths[media.media.id] = path
+                self.releases[media.media.id] = media
                 for taxon in item.taxa:
                     rows.append(
                         _media_row(
@@ -410,10 +414,10 @@ class _ArchiveWriter:
             self._table(ROW_MULTIMEDIA, "multimedia.txt", MULTIMEDIA_TERMS, rows)
 
     def media_files(self, cat: Catalogue) -> None:
-        # Straight from the encrypted store into the zip, chunk by chunk: no plaintext copy.
+        # From the encrypted store, cleaned in memory, into the zip: no plaintext copy on disk.
         for media_id, path in self.media_paths.items():
             with (
-                cat.open_media(media_id) as source,
+                media_release.open_released(cat, self.releases[media_id]) as source,
                 self.archive.open(self._entry(path, compress=False), "w") as member,
             ):
                 while chunk := source.read(_COPY_CHUNK):
@@ -470,7 +474,7 @@ def export_dwca(
         raise NothingToPublish("no publishable record", excluded=len(plan.excluded))
     today = on or datetime.now(UTC).date()
     title = title or f"Open traditional knowledge of {plan.community_name}"
-    total = len(plan.included) + len({m.id for i in plan.included for m in i.media})
+    total = len(plan.included) + len({m.media.id for i in plan.included for m in i.media})
     done = [0]
 
     def tick() -> None:
@@ -513,9 +517,16 @@ def _vernacular_rows(items: Iterable[OpenItem], source: str) -> Iterator[list[ob
 
 
 def _media_row(
-    item: OpenItem, media: Media, *, taxon_id: str, path: str, base_url: str, plan: OpenPlan
+    item: OpenItem,
+    release: MediaRelease,
+    *,
+    taxon_id: str,
+    path: str,
+    base_url: str,
+    plan: OpenPlan,
 ) -> list[object]:
     licence = item.decision.licence
+    media = release.media
     return [
         occurrence_id(item.record.id, taxon_id),
         "urn:uuid:" + media.id,
@@ -525,12 +536,13 @@ def _media_row(
         (base_url.rstrip("/") + "/" + path) if base_url else path,
         media.file_name,
         media.caption,
-        media.creator,
+        # The creator as the release gate lets it go (withheld with confidential names).
+        release.creator or "",
         media.created.isoformat() if media.created else "",
         media.language,
         LICENCE_URIS[licence],
         plan.community_name,
         LICENCE_TITLES[licence],
         "SHA-256",
-        media.sha256,
+        release.sha256,
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from tkapp.errors import NothingToPublish
 from tkapp.licensing.evaluate import Reason
+from tkapp.licensing.gate import Destination
 from tkapp.licensing.open_licence import LICENCE_URIS
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.opendata import (
@@ -84,7 +85,13 @@ def export_geojson(
         Cancelled: ``cancel()`` returned True (nothing is written).
     """
     plan = plan_open_data(
-        cat, on=on, include_media=False, terms_for=terms_for, progress=progress, cancel=cancel
+        cat,
+        on=on,
+        include_media=False,
+        terms_for=terms_for,
+        progress=progress,
+        cancel=cancel,
+        destination=Destination.GEOJSON,
     )
     features: list[dict[str, Any]] = []
     excluded = list(plan.excluded)

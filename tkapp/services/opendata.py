@@ -5,12 +5,10 @@ Both open outputs (Darwin Core Archive, :mod:`tkapp.services.dwca`; GeoJSON,
 (trash excluded), asks :func:`tkapp.licensing.open_licence.decide_open` about it under its
 terms, and prepares what may be published of each publishable record:
 
-- confidential fields (``record.confidential``) are blanked and named in
-  ``informationWithheld``; ``media`` and ``local_names`` withhold media and vernacular names;
-- the place is generalised per its sensitivity (:func:`tkapp.licensing.places.generalise`);
-- persons who asked to stay anonymous outside the catalogue are left out by name;
-- media go only if the record is publishable, ``media`` is not confidential, the file has no
-  content warning and shows or voices no deceased or anonymous person.
+The release gate (:func:`tkapp.licensing.gate.decide_release`, destination Darwin Core or
+GeoJSON) decides everything: whether the record goes (open licence, consent), which fields
+are withheld, how the place is generalised, which names and media go (cleaned), and the
+creators. This module only loads what the gate needs and shapes its answer for the writers.
 
 Nothing here writes; :func:`atomic_output` is the shared temp-file-fsync-rename writer.
 """
@@ -26,21 +24,23 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from tkapp.core.model import CONFIDENTIAL_FIELDS, KnowledgeRecord, Media, Person, Place, Taxon
+from tkapp.core.model import KnowledgeRecord, Place, Taxon
 from tkapp.errors import Cancelled, CatalogueExists, NotFound
-from tkapp.licensing.evaluate import Reason
+from tkapp.licensing.evaluate import Reason, Request
+from tkapp.licensing.gate import Destination, MediaRelease, ReleaseDecision, ReleaseRequest
 from tkapp.licensing.labels import LabelCustomisation, get_label
 from tkapp.licensing.open_licence import (
     LICENCE_TITLES,
     LICENCE_URIS,
     OpenDecision,
-    decide_open,
     most_restrictive,
 )
-from tkapp.licensing.places import GeneralisedPlace, generalise
+from tkapp.licensing.places import GeneralisedPlace
 from tkapp.licensing.terms import Terms
+from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
+from tkapp.services.sharing import PeopleCache, release_for
 from tkapp.store.fileio import fsync_file, os_error, place, temp_path_for
 
 #: Resolves the terms that govern a record (default: the catalogue's terms service).
@@ -54,8 +54,8 @@ class OpenItem:
     """One publishable record, already reduced to what may leave.
 
     Attributes:
-        record: a copy with confidential fields blanked and the place emptied (publish
-            ``place``, the generalised one).
+        record: a copy holding only what the gate lets go (withheld fields blank, the
+            stored place emptied: publish ``place``, the generalised one).
         decision: the open-licence decision (licence, attribution).
         place: the generalised place.
         withheld_fields: confidential fields left out (CONFIDENTIAL_FIELDS order).
@@ -64,7 +64,8 @@ class OpenItem:
         recorded_by: the recorder's name, or "" (withheld, anonymous or none).
         holders: knowledge holders' names that may be published.
         names_withheld: some person's name was left out because they asked for anonymity.
-        media: the media that may be published with it.
+        media: the media that may be published with it (cleaned; ``creator`` as released).
+        release: the gate's whole answer for the record.
     """
 
     record: KnowledgeRecord
@@ -75,13 +76,14 @@ class OpenItem:
     recorded_by: str
     holders: tuple[str, ...]
     names_withheld: bool
-    media: tuple[Media, ...]
+    media: tuple[MediaRelease, ...]
+    release: ReleaseDecision | None = None
 
     @property
     def information_withheld(self) -> str:
         """Darwin Core ``informationWithheld``: what was left out (English, data field)."""
         parts: list[str] = []
-        named = [f for f in self.withheld_fields if f != "place"]
+        named = [f for f in self.withheld_fields if f not in ("place", "locality")]
         if named:
             parts.append("Confidential fields withheld by the community: " + ", ".join(named))
         if self.place.information_withheld:
@@ -158,19 +160,18 @@ class OpenExportReport:
     not_marked: int
 
 
-def _withhold(record: KnowledgeRecord) -> KnowledgeRecord:
-    """A copy with every confidential field blanked (what has no slot is handled by callers)."""
+def _shown(record: KnowledgeRecord, release: ReleaseDecision) -> KnowledgeRecord:
+    """A copy of ``record`` that holds only what ``release`` lets go (renders, decides nothing)."""
     out = copy.deepcopy(record)
-    hidden = record.confidential
-    if "description" in hidden:
+    if release.withholds("description"):
         out.description = ""
-    if "holders" in hidden:
+    if release.withholds("holders"):
         out.holders = []
-    if "recorded_by" in hidden:
+    if release.withholds("recorded_by"):
         out.recorded_by = ""
-    if "uses" in hidden:
+    if release.withholds("uses"):
         out.uses = []
-    elif "preparation" in hidden:
+    elif release.withholds("preparation"):
         for use in out.uses:
             use.preparation = ""
     # The stored place never travels on the item (only its generalised form does), so no
@@ -180,38 +181,18 @@ def _withhold(record: KnowledgeRecord) -> KnowledgeRecord:
     return out
 
 
-class _People:
-    """Person lookups for one plan (each person read once)."""
-
-    def __init__(self, cat: Catalogue) -> None:
-        self._cat = cat
-        self._cache: dict[str, Person | None] = {}
-
-    def get(self, person_id: str) -> Person | None:
-        if person_id not in self._cache:
-            try:
-                self._cache[person_id] = self._cat.get_person(person_id)
-            except NotFound:
-                self._cache[person_id] = None
-        return self._cache[person_id]
-
-
-def _publishable_media(media: list[Media], people: _People) -> tuple[Media, ...]:
-    keep: list[Media] = []
-    for item in media:
-        if item.content_warning.strip():
-            continue  # an open portal cannot show the warning first
-        persons = [people.get(pid) for pid in item.person_ids]
-        if any(p is None or p.deceased or p.anonymous_outside for p in persons):
-            continue
-        keep.append(item)
-    return tuple(keep)
+def _place(item: ReleaseDecision) -> GeneralisedPlace:
+    assert item.place is not None  # a released record always has its publishable place
+    return item.place
 
 
 def _taxa_for(
-    cat: Catalogue, record: KnowledgeRecord, cache: dict[str, Taxon | None]
+    cat: Catalogue,
+    record: KnowledgeRecord,
+    release: ReleaseDecision,
+    cache: dict[str, Taxon | None],
 ) -> list[Taxon]:
-    names_hidden = "local_names" in record.confidential
+    names_hidden = release.withholds("local_names")
     out: list[Taxon] = []
     for taxon_id in record.taxon_ids:
         if taxon_id not in cache:
@@ -223,6 +204,7 @@ def _taxa_for(
         if taxon is None:
             continue
         shown = copy.deepcopy(taxon)
+        # Names still awaiting the community's review are not published in any case.
         shown.vernacular_names = (
             [] if names_hidden else [v for v in taxon.vernacular_names if not v.community_review]
         )
@@ -238,6 +220,7 @@ def plan_open_data(
     terms_for: TermsFor | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    destination: Destination = Destination.DWCA,
 ) -> OpenPlan:
     """Decide, record by record, what may be published openly. Reads only.
 
@@ -248,8 +231,15 @@ def plan_open_data(
         terms_for: the terms governing a record (default: the catalogue's terms service).
         progress: ``(done, total)`` callback.
         cancel: returns True to stop (raises :class:`~tkapp.errors.Cancelled`).
+        destination: Darwin Core (default) or GeoJSON.
     """
     day = on or datetime.now(UTC).date()
+    release = ReleaseRequest(
+        # The request is a placeholder: open data is judged by the open licence's requests.
+        Request(UserClass.FOR_PROFIT, Purpose.REDISTRIBUTION, on=day),
+        destination,
+        include_media=include_media,
+    )
     resolve = terms_for or terms_service.terms_resolver(cat)
     customisations: dict[str, LabelCustomisation] = terms_service.label_customisations(cat)
     community = cat.community
@@ -258,7 +248,7 @@ def plan_open_data(
         community_contact=community.contact,
         languages=tuple(community.languages),
     )
-    people = _People(cat)
+    people = PeopleCache(cat)
     taxa_cache: dict[str, Taxon | None] = {}
     ids = cat.search_ids("")
     total = len(ids)
@@ -272,68 +262,32 @@ def plan_open_data(
         if not record.open_licence:
             plan.not_marked += 1
             continue
-        decision = decide_open(record, resolve(record), on=day, customisations=customisations)
-        if not decision.publishable:
+        item = release_for(
+            cat, record, resolve(record), release, people=people, customisations=customisations
+        )
+        if not item.included or item.open_decision is None:
             plan.excluded.append(
-                ExcludedRecord(record.id, record.title, record.open_licence, decision.reasons)
+                ExcludedRecord(record.id, record.title, record.open_licence, item.reasons)
             )
             continue
+        decision = item.open_decision
         plan.included.append(
-            _item(
-                cat,
-                record,
-                decision,
-                people=people,
-                taxa_cache=taxa_cache,
-                include_media=include_media,
+            OpenItem(
+                record=_shown(record, item),
+                decision=decision,
+                place=_place(item),
+                withheld_fields=item.withheld_fields,
+                taxa=tuple(_taxa_for(cat, record, item, taxa_cache)),
+                recorded_by=item.recorded_by or "",
+                holders=item.holders,
+                names_withheld=item.names_withheld,
+                media=item.released_media,
+                release=item,
             )
         )
     if progress is not None:
         progress(total, total)
     return plan
-
-
-def _item(
-    cat: Catalogue,
-    record: KnowledgeRecord,
-    decision: OpenDecision,
-    *,
-    people: _People,
-    taxa_cache: dict[str, Taxon | None],
-    include_media: bool,
-) -> OpenItem:
-    shown = _withhold(record)
-    names_withheld = False
-    holders: list[str] = []
-    for link in shown.holders:
-        person = people.get(link.person_id)
-        if person is None:
-            continue
-        if person.anonymous_outside:
-            names_withheld = True
-        else:
-            holders.append(person.name)
-    recorded_by = ""
-    if shown.recorded_by:
-        person = people.get(shown.recorded_by)
-        if person is not None and person.anonymous_outside:
-            names_withheld = True
-        elif person is not None:
-            recorded_by = person.name
-    media: tuple[Media, ...] = ()
-    if include_media and "media" not in record.confidential:
-        media = _publishable_media(cat.list_media(record_id=record.id), people)
-    return OpenItem(
-        record=shown,
-        decision=decision,
-        place=generalise(record.place, confidential="place" in record.confidential),
-        withheld_fields=tuple(f for f in CONFIDENTIAL_FIELDS if f in record.confidential),
-        taxa=tuple(_taxa_for(cat, record, taxa_cache)),
-        recorded_by=recorded_by,
-        holders=tuple(holders),
-        names_withheld=names_withheld,
-        media=media,
-    )
 
 
 # --- shared texts (Darwin Core data fields: English on purpose, read by aggregators) ------

@@ -52,12 +52,25 @@ from tkapp.errors import (
     ValidationError,
 )
 from tkapp.licensing.evaluate import Request
+from tkapp.licensing.gate import (
+    ANONYMOUS_HOLDER,
+    ConsentOverride,
+    Destination,
+    MediaCleaning,
+    MediaRelease,
+    ReleaseDecision,
+    ReleaseRequest,
+    decide_release,
+    released_consent_fields,
+)
+from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.odrl import to_odrl
 from tkapp.licensing.places import GeneralisedPlace
-from tkapp.licensing.plan import ExportPlan, RecordPlan, plan_records
+from tkapp.licensing.plan import ExportPlan
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.text import render_terms_text
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
+from tkapp.services import media_release
 from tkapp.services import terms as terms_service
 from tkapp.store import codec
 from tkapp.store import sharing as ledger_store
@@ -90,9 +103,6 @@ __all__ = [
     "remove_recipient",
 ]
 
-#: How a holder who asked to be anonymous outside the catalogue appears in a bundle. English
-#: on purpose, like Darwin Core's dataGeneralizations: it is data, not interface text.
-ANONYMOUS_HOLDER = "a knowledge holder"
 #: Follow-ups the ledger keeps for an export.
 FOLLOW_UP_KINDS: tuple[str, ...] = ("results_returned", "publication_notified", "benefits_received")
 #: Which duty each follow-up discharges (for the overdue list).
@@ -133,6 +143,8 @@ class SharingPlan(ExportPlan):
     purpose: str = ""
     on: date | None = None
     records: Mapping[str, PlannedRecord] = field(default_factory=dict)
+    overrides: Mapping[str, ConsentOverride] = field(default_factory=dict)
+    confirmed_media: frozenset[str] = frozenset()
 
     @property
     def terms_ids(self) -> tuple[str, ...]:
@@ -166,33 +178,47 @@ def plan_export(
     purpose: Purpose | str,
     *,
     on: date | None = None,
+    overrides: Mapping[str, ConsentOverride] | None = None,
+    confirmed_media: Iterable[str] = (),
 ) -> SharingPlan:
-    """Which records may go to ``recipient`` for ``purpose``, and in what shape.
+    """Ask the release gate about every chosen record for ``recipient`` and ``purpose``.
 
     Args:
         record_ids: the records to consider; None means every record not in the trash.
         recipient: name, organisation and user class of the recipient.
         purpose: what the recipient will use the knowledge for.
-        on: the day of the export (default today, UTC) for the terms' validity.
+        on: the day of the export (default today, UTC) for terms and consent validity.
+        overrides: record id -> the custodian's release of a record that has no consent
+            record (who, when, why); recorded with the export.
+        confirmed_media: media ids the custodian confirmed although their metadata cannot
+            be cleaned.
 
     Raises:
-        NotFound: an unknown record id. ValidationError: a record in the trash, an unknown
-        user class or purpose, or an invalid recipient.
+        NotFound: an unknown record id. ValidationError: an unknown user class or purpose,
+        or an invalid recipient.
     """
     day = on or datetime.now(UTC).date()
     request = _request(recipient, str(purpose), day)
+    release = ReleaseRequest(
+        request,
+        Destination.BUNDLE,
+        overrides=dict(overrides or {}),
+        confirmed_media=frozenset(confirmed_media),
+    )
     ids = list(dict.fromkeys(record_ids)) if record_ids is not None else cat.search_ids("")
-    records: list[KnowledgeRecord] = []
+    resolve = terms_service.terms_resolver(cat)
+    customisations = terms_service.label_customisations(cat)
+    people = PeopleCache(cat)
+    plan = ExportPlan()
+    planned: dict[str, PlannedRecord] = {}
     for record_id in ids:
         record = cat.get_record(record_id)
-        if cat.is_trashed(record_id):
-            raise ValidationError("record_in_trash", field="records", id=record_id)
-        records.append(record)
-    resolve = terms_service.terms_resolver(cat)
-    plan = plan_records(
-        records, resolve, request, customisations=terms_service.label_customisations(cat)
-    )
-    planned = {r.id: PlannedRecord(r.id, r.title, r.version, resolve(r).id) for r in records}
+        terms = resolve(record)
+        planned[record.id] = PlannedRecord(record.id, record.title, record.version, terms.id)
+        item = release_for(
+            cat, record, terms, release, people=people, customisations=customisations
+        )
+        (plan.included if item.included else plan.excluded).append(item)
     return SharingPlan(
         included=plan.included,
         excluded=plan.excluded,
@@ -200,7 +226,71 @@ def plan_export(
         purpose=request.purpose.value,
         on=day,
         records=planned,
+        overrides=dict(release.overrides),
+        confirmed_media=release.confirmed_media,
     )
+
+
+class PeopleCache:
+    """Persons by id, each read once per plan (missing ones stay missing)."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self._cat = cat
+        self._cache: dict[str, Person | None] = {}
+
+    def get(self, person_id: str) -> Person | None:
+        if person_id not in self._cache:
+            try:
+                self._cache[person_id] = self._cat.get_person(person_id)
+            except NotFound:
+                self._cache[person_id] = None
+        return self._cache[person_id]
+
+    def for_record(self, record: KnowledgeRecord, media: Sequence[Media]) -> dict[str, Person]:
+        ids = [h.person_id for h in record.holders] + [record.recorded_by]
+        ids += [pid for m in media for pid in m.person_ids]
+        found = {pid: self.get(pid) for pid in ids if pid}
+        return {pid: person for pid, person in found.items() if person is not None}
+
+
+def release_for(
+    cat: Catalogue,
+    record: KnowledgeRecord,
+    terms: Terms,
+    release: ReleaseRequest,
+    *,
+    people: PeopleCache,
+    customisations: Mapping[str, LabelCustomisation],
+) -> ReleaseDecision:
+    """Load what the gate needs about ``record`` and ask it (media are cleaned into nothing
+    first, only when the record goes and only for files nothing else keeps home)."""
+    trashed = cat.is_trashed(record.id)
+    media = [] if trashed else cat.list_media(record_id=record.id)
+    consents = [] if trashed else cat.list_consents(record.id)
+
+    def ask(cleaning: Mapping[str, MediaCleaning]) -> ReleaseDecision:
+        return decide_release(
+            record,
+            terms=terms,
+            release=release,
+            consents=consents,
+            people=people.for_record(record, media),
+            media=media,
+            cleaning=cleaning,
+            trashed=trashed,
+            customisations=customisations,
+        )
+
+    first = ask({})
+    unchecked = [
+        m.media
+        for m in first.media
+        if any(r.code == "metadata_cannot_be_cleaned" for r in m.reasons)
+        or (m.confirmed and m.included)
+    ]
+    if not first.included or not unchecked:
+        return first
+    return ask({m.id: media_release.inspect(cat, m) for m in unchecked})
 
 
 # --- the redacted record ------------------------------------------------------------------
@@ -220,12 +310,6 @@ def _place_json(place: GeneralisedPlace) -> dict[str, Any]:
         "dataGeneralizations": place.data_generalizations,
         "informationWithheld": place.information_withheld,
     }
-
-
-def _person_name(person: Person | None) -> str:
-    if person is None or person.anonymous_outside:
-        return ANONYMOUS_HOLDER
-    return person.name
 
 
 def _taxon_json(taxon: Taxon, with_vernacular: bool) -> dict[str, Any]:
@@ -256,44 +340,48 @@ def media_extension(media: Media) -> str:
     return guessed if _EXT.fullmatch(guessed) else "bin"
 
 
-def _media_json(media: Media, withheld: set[str]) -> dict[str, Any]:
+def _media_json(release: MediaRelease) -> dict[str, Any]:
+    media = release.media
     value: dict[str, Any] = {
-        "path": f"data/media/{media.sha256}.{media_extension(media)}",
-        "sha256": media.sha256,
-        "size": media.size,
+        "path": f"data/media/{release.sha256}.{media_extension(media)}",
+        "sha256": release.sha256,
+        "size": release.size,
         "kind": media.kind.value,
         "mime_type": media.mime_type,
         "caption": media.caption,
         "created": _iso(media.created),
         "language": media.language,
-        "content_warning": media.content_warning,
+        # Every warning travels; the reader shows them before the file.
+        "content_warning": "; ".join(release.warnings),
+        "content_warnings": list(release.warnings),
+        # What cleaning removed (metadata codes), or that the custodian sent the file as it
+        # is although its metadata could not be cleaned.
+        "metadata_removed": list(release.removed),
+        "metadata_not_cleaned": release.confirmed,
     }
-    # The creator is often a person's name: it goes only where persons' names go.
-    if not withheld & {"holders", "recorded_by"}:
-        value["creator"] = media.creator
+    if release.creator is not None:
+        value["creator"] = release.creator
     return value
 
 
 def bundle_record(
     record: KnowledgeRecord,
-    plan: RecordPlan,
+    plan: ReleaseDecision,
     *,
     terms_id: str,
     taxon: Callable[[str], Taxon | None],
-    person: Callable[[str], Person | None],
-    media: Sequence[Media] = (),
     consent_ids: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The JSON a bundle carries for one included record: withheld fields left out (not
-    blanked), the place generalised, persons reduced to a name (or "a knowledge holder"),
-    taxa embedded. No floats, no persons' ids or contacts.
+    """The JSON a bundle carries for one included record: only what the release gate lets
+    go (withheld fields left out, not blanked), the place generalised, persons reduced to
+    a name (or "a knowledge holder"), taxa embedded, media as cleaned. No floats, no
+    persons' ids or contacts.
 
     Raises:
         ValidationError: the plan is for another record or excludes it.
     """
     if plan.record_id != record.id or not plan.included or plan.place is None:
         raise ValidationError("record_excluded", field="record", id=record.id)
-    withheld = set(plan.withheld_fields)
     value: dict[str, Any] = {
         "type": RECORD_TYPE,
         "id": record.id,
@@ -315,26 +403,27 @@ def bundle_record(
         "terms_id": terms_id,
         "consent_ids": list(consent_ids),
     }
-    if "description" not in withheld:
+    if not plan.withholds("description"):
         value["description"] = record.description
-    if "uses" not in withheld:
+    if not plan.withholds("uses"):
         uses = []
         for use in record.uses:
             item = {"part": use.part, "purpose": use.purpose, "season": use.season}
-            if "preparation" not in withheld:
+            if not plan.withholds("preparation"):
                 item["preparation"] = use.preparation
             uses.append(item)
         value["uses"] = uses
     taxa = [t for t in (taxon(tid) for tid in record.taxon_ids) if t is not None]
-    value["taxa"] = [_taxon_json(t, "local_names" not in withheld) for t in taxa]
-    if "holders" not in withheld:
+    value["taxa"] = [_taxon_json(t, not plan.withholds("local_names")) for t in taxa]
+    if not plan.withholds("holders"):
         value["holders"] = [
-            {"name": _person_name(person(h.person_id)), "role": h.role} for h in record.holders
+            {"name": name, "role": link.role}
+            for link, name in zip(record.holders, plan.holders, strict=True)
         ]
-    if "recorded_by" not in withheld and record.recorded_by:
-        value["recorded_by"] = _person_name(person(record.recorded_by))
-    if "media" not in withheld:
-        value["media"] = [_media_json(m, withheld) for m in media]
+    if not plan.withholds("recorded_by") and plan.recorded_by is not None:
+        value["recorded_by"] = plan.recorded_by
+    if "media" not in plan.withheld_fields:
+        value["media"] = [_media_json(m) for m in plan.released_media]
     return value
 
 
@@ -347,16 +436,19 @@ def _consent_json(consent: ConsentRecord, included: set[str]) -> dict[str, Any]:
         "record_ids": sorted(r for r in consent.record_ids if r in included),
         "granted_on": _iso(consent.granted_on),
         "method": consent.method.value,
+        "status": consent.status.value,
         "purposes": list(consent.purposes),
         "user_classes": list(consent.user_classes),
         "terms_id": consent.terms_id,
         "expires": _iso(consent.expires),
         "notes": consent.notes,
     }
-    for name in consent.confidential:
-        if name not in {"type", "id", "record_ids"}:
-            value.pop(name, None)
-    return value
+    allowed = released_consent_fields(consent)
+    return {
+        key: item
+        for key, item in value.items()
+        if key in {"type", "id", "record_ids"} or key in allowed
+    }
 
 
 # --- export -------------------------------------------------------------------------------
@@ -399,15 +491,22 @@ def _fresh_plan(cat: Catalogue, plan: SharingPlan) -> SharingPlan:
     """The plan rebuilt from the catalogue now; refuses if anything it relied on changed."""
     ids = [p.record_id for p in plan.included]
     try:
-        fresh = plan_export(cat, ids, plan.recipient, plan.purpose, on=plan.on)
+        fresh = plan_export(
+            cat,
+            ids,
+            plan.recipient,
+            plan.purpose,
+            on=plan.on,
+            overrides=plan.overrides,
+            confirmed_media=plan.confirmed_media,
+        )
     except NotFound as exc:
         raise ValidationError("plan_outdated", field="records", id=exc.detail) from None
     same = [p.record_id for p in fresh.included] == ids and all(
         fresh.records[i] == plan.records.get(i) for i in ids
     )
-    if not same or [p.withheld_fields for p in fresh.included] != [
-        p.withheld_fields for p in plan.included
-    ]:
+    # The gate's whole answer must be the same: fields, media (as cleaned), names, place.
+    if not same or fresh.included != plan.included:
         raise ValidationError("plan_outdated", field="records")
     return fresh
 
@@ -424,8 +523,8 @@ def _age_recipients(recipient: Recipient, encrypt_to: Sequence[str]) -> tuple[st
     return tuple(dict.fromkeys(result))
 
 
-def _media_opener(cat: Catalogue, media_id: str) -> Callable[[], BinaryIO]:
-    return lambda: cat.open_media(media_id)
+def _media_opener(cat: Catalogue, release: MediaRelease) -> Callable[[], BinaryIO]:
+    return lambda: media_release.open_released(cat, release)
 
 
 def _build_content(
@@ -440,7 +539,6 @@ def _build_content(
 ) -> tuple[BundleContent, list[tuple[str, int]]]:
     included = {p.record_id for p in plan.included}
     taxa: dict[str, Taxon | None] = {}
-    persons: dict[str, Person | None] = {}
 
     def taxon(taxon_id: str) -> Taxon | None:
         if taxon_id not in taxa:
@@ -449,14 +547,6 @@ def _build_content(
             except NotFound:
                 taxa[taxon_id] = None
         return taxa[taxon_id]
-
-    def person(person_id: str) -> Person | None:
-        if person_id not in persons:
-            try:
-                persons[person_id] = cat.get_person(person_id)
-            except NotFound:
-                persons[person_id] = None
-        return persons[person_id]
 
     consents: dict[str, ConsentRecord] = {}
     for record_id in sorted(included):
@@ -470,23 +560,14 @@ def _build_content(
         record = cat.get_record(item.record_id)
         versions.append((record.id, record.version))
         labels.update(record.labels)
-        media = [] if "media" in item.withheld_fields else cat.list_media(record.id)
-        for m in media:
-            entry = MediaItem(m.sha256, media_extension(m), m.size, _media_opener(cat, m.id))
+        for m in item.released_media:
+            entry = MediaItem(m.sha256, media_extension(m.media), m.size, _media_opener(cat, m))
             media_items.setdefault(entry.path, entry)
         covering = sorted(c.id for c in consents.values() if record.id in c.record_ids)
         records_json.append(
             (
                 record.id,
-                bundle_record(
-                    record,
-                    item,
-                    terms_id=terms.id,
-                    taxon=taxon,
-                    person=person,
-                    media=media,
-                    consent_ids=covering,
-                ),
+                bundle_record(record, item, terms_id=terms.id, taxon=taxon, consent_ids=covering),
             )
         )
     customisations = terms_service.label_customisations(cat)
@@ -614,7 +695,7 @@ def export(
         recipient=recipient_json,
         purpose=plan.purpose,
         user_class=plan.recipient.user_class,
-        records=json.dumps([{"id": i, "version": v} for i, v in versions]),
+        records=json.dumps([_ledger_item(plan, i, v) for i, v in versions]),
         terms_id=terms.id,
         bundle_sha256=written.sha256,
         expires=None if expiry is None else expiry.isoformat(),
@@ -635,6 +716,17 @@ def export(
                 sort_keys=True,
             )
             cat._audit(conn, "export", "bundle", written.bundle_id, state)
+            for item in plan.included:
+                cover = item.consent
+                if cover is not None and cover.override is not None:
+                    note = dict(cover.override.to_json(), bundle_id=written.bundle_id)
+                    cat._audit(
+                        conn,
+                        "consent_override",
+                        "record",
+                        item.record_id,
+                        json.dumps(note, sort_keys=True),
+                    )
     except BaseException:
         # A bundle the ledger does not know about must not exist: remove it.
         written.path.unlink(missing_ok=True)
@@ -654,6 +746,18 @@ def export(
         fingerprint=written.fingerprint,
         created=moment,
     )
+
+
+def _ledger_item(plan: SharingPlan, record_id: str, version: int) -> dict[str, Any]:
+    """One record in the ledger: id, version, and the custodian's consent override if any."""
+    value: dict[str, Any] = {"id": record_id, "version": version}
+    for item in plan.included:
+        if item.record_id == record_id and item.consent is not None:
+            if item.consent.override is not None:
+                value["consent_override"] = item.consent.override.to_json()
+            elif item.consent.consent_id:
+                value["consent_id"] = item.consent.consent_id
+    return value
 
 
 # --- the ledger ---------------------------------------------------------------------------
@@ -682,9 +786,12 @@ class ExportEntry:
     expires: datetime | None
     file_name: str
     follow_ups: tuple[FollowUp, ...] = ()
+    #: record id -> the custodian's consent override (who, when, why) the export used.
+    consent_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRow]) -> ExportEntry:
+    items = json.loads(row.records)
     return ExportEntry(
         bundle_id=row.bundle_id,
         sequence=row.sequence,
@@ -692,7 +799,7 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
         recipient=codec.loads(Recipient, row.recipient),
         purpose=row.purpose,
         user_class=row.user_class,
-        records=tuple((str(r["id"]), int(r["version"])) for r in json.loads(row.records)),
+        records=tuple((str(r["id"]), int(r["version"])) for r in items),
         terms_id=row.terms_id,
         bundle_sha256=row.bundle_sha256,
         expires=None if row.expires is None else datetime.fromisoformat(row.expires),
@@ -702,6 +809,11 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
             for f in follow
             if f.bundle_id == row.bundle_id
         ),
+        consent_overrides={
+            str(r["id"]): {str(k): str(v) for k, v in r["consent_override"].items()}
+            for r in items
+            if isinstance(r.get("consent_override"), dict)
+        },
     )
 
 

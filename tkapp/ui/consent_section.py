@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.core.model import ConsentMethod, ConsentRecord, Person, new_id
+from tkapp.core.model import ConsentMethod, ConsentRecord, ConsentStatus, Person, new_id
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, ngettext
 from tkapp.ui.entity_models import ID_ROLE, ConsentTableModel
@@ -86,6 +86,7 @@ class ConsentForm(QWidget):
         self.granted_by_error = FieldError()
         self.granted_on = DateField()
         self.method_combo = EnumCombo(ConsentMethod, names.consent_method_name)
+        self.status_combo = EnumCombo(ConsentStatus, names.consent_status_name)
         self.people_list = _checklist()
         self.records_list = _checklist(130)
         self.records_error = FieldError()
@@ -116,6 +117,7 @@ class ConsentForm(QWidget):
         form.addRow(_("Granted by"), with_error(self.granted_by_edit, self.granted_by_error))
         form.addRow(_("Date"), self.granted_on)
         form.addRow(_("How"), self.method_combo)
+        form.addRow(_("Consent status"), self.status_combo)
         form.addRow(
             _("People who gave consent"),
             with_error(self.people_list, FieldError(), self.toggles["person_ids"]),
@@ -139,6 +141,7 @@ class ConsentForm(QWidget):
         self.granted_on.changed.connect(on_change)
         self.expires.changed.connect(on_change)
         self.method_combo.currentIndexChanged.connect(lambda _i: on_change())
+        self.status_combo.currentIndexChanged.connect(lambda _i: on_change())
         self.people_list.itemChanged.connect(lambda _i: on_change())
         self.records_list.itemChanged.connect(lambda _i: on_change())
         self.terms_combo.currentIndexChanged.connect(lambda _i: on_change())
@@ -162,6 +165,7 @@ class ConsentForm(QWidget):
         self.granted_by_edit.setText(c.granted_by)
         self.granted_on.set_value(c.granted_on)
         self.method_combo.set_value(c.method)
+        self.status_combo.set_value(c.status)
         people = [(p.id, p.name) for p in self._people]
         known = {key for key, _t in people}
         people += [(pid, _("(unknown person)")) for pid in c.person_ids if pid not in known]
@@ -196,6 +200,7 @@ class ConsentForm(QWidget):
             person_ids=_checked(self.people_list),
             granted_on=self.granted_on.value(),
             method=self.method_combo.value(),
+            status=self.status_combo.value(),
             purposes=[c for c, b in self.purpose_boxes.items() if b.isChecked()],
             user_classes=[c for c, b in self.class_boxes.items() if b.isChecked()],
             terms_id=self.terms_combo.currentData() or "",
@@ -262,6 +267,7 @@ class ConsentSection(EntitySection):
             tuple(c.person_ids),
             c.granted_on,
             c.method,
+            c.status,
             tuple(c.purposes),
             tuple(c.user_classes),
             c.terms_id,

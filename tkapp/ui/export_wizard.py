@@ -17,7 +17,7 @@ import contextlib
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
 from pathlib import Path
@@ -47,15 +47,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from tkapp.core.model import Recipient, Sensitivity
+from tkapp.core.model import Recipient
 from tkapp.crypto.age import AgeRecipient
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.errors import Cancelled, KeyFormatError, TkError, ValidationError
 from tkapp.i18n import _, names, ngettext
+from tkapp.licensing import release_text
 from tkapp.licensing import text as lt
 from tkapp.licensing.plan import RecordPlan
 from tkapp.licensing.terms import Duty
-from tkapp.licensing.vocab import Outcome, Purpose, UserClass
+from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportResult, SharingPlan
 from tkapp.ui import settings as keys
@@ -87,21 +88,10 @@ class Scope(IntEnum):
 
 
 @dataclass(frozen=True)
-class PlaceNote:
-    """What the plan does with one record's place, for the plain-words preview."""
-
-    sensitivity: Sensitivity
-    confidential: bool
-    has_coordinates: bool
-    has_locality: bool
-
-
-@dataclass(frozen=True)
 class PlanView:
     """The plan and what the preview needs to describe it."""
 
     plan: SharingPlan
-    places: dict[str, PlaceNote] = field(default_factory=dict)
     terms_title: str = ""
     community: str = ""
 
@@ -119,92 +109,64 @@ class ExportOutcome:
 def compute_plan(
     cat: Any, record_ids: Sequence[str] | None, recipient: Recipient, purpose: str
 ) -> PlanView:
-    """Worker thread: the sharing plan plus place notes and the terms' name."""
+    """Worker thread: the sharing plan (the release gate's answers) and the terms' name."""
     from tkapp.services import terms as terms_service
 
     plan = sharing.plan_export(cat, record_ids, recipient, purpose)
-    places: dict[str, PlaceNote] = {}
-    for item in plan.included:
-        record = cat.get_record(item.record_id)
-        place = record.place
-        places[item.record_id] = PlaceNote(
-            sensitivity=place.sensitivity,
-            confidential="place" in record.confidential,
-            has_coordinates=place.latitude is not None and place.longitude is not None,
-            has_locality=bool(place.locality.strip()),
-        )
     title = ""
     if len(plan.terms_ids) == 1:
         info = terms_service.get_terms_info(cat, plan.terms_ids[0])
         title = _("“{name}”, version {version}").format(name=info.name, version=info.version)
-    return PlanView(plan, places, title, cat.community.name)
+    return PlanView(plan, title, cat.community.name)
 
 
 # --- plain words ------------------------------------------------------------------------
 
 
-def place_words(note: PlaceNote | None) -> str:
-    """One sentence saying how a record's place leaves the catalogue."""
-    if note is None:
-        return ""
-    if note.confidential:
-        return _("The place stays in the catalogue (marked confidential).")
-    if note.sensitivity is Sensitivity.WITHHOLD:
-        return _("The place stays in the catalogue (withheld).")
-    if not note.has_coordinates and not note.has_locality:
-        return _("No place is recorded.")
-    if note.sensitivity is Sensitivity.HIGH:
-        if not note.has_coordinates:
-            return _("The place name stays in the catalogue.")
-        return _("The place is shown only roughly (about 11 km); the place name stays home.")
-    if not note.has_coordinates:
-        return _("Only the place name is shown.")
-    if note.sensitivity is Sensitivity.MEDIUM:
-        return _("The place is rounded to about 1 km.")
-    if note.sensitivity is Sensitivity.LOW:
-        return _("The place is rounded to about 100 m.")
-    return _("The exact place is shown.")
-
-
-def withheld_words(fields: Sequence[str]) -> str:
-    if not fields:
-        return ""
-    return _("Kept home: {fields}.").format(
-        fields=", ".join(names.confidential_field_name(f) for f in fields)
-    )
-
-
 def stay_reasons(item: RecordPlan) -> list[str]:
-    """The reasons a record stays home, translated (the permissive terms rule left out)."""
-    texts: list[str] = []
-    for reason in dict.fromkeys(item.decision.reasons):
-        if reason.code == "terms_rule" and reason.params.get("outcome") in (
-            Outcome.ALLOWED.value,
-            Outcome.ALLOWED_WITH_DUTIES.value,
-        ):
-            continue
-        texts.append(lt.describe_reason(reason))
-    if not texts:
-        texts.append(lt.describe_outcome(item.decision.outcome))
-    return texts
+    """The reasons a record stays home, translated (the rule that decided first)."""
+    return release_text.stay_reasons(item)
+
+
+def record_lines_html(item: RecordPlan) -> str:
+    """A record's plan lines (the same lines ``tkapp export`` prints) as an HTML list."""
+    lines = release_text.describe_release(item)
+    if not lines:
+        return ""
+    styles = {
+        "withheld": "color:#8a1f11",
+        "media_withheld": "color:#8a1f11",
+        "warning": "color:#8a5a00",
+    }
+    items = [
+        '<li style="{style}">{text}</li>'.format(
+            style=styles.get(line.kind, ""), text=html.escape(line.text)
+        )
+        for line in lines
+    ]
+    return "<ul>" + "".join(items) + "</ul>"
 
 
 def all_duties(plan: SharingPlan) -> list[Duty]:
     """The duties of every included record, each once, in a stable order."""
     seen: dict[Duty, None] = {}
     for item in plan.included:
-        for duty in item.decision.duties:
+        for duty in item.decision.duties if item.decision else ():
             seen.setdefault(duty, None)
     return sorted(seen, key=Duty.sort_key)
+
+
+def _duties(item: RecordPlan) -> tuple[Duty, ...]:
+    return item.decision.duties if item.decision is not None else ()
 
 
 def common_duties(plan: SharingPlan) -> list[Duty]:
     """The duties every included record carries (the rest are named with their record)."""
     if not plan.included:
         return []
-    common = set(plan.included[0].decision.duties)
+    common = set(_duties(plan.included[0]))
     for item in plan.included[1:]:
-        common &= set(item.decision.duties)
+        common &= set(_duties(item))
     return sorted(common, key=Duty.sort_key)
 
 
@@ -254,20 +216,17 @@ def plan_html(view: PlanView) -> str:
         )
         common = common_duties(plan)
         for item in plan.included:
-            notes = [place_words(view.places.get(item.record_id))]
-            withheld = withheld_words(item.withheld_fields)
-            if withheld:
-                notes.append(withheld)
-            for duty in item.decision.duties:
+            notes = []
+            for duty in _duties(item):
                 if duty not in common:
                     notes.append(_("Also: {duty}").format(duty=lt.describe_duty(duty)))
-            if item.needs_confirmation:
-                notes.append(_("Culturally sensitive: you will be asked to confirm."))
+            # (Culturally sensitive records say so among the gate's own warning lines.)
             parts.append(
                 "<li><b>"
                 + esc(plan.title(item.record_id))
-                + "</b><br>"
-                + esc(" ".join(n for n in notes if n))
+                + "</b>"
+                + record_lines_html(item)
+                + (esc(" ".join(notes)) if notes else "")
                 + "</li>"
             )
         parts.append("</ul>")
@@ -295,8 +254,8 @@ def plan_html(view: PlanView) -> str:
             parts.append(
                 "<li><b>"
                 + esc(plan.title(item.record_id))
-                + "</b><br>"
-                + esc(" ".join(stay_reasons(item)))
+                + "</b>"
+                + record_lines_html(item)
                 + "</li>"
             )
         parts.append("</ul>")

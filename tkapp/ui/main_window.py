@@ -452,6 +452,7 @@ class MainWindow(QMainWindow):
         if path.exists():
             open_it()
             return
+
         def op(_cat: Any, job: Any) -> None:
             # Built on the worker; the catalogue it returns is closed and then unlocked as usual.
             create_demo(path, DEMO_PASSPHRASE).close()
@@ -860,5 +861,3 @@ def _discard(dialog: QDialog) -> None:
     if shiboken6.isValid(dialog):
         dialog.done(QDialog.DialogCode.Rejected)
         dialog.deleteLater()
-
-

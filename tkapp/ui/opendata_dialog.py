@@ -32,7 +32,8 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.errors import Cancelled
-from tkapp.i18n import _, names, ngettext
+from tkapp.i18n import _, ngettext
+from tkapp.licensing import release_text
 from tkapp.licensing.open_licence import LICENCE_TITLES, describe_open_reason
 from tkapp.services.opendata import OpenExportReport, OpenPlan
 from tkapp.ui.dialogs import error_text, window_title
@@ -87,33 +88,16 @@ def open_plan_html(plan: OpenPlan) -> str:
     if plan.included:
         parts.append("<h3>" + esc(_("What goes ({n})").format(n=len(plan.included))) + "</h3><ul>")
         for item in plan.included:
-            notes = []
-            if item.place.withheld:
-                notes.append(_("No place is published."))
-            elif item.place.latitude is None:
-                notes.append(_("Only the place name is published."))
-            elif item.place.data_generalizations:
-                notes.append(_("The place is published only roughly."))
-            else:
-                notes.append(_("The exact place is published."))
-            if item.withheld_fields:
-                notes.append(
-                    _("Kept home: {fields}.").format(
-                        fields=", ".join(
-                            names.confidential_field_name(f) for f in item.withheld_fields
-                        )
-                    )
-                )
-            if item.names_withheld:
-                notes.append(_("Names of people who asked to stay anonymous are left out."))
+            # The release gate's own lines, as the sharing plan shows them.
+            lines = release_text.describe_release(item.release) if item.release else []
             parts.append(
                 "<li><b>"
                 + esc(item.record.title)
                 + "</b> ("
                 + esc(LICENCE_TITLES.get(item.decision.licence, item.decision.licence))
-                + ")<br>"
-                + esc(" ".join(notes))
-                + "</li>"
+                + ")<ul>"
+                + "".join("<li>" + esc(line.text) + "</li>" for line in lines)
+                + "</ul></li>"
             )
         parts.append("</ul>")
     if plan.excluded:

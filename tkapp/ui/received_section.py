@@ -299,7 +299,13 @@ class ReceivedSection(QWidget):
             if self.current is None or self.current.bundle_id != bundle.bundle_id:
                 return
             self.use_page.show_answer(
-                answer.overall, user_class, purpose, answer.blocked, len(answer.records)
+                answer.overall,
+                user_class,
+                purpose,
+                answer.blocked,
+                len(answer.records),
+                terms=bundle.terms,
+                trust=bundle.trust,
             )
             self.answered.emit()
 

@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 from tkapp.bundle.verifier import VerifyReport
 from tkapp.i18n import _, current_language, format_date, names, ngettext
 from tkapp.licensing.evaluate import Decision
+from tkapp.licensing.gate import deciding_reasons
+from tkapp.licensing.terms import Duty, Terms, resolve_duty
 from tkapp.licensing.text import (
     describe_duty,
     describe_outcome,
@@ -33,7 +35,7 @@ from tkapp.licensing.text import (
     render_terms_text,
     user_class_name,
 )
-from tkapp.licensing.vocab import Outcome, Purpose, UserClass
+from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
 from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
@@ -212,17 +214,30 @@ def outcome_state(outcome: Outcome) -> str:
     return INVALID
 
 
-def decision_text(decision: Decision) -> str:
-    """Duties and reasons of a decision as plain lines."""
+def decision_text(decision: Decision, terms: Terms | None = None) -> str:
+    """Duties, what to do for an agreement, and the rules that decided, as plain lines."""
     lines: list[str] = []
+    if decision.outcome is Outcome.NEEDS_AGREEMENT and terms is not None:
+        # Not a refusal: say how to reach the community and what it asks in return.
+        lines.append(_("Ask the community for an agreement:"))
+        if terms.contact:
+            lines.append("• " + _("Contact: {contact}").format(contact=terms.contact))
+        benefits = terms.benefit_sharing
+        if not benefits.is_empty:
+            lines.append("• " + describe_duty(resolve_duty(Duty(DutyKind.BENEFIT_SHARE), terms)))
+        else:
+            lines.append("• " + _("Fees or benefit sharing are agreed with the community."))
     if decision.duties:
+        if lines:
+            lines.append("")
         lines.append(_("What you must do:"))
         lines += ["• " + describe_duty(duty) for duty in decision.duties]
-    if decision.reasons:
+    deciding = deciding_reasons(decision)
+    if deciding:
         if lines:
             lines.append("")
         lines.append(_("Why:"))
-        lines += ["• " + describe_reason(reason) for reason in decision.reasons]
+        lines += ["• " + describe_reason(reason) for reason in deciding]
     return "\n".join(lines)
 
 
@@ -294,20 +309,50 @@ class IntendedUsePage(QWidget):
             self.clear()
             return
         blocked = sum(1 for r in report.records if r.decision and not r.decision.permits)
-        self.show_answer(report.decision, *report.intended, blocked, len(report.records))
+        self.show_answer(
+            report.decision,
+            *report.intended,
+            blocked,
+            len(report.records),
+            terms=report.terms,
+            trust=report.trust,
+        )
 
     def show_answer(
-        self, decision: Decision, user_class: str, purpose: str, blocked: int, total: int
+        self,
+        decision: Decision,
+        user_class: str,
+        purpose: str,
+        blocked: int,
+        total: int,
+        *,
+        terms: Terms | None = None,
+        trust: str = "",
     ) -> None:
-        """Show the overall answer for (user class, purpose) and how many records it blocks."""
+        """Show the overall answer for (user class, purpose) and how many records it blocks.
+
+        ``trust`` is how the signer's key is known: an answer for a key only accepted on
+        first use ("tofu") is provisional, never a green "allowed".
+        """
         who = user_class_name(UserClass(user_class))
         use = purpose_name(Purpose(purpose))
-        self.result.set_state(
-            outcome_state(decision.outcome),
-            describe_outcome(decision.outcome),
-            # Translators: the question the answer is for: who asks, and for what use.
-            _("Asked for: {who} — {use}.").format(who=who, use=use),
-        )
+        # Translators: the question the answer is for: who asks, and for what use.
+        asked = _("Asked for: {who} — {use}.").format(who=who, use=use)
+        if decision.permits and trust == "tofu":
+            self.result.set_state(
+                UNTRUSTED,
+                _("Provisional: {outcome}").format(outcome=describe_outcome(decision.outcome)),
+                asked
+                + " "
+                + _(
+                    "The community's key was accepted on first use: compare its fingerprint "
+                    "with the community before you rely on this answer."
+                ),
+            )
+        else:
+            self.result.set_state(
+                outcome_state(decision.outcome), describe_outcome(decision.outcome), asked
+            )
         if blocked:
             self.records.setText(
                 ngettext(
@@ -326,4 +371,4 @@ class IntendedUsePage(QWidget):
                     total,
                 ).format(total=total)
             )
-        self.details.setPlainText(decision_text(decision))
+        self.details.setPlainText(decision_text(decision, terms))

@@ -109,15 +109,26 @@ def test_high_sensitivity_withholds_the_locality_text() -> None:
 
 
 @pytest.mark.parametrize("sensitivity", [Sensitivity.MEDIUM, Sensitivity.LOW])
-def test_lower_sensitivities_keep_the_locality(sensitivity: Sensitivity) -> None:
+def test_rounded_coordinates_take_the_locality_text_with_them(sensitivity: Sensitivity) -> None:
+    # Issue 12: the free text is the most precise part of a place; it never leaves beside
+    # rounded coordinates, whatever the rounding.
     out = generalise(_place(-1.456789, -77.912345, sensitivity))
+    assert out.locality is None
+    assert "Bobonaza" not in _all_text(out)
+    assert "Locality text withheld" in out.information_withheld
+
+
+def test_exact_place_keeps_the_locality() -> None:
+    out = generalise(_place(-1.456789, -77.912345, Sensitivity.NONE))
     assert out.locality == LOCALITY
-    assert out.information_withheld == ""
+    assert out.information_withheld == "" and out.data_generalizations == ""
 
 
 def test_place_without_coordinates() -> None:
-    out = generalise(Place(locality="Sarayaku", sensitivity=Sensitivity.MEDIUM))
+    out = generalise(Place(locality="Sarayaku", sensitivity=Sensitivity.NONE))
     assert (out.latitude, out.uncertainty_m, out.locality) == (None, None, "Sarayaku")
     assert out.data_generalizations == ""
+    rough = generalise(Place(locality="Sarayaku", sensitivity=Sensitivity.MEDIUM))
+    assert rough.locality is None and rough.latitude is None
     empty = generalise(Place(sensitivity=Sensitivity.HIGH))
     assert empty.data_generalizations == "" and empty.information_withheld == ""
