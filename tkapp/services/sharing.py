@@ -422,7 +422,9 @@ def bundle_record(
         ]
     if not plan.withholds("recorded_by") and plan.recorded_by is not None:
         value["recorded_by"] = plan.recorded_by
-    if "media" not in plan.withheld_fields:
+    # Only files that leave are listed: a record whose media stay (or that has none) says
+    # nothing about media, as for every other withheld field.
+    if plan.released_media:
         value["media"] = [_media_json(m) for m in plan.released_media]
     return value
 
