@@ -269,3 +269,14 @@ class NothingToPublish(ValidationError):
     """No record may be published openly (none marked, or terms, labels or access refuse)."""
 
     code = "nothing_to_publish"
+
+
+# --- Local Contexts Hub (issue 16) -------------------------------------------------------------
+
+
+class HubUnavailable(TkError):
+    """The Local Contexts Hub could not be reached or gave an answer we cannot read (the
+    online refresh only; everything else works without the Hub)."""
+
+    code = "hub_unavailable"
+    exit_code = 1

@@ -79,6 +79,10 @@ _ERRORS: dict[str, str] = {
         "No record can be published openly: mark records with an open licence, make them "
         "public, and check that their terms and labels allow it."
     ),
+    "hub_unavailable": N_(
+        "The Local Contexts Hub could not be reached or answered something unexpected: "
+        "{detail}. Nothing was changed; the project keeps its saved details."
+    ),
 }
 
 

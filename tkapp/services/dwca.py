@@ -54,11 +54,13 @@ from typing import IO
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from tkapp.core.model import Media, MediaKind, Taxon
+from tkapp.core.model import HubProject, Media, MediaKind, Taxon
 from tkapp.errors import Cancelled, NothingToPublish, ValidationError
 from tkapp.licensing.evaluate import Reason
 from tkapp.licensing.open_licence import LICENCE_TITLES, LICENCE_URIS
+from tkapp.services import localcontexts
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
+from tkapp.services.localcontexts import LocalContextsText
 from tkapp.services.opendata import (
     ExcludedRecord,
     OpenExportReport,
@@ -157,16 +159,6 @@ _COPY_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
-class LocalContextsText:
-    """What eml.xml says about the community's Local Contexts Notices, labels and Hub
-    project (English: metadata read by aggregators)."""
-
-    text: str
-    url: str = ""  # the Hub project page
-    url_title: str = ""
-
-
-@dataclass(frozen=True)
 class DwcaExportReport(OpenExportReport):
     """An open export report plus the media left out for want of a base URL."""
 
@@ -227,7 +219,13 @@ def vernacular_names(taxon: Taxon) -> str:
     return " | ".join(dict.fromkeys(v.name.strip() for v in taxon.vernacular_names if v.name))
 
 
-def _occurrence_row(item: OpenItem, taxon_index: int, plan: OpenPlan, country: str) -> list[object]:
+def _occurrence_row(
+    item: OpenItem,
+    taxon_index: int,
+    plan: OpenPlan,
+    country: str,
+    projects: Sequence[HubProject] = (),
+) -> list[object]:
     rec = item.record
     taxon = item.taxa[taxon_index]
     place = item.place
@@ -251,7 +249,7 @@ def _occurrence_row(item: OpenItem, taxon_index: int, plan: OpenPlan, country: s
         rec.language,
         LICENCE_URIS[item.decision.licence],
         plan.community_name,
-        access_rights(item, plan),
+        _access_rights(item, plan, projects),
         citation(item, plan),
         item.information_withheld,
         place.data_generalizations,
@@ -275,6 +273,13 @@ def _occurrence_row(item: OpenItem, taxon_index: int, plan: OpenPlan, country: s
         taxon.genus,
         vernacular_names(taxon),
     ]
+
+
+def _access_rights(item: OpenItem, plan: OpenPlan, projects: Sequence[HubProject]) -> str:
+    """``dcterms:accessRights``: the open-data statement, then the record's Local Contexts Hub
+    project(s) with their Notices and Labels (where GBIF users look for conditions of use)."""
+    note = localcontexts.record_note(projects, item.record.id)
+    return access_rights(item, plan) + (" " + note + "." if note else "")
 
 
 def _meta_xml(files: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> bytes:
@@ -467,6 +472,7 @@ class _ArchiveWriter:
         stamp = datetime.now(UTC)
         self.zip_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
         self.files: list[tuple[str, str, Sequence[tuple[str, str]]]] = []
+        self.projects: list[HubProject] = []
         self.media_paths: dict[str, str] = {}
 
     def _entry(self, name: str, *, compress: bool = True) -> zipfile.ZipInfo:
@@ -494,7 +500,7 @@ class _ArchiveWriter:
         def rows() -> Iterator[list[object]]:
             for done, item in enumerate(self.plan.included, start=1):
                 for index in range(len(item.taxa)):
-                    yield _occurrence_row(item, index, self.plan, self.country)
+                    yield _occurrence_row(item, index, self.plan, self.country, self.projects)
                 if done % 200 == 0:
                     self.tick()
 
@@ -555,7 +561,6 @@ def export_dwca(
     terms_for: TermsFor | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-    local_contexts: LocalContextsText | None = None,
 ) -> DwcaExportReport:
     """Write a Darwin Core Archive of the openly publishable records to ``dest`` (atomic).
 
@@ -568,8 +573,6 @@ def export_dwca(
             ``ac:accessURI`` is this URL + ``media/<file>`` and the files are embedded for
             uploading there. Empty: the media are left out (GBIF cannot show a path inside
             the archive) and ``media_left_out`` counts them.
-        local_contexts: the dataset's Local Contexts statement for eml.xml (default: the
-            catalogue's Notices and Hub projects).
         title: the dataset title (default: "Open traditional knowledge of <community>").
         overwrite: replace an existing ``dest``.
         terms_for: the terms governing a record (default: the catalogue's terms service).
@@ -612,11 +615,15 @@ def export_dwca(
             progress(min(done[0], total), total)
 
     package_id = str(uuid.uuid5(OCCURRENCE_NAMESPACE, "dataset/" + cat.id))
+    projects = localcontexts.list_projects(cat)
+    published = [item.record.id for item in plan.included]
+    local_contexts = localcontexts.dataset_statement(projects, published)
     with (
         atomic_output(dest, overwrite=overwrite) as handle,
         zipfile.ZipFile(handle, "w", allowZip64=True) as archive,
     ):
         writer = _ArchiveWriter(archive, plan, base_url, tick, country_code(cat.community.country))
+        writer.projects = projects
         rows = writer.occurrences()
         if base_url:
             writer.multimedia()
