@@ -12,7 +12,7 @@ from typing import Any
 
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, open_from_args, out, print_json
 from tkapp.core.model import HubProject
-from tkapp.i18n import _, translate
+from tkapp.i18n import _, ngettext, translate
 from tkapp.licensing.labels import get_label
 from tkapp.licensing.notices import NOTICES
 from tkapp.services import localcontexts
@@ -110,7 +110,10 @@ def _describe(project: HubProject) -> list[str]:
     if project.whole_catalogue:
         lines.append("  " + _("applies to the whole catalogue"))
     else:
-        lines.append("  " + _("applies to {n} records").format(n=len(project.record_ids)))
+        n = len(project.record_ids)
+        lines.append(
+            "  " + ngettext("applies to {n} record", "applies to {n} records", n).format(n=n)
+        )
     if project.synced_at is None:
         lines.append("  " + _("never synchronised with the Hub"))
     else:
