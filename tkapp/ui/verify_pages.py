@@ -266,9 +266,11 @@ def _mark(pixmap: QPixmap, name: str, description: str) -> QWidget:
     text = QLabel(name)
     text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
     text.setWordWrap(True)
-    text.setMaximumWidth(130)
+    text.setMinimumWidth(96)  # "TK Notice" on one line; long names wrap below
+    text.setMaximumWidth(140)
     layout.addWidget(icon)
     layout.addWidget(text)
+    layout.addStretch(1)
     mark.setToolTip(name + "\n" + description)
     return mark
 
