@@ -49,6 +49,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
 from urllib.parse import urlsplit
@@ -330,12 +331,11 @@ def _coverage(dataset: ET.Element, plan: OpenPlan, country: str) -> None:
     """Geographic, temporal and taxonomic coverage of the published rows (what is published:
     generalised coordinates, recorded dates, linked taxa)."""
     coverage = ET.Element("coverage")
-    points = [
-        (float(i.place.latitude), float(i.place.longitude))
-        for i in plan.included
-        if i.place.latitude is not None and i.place.longitude is not None
-    ]
-    if points:
+    # The published (generalised) coordinates are decimal strings: compare as numbers, write
+    # the strings themselves (xs:decimal has no exponent, which repr() of a float may use).
+    lats = [str(i.place.latitude) for i in plan.included if i.place.latitude is not None]
+    lons = [str(i.place.longitude) for i in plan.included if i.place.longitude is not None]
+    if lats and lons:
         geo = ET.SubElement(coverage, "geographicCoverage")
         where = f" in {country}" if country else ""
         ET.SubElement(geo, "geographicDescription").text = (
@@ -344,14 +344,13 @@ def _coverage(dataset: ET.Element, plan: OpenPlan, country: str) -> None:
             "withheld are not counted."
         )
         box = ET.SubElement(geo, "boundingCoordinates")
-        lats, lons = [p[0] for p in points], [p[1] for p in points]
         for tag, value in (
-            ("westBoundingCoordinate", min(lons)),
-            ("eastBoundingCoordinate", max(lons)),
-            ("northBoundingCoordinate", max(lats)),
-            ("southBoundingCoordinate", min(lats)),
+            ("westBoundingCoordinate", min(lons, key=Decimal)),
+            ("eastBoundingCoordinate", max(lons, key=Decimal)),
+            ("northBoundingCoordinate", max(lats, key=Decimal)),
+            ("southBoundingCoordinate", min(lats, key=Decimal)),
         ):
-            ET.SubElement(box, tag).text = repr(value)
+            ET.SubElement(box, tag).text = value
     dates = sorted(i.record.recorded_date for i in plan.included if i.record.recorded_date)
     if dates:
         temporal = ET.SubElement(coverage, "temporalCoverage")
