@@ -137,6 +137,29 @@ def test_bundle_carries_projects_notices_and_the_profile(demo: Catalogue, tmp_pa
         assert rep.to_json()["local_contexts"][0]["title"] == "Plantas medicinales"
 
 
+def test_cli_verify_names_the_hub_project(
+    demo: Catalogue,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from tkapp.cli.main import run_cli
+
+    monkeypatch.setenv("TKAPP_LANG", "en")
+    localcontexts.save_project(
+        demo, HubProject(HUB_ID, title="Plantas medicinales", notices=["biocultural"])
+    )
+    plan = sharing.plan_export(demo, None, RESEARCHER, "research")
+    result = sharing.export(demo, plan, tmp_path / "out.tkb")
+    pub = tmp_path / "community.pub"
+    pub.write_text(keys.public_key_file_text(demo))
+    assert run_cli(["verify", str(result.path), "--trust", str(pub)]) == 0
+    text = capsys.readouterr().out
+    assert "Local Contexts Hub project: Plantas medicinales" in text
+    assert f"https://localcontextshub.org/projects/{HUB_ID}" in text  # the page from the id
+    assert "  BC Notice" in text
+
+
 def test_darwin_core_names_the_hub_project(tmp_path: Path) -> None:
     with new_catalogue(tmp_path / "open.tkc") as cat:
         mixed = build(cat)
