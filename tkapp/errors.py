@@ -289,3 +289,14 @@ class MediaNotCleanable(TkError):
     def __init__(self, reason: str, detail: str = "") -> None:
         super().__init__(detail or reason, reason=reason)
         self.reason = reason
+
+
+# --- Local Contexts Hub (issue 16) -------------------------------------------------------------
+
+
+class HubUnavailable(TkError):
+    """The Local Contexts Hub could not be reached or gave an answer we cannot read (the
+    online refresh only; everything else works without the Hub)."""
+
+    code = "hub_unavailable"
+    exit_code = 1

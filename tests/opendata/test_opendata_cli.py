@@ -39,7 +39,8 @@ def test_export_dwca_and_geojson(
     capsys.readouterr()
     assert run_cli(["export-dwca", str(cat_file), str(dest), "--overwrite", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["records"] == 3 and data["media"] == 1
+    # No --media-base-url: the one publishable media file is left out, and said so.
+    assert data["records"] == 3 and data["media"] == 0 and data["media_left_out"] == 1
     assert {r["code"] for e in data["excluded"] for r in e["reasons"]} >= {
         "access_not_public",
         "label_forbids_open",
@@ -149,3 +150,29 @@ def test_export_csv_keeps_trash_home_and_says_how_precise_places_are(
     for leak in (b"ZQTRASH", b"ZQGARDEN", b"ZQHOUSE", b"1.234567", b"77.654321", b"0.987654"):
         assert leak not in written, leak
     assert b"-1.0" in written and b"-77.1" in written  # the high place, rounded to 0.1
+
+
+def test_export_dwca_check_passes_and_reports_what_gbif_would_reject(
+    cat_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dest = tmp_path / "gbif.zip"
+    args = ["export-dwca", str(cat_file), str(dest), "--check"]
+    assert run_cli([*args, "--media-base-url", "https://data.example.org/sy/"]) == 0
+    text = capsys.readouterr().out
+    assert "Check passed" in text and "left out: GBIF shows media" not in text
+
+    assert run_cli([*args, "--overwrite"]) == 0
+    assert "1 media file was left out: GBIF shows media only" in capsys.readouterr().out
+
+    # A country written as a name, not an ISO code: GBIF would flag every row.
+    with open_catalogue(cat_file, PASSPHRASE) as cat:
+        community = cat.community
+        community.country = "Ecuador"
+        cat.update_community(community)
+    assert run_cli([*args, "--overwrite"]) == 3
+    text = capsys.readouterr().out
+    assert "GBIF would reject or flag 4 things:" in text
+    assert "occurrence.txt:2 has a country code that is not two letters" in text
+    assert run_cli([*args, "--overwrite", "--json"]) == 3
+    data = json.loads(capsys.readouterr().out)
+    assert {f["kind"] for f in data["check"]} == {"bad_country_code"}

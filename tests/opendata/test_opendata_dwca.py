@@ -13,15 +13,13 @@ from dwca.read import DwCAReader
 
 from opendata.mixed import Mixed, build
 from tkapp.core.model import AccessLevel, KnowledgeRecord, Taxon
-from tkapp.errors import Cancelled, CatalogueExists, NothingToPublish
+from tkapp.errors import Cancelled, CatalogueExists, NothingToPublish, ValidationError
 from tkapp.services.catalogue import Catalogue
 from tkapp.services.dwca import (
     MULTIMEDIA_TERMS,
     OCCURRENCE_TERMS,
     ROW_MULTIMEDIA,
     ROW_OCCURRENCE,
-    ROW_VERNACULAR,
-    VERNACULAR_TERMS,
     export_dwca,
     occurrence_id,
 )
@@ -39,8 +37,12 @@ def mixed(open_cat: Catalogue) -> Mixed:
 def archive(open_cat: Catalogue, mixed: Mixed, tmp_path: Path) -> Path:
     dest = tmp_path / "out" / "dataset.zip"
     dest.parent.mkdir()
-    export_dwca(open_cat, dest)
+    export_dwca(open_cat, dest, media_base_url=MEDIA_URL)
     return dest
+
+
+MEDIA_URL = "https://data.example.org/sy/"
+EML = "{https://eml.ecoinformatics.org/eml-2.2.0}eml"
 
 
 def _declared(columns: tuple[tuple[str, str], ...]) -> set[str]:
@@ -51,7 +53,7 @@ def test_reader_opens_archive_and_every_row_has_the_declared_fields(archive: Pat
     with DwCAReader(str(archive)) as dwca:
         assert dwca.descriptor.core.type == ROW_OCCURRENCE
         ext_types = {ext.type for ext in dwca.descriptor.extensions}
-        assert ext_types == {ROW_VERNACULAR, ROW_MULTIMEDIA}
+        assert ext_types == {ROW_MULTIMEDIA}  # local names are in the core
         core_rows = list(dwca)
         assert len(core_rows) == 4  # 1 + 2 taxa + 1; the taxon-less record is left out
         for row in core_rows:
@@ -60,12 +62,11 @@ def test_reader_opens_archive_and_every_row_has_the_declared_fields(archive: Pat
             assert row.data[DCT + "license"].startswith("http://creativecommons.org/")
             assert row.data[DCT + "rightsHolder"] == "Comunidad Sacha Yaku"
             assert row.data[DCT + "accessRights"]
+            assert row.data[DWC + "countryCode"] == "EC"
+            assert row.data[DWC + "occurrenceStatus"] == "present"
             for ext in row.extensions:
-                if ext.rowtype == ROW_VERNACULAR:
-                    assert set(ext.data) == _declared(VERNACULAR_TERMS)
-                else:
-                    assert ext.rowtype == ROW_MULTIMEDIA
-                    assert set(ext.data) == _declared(MULTIMEDIA_TERMS)
+                assert ext.rowtype == ROW_MULTIMEDIA
+                assert set(ext.data) == _declared(MULTIMEDIA_TERMS)
         assert dwca.metadata is not None  # eml.xml parsed by the reader
 
 
@@ -104,8 +105,10 @@ def test_media_embedded_with_matching_hash(archive: Path, mixed: Mixed) -> None:
     assert len(media_rows) == 1  # warned, deceased, anonymous and confidential media stay
     row = media_rows[0]
     assert row[DCT + "identifier"] == "urn:uuid:" + mixed.allowed_media_id
-    with zipfile.ZipFile(archive) as zf:
-        data = zf.read(row["http://rs.tdwg.org/ac/terms/accessURI"])
+    uri = row["http://rs.tdwg.org/ac/terms/accessURI"]
+    assert uri.startswith(MEDIA_URL)
+    with zipfile.ZipFile(archive) as zf:  # embedded, to upload to the base URL
+        data = zf.read(uri.removeprefix(MEDIA_URL))
     assert data == mixed.allowed_media_bytes
     assert row["http://rs.tdwg.org/ac/terms/hashValue"] == hashlib.sha256(data).hexdigest()
 
@@ -113,6 +116,7 @@ def test_media_embedded_with_matching_hash(archive: Path, mixed: Mixed) -> None:
 def test_eml_names_community_and_dataset_licence(archive: Path) -> None:
     with zipfile.ZipFile(archive) as zf:
         root = ET.fromstring(zf.read("eml.xml"))
+    assert root.tag == EML
     dataset = root.find("dataset")
     assert dataset is not None
     for tag in ("creator", "publisher", "contact", "metadataProvider"):
@@ -185,9 +189,17 @@ def test_media_can_be_left_out_or_referenced_by_url(
 ) -> None:
     bare = tmp_path / "bare.zip"
     report = export_dwca(open_cat, bare, include_media=False)
-    assert report.media == 0
+    assert report.media == 0 and report.media_left_out == 0
     with zipfile.ZipFile(bare) as zf:
         assert not [n for n in zf.namelist() if n.startswith("media/") or n == "multimedia.txt"]
+    # No base URL: GBIF cannot show a path inside the zip, so the media stay out, counted.
+    unhosted = tmp_path / "unhosted.zip"
+    report = export_dwca(open_cat, unhosted)
+    assert (report.media, report.media_left_out) == (0, 1)
+    with zipfile.ZipFile(unhosted) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("media/") or n == "multimedia.txt"]
+    with pytest.raises(ValidationError):
+        export_dwca(open_cat, tmp_path / "rel.zip", media_base_url="media/")
     hosted = tmp_path / "hosted.zip"
     export_dwca(open_cat, hosted, media_base_url="https://data.example.org/sy/")
     with DwCAReader(str(hosted)) as dwca:

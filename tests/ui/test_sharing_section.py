@@ -175,6 +175,9 @@ def test_open_data_preview_and_darwin_core_archive(
     with zipfile.ZipFile(dest) as archive:
         assert {"meta.xml", "eml.xml"} <= set(archive.namelist())
     assert "Written:" in dialog.result.text()
+    # Without a web address for them, media stay out of Darwin Core, and the dialog says so.
+    left_out = dialog.report.media_left_out  # type: ignore[attr-defined]
+    assert ("GBIF shows media only from a web address" in dialog.result.text()) == bool(left_out)
 
     dialog.geojson.setChecked(True)
     assert dialog.path.text().endswith(".geojson")

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui import verify_helpers
 from tests.ui.verify_helpers import (
@@ -124,6 +124,13 @@ def test_verify_window_screenshots(
         show_record_with_media(window.browser, qtbot)
         _save(window, folder, f"verify-records-{lang}.png")
         window.tabs.setCurrentWidget(window.terms)
+        # The bundle's Local Contexts Hub project: Notices and Labels with pictograms.
+        box = window.terms.local_contexts
+        assert box.isVisible()
+        texts = [w.text() for w in box.findChildren(QLabel)]
+        assert "Plantas medicinales de Sacha Yaku" in texts
+        assert any("localcontextshub.org/projects/" in t for t in texts)
+        assert len([w for w in box.findChildren(QLabel) if not w.pixmap().isNull()]) == 4
         _save(window, folder, f"verify-terms-{lang}.png")
         window.tabs.setCurrentWidget(window.use_page)
         window.use_page.set_request("for_profit", "commercial_sale")

@@ -59,8 +59,9 @@ def flip_record_byte(src: Path, dest: Path) -> str:
 @pytest.fixture(scope="session")
 def bundles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundles]:
     """Make the demo catalogue and its bundles once (in a private data folder)."""
+    from tkapp.core.model import HubProject
     from tkapp.crypto.age import AgeIdentity
-    from tkapp.services import keys, sharing
+    from tkapp.services import keys, localcontexts, sharing
     from tkapp.services.demo import create_demo
 
     folder = tmp_path_factory.mktemp("bundles")
@@ -76,6 +77,18 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundles]:
         recipient = str(identity.recipient())
         created = datetime.now(UTC).replace(microsecond=0)
         with create_demo(demo, DEMO_PASSPHRASE) as cat:
+            # A Local Contexts Hub project for the whole catalogue (the verify window shows it).
+            localcontexts.save_project(
+                cat,
+                HubProject(
+                    "1d220c8c-1a9b-449c-a3d8-2baf48491336",
+                    title="Plantas medicinales de Sacha Yaku",
+                    page_url="https://localcontextshub.org/projects/1d220c8c-1a9b-449c-a3d8-2baf48491336",
+                    labels=["tka", "tks"],
+                    notices=["traditional_knowledge", "open_to_collaborate"],
+                    synced_at=created,
+                ),
+            )
             plan = sharing.plan_export(cat, None, RESEARCHER, "research", on=created.date())
             plain = sharing.export(
                 cat, plan, folder / "sacha-yaku.tkb", created=created, expires=date(2099, 1, 1)

@@ -63,6 +63,8 @@ class BundleContent:
     consents: Sequence[tuple[str, Mapping[str, Any]]] = ()  # (consent UUID, dict)
     odrl: Mapping[str, Any] | None = None
     expires: datetime | None = None
+    odrl_profile: bytes | None = None  # the tkapp ODRL profile vocabulary (Turtle)
+    local_contexts: Mapping[str, Any] | None = None  # Hub projects, Labels and Notices
 
 
 def normalise_uuid(value: str, field_name: str) -> str:

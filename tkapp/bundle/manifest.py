@@ -23,6 +23,10 @@ SIGNATURE_PATH = "tkb/manifest.json.minisig"
 TAGMANIFEST_PATH = "tagmanifest-sha256.txt"
 TERMS_PATH = "data/terms/terms.json"
 ODRL_PATH = "data/terms/policy.odrl.json"
+#: The tkapp ODRL profile vocabulary (Turtle) the policy names (issue 16).
+PROFILE_PATH = "data/terms/tkapp-profile.ttl"
+#: The Local Contexts Hub projects (Labels, Notices, page) that apply to the records.
+LOCALCONTEXTS_PATH = "data/terms/localcontexts.json"
 BAG_FILES = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
 #: Files that are in the container but not in ``files`` (regenerated and compared instead).
 FIXED_TAG_FILES = (MANIFEST_PATH, SIGNATURE_PATH, TAGMANIFEST_PATH)
@@ -41,6 +45,7 @@ _FILE_PATH = re.compile(
     rf"|data/records/{UUID_RE}\.json"
     rf"|data/media/{HEX64_RE}\.{MEDIA_EXT_RE}"
     rf"|data/terms/terms\.json|data/terms/terms\.{LANG_RE}\.txt|data/terms/policy\.odrl\.json"
+    rf"|data/terms/tkapp-profile\.ttl|data/terms/localcontexts\.json"
     rf"|data/consent/{UUID_RE}\.json)"
 )
 _MEDIA_PATH = re.compile(rf"data/media/({HEX64_RE})\.{MEDIA_EXT_RE}")

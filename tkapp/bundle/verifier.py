@@ -36,6 +36,7 @@ from tkapp.bundle.decide import decide_record, request_for, stricter
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
     FIXED_TAG_FILES,
+    LOCALCONTEXTS_PATH,
     MANIFEST_PATH,
     ODRL_PATH,
     SIGNATURE_PATH,
@@ -183,6 +184,8 @@ class VerifyReport:
     media: list[FileEntry]
     intended: tuple[str, str] | None = None
     decision: Decision | None = None
+    #: The Local Contexts Hub projects the bundle names (read by :func:`local_contexts_of`).
+    local_contexts: list[HubProjectSummary] = field(default_factory=list)
     _source: _Source | None = field(default=None, repr=False)
     _index: ZipIndex | None = field(default=None, repr=False)
 
@@ -265,6 +268,7 @@ class VerifyReport:
             "terms": self.terms.to_json(),
             "terms_languages": sorted(self.terms_texts),
             "odrl": self.odrl is not None,
+            "local_contexts": [vars(p) for p in self.local_contexts],
             "intended": (
                 {"user_class": self.intended[0], "purpose": self.intended[1]}
                 if self.intended
@@ -276,6 +280,54 @@ class VerifyReport:
 
 def _decision_json(decision: Decision | None) -> dict[str, object] | None:
     return decision.to_json() if decision is not None else None
+
+
+@dataclass(frozen=True)
+class HubProjectSummary:
+    """One Local Contexts Hub project as a bundle states it (text shortened, for display)."""
+
+    hub_id: str
+    title: str
+    page_url: str
+    labels: tuple[str, ...]
+    notices: tuple[str, ...]  # notice codes (tkapp.licensing.notices)
+    whole_catalogue: bool
+    synced_at: str
+
+
+def _text(value: object, limit: int = 500) -> str:
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def local_contexts_of(data: dict[str, Any]) -> list[HubProjectSummary]:
+    """The projects of ``localcontexts.json``; malformed entries are skipped (the file is
+    informative: it never changes what the verifier decides)."""
+    projects = data.get("projects")
+    result: list[HubProjectSummary] = []
+    for item in projects[:100] if isinstance(projects, list) else []:
+        if not isinstance(item, dict) or not _text(item.get("hub_id")):
+            continue
+        page = _text(item.get("page_url"))
+        labels = _list(item.get("labels"))
+        notices = _list(item.get("notices"))
+        result.append(
+            HubProjectSummary(
+                hub_id=_text(item.get("hub_id"), 100),
+                title=_text(item.get("title")),
+                page_url=page if page.startswith("https://") else "",
+                labels=tuple(_text(c, 20) for c in labels[:50] if isinstance(c, str)),
+                notices=tuple(
+                    _text(n.get("code"), 40) for n in notices[:10] if isinstance(n, dict)
+                ),
+                whole_catalogue=item.get("whole_catalogue") is True,
+                synced_at=_text(item.get("synced_at"), 40),
+            )
+        )
+    return result
 
 
 def _json_object(raw: bytes, path: str) -> dict[str, Any]:
@@ -658,6 +710,12 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
             odrl = _json_object(odrl_raw, ODRL_PATH)
         except SchemaError:
             raise TermsError("ODRL policy is not a JSON object") from None
+    hub_projects: list[HubProjectSummary] = []
+    if manifest.file(LOCALCONTEXTS_PATH) is not None:
+        raw = _read_listed(
+            source, index, manifest, LOCALCONTEXTS_PATH, limits.max_json_member_bytes
+        )
+        hub_projects = local_contexts_of(_json_object(raw, LOCALCONTEXTS_PATH))
     request = _request(intended, now) if intended is not None else None
     decision = evaluate(terms, (), AccessLevel.PUBLIC, request) if request is not None else None
     summaries: list[RecordSummary] = []
@@ -691,6 +749,7 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         terms=terms,
         terms_texts=texts,
         odrl=odrl,
+        local_contexts=hub_projects,
         records=summaries,
         consent_ids=[
             e.path.removeprefix("data/consent/").removesuffix(".json")

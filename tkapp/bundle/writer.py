@@ -28,8 +28,10 @@ from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
+    LOCALCONTEXTS_PATH,
     MANIFEST_PATH,
     ODRL_PATH,
+    PROFILE_PATH,
     SIGNATURE_PATH,
     TAGMANIFEST_PATH,
     TERMS_PATH,
@@ -102,6 +104,10 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
         small[f"data/terms/terms.{lang}.txt"] = text.encode("utf-8")
     if content.odrl is not None:
         small[ODRL_PATH] = _json_file(dict(content.odrl), "odrl")
+    if content.odrl_profile is not None:
+        small[PROFILE_PATH] = bytes(content.odrl_profile)
+    if content.local_contexts is not None:
+        small[LOCALCONTEXTS_PATH] = _json_file(dict(content.local_contexts), "local_contexts")
     media = {item.path: item for item in content.media}
 
     files = [FileEntry(p, len(b), hashlib.sha256(b).hexdigest()) for p, b in small.items()]

@@ -18,7 +18,7 @@ from tkapp.cli.common import (
     progress_printer,
 )
 from tkapp.errors import NothingToPublish
-from tkapp.i18n import _, ngettext, translate
+from tkapp.i18n import N_, _, ngettext, translate
 from tkapp.licensing.open_licence import describe_open_reason
 from tkapp.services.catalogue import Catalogue
 from tkapp.services.csv_exchange import (
@@ -29,7 +29,8 @@ from tkapp.services.csv_exchange import (
     export_csv,
     preview_csv_import,
 )
-from tkapp.services.dwca import export_dwca
+from tkapp.services.dwca import DwcaExportReport, export_dwca
+from tkapp.services.dwca_check import Finding, check_archive
 from tkapp.services.geojson import export_geojson
 from tkapp.services.opendata import ExcludedRecord, OpenExportReport, plan_open_data
 
@@ -62,6 +63,14 @@ def register(subparsers: Any) -> None:
         help=_("where the media files will be hosted (written as their access URIs)"),
     )
     p.add_argument("--title", default="", help=_("the dataset title"))
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help=_(
+            "validate the archive as GBIF would (schemas, term lists, values) and list "
+            "what it would reject"
+        ),
+    )
     p.set_defaults(handler=cmd_export_dwca)
 
     p = subparsers.add_parser(
@@ -194,7 +203,70 @@ def cmd_export_dwca(args: argparse.Namespace) -> int:
             if not args.json:
                 _explain_nothing(cat)
             raise
-    return _report(report, args.json)
+    findings = check_archive(report.path) if args.check else None
+    if args.json:
+        data = report_json(report)
+        data["media_left_out"] = report.media_left_out
+        if findings is not None:
+            data["check"] = [vars(f) for f in findings]
+        print_json(data)
+    else:
+        _report(report, as_json=False)
+        _print_media_left_out(report)
+        if findings is not None:
+            _print_findings(findings)
+    return EXIT_INPUT if findings else EXIT_OK
+
+
+def _print_media_left_out(report: DwcaExportReport) -> None:
+    if not report.media_left_out:
+        return
+    out(
+        ngettext(
+            "{n} media file was left out: GBIF shows media only from a web address. Upload "
+            "the media folder somewhere public and export again with --media-base-url URL.",
+            "{n} media files were left out: GBIF shows media only from a web address. Upload "
+            "the media folder somewhere public and export again with --media-base-url URL.",
+            report.media_left_out,
+        ).format(n=report.media_left_out)
+    )
+
+
+#: What each finding kind means for a GBIF publisher.
+_FINDING_TEXT = {
+    "xsd": N_("does not follow the standard's schema"),
+    "unknown_term": N_("uses a term the standard does not define (or deprecated)"),
+    "row_type": N_("has a table type GBIF does not read here"),
+    "missing_value": N_("lacks a required value"),
+    "duplicate_id": N_("repeats an occurrence id"),
+    "bad_country_code": N_("has a country code that is not two letters (ISO 3166)"),
+    "bad_coordinate": N_("has a coordinate out of range"),
+    "licence": N_("has a licence GBIF does not accept"),
+    "relative_media_uri": N_("has a media address that is not a full web address"),
+    "no_lxml": N_("could not be checked against the schema: install lxml"),
+}
+
+
+def _print_findings(findings: list[Finding]) -> None:
+    if not findings:
+        out(_("Check passed: GBIF's schemas, the term lists and the value checks found nothing."))
+        return
+    out(
+        ngettext(
+            "GBIF would reject or flag {n} thing:",
+            "GBIF would reject or flag {n} things:",
+            len(findings),
+        ).format(n=len(findings))
+    )
+    for finding in findings:
+        meaning = _FINDING_TEXT.get(finding.kind)
+        # Translators: {member} is an archive file and line, {problem} what is wrong there.
+        line = _("{member} {problem}: {detail}").format(
+            member=finding.member,
+            problem=translate(meaning) if meaning else finding.kind,
+            detail=finding.detail,
+        )
+        out("  " + line)
 
 
 def cmd_export_geojson(args: argparse.Namespace) -> int:

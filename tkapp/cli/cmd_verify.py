@@ -25,6 +25,8 @@ from tkapp.crypto.selftest import run_selftest
 from tkapp.crypto.trust import TrustStore
 from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
 from tkapp.i18n import N_, _, current_language, format_number, ngettext, translate
+from tkapp.licensing.labels import LABEL_CODES, get_label
+from tkapp.licensing.notices import NOTICES
 from tkapp.licensing.text import (
     describe_duty,
     describe_outcome,
@@ -242,6 +244,20 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
             n=len(report.consent_ids)
         )
     )
+    for project in report.local_contexts:
+        out(
+            _("Local Contexts Hub project: {title}").format(
+                title=_printable(project.title or project.hub_id)
+            )
+        )
+        if project.page_url:
+            out("  " + _printable(project.page_url))
+        for code in project.notices:
+            if code in NOTICES:
+                out("  " + translate(NOTICES[code].name))
+        for code in project.labels:
+            if code in LABEL_CODES:
+                out("  " + translate(get_label(code).name) + f" ({code})")
     out("")
     out(_("Terms:"))
     out(render_terms_text(report.terms, lang))

@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "tkapp.cli.cmd_terms",
     "tkapp.cli.cmd_sharing",
     "tkapp.cli.cmd_opendata",
+    "tkapp.cli.cmd_localcontexts",
 ]
 
 

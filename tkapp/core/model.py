@@ -317,6 +317,35 @@ class ConsentRecord:
 
 
 @dataclass
+class HubProject:
+    """A Local Contexts Hub project the community links to its records (the Hub's unit).
+
+    The Labels and Notices listed are the ones the project applies on the Hub; ``record_ids``
+    empty means the project covers the whole catalogue. ``synced_at`` is when the project was
+    last refreshed from the Hub (None: typed in by hand, never refreshed online).
+    """
+
+    hub_id: str  # the Hub's project unique_id (a UUID)
+    id: str = field(default_factory=new_id)
+    title: str = ""
+    page_url: str = ""  # https://localcontextshub.org/projects/<hub_id>
+    labels: list[str] = field(default_factory=list)  # TK/BC label codes (tka, bcp...)
+    notices: list[str] = field(default_factory=list)  # notice codes (see licensing.notices)
+    record_ids: list[str] = field(default_factory=list)
+    synced_at: datetime | None = None
+
+    def validate(self) -> None:
+        _check_text(self.hub_id, "hub_id", required=True, limit=100)
+        _check_text(self.title, "title", limit=500)
+        _check_text(self.page_url, "page_url", limit=500)
+        _require(not self.page_url or self.page_url.startswith("https://"), "page_url", "not_https")
+
+    @property
+    def whole_catalogue(self) -> bool:
+        return not self.record_ids
+
+
+@dataclass
 class Recipient:
     name: str
     id: str = field(default_factory=new_id)

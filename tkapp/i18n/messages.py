@@ -82,6 +82,10 @@ _ERRORS: dict[str, str] = {
         "A media file's hidden information (place, names, device) could not be removed, so "
         "it was kept back: {detail}"
     ),
+    "hub_unavailable": N_(
+        "The Local Contexts Hub could not be reached or answered something unexpected: "
+        "{detail}. Nothing was changed; the project keeps its saved details."
+    ),
 }
 
 

@@ -195,6 +195,7 @@ _PROBLEMS = {
     "before_granted": N_("The expiry date is before the date consent was given."),
     "unknown_role": N_("Unknown role."),
     "bad_mime_type": N_("Unknown file type."),
+    "not_absolute_url": N_("Write a full web address starting with https://."),
 }
 
 

@@ -4,7 +4,9 @@
 - With an assignee: an ``Agreement`` naming the recipient (``policy.odrl.json`` in a bundle);
   if the assignee has a ``user_class`` only that class's rules are stated.
 
-Mapping (one rule per user class and outcome, purposes grouped with ``isAnyOf``):
+Mapping (one rule per user class and purpose, each with its ``target``, so that every rule
+stands alone and the ODRL SHACL shapes can check it; rules and constraints carry their ODRL
+class):
 
 ================== =============================================================
 terms.json          ODRL
@@ -16,22 +18,29 @@ needs_agreement     ``permission`` whose duties include ``obtainConsent`` (PIC/M
 not_allowed         ``prohibition`` (stated, although ODRL prohibits anything not
                     permitted, so a reader sees e.g. ``ip_claim`` refused in so many words)
 user class          constraint ``tkapp:userClass eq tkapp:class_<code>``
-purpose             constraint ``purpose isAnyOf tkapp:purpose_<code>...``
+purpose             constraint ``purpose eq tkapp:purpose_<code>``
 validity            constraints ``dateTime gteq/lteq`` (``xsd:date``) on permissions
 attribute           duty ``attribute``, ``attributedParty`` = assigner, ``tkapp:text``
-benefit_share       duty ``compensate``, ``compensatedParty`` = assigner, a ``payAmount``
-                    constraint (``xsd:decimal``, ``unit`` = ``urn:iso:std:iso:4217:XXX``)
-                    for a fee, ``tkapp:royaltyBasisPoints``, ``tkapp:nonMonetaryBenefit``
+benefit_share       duty ``compensate``, ``compensatedParty`` = assigner; the action is
+                    refined (ODRL 2.2 section 2.5.3): a fee is ``payAmount eq`` (``xsd:decimal``,
+                    ``unit`` = ``urn:iso:std:iso:4217:XXX``), a royalty ``tkapp:royaltyRate eq``
+                    (percent, ``xsd:decimal``); ``tkapp:nonMonetaryBenefit`` lists the rest
 others              duties with ``tkapp:`` actions (table :data:`DUTY_ACTIONS`)
 ================== =============================================================
 
-The tkapp profile (IRI :data:`TKAPP_PROFILE`, terms under :data:`TKAPP_NS`) defines: the
-left operand ``userClass``; the values ``class_<user class>``, ``purpose_<purpose>``,
+The tkapp profile (IRI :data:`TKAPP_PROFILE`, terms under :data:`TKAPP_NS`) is published as
+an RDF vocabulary, ``tkapp/licensing/data/tkapp-profile.ttl`` (:func:`profile_turtle`), shipped
+in the package and in every bundle. It defines: the left operands ``userClass`` and
+``royaltyRate``; the values ``class_<user class>``, ``purpose_<purpose>``,
 ``benefit_<non-monetary benefit>``, ``template_<code>``; the actions ``shareResults``,
 ``notifyBeforePublication``, ``refrainFromIpClaims``, ``refrainFromRedistribution``,
 ``respectProtocols``, ``observeExpiry``; and the properties ``text``, ``days``, ``date``,
-``royaltyBasisPoints``, ``nonMonetaryBenefit``, ``note``, ``termsSet``, ``termsVersion``,
-``template``.
+``nonMonetaryBenefit``, ``note``, ``termsSet``, ``termsVersion``, ``template``.
+
+Every ``Agreement`` has its own ``uid``, derived from the bundle (``target``), the assignee and
+the terms version: two bundles' policies loaded into one RDF graph stay two Agreements with
+one assignee each. An ``Offer`` is the terms version's public statement
+(``<uid_base>/terms/<terms id>``).
 
 The ``@context`` is written inline (:data:`CONTEXT`, full ODRL IRIs) rather than referencing
 ``http://www.w3.org/ns/odrl.jsonld``: bundles are read offline, and a processor must never
@@ -40,11 +49,14 @@ fetch anything to understand them.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
+from decimal import Decimal
+from importlib import resources
 from typing import Any
 
 from tkapp.licensing import _schema as s
-from tkapp.licensing.terms import Duty, Rule, Terms, resolve_duty
+from tkapp.licensing.terms import Duty, Terms, resolve_duty
 from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
 
 ODRL_NS = "http://www.w3.org/ns/odrl/2/"
@@ -53,6 +65,9 @@ TKAPP_PROFILE = "https://tkcommons.org/ns/tkapp"
 XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 VCARD_NS = "http://www.w3.org/2006/vcard/ns#"
 DCT_NS = "http://purl.org/dc/terms/"
+RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+#: Namespace of Agreement uids: uuid5 of "<target> <assignee uid> <terms id>".
+_AGREEMENT_NAMESPACE = uuid.UUID("0c7d9f52-3b1e-5a4f-8e2d-6a9b0c1d2e3f")
 
 #: Duty kind -> ODRL action (compact IRI under CONTEXT).
 DUTY_ACTIONS: Mapping[DutyKind, str] = {
@@ -91,6 +106,14 @@ CONTEXT: dict[str, Any] = {
     "Offer": _odrl("Offer"),
     "Agreement": _odrl("Agreement"),
     "Party": _odrl("Party"),
+    "Permission": _odrl("Permission"),
+    "Prohibition": _odrl("Prohibition"),
+    "Duty": _odrl("Duty"),
+    "Constraint": _odrl("Constraint"),
+    "Action": _odrl("Action"),
+    "rdf": RDF_NS,
+    "value": {"@id": RDF_NS + "value", "@type": "@vocab"},
+    "refinement": _set("refinement"),
     "profile": _typed_id("profile"),
     "conflict": {"@id": _odrl("conflict"), "@type": "@vocab"},
     "prohibit": _odrl("prohibit"),
@@ -119,7 +142,6 @@ CONTEXT: dict[str, Any] = {
     "eq": _odrl("eq"),
     "gteq": _odrl("gteq"),
     "lteq": _odrl("lteq"),
-    "isAnyOf": _odrl("isAnyOf"),
     "title": {"@id": DCT_NS + "title"},
     "tkapp:termsSet": {"@type": "@id"},
     "tkapp:template": {"@type": "@id"},
@@ -137,6 +159,17 @@ def purpose_iri(purpose: Purpose) -> str:
     return f"tkapp:purpose_{Purpose(purpose).value}"
 
 
+def profile_turtle() -> bytes:
+    """The tkapp ODRL profile as an RDF vocabulary (Turtle), as shipped in every bundle."""
+    return resources.files("tkapp.licensing").joinpath("data", "tkapp-profile.ttl").read_bytes()
+
+
+def agreement_uid(target: str, assignee_uid: str, terms_id: str) -> str:
+    """The uid of the Agreement for one bundle (``target``), recipient and terms version."""
+    key = f"{target} {assignee_uid} {terms_id}"
+    return "urn:uuid:" + str(uuid.uuid5(_AGREEMENT_NAMESPACE, key))
+
+
 def to_odrl(
     terms: Terms,
     *,
@@ -152,8 +185,9 @@ def to_odrl(
         assigner: IRI of the community (e.g. ``urn:uuid:<catalogue id>``).
         assignee: None for an ``Offer``; for an ``Agreement`` the recipient, with ``uid``
             (IRI, required) and optional ``name``, ``organisation``, ``user_class``.
-        uid_base: IRI prefix for the policy's own uid (``<uid_base>/terms/<terms id>``).
-        target: IRI of the asset (catalogue or bundle); ``uid_base`` when omitted.
+        uid_base: IRI prefix for an Offer's uid (``<uid_base>/terms/<terms id>``).
+        target: IRI of the asset (catalogue or bundle); ``uid_base`` when omitted. An
+            Agreement's uid is derived from it (:func:`agreement_uid`).
 
     Raises:
         ValidationError: empty assigner or uid_base, or a malformed assignee.
@@ -161,6 +195,7 @@ def to_odrl(
     s.text(assigner, "assigner", required=True, limit=500)
     s.text(uid_base, "uid_base", required=True, limit=500)
     classes: tuple[UserClass, ...] = tuple(UserClass)
+    asset = target or uid_base
     policy: dict[str, Any] = {
         "@context": CONTEXT,
         "type": "Offer" if assignee is None else "Agreement",
@@ -168,7 +203,6 @@ def to_odrl(
         "profile": TKAPP_PROFILE,
         "conflict": "prohibit",
         "assigner": assigner,
-        "target": target or uid_base,
         "title": terms.name,
         "tkapp:termsSet": f"urn:uuid:{terms.set_id}",
         "tkapp:termsVersion": terms.version,
@@ -176,25 +210,44 @@ def to_odrl(
     }
     if assignee is not None:
         party, user_class = _party(assignee)
+        policy["uid"] = agreement_uid(asset, party["uid"], terms.id)
         policy["assignee"] = party
         if user_class is not None:
             classes = (user_class,)
+    # JSON-LD makes "uid" the node's @id; RDF readers (and the ODRL shapes) also look for the
+    # odrl:uid property, as in the ODRL information model's Turtle examples.
+    policy["odrl:uid"] = {"@id": policy["uid"]}
     permissions: list[dict[str, Any]] = []
     prohibitions: list[dict[str, Any]] = []
     for user_class in classes:
-        for rule, purposes in _groups(terms, user_class):
+        for purpose in Purpose:
+            rule = terms.rule(user_class, purpose)
             constraints = [
                 _constraint("tkapp:userClass", "eq", {"@id": class_iri(user_class)}),
-                _purpose_constraint(purposes),
+                _constraint("purpose", "eq", {"@id": purpose_iri(purpose)}),
             ]
             if rule.outcome is Outcome.NOT_ALLOWED:
-                prohibitions.append({"action": "use", "constraint": constraints})
+                prohibitions.append(
+                    {
+                        "type": "Prohibition",
+                        "action": "use",
+                        "target": asset,
+                        "constraint": constraints,
+                    }
+                )
                 continue
             constraints += _validity(terms)
             duties = [_duty(resolve_duty(d, terms), assigner) for d in rule.duties]
             if rule.outcome is Outcome.NEEDS_AGREEMENT:
-                duties.insert(0, {"action": "obtainConsent", "consentingParty": assigner})
-            permission: dict[str, Any] = {"action": "use", "constraint": constraints}
+                duties.insert(
+                    0, {"type": "Duty", "action": "obtainConsent", "consentingParty": assigner}
+                )
+            permission: dict[str, Any] = {
+                "type": "Permission",
+                "action": "use",
+                "target": asset,
+                "constraint": constraints,
+            }
             if duties:
                 permission["duty"] = duties
             permissions.append(permission)
@@ -226,22 +279,8 @@ def _party(assignee: Mapping[str, str]) -> tuple[dict[str, Any], UserClass | Non
     return party, user_class
 
 
-def _groups(terms: Terms, user_class: UserClass) -> list[tuple[Rule, list[Purpose]]]:
-    groups: dict[Rule, list[Purpose]] = {}
-    for purpose in Purpose:
-        groups.setdefault(terms.rule(user_class, purpose), []).append(purpose)
-    return list(groups.items())
-
-
 def _constraint(left: str, operator: str, right: Any) -> dict[str, Any]:
-    return {"leftOperand": left, "operator": operator, "rightOperand": right}
-
-
-def _purpose_constraint(purposes: list[Purpose]) -> dict[str, Any]:
-    values = [{"@id": purpose_iri(p)} for p in purposes]
-    if len(values) == 1:
-        return _constraint("purpose", "eq", values[0])
-    return _constraint("purpose", "isAnyOf", values)
+    return {"type": "Constraint", "leftOperand": left, "operator": operator, "rightOperand": right}
 
 
 def _validity(terms: Terms) -> list[dict[str, Any]]:
@@ -255,20 +294,33 @@ def _validity(terms: Terms) -> list[dict[str, Any]]:
     return result
 
 
+def royalty_percent(basis_points: int) -> str:
+    """A royalty in basis points as the percent ``tkapp:royaltyRate`` states (250 -> "2.5")."""
+    return format(Decimal(basis_points) / 100, "f").rstrip("0").rstrip(".") or "0"
+
+
 def _duty(duty: Duty, assigner: str) -> dict[str, Any]:
     p = duty.params
-    out: dict[str, Any] = {"action": DUTY_ACTIONS[duty.kind]}
+    out: dict[str, Any] = {"type": "Duty", "action": DUTY_ACTIONS[duty.kind]}
     if duty.kind is DutyKind.ATTRIBUTE:
         out["attributedParty"] = assigner
     elif duty.kind is DutyKind.BENEFIT_SHARE:
         out["compensatedParty"] = assigner
+        refinements = []
         if p.get("fee_amount") and p.get("fee_currency"):
             amount = {"@value": p["fee_amount"], "@type": "xsd:decimal"}
             fee = _constraint("payAmount", "eq", amount)
             fee["unit"] = f"urn:iso:std:iso:4217:{p['fee_currency']}"
-            out["constraint"] = [fee]
+            refinements.append(fee)
         if p.get("royalty_basis_points"):
-            out["tkapp:royaltyBasisPoints"] = int(p["royalty_basis_points"])
+            rate = {
+                "@value": royalty_percent(int(p["royalty_basis_points"])),
+                "@type": "xsd:decimal",
+            }
+            refinements.append(_constraint("tkapp:royaltyRate", "eq", rate))
+        if refinements:
+            # ODRL 2.2: what is paid refines the compensate action itself.
+            out["action"] = {"type": "Action", "value": "compensate", "refinement": refinements}
         if p.get("non_monetary"):
             out["tkapp:nonMonetaryBenefit"] = [
                 f"tkapp:benefit_{code}" for code in p["non_monetary"].split(",")

@@ -3,12 +3,13 @@
 Layout of the zip (UTF-8 throughout)::
 
     meta.xml              the archive descriptor (Darwin Core text guide)
-    eml.xml               dataset metadata (GBIF EML profile): community as creator,
-                          publisher and contact; the dataset licence
+    eml.xml               dataset metadata (GBIF EML profile 1.3, EML 2.2.0): community as
+                          creator, contact and publisher; the dataset licence; geographic,
+                          temporal and taxonomic coverage computed from the published rows
     occurrence.txt        core, rowType dwc:Occurrence
-    vernacularname.txt    extension, rowType gbif:VernacularName
-    multimedia.txt        extension, rowType ac:Multimedia (Audiovisual Core)
-    media/<id>.<ext>      the media files themselves
+    multimedia.txt        extension, rowType ac:Multimedia (Audiovisual Core), only with
+                          ``media_base_url``
+    media/<id>.<ext>      the media files themselves, to upload to ``media_base_url``
 
 Why an **Occurrence** core: a knowledge record says that a taxon is known and used by this
 community at this (generalised) place and date. That is an occurrence of the taxon in a
@@ -19,9 +20,19 @@ There is one core row per (record, taxon): ``occurrenceID`` is a UUID derived fr
 so it is stable between exports and GBIF updates rows instead of duplicating them. Records
 with no linked taxon are left out (an occurrence needs a scientific name).
 
-Media are **embedded** under ``media/`` and ``ac:accessURI`` is that relative path, so the
-archive is complete offline; pass ``media_base_url`` to write absolute URLs instead once the
-files are hosted (GBIF's IPT needs URLs it can fetch), or ``include_media=False``.
+Local names travel in the core's ``dwc:vernacularName`` (several joined with `` | ``, the
+Darwin Core separator): GBIF defines its VernacularName extension for Taxon (checklist) cores
+only and ignores it next to an Occurrence core. The country is the catalogue's (an ISO 3166-1
+alpha-2 code in ``dwc:countryCode``); every row states ``occurrenceStatus`` ``present``.
+Term IRIs are the current ones of the Darwin Core and Audubon Core term lists (``dc:type`` and
+``dc:language`` in the core; ``dcterms:type`` and ``dcterms:language`` are deprecated there).
+
+Media need an **absolute** ``ac:accessURI`` (GBIF fetches each file; a path inside the zip is
+never shown). So media go out only with ``media_base_url``: ``ac:accessURI`` is that URL +
+``media/<file>`` and the files are embedded under ``media/`` for the publisher to upload there.
+Without it the media are left out and the report says how many (``media_left_out``).
+:mod:`tkapp.services.dwca_check` validates a written archive with the standards' own schemas
+and term lists.
 
 Data files are tab-separated without quoting (as GBIF's IPT writes them); tabs and line breaks
 inside values become spaces, because a DwC-A row is one line.
@@ -36,18 +47,22 @@ import mimetypes
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import IO
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
-from tkapp.core.model import MediaKind
-from tkapp.errors import Cancelled, NothingToPublish
+from tkapp.core.model import HubProject, MediaKind, Taxon
+from tkapp.errors import Cancelled, NothingToPublish, ValidationError
 from tkapp.licensing.evaluate import Reason
 from tkapp.licensing.gate import MediaRelease
 from tkapp.licensing.open_licence import LICENCE_TITLES, LICENCE_URIS
-from tkapp.services import media_release
+from tkapp.services import localcontexts, media_release
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
+from tkapp.services.localcontexts import LocalContextsText
 from tkapp.services.opendata import (
     ExcludedRecord,
     OpenExportReport,
@@ -66,13 +81,15 @@ DC = "http://purl.org/dc/elements/1.1/"
 AC = "http://rs.tdwg.org/ac/terms/"
 XMP = "http://ns.adobe.com/xap/1.0/"
 XMP_RIGHTS = "http://ns.adobe.com/xap/1.0/rights/"
-GBIF = "http://rs.gbif.org/terms/1.0/"
 DCMITYPE = "http://purl.org/dc/dcmitype/"
 TEXT_NS = "http://rs.tdwg.org/dwc/text/"
-EML_NS = "eml://ecoinformatics.org/eml-2.1.1"
+EML_NS = "https://eml.ecoinformatics.org/eml-2.2.0"
+#: The GBIF metadata profile eml.xml follows (schema shipped in tkapp/data/standards).
+EML_PROFILE_LOCATION = "http://rs.gbif.org/schema/eml-gbif-profile/1.3/eml.xsd"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 ROW_OCCURRENCE = DWC + "Occurrence"
-ROW_VERNACULAR = GBIF + "VernacularName"
 ROW_MULTIMEDIA = AC + "Multimedia"
 
 #: Fixed namespace for occurrenceID = uuid5(namespace, "<record id>/<taxon id>").
@@ -82,9 +99,9 @@ OCCURRENCE_NAMESPACE = uuid.UUID("6f0d3c1e-7a4b-5d2e-9c8f-0b1a2c3d4e5f")
 OCCURRENCE_TERMS: tuple[tuple[str, str], ...] = (
     ("occurrenceID", DWC + "occurrenceID"),
     ("basisOfRecord", DWC + "basisOfRecord"),
-    ("type", DCTERMS + "type"),
+    ("type", DC + "type"),
     ("modified", DCTERMS + "modified"),
-    ("language", DCTERMS + "language"),
+    ("language", DC + "language"),
     ("license", DCTERMS + "license"),
     ("rightsHolder", DCTERMS + "rightsHolder"),
     ("accessRights", DCTERMS + "accessRights"),
@@ -94,7 +111,9 @@ OCCURRENCE_TERMS: tuple[tuple[str, str], ...] = (
     ("dynamicProperties", DWC + "dynamicProperties"),
     ("recordedBy", DWC + "recordedBy"),
     ("occurrenceRemarks", DWC + "occurrenceRemarks"),
+    ("occurrenceStatus", DWC + "occurrenceStatus"),
     ("eventDate", DWC + "eventDate"),
+    ("countryCode", DWC + "countryCode"),
     ("locality", DWC + "locality"),
     ("decimalLatitude", DWC + "decimalLatitude"),
     ("decimalLongitude", DWC + "decimalLongitude"),
@@ -107,14 +126,7 @@ OCCURRENCE_TERMS: tuple[tuple[str, str], ...] = (
     ("kingdom", DWC + "kingdom"),
     ("family", DWC + "family"),
     ("genus", DWC + "genus"),
-)
-
-#: Vernacular names extension: coreid first.
-VERNACULAR_TERMS: tuple[tuple[str, str], ...] = (
-    ("coreid", ""),
     ("vernacularName", DWC + "vernacularName"),
-    ("language", DCTERMS + "language"),
-    ("source", DCTERMS + "source"),
 )
 
 #: Audiovisual Core extension: coreid first.
@@ -145,6 +157,13 @@ _DC_TYPES: dict[MediaKind, str] = {
 }
 
 _COPY_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class DwcaExportReport(OpenExportReport):
+    """An open export report plus the media left out for want of a base URL."""
+
+    media_left_out: int = 0
 
 
 def occurrence_id(record_id: str, taxon_id: str) -> str:
@@ -189,7 +208,25 @@ def _media_path(media_id: str, file_name: str, mime: str) -> str:
     return f"media/{media_id}{ext}"
 
 
-def _occurrence_row(item: OpenItem, taxon_index: int, plan: OpenPlan) -> list[object]:
+def country_code(country: str) -> str:
+    """The catalogue's country as ``dwc:countryCode`` (ISO 3166-1 alpha-2), or "" when it is
+    not written as such a code (the check reports it)."""
+    code = country.strip().upper()
+    return code if len(code) == 2 and code.isascii() and code.isalpha() else ""
+
+
+def vernacular_names(taxon: Taxon) -> str:
+    """``dwc:vernacularName``: the published local names, joined by the Darwin Core separator."""
+    return " | ".join(dict.fromkeys(v.name.strip() for v in taxon.vernacular_names if v.name))
+
+
+def _occurrence_row(
+    item: OpenItem,
+    taxon_index: int,
+    plan: OpenPlan,
+    country: str,
+    projects: Sequence[HubProject] = (),
+) -> list[object]:
     rec = item.record
     taxon = item.taxa[taxon_index]
     place = item.place
@@ -213,14 +250,16 @@ def _occurrence_row(item: OpenItem, taxon_index: int, plan: OpenPlan) -> list[ob
         rec.language,
         LICENCE_URIS[item.decision.licence],
         plan.community_name,
-        access_rights(item, plan),
+        _access_rights(item, plan, projects),
         citation(item, plan),
         item.information_withheld,
         place.data_generalizations,
         json.dumps(dynamic, ensure_ascii=False, sort_keys=True),
         item.recorded_by,
         remarks,
+        "present",
         rec.recorded_date.isoformat() if rec.recorded_date else "",
+        country,
         place.locality or "",
         place.latitude or "",
         place.longitude or "",
@@ -233,7 +272,15 @@ def _occurrence_row(item: OpenItem, taxon_index: int, plan: OpenPlan) -> list[ob
         taxon.kingdom,
         taxon.family,
         taxon.genus,
+        vernacular_names(taxon),
     ]
+
+
+def _access_rights(item: OpenItem, plan: OpenPlan, projects: Sequence[HubProject]) -> str:
+    """``dcterms:accessRights``: the open-data statement, then the record's Local Contexts Hub
+    project(s) with their Notices and Labels (where GBIF users look for conditions of use)."""
+    note = localcontexts.record_note(projects, item.record.id)
+    return access_rights(item, plan) + (" " + note + "." if note else "")
 
 
 def _meta_xml(files: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> bytes:
@@ -265,6 +312,7 @@ def _meta_xml(files: Sequence[tuple[str, str, Sequence[tuple[str, str]]]]) -> by
 
 
 def _party(parent: ET.Element, tag: str, name: str, contact: str) -> None:
+    """An EML agent (organisation name, then one contact detail, in the profile's order)."""
     node = ET.SubElement(parent, tag)
     ET.SubElement(node, "organizationName").text = name
     contact = contact.strip()
@@ -279,24 +327,81 @@ def _party(parent: ET.Element, tag: str, name: str, contact: str) -> None:
         ET.SubElement(address, "deliveryPoint").text = contact
 
 
-def _eml_xml(plan: OpenPlan, package_id: str, today: date, title: str) -> bytes:
-    """eml.xml (GBIF EML profile 1.1 elements): community as creator, publisher, contact."""
+def _coverage(dataset: ET.Element, plan: OpenPlan, country: str) -> None:
+    """Geographic, temporal and taxonomic coverage of the published rows (what is published:
+    generalised coordinates, recorded dates, linked taxa)."""
+    coverage = ET.Element("coverage")
+    # The published (generalised) coordinates are decimal strings: compare as numbers, write
+    # the strings themselves (xs:decimal has no exponent, which repr() of a float may use).
+    lats = [str(i.place.latitude) for i in plan.included if i.place.latitude is not None]
+    lons = [str(i.place.longitude) for i in plan.included if i.place.longitude is not None]
+    if lats and lons:
+        geo = ET.SubElement(coverage, "geographicCoverage")
+        where = f" in {country}" if country else ""
+        ET.SubElement(geo, "geographicDescription").text = (
+            f"Places{where} where {plan.community_name} holds the knowledge, generalised as "
+            "the community decided (see dataGeneralizations); records whose location is "
+            "withheld are not counted."
+        )
+        box = ET.SubElement(geo, "boundingCoordinates")
+        for tag, value in (
+            ("westBoundingCoordinate", min(lons, key=Decimal)),
+            ("eastBoundingCoordinate", max(lons, key=Decimal)),
+            ("northBoundingCoordinate", max(lats, key=Decimal)),
+            ("southBoundingCoordinate", min(lats, key=Decimal)),
+        ):
+            ET.SubElement(box, tag).text = value
+    dates = sorted(i.record.recorded_date for i in plan.included if i.record.recorded_date)
+    if dates:
+        temporal = ET.SubElement(coverage, "temporalCoverage")
+        if dates[0] == dates[-1]:
+            single = ET.SubElement(temporal, "singleDateTime")
+            ET.SubElement(single, "calendarDate").text = dates[0].isoformat()
+        else:
+            span = ET.SubElement(temporal, "rangeOfDates")
+            for tag, day in (("beginDate", dates[0]), ("endDate", dates[-1])):
+                ET.SubElement(ET.SubElement(span, tag), "calendarDate").text = day.isoformat()
+    taxa = {t.id: t for i in plan.included for t in i.taxa}
+    if taxa:
+        taxonomic = ET.SubElement(coverage, "taxonomicCoverage")
+        for taxon in sorted(taxa.values(), key=lambda t: t.scientific_name):
+            node = ET.SubElement(taxonomic, "taxonomicClassification")
+            if taxon.rank:
+                ET.SubElement(node, "taxonRankName").text = taxon.rank
+            ET.SubElement(node, "taxonRankValue").text = taxon.scientific_name
+            names = vernacular_names(taxon)
+            if names:
+                ET.SubElement(node, "commonName").text = names
+    if len(coverage):
+        dataset.append(coverage)
+
+
+def _eml_xml(
+    plan: OpenPlan,
+    package_id: str,
+    today: date,
+    title: str,
+    *,
+    country: str,
+    local_contexts: LocalContextsText | None = None,
+) -> bytes:
+    """eml.xml valid against the GBIF EML profile 1.3 (elements in the profile's order)."""
     licence = plan.licence
     ET.register_namespace("eml", EML_NS)
+    ET.register_namespace("xsi", XSI_NS)
     root = ET.Element(
         f"{{{EML_NS}}}eml",
         {
             "packageId": package_id,
             "system": "http://gbif.org",
             "scope": "system",
-            "{http://www.w3.org/XML/1998/namespace}lang": "eng",
+            XML_LANG: "eng",
+            f"{{{XSI_NS}}}schemaLocation": f"{EML_NS} {EML_PROFILE_LOCATION}",
         },
     )
     dataset = ET.SubElement(root, "dataset")
     ET.SubElement(dataset, "alternateIdentifier").text = package_id
-    ET.SubElement(
-        dataset, "title", {"{http://www.w3.org/XML/1998/namespace}lang": "eng"}
-    ).text = title
+    ET.SubElement(dataset, "title", {XML_LANG: "eng"}).text = title
     name, contact = plan.community_name, plan.community_contact
     _party(dataset, "creator", name, contact)
     _party(dataset, "metadataProvider", name, contact)
@@ -315,6 +420,12 @@ def _eml_xml(plan: OpenPlan, package_id: str, today: date, title: str) -> bytes:
     for word in ("Occurrence", "Traditional knowledge", "Ethnobotany", "Local Contexts"):
         ET.SubElement(keywords, "keyword").text = word
     ET.SubElement(keywords, "keywordThesaurus").text = "N/A"
+    if local_contexts is not None:
+        info = ET.SubElement(ET.SubElement(dataset, "additionalInfo"), "para")
+        info.text = local_contexts.text + " "
+        if local_contexts.url:
+            link = ET.SubElement(info, "ulink", {"url": local_contexts.url})
+            ET.SubElement(link, "citetitle").text = local_contexts.url_title
     rights = ET.SubElement(dataset, "intellectualRights")
     para = ET.SubElement(rights, "para")
     para.text = "This work is licensed under a "
@@ -325,12 +436,17 @@ def _eml_xml(plan: OpenPlan, package_id: str, today: date, title: str) -> bytes:
         "(see dcterms:accessRights of each record): they state the community's protocols "
         "and expectations, which users are asked to respect."
     )
+    licensed = ET.SubElement(dataset, "licensed")
+    ET.SubElement(licensed, "licenseName").text = LICENCE_TITLES[licence]
+    ET.SubElement(licensed, "url").text = LICENCE_URIS[licence]
+    ET.SubElement(licensed, "identifier").text = licence
+    _coverage(dataset, plan, country)
     _party(dataset, "contact", name, contact)
-    publisher = ET.SubElement(dataset, "publisher")
-    ET.SubElement(publisher, "organizationName").text = name
+    _party(dataset, "publisher", name, contact)
     additional = ET.SubElement(root, "additionalMetadata")
     gbif = ET.SubElement(ET.SubElement(additional, "metadata"), "gbif")
     ET.SubElement(gbif, "dateStamp").text = datetime.now(UTC).isoformat(timespec="seconds")
+    ET.SubElement(gbif, "hierarchyLevel").text = "dataset"
     ET.SubElement(gbif, "citation").text = f"{name} ({today.year}). {title}."
     ET.indent(root)
     return bytes(ET.tostring(root, encoding="utf-8", xml_declaration=True)) + b"\n"
@@ -345,14 +461,17 @@ class _ArchiveWriter:
         plan: OpenPlan,
         media_base_url: str,
         tick: Callable[[], None],
+        country: str,
     ) -> None:
         self.archive = archive
         self.plan = plan
+        self.country = country
         self.base_url = media_base_url
         self.tick = tick
         stamp = datetime.now(UTC)
         self.zip_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
         self.files: list[tuple[str, str, Sequence[tuple[str, str]]]] = []
+        self.projects: list[HubProject] = []
         self.media_paths: dict[str, str] = {}
         self.releases: dict[str, MediaRelease] = {}
 
@@ -381,16 +500,13 @@ class _ArchiveWriter:
         def rows() -> Iterator[list[object]]:
             for done, item in enumerate(self.plan.included, start=1):
                 for index in range(len(item.taxa)):
-                    yield _occurrence_row(item, index, self.plan)
+                    yield _occurrence_row(item, index, self.plan, self.country, self.projects)
                 if done % 200 == 0:
                     self.tick()
 
-        return self._table(ROW_OCCURRENCE, "occurrence.txt", OCCURRENCE_TERMS, rows())
-
-    def vernacular_names(self) -> None:
-        rows = list(_vernacular_rows(self.plan.included, self.plan.community_name))
-        if rows:
-            self._table(ROW_VERNACULAR, "vernacularname.txt", VERNACULAR_TERMS, rows)
+        written = self._table(ROW_OCCURRENCE, "occurrence.txt", OCCURRENCE_TERMS, rows())
+        self.tick()  # a cancel is seen even when there are few records and no media
+        return written
 
     def multimedia(self) -> None:
         rows: list[list[object]] = []
@@ -424,9 +540,14 @@ class _ArchiveWriter:
                     member.write(chunk)
             self.tick()
 
-    def descriptors(self, package_id: str, today: date, title: str) -> None:
+    def descriptors(
+        self, package_id: str, today: date, title: str, local_contexts: LocalContextsText | None
+    ) -> None:
         self.archive.writestr(self._entry("meta.xml"), _meta_xml(self.files))
-        self.archive.writestr(self._entry("eml.xml"), _eml_xml(self.plan, package_id, today, title))
+        eml = _eml_xml(
+            self.plan, package_id, today, title, country=self.country, local_contexts=local_contexts
+        )
+        self.archive.writestr(self._entry("eml.xml"), eml)
 
 
 def export_dwca(
@@ -441,7 +562,7 @@ def export_dwca(
     terms_for: TermsFor | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
-) -> OpenExportReport:
+) -> DwcaExportReport:
     """Write a Darwin Core Archive of the openly publishable records to ``dest`` (atomic).
 
     Args:
@@ -449,8 +570,10 @@ def export_dwca(
         dest: the .zip to write.
         on: the day of publication (default today): expired terms refuse.
         include_media: False leaves all media out.
-        media_base_url: when set, ``ac:accessURI`` is this URL + ``media/<file>`` and the
-            files are still embedded (for hosting them next to the archive).
+        media_base_url: the absolute http(s) URL where the ``media/`` folder will be hosted:
+            ``ac:accessURI`` is this URL + ``media/<file>`` and the files are embedded for
+            uploading there. Empty: the media are left out (GBIF cannot show a path inside
+            the archive) and ``media_left_out`` counts them.
         title: the dataset title (default: "Open traditional knowledge of <community>").
         overwrite: replace an existing ``dest``.
         terms_for: the terms governing a record (default: the catalogue's terms service).
@@ -458,12 +581,20 @@ def export_dwca(
 
     Raises:
         NothingToPublish: no record may be published openly (nothing is written).
+        ValidationError: ``media_base_url`` is not an absolute http(s) URL.
         CatalogueExists: ``dest`` exists and ``overwrite`` is false.
         Cancelled: ``cancel()`` returned True.
     """
+    base_url = media_base_url.strip()
+    if base_url and not _absolute_url(base_url):
+        raise ValidationError("not_absolute_url", field="media_base_url")
     plan = plan_open_data(
         cat, on=on, include_media=include_media, terms_for=terms_for, cancel=cancel
     )
+    media_left_out = 0
+    if not base_url:
+        # What may leave is the gate's answer; without a URL the format cannot carry it.
+        media_left_out = len({m.media.id for i in plan.included if i.taxa for m in i.media})
     no_taxon = [item for item in plan.included if not item.taxa]
     plan.included = [item for item in plan.included if item.taxa]
     plan.excluded.extend(
@@ -485,19 +616,23 @@ def export_dwca(
             progress(min(done[0], total), total)
 
     package_id = str(uuid.uuid5(OCCURRENCE_NAMESPACE, "dataset/" + cat.id))
+    projects = localcontexts.list_projects(cat)
+    published = [item.record.id for item in plan.included]
+    local_contexts = localcontexts.dataset_statement(projects, published)
     with (
         atomic_output(dest, overwrite=overwrite) as handle,
         zipfile.ZipFile(handle, "w", allowZip64=True) as archive,
     ):
-        writer = _ArchiveWriter(archive, plan, media_base_url, tick)
+        writer = _ArchiveWriter(archive, plan, base_url, tick, country_code(cat.community.country))
+        writer.projects = projects
         rows = writer.occurrences()
-        writer.vernacular_names()
-        writer.multimedia()
-        writer.media_files(cat)
-        writer.descriptors(package_id, today, title)
+        if base_url:
+            writer.multimedia()
+            writer.media_files(cat)
+        writer.descriptors(package_id, today, title, local_contexts)
     if progress is not None:
         progress(total, total)
-    return OpenExportReport(
+    return DwcaExportReport(
         path=Path(dest),
         records=len(plan.included),
         rows=rows,
@@ -505,15 +640,13 @@ def export_dwca(
         licence=plan.licence,
         excluded=tuple(plan.excluded),
         not_marked=plan.not_marked,
+        media_left_out=media_left_out,
     )
 
 
-def _vernacular_rows(items: Iterable[OpenItem], source: str) -> Iterator[list[object]]:
-    for item in items:
-        for taxon in item.taxa:
-            core = occurrence_id(item.record.id, taxon.id)
-            for name in taxon.vernacular_names:
-                yield [core, name.name, name.language, source]
+def _absolute_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in {"http", "https"} and bool(parts.netloc)
 
 
 def _media_row(
@@ -533,7 +666,7 @@ def _media_row(
         _DC_TYPES[media.kind],
         DCMITYPE + _DC_TYPES[media.kind],
         media.mime_type,
-        (base_url.rstrip("/") + "/" + path) if base_url else path,
+        base_url.rstrip("/") + "/" + path,
         media.file_name,
         media.caption,
         # The creator as the release gate lets it go (withheld with confidential names).

@@ -64,13 +64,13 @@ from tkapp.licensing.gate import (
     released_consent_fields,
 )
 from tkapp.licensing.labels import LabelCustomisation
-from tkapp.licensing.odrl import to_odrl
+from tkapp.licensing.odrl import profile_turtle, to_odrl
 from tkapp.licensing.places import GeneralisedPlace
 from tkapp.licensing.plan import ExportPlan
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.text import render_terms_text
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
-from tkapp.services import media_release
+from tkapp.services import localcontexts, media_release
 from tkapp.services import terms as terms_service
 from tkapp.store import codec
 from tkapp.store import sharing as ledger_store
@@ -611,8 +611,19 @@ def _build_content(
         consents=[(c.id, _consent_json(c, included)) for c in consents.values()],
         odrl=odrl,
         expires=expires,
+        **_standards_parts(cat, [record_id for record_id, _json in records_json]),
     )
     return content, versions
+
+
+def _standards_parts(cat: Catalogue, record_ids: Sequence[str]) -> dict[str, Any]:
+    """Files beside the terms (issue 16): the tkapp ODRL profile vocabulary the policy names,
+    and the Local Contexts Hub projects (Labels, Notices, page) of the shared records."""
+    parts: dict[str, Any] = {"odrl_profile": profile_turtle()}
+    projects = localcontexts.list_projects(cat)
+    if localcontexts.projects_for(projects, record_ids):
+        parts["local_contexts"] = localcontexts.bundle_json(projects, record_ids)
+    return parts
 
 
 def export(

@@ -296,12 +296,27 @@ def _v2(conn: Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('export_sequence', '0')")
 
 
+_V3 = """
+CREATE TABLE hub_project (
+    id TEXT PRIMARY KEY,
+    hub_id TEXT NOT NULL,
+    data TEXT NOT NULL
+)
+"""
+
+
+def _v3(conn: Connection) -> None:
+    """Local Contexts Hub projects linked to records or the whole catalogue (issue 16)."""
+    conn.execute(_V3)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1),
     (2, _v2),
+    (3, _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 

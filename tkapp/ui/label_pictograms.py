@@ -162,3 +162,33 @@ def pictogram_svg(code: str, category: str) -> str:
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">'
         f"{outline}{symbol}{letters}</svg>"
     )
+
+
+# --- Local Contexts Notices ------------------------------------------------------------------
+# Notices are what institutions and researchers apply; they get a circle (labels are squares
+# and hexagons) in one dark slate colour, a symbol, and a short tag below.
+NOTICE_COLOUR = "#37474f"
+_NOTICE_SYMBOLS: dict[str, tuple[str, str]] = {
+    "traditional_knowledge": (_SPEECH, "TK"),
+    "biocultural": (_SEED, "BC"),
+    # A person inside a broken ring: the names are incomplete.
+    "attribution_incomplete": (
+        _PERSON + '<circle cx="50" cy="42" r="30" stroke="#fff" stroke-width="4" fill="none" '
+        'stroke-dasharray="9 7"/>',
+        "AI",
+    ),
+    "open_to_collaborate": (_HANDS, "OC"),
+}
+
+
+@cache
+def notice_svg(code: str) -> str:
+    """The SVG text of our pictogram for the Local Contexts Notice ``code``."""
+    symbol, tag = _NOTICE_SYMBOLS.get(code, ("", "N"))
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100" width="100" height="100">'
+        f'<circle cx="50" cy="50" r="47" fill="{NOTICE_COLOUR}"/>'
+        f'<g transform="translate(10 6) scale(0.8)">{symbol}</g>'
+        '<text x="50" y="86" text-anchor="middle" font-family="sans-serif" font-size="15" '
+        f'font-weight="bold" fill="#fff">{tag}</text></svg>'
+    )

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from tkapp.i18n import _, translate
 from tkapp.licensing.evaluate import NEVER_EXPORTED_LABELS
 from tkapp.licensing.labels import LABELS, Label, LabelKind, get_label
-from tkapp.ui.label_pictograms import pictogram_svg
+from tkapp.ui.label_pictograms import notice_svg, pictogram_svg
 from tkapp.ui.record_editor_widgets import heading
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 20
@@ -36,7 +36,21 @@ _icon_cache: dict[tuple[str, int], QPixmap] = {}
 def label_image(code: str, size: int = 48) -> QImage:
     """Our pictogram for a label as an image (usable off the GUI thread)."""
     label = get_label(code)
-    renderer = QSvgRenderer(QByteArray(pictogram_svg(label.code, str(label.category)).encode()))
+    return _svg_image(pictogram_svg(label.code, str(label.category)), size)
+
+
+def notice_pixmap(code: str, size: int = 48) -> QPixmap:
+    """Our pictogram for a Local Contexts Notice (cached per size)."""
+    key = ("notice:" + code, size)
+    pixmap = _icon_cache.get(key)
+    if pixmap is None:
+        pixmap = QPixmap.fromImage(_svg_image(notice_svg(code), size))
+        _icon_cache[key] = pixmap
+    return pixmap
+
+
+def _svg_image(svg: str, size: int) -> QImage:
+    renderer = QSvgRenderer(QByteArray(svg.encode()))
     image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(Qt.GlobalColor.transparent)
     painter = QPainter(image)

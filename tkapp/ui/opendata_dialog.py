@@ -306,6 +306,17 @@ class OpenDataDialog(QDialog):
                 licence=LICENCE_TITLES.get(report.licence, report.licence),
             )
         )
+        left_out = getattr(report, "media_left_out", 0)
+        if left_out:
+            # Darwin Core media need a web address (issue 16); the command line takes one.
+            note = ngettext(
+                "{n} media file was left out: GBIF shows media only from a web address. Upload "
+                "the media folder somewhere public and export again with --media-base-url URL.",
+                "{n} media files were left out: GBIF shows media only from a web address. Upload "
+                "the media folder somewhere public and export again with --media-base-url URL.",
+                left_out,
+            ).format(n=left_out)
+            self.result.setText(self.result.text() + "\n" + note)
 
     def _write_failed(self, error: BaseException) -> None:
         self.job = None

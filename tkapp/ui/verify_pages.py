@@ -6,9 +6,12 @@ report, already read on the worker); none of them touches files, keys or the cat
 
 from __future__ import annotations
 
+import html
+from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -22,10 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.bundle.verifier import VerifyReport
-from tkapp.i18n import _, current_language, format_date, names, ngettext
+from tkapp.bundle.verifier import HubProjectSummary, VerifyReport
+from tkapp.i18n import _, current_language, format_date, names, ngettext, translate
 from tkapp.licensing.evaluate import Decision
 from tkapp.licensing.gate import deciding_reasons
+from tkapp.licensing.labels import LABEL_CODES
+from tkapp.licensing.notices import NOTICES
 from tkapp.licensing.terms import Duty, Terms, resolve_duty
 from tkapp.licensing.text import (
     describe_duty,
@@ -39,6 +44,7 @@ from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
 from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
+from tkapp.ui.labels_widgets import label_description, label_name, label_pixmap, notice_pixmap
 
 
 def moment_text(value: str | None) -> str:
@@ -183,8 +189,97 @@ class SummaryPage(QScrollArea):
             self.encrypted.setText(_("Not encrypted"))
 
 
+class LocalContextsBox(QGroupBox):
+    """The bundle's Local Contexts Hub projects: their Notices and Labels (our pictograms,
+    names, descriptions as tooltips), the project page and when it was last synchronised."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(_("Local Contexts Notices and Labels"), parent)
+        self._layout = QVBoxLayout(self)
+        self.setVisible(False)
+
+    def show_projects(self, projects: Sequence[HubProjectSummary]) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for project in projects:
+            self._layout.addWidget(self._project(project))
+        self.setVisible(bool(projects))
+
+    def _project(self, project: HubProjectSummary) -> QWidget:
+        box = QWidget(self)
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 6)
+        title = project.title or _("Hub project {id}").format(id=project.hub_id)
+        layout.addWidget(_label(title, bold=True))
+        marks = QHBoxLayout()
+        for code in project.notices:
+            if code in NOTICES:
+                notice = NOTICES[code]
+                marks.addWidget(
+                    _mark(
+                        notice_pixmap(code, 36),
+                        translate(notice.name),
+                        translate(notice.description),
+                    )
+                )
+        for code in project.labels:
+            if code in LABEL_CODES:
+                marks.addWidget(
+                    _mark(label_pixmap(code, 36), label_name(code), label_description(code))
+                )
+        marks.addStretch(1)
+        layout.addLayout(marks)
+        scope = (
+            _("Applies to all of the community's knowledge.")
+            if project.whole_catalogue
+            else _("Applies to some of the records in this bundle.")
+        )
+        layout.addWidget(_label(scope))
+        if project.page_url:
+            link = QLabel(
+                '<a href="{url}">{text}</a>'.format(
+                    url=html.escape(project.page_url, quote=True),
+                    text=html.escape(_("Open the project on the Local Contexts Hub")),
+                )
+            )
+            link.setOpenExternalLinks(True)
+            link.setToolTip(project.page_url)
+            layout.addWidget(link)
+        synced = (
+            _("Last synchronised with the Hub: {when}").format(when=moment_text(project.synced_at))
+            if project.synced_at
+            else _("Typed in by the community; not synchronised with the Hub.")
+        )
+        layout.addWidget(_label(synced))
+        return box
+
+
+def _mark(pixmap: QPixmap, name: str, description: str) -> QWidget:
+    """One Notice or Label: pictogram above its name; the description as tooltip."""
+    mark = QWidget()
+    layout = QVBoxLayout(mark)
+    layout.setContentsMargins(0, 0, 8, 0)
+    icon = QLabel()
+    icon.setPixmap(pixmap)
+    icon.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    icon.setAccessibleName(name)
+    text = QLabel(name)
+    text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+    text.setWordWrap(True)
+    text.setMinimumWidth(96)  # "TK Notice" on one line; long names wrap below
+    text.setMaximumWidth(140)
+    layout.addWidget(icon)
+    layout.addWidget(text)
+    layout.addStretch(1)
+    mark.setToolTip(name + "\n" + description)
+    return mark
+
+
 class TermsPage(QWidget):
-    """The bundle's terms as a page in the UI language (generated from the signed terms)."""
+    """The bundle's terms as a page in the UI language (generated from the signed terms), with
+    the Local Contexts Notices, Labels and Hub projects the bundle names."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,12 +292,15 @@ class TermsPage(QWidget):
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.text.setAccessibleName(_("Terms of the bundle"))
+        self.local_contexts = LocalContextsBox(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
+        layout.addWidget(self.local_contexts)
         layout.addWidget(self.text, 1)
 
     def show_report(self, report: VerifyReport) -> None:
         self.text.setPlainText(render_terms_text(report.terms, current_language()))
+        self.local_contexts.show_projects(report.local_contexts)
 
 
 def outcome_state(outcome: Outcome) -> str:

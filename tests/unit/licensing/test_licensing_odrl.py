@@ -52,6 +52,15 @@ def _ids(node: dict[str, Any], prop: str) -> list[str]:
     return [v["@id"] for v in node.get(prop, [])]
 
 
+RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
+
+
+def _action(duty: dict[str, Any]) -> str:
+    """A duty's action IRI, plain or refined (``rdf:value`` + ``refinement``)."""
+    (action,) = duty[ODRL + "action"]
+    return action["@id"] if RDF_VALUE not in action else action[RDF_VALUE][0]["@id"]
+
+
 def _cells(rule: dict[str, Any]) -> list[tuple[str, str]]:
     """(user_class, purpose) pairs an expanded ODRL rule's constraints cover."""
     classes: list[str] = []
@@ -63,7 +72,7 @@ def _cells(rule: dict[str, Any]) -> list[tuple[str, str]]:
             assert _ids(c, ODRL + "operator") == [ODRL + "eq"]
             classes += [v.removeprefix(TK + "class_") for v in values]
         elif left == ODRL + "purpose":
-            assert _ids(c, ODRL + "operator")[0] in (ODRL + "eq", ODRL + "isAnyOf")
+            assert _ids(c, ODRL + "operator") == [ODRL + "eq"]
             purposes += [v.removeprefix(TK + "purpose_") for v in values]
         else:
             assert left == ODRL + "dateTime"
@@ -75,7 +84,8 @@ def _from_odrl(node: dict[str, Any]) -> dict[tuple[str, str], tuple[str, list[st
     table: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for rule in node.get(ODRL + "permission", []):
         assert _ids(rule, ODRL + "action") == [ODRL + "use"]
-        actions = [_ids(d, ODRL + "action")[0] for d in rule.get(ODRL + "duty", [])]
+        assert rule["@type"] == [ODRL + "Permission"]
+        actions = [_action(d) for d in rule.get(ODRL + "duty", [])]
         agreement = ODRL + "obtainConsent" in actions
         kinds = sorted(DUTY_IRI[a] for a in actions if a != ODRL + "obtainConsent")
         outcome = (
@@ -85,6 +95,7 @@ def _from_odrl(node: dict[str, Any]) -> dict[tuple[str, str], tuple[str, list[st
             assert cell not in table, f"{cell} stated twice"
             table[cell] = (outcome, kinds)
     for rule in node.get(ODRL + "prohibition", []):
+        assert rule["@type"] == [ODRL + "Prohibition"]
         assert _ids(rule, ODRL + "action") == [ODRL + "use"]
         for cell in _cells(rule):
             assert cell not in table, f"{cell} stated twice"
@@ -147,8 +158,17 @@ def test_agreement_names_the_recipient_and_states_its_class_rules() -> None:
         "organisation": "Universidad Central",
         "user_class": "public_research",
     }
-    node = _expand(to_odrl(terms, assigner=COMMUNITY, assignee=recipient, uid_base=BASE))
+    bundle = "urn:uuid:7e57b0a1-0000-4000-8000-000000000001"
+    policy = to_odrl(terms, assigner=COMMUNITY, assignee=recipient, uid_base=BASE, target=bundle)
+    node = _expand(policy)
     assert node["@type"] == [ODRL + "Agreement"]
+    # Its own uid (not the terms version's), the same for the same bundle and recipient.
+    assert node["@id"].startswith("urn:uuid:") and node["@id"] != f"{BASE}/terms/{terms.id}"
+    again = to_odrl(terms, assigner=COMMUNITY, assignee=recipient, uid_base=BASE, target=bundle)
+    assert again["uid"] == policy["uid"]
+    other = to_odrl(terms, assigner=COMMUNITY, assignee=recipient, uid_base=BASE, target=BASE)
+    assert other["uid"] != policy["uid"]
+    assert {_ids(r, ODRL + "target")[0] for r in node[ODRL + "permission"]} == {bundle}
     assignee = node[ODRL + "assignee"][0]
     assert assignee["@id"] == recipient["uid"]
     assert assignee["http://www.w3.org/2006/vcard/ns#fn"][0]["@value"] == "Dra. Ana Pérez"
@@ -174,16 +194,19 @@ def test_duty_parameters_and_validity_are_stated() -> None:
         ODRL + "gteq": {"@value": "2026-01-01", "@type": xsd_date},
         ODRL + "lteq": {"@value": "2027-12-31", "@type": xsd_date},
     }
-    duties = {_ids(d, ODRL + "action")[0]: d for d in rule[ODRL + "duty"]}
+    duties = {_action(d): d for d in rule[ODRL + "duty"]}
     pay = duties[ODRL + "compensate"]
     assert _ids(pay, ODRL + "compensatedParty") == [COMMUNITY]
-    fee = pay[ODRL + "constraint"][0]
-    assert _ids(fee, ODRL + "leftOperand") == [ODRL + "payAmount"]
-    assert fee[ODRL + "rightOperand"] == [
-        {"@value": "500.00", "@type": "http://www.w3.org/2001/XMLSchema#decimal"}
-    ]
+    assert ODRL + "constraint" not in pay  # what is paid refines the action (ODRL 2.2)
+    refinements = {
+        _ids(c, ODRL + "leftOperand")[0]: c for c in pay[ODRL + "action"][0][ODRL + "refinement"]
+    }
+    decimal = "http://www.w3.org/2001/XMLSchema#decimal"
+    fee = refinements[ODRL + "payAmount"]
+    assert fee[ODRL + "rightOperand"] == [{"@value": "500.00", "@type": decimal}]
     assert _ids(fee, ODRL + "unit") == ["urn:iso:std:iso:4217:USD"]
-    assert pay[TK + "royaltyBasisPoints"] == [{"@value": 250}]
+    royalty = refinements[TK + "royaltyRate"]  # 250 basis points
+    assert royalty[ODRL + "rightOperand"] == [{"@value": "2.5", "@type": decimal}]
     assert _ids(pay, TK + "nonMonetaryBenefit") == [TK + "benefit_social_recognition"]
     credit = duties[ODRL + "attribute"]
     assert credit[TK + "text"] == [{"@value": "Pueblo Kichwa de Sarayaku"}]
