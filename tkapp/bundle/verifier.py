@@ -16,7 +16,6 @@ Two deliberate refinements of the written order, both stricter:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
@@ -45,14 +44,23 @@ from tkapp.bundle.manifest import (
     Manifest,
     parse_manifest,
 )
-from tkapp.bundle.signing import community_hint, parse_trusted_comment, parse_untrusted_comment
+from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
 from tkapp.core.model import AccessLevel
 from tkapp.crypto import age
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, key_id_hex
 from tkapp.crypto.minisign import Signature, parse_signature, prehash, verify_prehashed
-from tkapp.crypto.trust import TrustStore
+from tkapp.crypto.trust import (
+    SEQ_NEW,
+    SEQ_SAME,
+    KeyAssessment,
+    TrustedKey,
+    TrustHow,
+    TrustStore,
+    TrustWarning,
+    decide_trust,
+)
 from tkapp.errors import (
     BagItMismatch,
     BundleError,
@@ -60,7 +68,6 @@ from tkapp.errors import (
     ContainerError,
     Expired,
     HashMismatch,
-    KeyMismatch,
     LimitExceeded,
     MissingFile,
     NotIntendedRecipient,
@@ -70,7 +77,6 @@ from tkapp.errors import (
     SizeMismatch,
     TermsError,
     UnexpectedFile,
-    UntrustedKey,
     ValidationError,
 )
 from tkapp.licensing.evaluate import Decision, Request, evaluate
@@ -172,7 +178,11 @@ class VerifyReport:
     community: str
     trust: str  # "in_person" | "file" | "tofu"
     newly_trusted: bool
-    already_seen: bool  # identical re-import of the last accepted bundle: a no-op
+    already_seen: bool  # this exact bundle was the newest seen before: nothing new
+    sequence_status: str  # trust.SEQ_*: new, same, older (a newer one was seen), conflict
+    newest_seen: int  # newest sequence seen from this key before this check (0: none)
+    trust_warnings: tuple[TrustWarning, ...]
+    rotated_from: TrustedKey | None  # the trusted key whose rotation statement vouched
     manifest: Manifest
     manifest_sha256: str
     terms: Terms
@@ -253,6 +263,12 @@ class VerifyReport:
                 "how": self.trust,
                 "newly_trusted": self.newly_trusted,
                 "already_seen": self.already_seen,
+                "sequence_status": self.sequence_status,
+                "newest_seen": self.newest_seen,
+                "warnings": [{"code": w.code, "params": w.params} for w in self.trust_warnings],
+                "rotated_from": (
+                    self.rotated_from.fingerprint if self.rotated_from is not None else None
+                ),
             },
             "recipient": m.recipient.to_json(),
             "manifest_sha256": self.manifest_sha256,
@@ -336,43 +352,37 @@ def _decrypt(
     return plain, identity, folder
 
 
-def _resolve_key(
-    sig: Signature,
-    trust: TrustStore | None,
-    trust_key: PublicKey | None,
-    tofu: bool,
-) -> tuple[PublicKey, str, bool]:
-    """Step 5: which key verifies this bundle, and why we trust it."""
-    hint = community_hint(sig.trusted_comment)
-    entry = trust.by_key_id(sig.key_id) if trust is not None else None
-    if entry is not None:
-        return entry.key, entry.how, False
-    if trust is not None and hint is not None:
-        others = trust.by_community(hint)
-        if others:
-            raise KeyMismatch(
-                "this community is trusted with another key",
-                community=hint[:200],
-                key_id=sig.key_id_hex,
-                trusted_key_id=others[0].key_id,
-            )
-    if trust_key is not None and trust_key.key_id == sig.key_id:
-        return trust_key, TRUST_EXPLICIT, trust is not None
-    embedded: PublicKey | None = None
-    with contextlib.suppress(SignatureFormatError):
-        embedded = parse_untrusted_comment(sig.untrusted_comment)
-    if embedded is not None and embedded.key_id != sig.key_id:
-        embedded = None
-    if tofu and embedded is not None:
-        return embedded, "tofu", trust is not None
-    params: dict[str, Any] = {"key_id": sig.key_id_hex}
-    if embedded is not None:
-        fp = Fingerprint.of_public_key(embedded.public)
-        params["fingerprint"] = fp.hex
-        params["words"] = " ".join(fp.words())
-    if hint is not None:
-        params["community"] = hint[:200]
-    raise UntrustedKey("the signing key is not trusted", **params)
+def _signing_key(sig: Signature) -> PublicKey:
+    """Step 5a: the key the bundle says it is signed with (its untrusted comment).
+
+    Nothing is trusted yet: the signature is checked against this key in step 6, and whether
+    the key is trusted is decided in step 5b, once the signed manifest gives the catalogue id.
+    """
+    embedded = parse_untrusted_comment(sig.untrusted_comment)
+    if embedded.key_id != sig.key_id:
+        raise SignatureMetadataMismatch("embedded public key differs from the signing key")
+    return embedded
+
+
+def _decide_key(
+    key: PublicKey,
+    manifest: Manifest,
+    opts: _Options,
+    rotation_from: TrustedKey | None,
+) -> tuple[str, bool, tuple[TrustWarning, ...]]:
+    """Step 5b: whether the (authentic) signing key is trusted; see :func:`decide_trust`."""
+    trust = opts.trust
+    explicit = opts.trust_key is not None and opts.trust_key == key
+    if trust is None:
+        assessment = KeyAssessment(
+            key, manifest.signer.community, manifest.catalogue_id, None, (), (), ()
+        )
+    else:
+        assessment = trust.assess(key, manifest.signer.community, manifest.catalogue_id)
+    decision = decide_trust(
+        assessment, explicit=explicit, tofu=opts.tofu, rotation_from=rotation_from
+    )
+    return decision.how, decision.pin and trust is not None, decision.warnings
 
 
 def _check_signature(sig: Signature, key: PublicKey, manifest_bytes: bytes) -> None:
@@ -381,10 +391,6 @@ def _check_signature(sig: Signature, key: PublicKey, manifest_bytes: bytes) -> N
     comment = parse_trusted_comment(sig.trusted_comment)
     if comment.manifest_sha256 != hashlib.sha256(manifest_bytes).hexdigest():
         raise SignatureMetadataMismatch("trusted comment names another manifest")
-    # The embedded key is "untrusted", but once verified it must be the very key used.
-    embedded = parse_untrusted_comment(sig.untrusted_comment)
-    if embedded != key:
-        raise SignatureMetadataMismatch("embedded public key differs from the signing key")
 
 
 def _bind_manifest(sig: Signature, key: PublicKey, manifest: Manifest) -> None:
@@ -533,7 +539,7 @@ def verify_bundle(
         limits: size limits checked before parsing.
         intended: (user class, purpose) to decide on; ``None`` skips the decision.
         remember: when all checks pass and ``trust`` is given, pin a newly trusted key and
-            advance the sequence ratchet.
+            remember the newest sequence seen.
 
     Raises:
         BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
@@ -543,7 +549,16 @@ def verify_bundle(
     clock = now or datetime.now(UTC)
     if intended is not None:
         _request(intended, clock)  # a usage error is reported before touching the file
-    opts = _Options(trust, trust_key, tofu, identities, clock, limits, intended, remember)
+    opts = _Options(
+        trust,
+        trust_key,
+        tofu,
+        identities,
+        clock,
+        limits,
+        intended,
+        remember,
+    )
     if isinstance(path, (str, os.PathLike)):
         path = Path(path)
         f = _open(path)
@@ -602,8 +617,8 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     sig = parse_signature(sig_raw)
     parse_untrusted_comment(sig.untrusted_comment)
 
-    # 5. Key.
-    key, how, newly = _resolve_key(sig, trust, opts.trust_key, opts.tofu)
+    # 5a. The key the bundle names (identified by the whole public key, never the key id).
+    key = _signing_key(sig)
 
     # 6. Signature, then the trusted comment.
     _check_signature(sig, key, manifest_bytes)
@@ -613,13 +628,20 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     manifest = parse_manifest(manifest_bytes)
     _bind_manifest(sig, key, manifest)
 
-    # 8. Policy: expiry, sequence ratchet, intended recipient.
+    # 5b. Trust: the key, labelled with the community name and catalogue id it signed.
+    rotation_from: TrustedKey | None = None
+    how, newly, warnings = _decide_key(key, manifest, opts, rotation_from)
+
+    # 8. Policy: expiry, revocation, sequence (reported, never refused here), recipient.
     expires = manifest.expires_at
     if expires is not None and now >= expires:
         raise Expired("bundle expired", expires=manifest.expires)
-    already_seen = False
+    sequence_status = SEQ_NEW
+    newest_seen = 0
     if trust is not None:
-        already_seen = trust.check_sequence(key.key_id, manifest.sequence, manifest_sha256)
+        sequence_status = trust.sequence_status(key.public, manifest.sequence, manifest_sha256)
+        newest_seen = trust.newest_sequence(key.public)
+    already_seen = sequence_status == SEQ_SAME
     if decrypted_by is not None and (
         decrypted_by.recipient().sha256_hex not in manifest.recipient.age_recipients_sha256
     ):
@@ -671,13 +693,7 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
             RecordSummary(record_id, title[:500] if isinstance(title, str) else "", record_decision)
         )
 
-    if trust is not None and opts.remember:
-        if newly:
-            trust.add(key, manifest.signer.community, "tofu" if how == "tofu" else "file", now)
-        if not already_seen:
-            trust.record_sequence(key.key_id, manifest.sequence, manifest_sha256)
-
-    return VerifyReport(
+    report = VerifyReport(
         source=path,
         encrypted=decrypted_by is not None,
         decrypted_by=str(decrypted_by.recipient()) if decrypted_by is not None else None,
@@ -686,6 +702,10 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         trust=how,
         newly_trusted=newly,
         already_seen=already_seen,
+        sequence_status=sequence_status,
+        newest_seen=newest_seen,
+        trust_warnings=warnings,
+        rotated_from=rotation_from,
         manifest=manifest,
         manifest_sha256=manifest_sha256,
         terms=terms,
@@ -703,6 +723,24 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         _source=source,
         _index=index,
     )
+    if trust is not None and opts.remember:
+        remember(trust, report, now)
+    return report
+
+
+def remember(trust: TrustStore, report: VerifyReport, now: datetime) -> None:
+    """Save what a fully verified bundle taught: a newly trusted key (labelled with the
+    community name and catalogue id it signed), and the newest sequence seen from it."""
+    m = report.manifest
+    known = trust.by_public_key(report.signer.public)
+    if report.newly_trusted or known is not None:
+        how: TrustHow = "file"
+        if report.trust in ("tofu", "rotation"):
+            how = "tofu" if report.trust == "tofu" else "rotation"
+        trust.add(report.signer, report.community, how, now, catalogue_id=m.catalogue_id)
+        if report.rotated_from is not None:
+            trust.mark_rotated(report.rotated_from.key.public, report.signer.public)
+        trust.record_sequence(report.signer.public, m.sequence, report.manifest_sha256)
 
 
 def verify_error_json(error: BundleError) -> dict[str, Any]:
