@@ -24,6 +24,7 @@ COMMAND_MODULES: list[str] = [
     "tkapp.cli.cmd_records",
     "tkapp.cli.cmd_demo",
     "tkapp.cli.cmd_verify",
+    "tkapp.cli.cmd_trust",
     "tkapp.cli.cmd_identity",
     "tkapp.cli.cmd_terms",
     "tkapp.cli.cmd_sharing",
