@@ -17,12 +17,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import PASSPHRASE, RESEARCHER
 from tkapp.bundle.verifier import verify_bundle
 from tkapp.errors import BundleError
 from tkapp.services import sharing
 from tkapp.services.catalogue import Catalogue, open_catalogue, restore_backup
 from tkapp.store.sharing import next_sequence
+
+from .conftest import PASSPHRASE, RESEARCHER
 
 
 def _export(cat: Catalogue, dest: Path) -> sharing.ExportResult:
@@ -106,7 +107,7 @@ def test_sigkill_at_random_points_never_gives_one_id_to_two_bundles(
     began = time.monotonic()
     assert start("complete-0.tkb").wait(timeout=300) == 0
     duration = time.monotonic() - began
-    rng = random.Random(14)  # noqa: S311 - test timing, not cryptography
+    rng = random.Random(14)
     kills = 0
     for number in range(60):
         process = start(f"killed-{number}.tkb")
