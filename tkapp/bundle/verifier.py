@@ -44,6 +44,7 @@ from tkapp.bundle.manifest import (
     Manifest,
     parse_manifest,
 )
+from tkapp.bundle.revocation import RevocationList, check_not_revoked
 from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
 from tkapp.core.model import AccessLevel
@@ -511,6 +512,7 @@ class _Options:
     limits: Limits
     intended: tuple[str, str] | None
     remember: bool
+    revocations: tuple[RevocationList, ...] = ()
 
 
 def verify_bundle(
@@ -524,6 +526,7 @@ def verify_bundle(
     limits: Limits = DEFAULT_LIMITS,
     intended: tuple[str, str] | None = None,
     remember: bool = True,
+    revocations: Sequence[RevocationList] = (),
 ) -> VerifyReport:
     """Verify a bundle; returns an open report or raises a :class:`BundleError` subclass.
 
@@ -540,6 +543,8 @@ def verify_bundle(
         intended: (user class, purpose) to decide on; ``None`` skips the decision.
         remember: when all checks pass and ``trust`` is given, pin a newly trusted key and
             remember the newest sequence seen.
+        revocations: verified revocation lists (:func:`tkapp.bundle.revocation.load`); a
+            bundle the newest list of its catalogue revokes raises :class:`Revoked`.
 
     Raises:
         BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
@@ -558,6 +563,7 @@ def verify_bundle(
         limits,
         intended,
         remember,
+        tuple(revocations),
     )
     if isinstance(path, (str, os.PathLike)):
         path = Path(path)
@@ -636,6 +642,7 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     expires = manifest.expires_at
     if expires is not None and now >= expires:
         raise Expired("bundle expired", expires=manifest.expires)
+    check_not_revoked(opts.revocations, key, manifest, trust)
     sequence_status = SEQ_NEW
     newest_seen = 0
     if trust is not None:

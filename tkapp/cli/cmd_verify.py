@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tkapp.bundle import revocation
 from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
 from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
@@ -144,6 +145,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             tofu=args.tofu,
             identities=identities,
             intended=intended,
+            revocations=[revocation.load(path) for path in args.revocations],
         )
     except BundleError as exc:
         if args.json:

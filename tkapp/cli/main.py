@@ -28,6 +28,7 @@ COMMAND_MODULES: list[str] = [
     "tkapp.cli.cmd_identity",
     "tkapp.cli.cmd_terms",
     "tkapp.cli.cmd_sharing",
+    "tkapp.cli.cmd_grants",
     "tkapp.cli.cmd_opendata",
 ]
 

@@ -171,7 +171,7 @@ def untrust(ref: str) -> bool:
     Raises:
         UsageError: the reference matches several keys (give the whole fingerprint).
     """
-    found = [e for e in _store().keys() if _is_key_ref(ref, e)]
+    found = [e for e in _store() if _is_key_ref(ref, e)]
     if not found:
         return False
     if len(found) > 1:

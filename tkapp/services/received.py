@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tkapp import paths
 from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
+from tkapp.bundle.revocation import RevocationList
 from tkapp.bundle.verifier import IdentityLike, VerifyReport, remember, verify_bundle
 from tkapp.crypto.keys import PublicKey
 from tkapp.crypto.minisign import parse_public_key
@@ -141,6 +142,7 @@ def load_trust_key(value: TrustKeyArg) -> PublicKey | None:
 def verify_file(
     path: Path,
     *,
+    revocations: Sequence[RevocationList] = (),
     trust_key: TrustKeyArg = None,
     tofu: bool = False,
     identities: Sequence[IdentityLike] = (),
@@ -159,6 +161,7 @@ def verify_file(
         intended=intended,
         now=now,
         remember=remember,
+        revocations=revocations,
     )
 
 
@@ -217,8 +220,12 @@ def import_bundle(
     now: datetime | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    revocations: Sequence[RevocationList] = (),
 ) -> ReceivedSummary:
     """Verify ``path`` and store it read-only in the catalogue's received area.
+
+    Revocation lists given (verified :class:`RevocationList`) are applied: a bundle they
+    revoke is refused (:class:`~tkapp.errors.Revoked`) and nothing is stored.
 
     Raises:
         BundleError: the first failed verification step (nothing stored).
@@ -235,6 +242,7 @@ def import_bundle(
         identities=identities,
         now=clock,
         remember=False,
+        revocations=revocations,
     )
     with report:
         m = report.manifest

@@ -264,3 +264,33 @@ def list_recipients(conn: Connection) -> list[str]:
 def delete_recipient(conn: Connection, recipient_id: str) -> bool:
     cur = conn.execute("DELETE FROM recipient WHERE id = ?", (recipient_id,))
     return bool(cur.rowcount > 0)
+
+
+# --- revoked grants -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevocationRow:
+    bundle_id: str
+    reason: str
+    revoked: str  # RFC 3339 UTC
+
+
+def add_revocation(conn: Connection, row: RevocationRow) -> bool:
+    """Record that a grant (an export) is revoked; False if it already was.
+
+    Raises:
+        NotFound: no export has this bundle id.
+    """
+    _export_rowid(conn, row.bundle_id)
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO grant_revocation (bundle_id, reason, revoked) VALUES (?, ?, ?)",
+        (row.bundle_id, row.reason, row.revoked),
+    )
+    return bool(cur.rowcount > 0)
+
+
+def list_revocations(conn: Connection) -> list[RevocationRow]:
+    """Every revoked grant, oldest first."""
+    rows = conn.execute("SELECT bundle_id, reason, revoked FROM grant_revocation ORDER BY rowid")
+    return [RevocationRow(str(a), str(b), str(c)) for a, b, c in rows]
