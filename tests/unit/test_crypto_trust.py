@@ -65,7 +65,7 @@ def test_another_key_for_a_trusted_catalogue_is_a_mismatch(tmp_path: Path) -> No
     assert info.value.params["fingerprint"] == new.fingerprint
     # After an in-person check the user replaces the key.
     store.add(new, "Sarayaku", "in_person", catalogue_id=CAT_A, replace_catalogue=True)
-    assert [e.public_key for e in store.keys()] == [new.public.hex()]
+    assert [e.public_key for e in store] == [new.public.hex()]
 
 
 def test_colliding_key_ids_are_two_keys(tmp_path: Path) -> None:
