@@ -45,6 +45,7 @@ from tkapp.bundle.manifest import (
     parse_manifest,
 )
 from tkapp.bundle.revocation import RevocationList, check_not_revoked
+from tkapp.bundle.rotation import RotationStatement, vouching_key
 from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
 from tkapp.core.model import AccessLevel
@@ -513,6 +514,7 @@ class _Options:
     intended: tuple[str, str] | None
     remember: bool
     revocations: tuple[RevocationList, ...] = ()
+    rotations: tuple[RotationStatement, ...] = ()
 
 
 def verify_bundle(
@@ -527,6 +529,7 @@ def verify_bundle(
     intended: tuple[str, str] | None = None,
     remember: bool = True,
     revocations: Sequence[RevocationList] = (),
+    rotations: Sequence[RotationStatement] = (),
 ) -> VerifyReport:
     """Verify a bundle; returns an open report or raises a :class:`BundleError` subclass.
 
@@ -545,6 +548,8 @@ def verify_bundle(
             remember the newest sequence seen.
         revocations: verified revocation lists (:func:`tkapp.bundle.revocation.load`); a
             bundle the newest list of its catalogue revokes raises :class:`Revoked`.
+        rotations: verified key rotation statements (:func:`tkapp.bundle.rotation.load`):
+            a trusted old key's statement makes its new key trusted (``trust == "rotation"``).
 
     Raises:
         BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
@@ -564,6 +569,7 @@ def verify_bundle(
         intended,
         remember,
         tuple(revocations),
+        tuple(rotations),
     )
     if isinstance(path, (str, os.PathLike)):
         path = Path(path)
@@ -635,7 +641,7 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     _bind_manifest(sig, key, manifest)
 
     # 5b. Trust: the key, labelled with the community name and catalogue id it signed.
-    rotation_from: TrustedKey | None = None
+    rotation_from = vouching_key(opts.rotations, key, manifest.catalogue_id, trust)
     how, newly, warnings = _decide_key(key, manifest, opts, rotation_from)
 
     # 8. Policy: expiry, revocation, sequence (reported, never refused here), recipient.
@@ -744,9 +750,10 @@ def remember(trust: TrustStore, report: VerifyReport, now: datetime) -> None:
         how: TrustHow = "file"
         if report.trust in ("tofu", "rotation"):
             how = "tofu" if report.trust == "tofu" else "rotation"
-        trust.add(report.signer, report.community, how, now, catalogue_id=m.catalogue_id)
         if report.rotated_from is not None:
+            # First hand the catalogue over, so the new key is not a second key for it.
             trust.mark_rotated(report.rotated_from.key.public, report.signer.public)
+        trust.add(report.signer, report.community, how, now, catalogue_id=m.catalogue_id)
         trust.record_sequence(report.signer.public, m.sequence, report.manifest_sha256)
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, open_from_args, out, print_json
+from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.i18n import _, ngettext
 from tkapp.services import grants
+from tkapp.services import keys as keys_service
 
 
 def register(subparsers: Any) -> None:
@@ -46,6 +48,29 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_revoke)
 
+    p = subparsers.add_parser(
+        "rotate-key",
+        help=_("make a new community signing key, vouched for by the old one"),
+        description=_(
+            "Makes a new signing key for the catalogue. The old key signs a key change "
+            "statement: give it, with the new public key, to everyone who trusts the old "
+            "key. A lost or stolen key cannot be changed this way: see the README."
+        ),
+    )
+    p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar=_("FILE.tkrot"),
+        help=_("where to write the signed key change statement"),
+    )
+    p.add_argument(
+        "--public-out", type=Path, metavar=_("FILE.pub"), help=_("also save the new public key")
+    )
+    add_passphrase_option(p)
+    p.set_defaults(handler=cmd_rotate_key)
+
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     with open_from_args(args) as cat:
@@ -73,4 +98,16 @@ def cmd_revoke(args: argparse.Namespace) -> int:
         )
     )
     out(_("Check it with: minisign -Vm {path} -p COMMUNITY.pub").format(path=result.list_path))
+    return EXIT_OK
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    with open_from_args(args) as cat:
+        new, path = keys_service.rotate_signing_key(cat, args.out)
+        if args.public_out is not None:
+            keys_service.export_public_key(cat, args.public_out)
+    fp = Fingerprint.of_public_key(new.public)
+    out(_("New signing key: {fingerprint}").format(fingerprint=" ".join(fp.groups())))
+    out(_("Words to read aloud: {words}").format(words=" ".join(fp.words())))
+    out(_("Key change statement, signed by the old key: {path}").format(path=path))
     return EXIT_OK

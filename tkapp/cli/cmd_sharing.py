@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tkapp.bundle import revocation
+from tkapp.bundle import revocation, rotation
 from tkapp.cli.cmd_verify import default_identities
 from tkapp.cli.common import (
     EXIT_OK,
@@ -331,6 +331,7 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
             identities=identities,
             progress=None if args.json else progress_printer(_("Importing")),
             revocations=[revocation.load(path) for path in args.revocations],
+            rotations=[rotation.load(path) for path in args.rotation],
         )
     if args.json:
         print_json(summary)

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tkapp.bundle import revocation
+from tkapp.bundle import revocation, rotation
 from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
 from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
@@ -146,6 +146,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
             identities=identities,
             intended=intended,
             revocations=[revocation.load(path) for path in args.revocations],
+            rotations=[rotation.load(path) for path in args.rotation],
         )
     except BundleError as exc:
         if args.json:

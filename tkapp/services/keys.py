@@ -9,20 +9,23 @@ age's own format, so ``age -d -i FILE`` opens an encrypted bundle too.
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tkapp import paths
+from tkapp.bundle import rotation
 from tkapp.crypto.age import AgeIdentity, AgeRecipient, parse_identity_file, write_identity_file
 from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.fingerprint import Fingerprint
-from tkapp.crypto.keys import PublicKey, key_id_hex
+from tkapp.crypto.keys import PublicKey, generate_keypair, key_id_hex
 from tkapp.crypto.minisign import encode_public_key
 from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore
 from tkapp.errors import BundleIOError, KeyFormatError, UsageError
 from tkapp.services.received import load_trust_key
+from tkapp.store import entities
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
@@ -36,6 +39,7 @@ __all__ = [
     "new_identity",
     "public_key",
     "public_key_file_text",
+    "rotate_signing_key",
     "trust_key_file",
     "trust_signer",
     "trusted_keys",
@@ -184,6 +188,46 @@ def _is_key_ref(ref: str, entry: TrustedKey) -> bool:
     return len(compact) >= 8 and (
         entry.fingerprint.startswith(compact) or entry.key_id.lower() == compact
     )
+
+
+# --- key rotation ---------------------------------------------------------------------------
+
+
+def rotate_signing_key(
+    cat: Catalogue, dest: Path, now: datetime | None = None
+) -> tuple[PublicKey, Path]:
+    """Make a new community signing key; the old key signs a rotation statement (``dest``,
+    ``.tkrot`` plus ``.minisig``) that moves recipients who trusted it to the new key.
+
+    The statement is written first: if writing fails, the old key stays in use.
+
+    Returns:
+        The new public key and the statement's path.
+
+    Raises:
+        BundleIOError: the statement cannot be written (nothing changed).
+    """
+    old = cat.signing_key()
+    new = generate_keypair()
+    moment = now or datetime.now(UTC)
+    path = rotation.write_statement(
+        Path(dest),
+        old,
+        new.public_key,
+        catalogue_id="urn:uuid:" + cat.id,
+        community=cat.community.name,
+        when=moment,
+    )
+    with cat._db.transaction() as conn:
+        entities.save_signing_key(conn, new.key_id, new.secret_seed, new.public)
+        cat._audit(
+            conn,
+            "rotate",
+            "signing_key",
+            key_id_hex(new.key_id),
+            json.dumps({"old": old.fingerprint, "new": new.fingerprint}, sort_keys=True),
+        )
+    return new.public_key, path
 
 
 # --- researcher identities ------------------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from tkapp import paths
 from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
 from tkapp.bundle.revocation import RevocationList
+from tkapp.bundle.rotation import RotationStatement
 from tkapp.bundle.verifier import IdentityLike, VerifyReport, remember, verify_bundle
 from tkapp.crypto.keys import PublicKey
 from tkapp.crypto.minisign import parse_public_key
@@ -143,6 +144,7 @@ def verify_file(
     path: Path,
     *,
     revocations: Sequence[RevocationList] = (),
+    rotations: Sequence[RotationStatement] = (),
     trust_key: TrustKeyArg = None,
     tofu: bool = False,
     identities: Sequence[IdentityLike] = (),
@@ -162,6 +164,7 @@ def verify_file(
         now=now,
         remember=remember,
         revocations=revocations,
+        rotations=rotations,
     )
 
 
@@ -221,6 +224,7 @@ def import_bundle(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     revocations: Sequence[RevocationList] = (),
+    rotations: Sequence[RotationStatement] = (),
 ) -> ReceivedSummary:
     """Verify ``path`` and store it read-only in the catalogue's received area.
 
@@ -243,6 +247,7 @@ def import_bundle(
         now=clock,
         remember=False,
         revocations=revocations,
+        rotations=rotations,
     )
     with report:
         m = report.manifest
