@@ -122,6 +122,13 @@ class DecryptionError(_Integrity):
     code = "decryption_error"
 
 
+class NotAnAgeFile(DecryptionError):
+    """Named or given as an encrypted bundle, but not an age file at all."""
+
+    code = "not_age_file"
+    exit_code = 3
+
+
 class NotARecipient(_Policy):
     code = "not_a_recipient"
 

@@ -72,6 +72,7 @@ from tkapp.errors import (
     HashMismatch,
     LimitExceeded,
     MissingFile,
+    NotAnAgeFile,
     NotIntendedRecipient,
     SchemaError,
     SignatureFormatError,
@@ -602,9 +603,14 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
 
     # 2. Decrypt an age file into a private temporary file.
     decrypted_by: age.AgeIdentity | None = None
-    head = f.read(len(age.MAGIC))
+    head = f.read(64)
     f.seek(0)
-    if head == age.MAGIC or head.startswith(b"-----BEGIN AGE"):
+    if not head.startswith(age.MAGIC) and not head.startswith(b"PK") and path.name.endswith(".age"):
+        f.seek(0)
+        if not age.is_armored(f.read(256)):
+            raise NotAnAgeFile("named .age but not an age file", path=path.name[:120])
+        f.seek(0)
+    if head.startswith(age.MAGIC) or age.is_armored(head):
         plain, decrypted_by, folder = _decrypt(f, opts.identities, limits)
         cleanup.append(folder)
         f.close()
@@ -655,10 +661,13 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         sequence_status = trust.sequence_status(key.public, manifest.sequence, manifest_sha256)
         newest_seen = trust.newest_sequence(key.public)
     already_seen = sequence_status == SEQ_SAME
-    if decrypted_by is not None and (
-        decrypted_by.recipient().sha256_hex not in manifest.recipient.age_recipients_sha256
-    ):
+    named = manifest.recipient.age_recipients_sha256
+    if decrypted_by is not None and named and decrypted_by.recipient().sha256_hex not in named:
+        # The community encrypted it for others: re-encrypted to a third party.
         raise NotIntendedRecipient("decrypted by a key the manifest does not name")
+    if decrypted_by is not None and not named:
+        # The community made it unencrypted; someone (perhaps you) encrypted it afterwards.
+        warnings = (*warnings, TrustWarning("encrypted_after_signing", {}))
 
     # 9. Closed file set.
     _check_files(index, manifest)

@@ -28,7 +28,14 @@ _ERRORS: dict[str, str] = {
     "bundle_error": N_("This bundle cannot be used: {detail}"),
     "limit_exceeded": N_("This bundle is larger than allowed: {detail}"),
     "decryption_error": N_("The encrypted bundle could not be decrypted."),
-    "not_a_recipient": N_("This bundle was encrypted for someone else; your key cannot open it."),
+    "not_a_recipient": N_(
+        "This bundle was encrypted for someone else: none of your age keys can open it. Ask "
+        "the community to make it for your age address."
+    ),
+    "not_age_file": N_(
+        "This file is not an age-encrypted file (nor a bundle): it may be damaged or "
+        "something else."
+    ),
     "container_error": N_("The bundle file is damaged or not a bundle: {detail}"),
     "unsafe_path": N_("The bundle contains a dangerous file name and was refused: {detail}"),
     "duplicate_entry": N_("The bundle contains the same file twice and was refused: {detail}"),

@@ -116,6 +116,13 @@ def warning_lines(warnings: tuple[TrustWarning, ...]) -> list[str]:
                 ).format(catalogue=w.params.get("trusted_catalogue_id", "") or "URN")
             )
             lines += _trusted(w.params)
+        elif w.code == "encrypted_after_signing":
+            lines.append(
+                _(
+                    "Note: the community made this bundle unencrypted; it was encrypted with "
+                    "age afterwards, not by the community."
+                )
+            )
         elif w.code == "not_saved":
             lines.append(_("The key you named was not saved as trusted."))
     return lines
