@@ -128,9 +128,17 @@ def warning_lines(warnings: tuple[TrustWarning, ...]) -> list[str]:
     return lines
 
 
-def error_lines(code: str, params: Mapping[str, Any]) -> list[str]:
-    """Extra lines after the error sentence: both keys, and what to do."""
+def error_lines(code: str, params: Mapping[str, Any], *, desktop: bool = False) -> list[str]:
+    """Extra lines after the error sentence: both keys, and what to do (``desktop``: the
+    advice names the app's Keys section instead of a command)."""
     if code == "key_mismatch":
+        if desktop:
+            advice = _(
+                "To move to the new key: add the community's key change statement with "
+                "“Revocations and key changes…”, or compare the new key's words with the "
+                "community in person and trust its key file in Keys."
+            )
+            return [*_trusted(params), *_this_key(params), advice]
         return [
             *_trusted(params),
             *_this_key(params),
@@ -145,12 +153,20 @@ def error_lines(code: str, params: Mapping[str, Any]) -> list[str]:
         if params.get("flags"):
             lines.append(_("The name contains {what}.").format(what=_flags(str(params["flags"]))))
         lines += _trusted(params)
-        lines.append(
-            _(
-                "If the community confirms these words in person, trust its key with: tkapp "
-                "trust add KEYFILE --community NAME"
+        if desktop:
+            lines.append(
+                _(
+                    "If the community confirms these words in person, trust its key file in "
+                    "Keys (“Trust a key file…”)."
+                )
             )
-        )
+        else:
+            lines.append(
+                _(
+                    "If the community confirms these words in person, trust its key with: "
+                    "tkapp trust add KEYFILE --community NAME"
+                )
+            )
         return lines
     return []
 
