@@ -122,6 +122,13 @@ class DecryptionError(_Integrity):
     code = "decryption_error"
 
 
+class NotAnAgeFile(DecryptionError):
+    """Named or given as an encrypted bundle, but not an age file at all."""
+
+    code = "not_age_file"
+    exit_code = 3
+
+
 class NotARecipient(_Policy):
     code = "not_a_recipient"
 
@@ -151,7 +158,16 @@ class UntrustedKey(_Policy):
 
 
 class KeyMismatch(_Integrity):
+    """Another key is trusted for this catalogue (params give both fingerprints)."""
+
     code = "key_mismatch"
+
+
+class ConfusableName(_Policy):
+    """First use of a key whose community name looks like a trusted community's, or hides
+    invisible or right-to-left control characters: never trusted silently."""
+
+    code = "confusable_name"
 
 
 class BadSignature(_Integrity):
@@ -180,6 +196,24 @@ class Expired(_Policy):
 
 class Rollback(_Policy):
     code = "rollback"
+
+
+class Revoked(_Policy):
+    """A valid revocation list from the signing community revokes this bundle's grant."""
+
+    code = "revoked"
+
+
+class RevocationError(_Integrity):
+    """A revocation list or rotation statement is altered, forged or malformed."""
+
+    code = "revocation_invalid"
+
+
+class RotationError(_Integrity):
+    """A key rotation statement is altered, not signed by the old key, or malformed."""
+
+    code = "rotation_invalid"
 
 
 class NotIntendedRecipient(_Policy):

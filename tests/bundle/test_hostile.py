@@ -32,7 +32,6 @@ from tkapp.errors import (
     DuplicateEntry,
     Expired,
     NonCanonicalManifest,
-    Rollback,
     SchemaError,
     SignatureFormatError,
     SignatureMetadataMismatch,
@@ -237,18 +236,20 @@ def test_expired(bundle: WrittenBundle, key: KeyPair) -> None:
         )
 
 
-def test_replayed_older_sequence(tmp_path: Path, key: KeyPair) -> None:
+def test_an_older_sequence_is_reported_not_refused(tmp_path: Path, key: KeyPair) -> None:
     store = TrustStore(tmp_path / "trust.json")
     store.add(key.public_key, factory.COMMUNITY, "in_person")
     newer = factory.make_bundle(tmp_path, "new.tkb", sequence=43)
     older = factory.make_bundle(tmp_path, "old.tkb", sequence=42)
     verify_bundle(newer.path, trust=store, now=factory.CREATED).close()
-    with pytest.raises(Rollback):
-        verify_bundle(older.path, trust=store, now=factory.CREATED)
-    # The identical bundle again is a no-op, not a rollback.
+    # A researcher may re-check an older authentic file: valid, and told a newer one exists.
+    with verify_bundle(older.path, trust=store, now=factory.CREATED) as old:
+        assert old.sequence_status == "older" and old.newest_seen == 43
+        assert old.to_json()["trust"]["sequence_status"] == "older"
+    # The identical bundle again is nothing new.
     with verify_bundle(newer.path, trust=store, now=factory.CREATED) as again:
         assert again.already_seen
-    assert store.by_key_id(key.key_id).last_sequence == 43  # type: ignore[union-attr]
+    assert store.by_public_key(key.public).last_sequence == 43  # type: ignore[union-attr]
 
 
 def test_decrypted_copy_is_private_and_removed(tmp_path: Path, key: KeyPair) -> None:

@@ -14,6 +14,7 @@ from tkapp.crypto.age import AgeIdentity
 from tkapp.crypto.keys import KeyPair
 from tkapp.crypto.trust import TrustStore
 from tkapp.errors import (
+    ConfusableName,
     DecryptionError,
     KeyMismatch,
     LimitExceeded,
@@ -43,7 +44,7 @@ def test_tofu_pins_the_key_and_then_it_is_known(
     store = TrustStore(tmp_path / "trust.json")
     with verify_bundle(bundle.path, trust=store, tofu=True, now=factory.CREATED) as report:
         assert report.trust == "tofu" and report.newly_trusted
-    entry = store.by_key_id(key.key_id)
+    entry = store.by_public_key(key.public)
     assert entry is not None and entry.how == "tofu" and entry.last_sequence == 42
     assert (tmp_path / "trust.json").stat().st_mode & 0o777 == 0o600
     with verify_bundle(bundle.path, trust=store, now=factory.CREATED) as again:
@@ -58,7 +59,7 @@ def test_trust_file_key_is_pinned_as_file(
         bundle.path, trust=store, trust_key=key.public_key, now=factory.CREATED
     ) as report:
         assert report.trust == "file"
-    assert store.by_key_id(key.key_id).how == "file"  # type: ignore[union-attr]
+    assert store.by_public_key(key.public).how == "file"  # type: ignore[union-attr]
 
 
 def test_a_trust_file_for_another_key_does_not_help(bundle: WrittenBundle) -> None:
@@ -67,20 +68,86 @@ def test_a_trust_file_for_another_key_does_not_help(bundle: WrittenBundle) -> No
         verify_bundle(bundle.path, trust=None, trust_key=other.public_key, now=factory.CREATED)
 
 
-def test_same_community_with_another_key_is_a_mismatch(tmp_path: Path, key: KeyPair) -> None:
+OTHER_CATALOGUE = "0d1e2f30-4152-4637-8899-aabbccddeeff"
+
+
+def test_another_key_for_a_trusted_catalogue_is_a_mismatch(tmp_path: Path, key: KeyPair) -> None:
     store = TrustStore(tmp_path / "trust.json")
-    store.add(key.public_key, factory.COMMUNITY, "in_person")
+    verify_bundle(
+        factory.make_bundle(tmp_path, "real.tkb").path,
+        trust=store,
+        trust_key=key.public_key,
+        now=factory.CREATED,
+    ).close()
     forger = factory.community_key(3)
-    forged = factory.make_bundle(
-        tmp_path, "forged.tkb", key=forger, community="comunidad  kichwa AÑANGU"
-    )
+    forged = factory.make_bundle(tmp_path, "forged.tkb", key=forger, community="Anything")
     for tofu in (False, True):
-        with pytest.raises(KeyMismatch):
+        with pytest.raises(KeyMismatch) as info:
             verify_bundle(forged.path, trust=store, tofu=tofu, now=factory.CREATED)
+        params = info.value.params
+        assert params["trusted_fingerprint"] == key.public_key.fingerprint
+        assert params["fingerprint"] == forger.public_key.fingerprint
+    # Naming the new key's file explicitly checks the bundle, warns, and does not replace
+    # the trusted key (that takes a rotation statement or a deliberate replacement).
+    with verify_bundle(
+        forged.path, trust=store, trust_key=forger.public_key, now=factory.CREATED
+    ) as report:
+        assert report.trust == "file" and not report.newly_trusted
+        codes = [w.code for w in report.trust_warnings]
+        assert "catalogue_key_changed" in codes and "not_saved" in codes
+    assert store.by_public_key(forger.public) is None
+    catalogue = f"urn:uuid:{factory.CATALOGUE_ID}"
     with pytest.raises(KeyMismatch):
-        verify_bundle(forged.path, trust=store, trust_key=forger.public_key, now=factory.CREATED)
-    with pytest.raises(KeyMismatch):
-        store.add(forger.public_key, factory.COMMUNITY, "file")
+        store.add(forger.public_key, factory.COMMUNITY, "file", catalogue_id=catalogue)
+
+
+def test_two_communities_with_one_name_are_both_trusted(tmp_path: Path, key: KeyPair) -> None:
+    store = TrustStore(tmp_path / "trust.json")
+    first = factory.make_bundle(tmp_path, "a.tkb", community="Comuna San Pedro")
+    other_key = factory.community_key(4)
+    second = factory.make_bundle(
+        tmp_path,
+        "b.tkb",
+        key=other_key,
+        community="Comuna San Pedro",
+        catalogue_id=OTHER_CATALOGUE,
+    )
+    verify_bundle(first.path, trust=store, trust_key=key.public_key, now=factory.CREATED).close()
+    # First use of a second key with the same name is never silent ...
+    with pytest.raises(ConfusableName):
+        verify_bundle(second.path, trust=store, tofu=True, now=factory.CREATED)
+    # ... but naming its key file trusts exactly that key, as a second entry.
+    with verify_bundle(
+        second.path, trust=store, trust_key=other_key.public_key, now=factory.CREATED
+    ) as report:
+        assert report.newly_trusted
+        assert [w.code for w in report.trust_warnings] == ["lookalike_name"]
+    assert len(store.by_community("comuna san pedro")) == 2
+    for bundle in (first, second):
+        with verify_bundle(bundle.path, trust=store, now=factory.CREATED) as again:
+            assert again.trust == "file" and not again.newly_trusted
+
+
+def test_a_colliding_key_id_does_not_break_the_genuine_community(
+    tmp_path: Path, key: KeyPair
+) -> None:
+    store = TrustStore(tmp_path / "trust.json")
+    genuine = factory.make_bundle(tmp_path, "real.tkb")
+    verify_bundle(genuine.path, trust=store, trust_key=key.public_key, now=factory.CREATED).close()
+    seed = factory.community_key(5)
+    collider = KeyPair(key.key_id, seed.secret_seed, seed.public)  # same 8-byte id
+    forged = factory.make_bundle(
+        tmp_path, "forged.tkb", key=collider, community="Sarayaku", catalogue_id=OTHER_CATALOGUE
+    )
+    with verify_bundle(forged.path, trust=store, tofu=True, now=factory.CREATED) as report:
+        assert report.trust == "tofu"
+    assert len(store.with_key_id(key.key_id)) == 2
+    with verify_bundle(genuine.path, trust=store, now=factory.CREATED) as again:
+        assert again.signer == key.public_key and again.trust == "file"
+    with verify_bundle(
+        genuine.path, trust=store, trust_key=key.public_key, now=factory.CREATED
+    ) as named:
+        assert named.signer == key.public_key
 
 
 def test_wrong_recipient(tmp_path: Path, key: KeyPair) -> None:

@@ -66,6 +66,7 @@ def content(
     bundle_id: str = BUNDLE_ID,
     records: Sequence[tuple[str, dict[str, Any]]] | None = None,
     template: str = "cbrl",
+    catalogue_id: str = CATALOGUE_ID,
 ) -> BundleContent:
     if records is None:
         records = [
@@ -89,7 +90,7 @@ def content(
         media = [media_item(b"\xff\xd8\xff fake jpeg bytes " * 8)]
     return BundleContent(
         bundle_id=bundle_id,
-        catalogue_id=CATALOGUE_ID,
+        catalogue_id=catalogue_id,
         sequence=sequence,
         community=community,
         recipient=RecipientSpec(

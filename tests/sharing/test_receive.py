@@ -70,7 +70,7 @@ def test_demo_round_trip_and_reimport(
     assert not summary.already_imported and summary.records == len(plan.included)
     assert summary.fingerprint == keys.fingerprint(demo).hex
     [stored] = trust_store().keys()
-    assert stored.how == "tofu" and stored.last_sequence == 1
+    assert stored.how == "tofu" and stored.last_sequence == result.sequence
 
     [bundle] = received.list_received(researcher)
     assert bundle.bundle_id == result.bundle_id and bundle.community == demo.community.name

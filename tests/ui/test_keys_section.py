@@ -107,8 +107,8 @@ def test_trusted_keys_list_and_stop_trusting(section, qtbot, bundles) -> None:
         section.refresh()
     assert section.trusted.rowCount() == 1
     assert section.trusted.item(0, 0).text() == bundles.community
-    assert section.trusted.item(0, 1).text().split() == bundles.words
-    assert section.trusted.item(0, 2).text() == "Compared in person"
+    assert section.trusted.item(0, 2).text().split() == bundles.words
+    assert section.trusted.item(0, 3).text() == "Compared in person"
     section.trusted.selectRow(0)
     assert section.untrust_button.isEnabled()
     section.confirm_untrust = lambda community: False
@@ -148,17 +148,20 @@ def test_locking_clears_the_section(section, demo_runner, qtbot) -> None:
 def test_trust_signer_service(bundles) -> None:
     with received.verify_file(bundles.plain, tofu=True, remember=False) as report:
         signer, community = report.signer, report.community
+        catalogue = report.manifest.catalogue_id
     with pytest.raises(UsageError):
         keys.trust_signer(signer, "  ")
     with pytest.raises(UsageError):
         keys.trust_signer(signer, community, "tofu")  # type: ignore[arg-type]
-    entry = keys.trust_signer(signer, community)
+    entry = keys.trust_signer(signer, community, catalogue_id=catalogue)
     assert entry.how == "in_person" and keys.trust_signer(signer, community) == entry
     from tkapp.crypto.keys import generate_keypair
 
+    # Another key for the same catalogue is refused; the same NAME is only a label.
     other = generate_keypair().public_key
     with pytest.raises(KeyMismatch):
-        keys.trust_signer(other, community.upper())
+        keys.trust_signer(other, community.upper(), catalogue_id=catalogue)
+    assert keys.trust_signer(other, community.upper()).community == community.upper()
 
 
 def test_trust_a_key_file_after_comparing_its_words(

@@ -16,7 +16,6 @@ Two deliberate refinements of the written order, both stricter:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
@@ -46,14 +45,25 @@ from tkapp.bundle.manifest import (
     Manifest,
     parse_manifest,
 )
-from tkapp.bundle.signing import community_hint, parse_trusted_comment, parse_untrusted_comment
+from tkapp.bundle.revocation import RevocationList, check_not_revoked
+from tkapp.bundle.rotation import RotationStatement, vouching_key
+from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
 from tkapp.core.model import AccessLevel
 from tkapp.crypto import age
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, key_id_hex
 from tkapp.crypto.minisign import Signature, parse_signature, prehash, verify_prehashed
-from tkapp.crypto.trust import TrustStore
+from tkapp.crypto.trust import (
+    SEQ_NEW,
+    SEQ_SAME,
+    KeyAssessment,
+    TrustedKey,
+    TrustHow,
+    TrustStore,
+    TrustWarning,
+    decide_trust,
+)
 from tkapp.errors import (
     BagItMismatch,
     BundleError,
@@ -61,9 +71,9 @@ from tkapp.errors import (
     ContainerError,
     Expired,
     HashMismatch,
-    KeyMismatch,
     LimitExceeded,
     MissingFile,
+    NotAnAgeFile,
     NotIntendedRecipient,
     SchemaError,
     SignatureFormatError,
@@ -71,7 +81,6 @@ from tkapp.errors import (
     SizeMismatch,
     TermsError,
     UnexpectedFile,
-    UntrustedKey,
     ValidationError,
 )
 from tkapp.licensing.evaluate import Decision, Request, evaluate
@@ -173,7 +182,11 @@ class VerifyReport:
     community: str
     trust: str  # "in_person" | "file" | "tofu"
     newly_trusted: bool
-    already_seen: bool  # identical re-import of the last accepted bundle: a no-op
+    already_seen: bool  # this exact bundle was the newest seen before: nothing new
+    sequence_status: str  # trust.SEQ_*: new, same, older (a newer one was seen), conflict
+    newest_seen: int  # newest sequence seen from this key before this check (0: none)
+    trust_warnings: tuple[TrustWarning, ...]
+    rotated_from: TrustedKey | None  # the trusted key whose rotation statement vouched
     manifest: Manifest
     manifest_sha256: str
     terms: Terms
@@ -256,6 +269,12 @@ class VerifyReport:
                 "how": self.trust,
                 "newly_trusted": self.newly_trusted,
                 "already_seen": self.already_seen,
+                "sequence_status": self.sequence_status,
+                "newest_seen": self.newest_seen,
+                "warnings": [{"code": w.code, "params": w.params} for w in self.trust_warnings],
+                "rotated_from": (
+                    self.rotated_from.fingerprint if self.rotated_from is not None else None
+                ),
             },
             "recipient": m.recipient.to_json(),
             "manifest_sha256": self.manifest_sha256,
@@ -388,43 +407,37 @@ def _decrypt(
     return plain, identity, folder
 
 
-def _resolve_key(
-    sig: Signature,
-    trust: TrustStore | None,
-    trust_key: PublicKey | None,
-    tofu: bool,
-) -> tuple[PublicKey, str, bool]:
-    """Step 5: which key verifies this bundle, and why we trust it."""
-    hint = community_hint(sig.trusted_comment)
-    entry = trust.by_key_id(sig.key_id) if trust is not None else None
-    if entry is not None:
-        return entry.key, entry.how, False
-    if trust is not None and hint is not None:
-        others = trust.by_community(hint)
-        if others:
-            raise KeyMismatch(
-                "this community is trusted with another key",
-                community=hint[:200],
-                key_id=sig.key_id_hex,
-                trusted_key_id=others[0].key_id,
-            )
-    if trust_key is not None and trust_key.key_id == sig.key_id:
-        return trust_key, TRUST_EXPLICIT, trust is not None
-    embedded: PublicKey | None = None
-    with contextlib.suppress(SignatureFormatError):
-        embedded = parse_untrusted_comment(sig.untrusted_comment)
-    if embedded is not None and embedded.key_id != sig.key_id:
-        embedded = None
-    if tofu and embedded is not None:
-        return embedded, "tofu", trust is not None
-    params: dict[str, Any] = {"key_id": sig.key_id_hex}
-    if embedded is not None:
-        fp = Fingerprint.of_public_key(embedded.public)
-        params["fingerprint"] = fp.hex
-        params["words"] = " ".join(fp.words())
-    if hint is not None:
-        params["community"] = hint[:200]
-    raise UntrustedKey("the signing key is not trusted", **params)
+def _signing_key(sig: Signature) -> PublicKey:
+    """Step 5a: the key the bundle says it is signed with (its untrusted comment).
+
+    Nothing is trusted yet: the signature is checked against this key in step 6, and whether
+    the key is trusted is decided in step 5b, once the signed manifest gives the catalogue id.
+    """
+    embedded = parse_untrusted_comment(sig.untrusted_comment)
+    if embedded.key_id != sig.key_id:
+        raise SignatureMetadataMismatch("embedded public key differs from the signing key")
+    return embedded
+
+
+def _decide_key(
+    key: PublicKey,
+    manifest: Manifest,
+    opts: _Options,
+    rotation_from: TrustedKey | None,
+) -> tuple[str, bool, tuple[TrustWarning, ...]]:
+    """Step 5b: whether the (authentic) signing key is trusted; see :func:`decide_trust`."""
+    trust = opts.trust
+    explicit = opts.trust_key is not None and opts.trust_key == key
+    if trust is None:
+        assessment = KeyAssessment(
+            key, manifest.signer.community, manifest.catalogue_id, None, (), (), ()
+        )
+    else:
+        assessment = trust.assess(key, manifest.signer.community, manifest.catalogue_id)
+    decision = decide_trust(
+        assessment, explicit=explicit, tofu=opts.tofu, rotation_from=rotation_from
+    )
+    return decision.how, decision.pin and trust is not None, decision.warnings
 
 
 def _check_signature(sig: Signature, key: PublicKey, manifest_bytes: bytes) -> None:
@@ -433,10 +446,6 @@ def _check_signature(sig: Signature, key: PublicKey, manifest_bytes: bytes) -> N
     comment = parse_trusted_comment(sig.trusted_comment)
     if comment.manifest_sha256 != hashlib.sha256(manifest_bytes).hexdigest():
         raise SignatureMetadataMismatch("trusted comment names another manifest")
-    # The embedded key is "untrusted", but once verified it must be the very key used.
-    embedded = parse_untrusted_comment(sig.untrusted_comment)
-    if embedded != key:
-        raise SignatureMetadataMismatch("embedded public key differs from the signing key")
 
 
 def _bind_manifest(sig: Signature, key: PublicKey, manifest: Manifest) -> None:
@@ -557,6 +566,8 @@ class _Options:
     limits: Limits
     intended: tuple[str, str] | None
     remember: bool
+    revocations: tuple[RevocationList, ...] = ()
+    rotations: tuple[RotationStatement, ...] = ()
 
 
 def verify_bundle(
@@ -570,6 +581,8 @@ def verify_bundle(
     limits: Limits = DEFAULT_LIMITS,
     intended: tuple[str, str] | None = None,
     remember: bool = True,
+    revocations: Sequence[RevocationList] = (),
+    rotations: Sequence[RotationStatement] = (),
 ) -> VerifyReport:
     """Verify a bundle; returns an open report or raises a :class:`BundleError` subclass.
 
@@ -585,7 +598,11 @@ def verify_bundle(
         limits: size limits checked before parsing.
         intended: (user class, purpose) to decide on; ``None`` skips the decision.
         remember: when all checks pass and ``trust`` is given, pin a newly trusted key and
-            advance the sequence ratchet.
+            remember the newest sequence seen.
+        revocations: verified revocation lists (:func:`tkapp.bundle.revocation.load`); a
+            bundle the newest list of its catalogue revokes raises :class:`Revoked`.
+        rotations: verified key rotation statements (:func:`tkapp.bundle.rotation.load`):
+            a trusted old key's statement makes its new key trusted (``trust == "rotation"``).
 
     Raises:
         BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
@@ -595,7 +612,18 @@ def verify_bundle(
     clock = now or datetime.now(UTC)
     if intended is not None:
         _request(intended, clock)  # a usage error is reported before touching the file
-    opts = _Options(trust, trust_key, tofu, identities, clock, limits, intended, remember)
+    opts = _Options(
+        trust,
+        trust_key,
+        tofu,
+        identities,
+        clock,
+        limits,
+        intended,
+        remember,
+        tuple(revocations),
+        tuple(rotations),
+    )
     if isinstance(path, (str, os.PathLike)):
         path = Path(path)
         f = _open(path)
@@ -627,9 +655,14 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
 
     # 2. Decrypt an age file into a private temporary file.
     decrypted_by: age.AgeIdentity | None = None
-    head = f.read(len(age.MAGIC))
+    head = f.read(64)
     f.seek(0)
-    if head == age.MAGIC or head.startswith(b"-----BEGIN AGE"):
+    if not head.startswith(age.MAGIC) and not head.startswith(b"PK") and path.name.endswith(".age"):
+        f.seek(0)
+        if not age.is_armored(f.read(256)):
+            raise NotAnAgeFile("named .age but not an age file", path=path.name[:120])
+        f.seek(0)
+    if head.startswith(age.MAGIC) or age.is_armored(head):
         plain, decrypted_by, folder = _decrypt(f, opts.identities, limits)
         cleanup.append(folder)
         f.close()
@@ -654,8 +687,8 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     sig = parse_signature(sig_raw)
     parse_untrusted_comment(sig.untrusted_comment)
 
-    # 5. Key.
-    key, how, newly = _resolve_key(sig, trust, opts.trust_key, opts.tofu)
+    # 5a. The key the bundle names (identified by the whole public key, never the key id).
+    key = _signing_key(sig)
 
     # 6. Signature, then the trusted comment.
     _check_signature(sig, key, manifest_bytes)
@@ -665,17 +698,28 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     manifest = parse_manifest(manifest_bytes)
     _bind_manifest(sig, key, manifest)
 
-    # 8. Policy: expiry, sequence ratchet, intended recipient.
+    # 5b. Trust: the key, labelled with the community name and catalogue id it signed.
+    rotation_from = vouching_key(opts.rotations, key, manifest.catalogue_id, trust)
+    how, newly, warnings = _decide_key(key, manifest, opts, rotation_from)
+
+    # 8. Policy: expiry, revocation, sequence (reported, never refused here), recipient.
     expires = manifest.expires_at
     if expires is not None and now >= expires:
         raise Expired("bundle expired", expires=manifest.expires)
-    already_seen = False
+    check_not_revoked(opts.revocations, key, manifest, trust)
+    sequence_status = SEQ_NEW
+    newest_seen = 0
     if trust is not None:
-        already_seen = trust.check_sequence(key.key_id, manifest.sequence, manifest_sha256)
-    if decrypted_by is not None and (
-        decrypted_by.recipient().sha256_hex not in manifest.recipient.age_recipients_sha256
-    ):
+        sequence_status = trust.sequence_status(key.public, manifest.sequence, manifest_sha256)
+        newest_seen = trust.newest_sequence(key.public)
+    already_seen = sequence_status == SEQ_SAME
+    named = manifest.recipient.age_recipients_sha256
+    if decrypted_by is not None and named and decrypted_by.recipient().sha256_hex not in named:
+        # The community encrypted it for others: re-encrypted to a third party.
         raise NotIntendedRecipient("decrypted by a key the manifest does not name")
+    if decrypted_by is not None and not named:
+        # The community made it unencrypted; someone (perhaps you) encrypted it afterwards.
+        warnings = (*warnings, TrustWarning("encrypted_after_signing", {}))
 
     # 9. Closed file set.
     _check_files(index, manifest)
@@ -729,13 +773,7 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
             RecordSummary(record_id, title[:500] if isinstance(title, str) else "", record_decision)
         )
 
-    if trust is not None and opts.remember:
-        if newly:
-            trust.add(key, manifest.signer.community, "tofu" if how == "tofu" else "file", now)
-        if not already_seen:
-            trust.record_sequence(key.key_id, manifest.sequence, manifest_sha256)
-
-    return VerifyReport(
+    report = VerifyReport(
         source=path,
         encrypted=decrypted_by is not None,
         decrypted_by=str(decrypted_by.recipient()) if decrypted_by is not None else None,
@@ -744,6 +782,10 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         trust=how,
         newly_trusted=newly,
         already_seen=already_seen,
+        sequence_status=sequence_status,
+        newest_seen=newest_seen,
+        trust_warnings=warnings,
+        rotated_from=rotation_from,
         manifest=manifest,
         manifest_sha256=manifest_sha256,
         terms=terms,
@@ -762,6 +804,25 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         _source=source,
         _index=index,
     )
+    if trust is not None and opts.remember:
+        remember(trust, report, now)
+    return report
+
+
+def remember(trust: TrustStore, report: VerifyReport, now: datetime) -> None:
+    """Save what a fully verified bundle taught: a newly trusted key (labelled with the
+    community name and catalogue id it signed), and the newest sequence seen from it."""
+    m = report.manifest
+    known = trust.by_public_key(report.signer.public)
+    if report.newly_trusted or known is not None:
+        how: TrustHow = "file"
+        if report.trust in ("tofu", "rotation"):
+            how = "tofu" if report.trust == "tofu" else "rotation"
+        if report.rotated_from is not None:
+            # First hand the catalogue over, so the new key is not a second key for it.
+            trust.mark_rotated(report.rotated_from.key.public, report.signer.public)
+        trust.add(report.signer, report.community, how, now, catalogue_id=m.catalogue_id)
+        trust.record_sequence(report.signer.public, m.sequence, report.manifest_sha256)
 
 
 def verify_error_json(error: BundleError) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from tkapp.bundle import revocation, rotation
 from tkapp.cli.cmd_verify import default_identities
 from tkapp.cli.common import (
     EXIT_OK,
@@ -34,6 +35,7 @@ from tkapp.licensing.text import (
     user_class_name,
 )
 from tkapp.licensing.vocab import Purpose, UserClass
+from tkapp.services import grants
 from tkapp.services import received as received_service
 from tkapp.services import sharing as sharing_service
 
@@ -382,6 +384,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
             tofu=args.tofu,
             identities=identities,
             progress=None if args.json else progress_printer(_("Importing")),
+            revocations=[revocation.load(path) for path in args.revocations],
+            rotations=[rotation.load(path) for path in args.rotation],
         )
     if args.json:
         print_json(summary)
@@ -535,6 +539,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                 )
             return EXIT_OK
         entries = sharing_service.list_exports(cat)
+        revoked = grants.revocations(cat)
     if args.json:
         print_json(entries)
         return EXIT_OK
@@ -550,6 +555,13 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                 purpose=purpose_name(Purpose(e.purpose), lang),
             )
         )
+        if e.bundle_id in revoked:
+            out(
+                "    "
+                + _("REVOKED on {date}: {reason}").format(
+                    date=revoked[e.bundle_id].revoked, reason=revoked[e.bundle_id].reason
+                )
+            )
         out(
             "    "
             + ngettext("{n} record", "{n} records", len(e.records)).format(n=len(e.records))

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tkapp.bundle import revocation, rotation
 from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
 from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
@@ -22,9 +23,9 @@ from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey
 from tkapp.crypto.minisign import parse_public_key
 from tkapp.crypto.selftest import run_selftest
-from tkapp.crypto.trust import TrustStore
+from tkapp.crypto.trust import TrustStore, TrustWarning
 from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
-from tkapp.i18n import N_, _, current_language, format_number, ngettext, translate
+from tkapp.i18n import _, current_language, format_number, ngettext, translate
 from tkapp.licensing.labels import LABEL_CODES, get_label
 from tkapp.licensing.notices import NOTICES
 from tkapp.licensing.text import (
@@ -37,6 +38,7 @@ from tkapp.licensing.text import (
 )
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.paths import identities_dir
+from tkapp.services import trust_text
 
 EXIT_SELFTEST_FAILED = 1
 
@@ -145,6 +147,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             tofu=args.tofu,
             identities=identities,
             intended=intended,
+            revocations=[revocation.load(path) for path in args.revocations],
+            rotations=[rotation.load(path) for path in args.rotation],
         )
     except BundleError as exc:
         if args.json:
@@ -170,25 +174,19 @@ def _explain_untrusted(exc: BundleError) -> None:
     words = exc.params.get("words")
     if exc.code == "untrusted_key" and words:
         err(_("Key fingerprint words: {words}").format(words=words))
+        if exc.params.get("trusted_fingerprint"):
+            for line in trust_text.warning_lines(
+                (TrustWarning("lookalike_name", dict(exc.params)),)
+            ):
+                err(line)
         err(
             _(
                 "If the community confirms these words, run again with --tofu, or with "
                 "--trust and the community's public key file."
             )
         )
-    elif exc.code == "key_mismatch":
-        err(
-            _("Trusted key: {trusted}. This bundle's key: {key}.").format(
-                trusted=exc.params.get("trusted_key_id", "?"), key=exc.params.get("key_id", "?")
-            )
-        )
-
-
-_TRUST_TEXT = {
-    "in_person": N_("trusted (fingerprint checked in person)"),
-    "file": N_("trusted (from a key file you named)"),
-    "tofu": N_("trusted on first use (not yet checked in person)"),
-}
+    for line in trust_text.error_lines(exc.code, exc.params):
+        err(line)
 
 
 def _print_report(report: VerifyReport, show_qr: bool) -> None:
@@ -196,7 +194,7 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
     lang = current_language()
     fp: Fingerprint = report.fingerprint
     out(_("Bundle: {path}").format(path=report.source))
-    out(_("Signed by: {community}").format(community=_printable(report.community)))
+    out(_("Signed by: {community}").format(community=trust_text.shown_name(report.community)))
     out(_("Key id: {key_id}").format(key_id=report.key_id))
     out(_("Fingerprint:"))
     for line in fp.hex_groups().splitlines():
@@ -204,7 +202,13 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
     out(_("Words to read aloud: {words}").format(words=" ".join(fp.words())))
     if show_qr:
         out(fp.qr_terminal())
-    out(_("Trust: {status}").format(status=translate(_TRUST_TEXT.get(report.trust, report.trust))))
+    out(
+        _("Trust: {status}").format(
+            status=translate(trust_text.HOW_TEXT.get(report.trust, report.trust))
+        )
+    )
+    for line in trust_text.warning_lines(report.trust_warnings):
+        out(line)
     if report.newly_trusted:
         out(
             _("This key is now saved as trusted for {community}.").format(
@@ -213,6 +217,11 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
         )
     if report.already_seen:
         out(_("You have already accepted this exact bundle; nothing new."))
+    newer = trust_text.sequence_line(
+        report.sequence_status, report.manifest.sequence, report.newest_seen
+    )
+    if newer is not None:
+        out(newer)
     recipient = m.recipient
     out(
         _("Recipient: {name} ({organisation}), {user_class}, for {purpose}").format(

@@ -215,3 +215,19 @@ def add_bundle_key_options(p: argparse.ArgumentParser) -> None:
         metavar=_("FILE"),
         help=_("age identity file to open an encrypted bundle (default: your saved identities)"),
     )
+    p.add_argument(
+        "--revocations",
+        type=Path,
+        action="append",
+        default=[],
+        metavar=_("FILE.tkr"),
+        help=_("a signed revocation list from the community (repeat for several)"),
+    )
+    p.add_argument(
+        "--rotation",
+        type=Path,
+        action="append",
+        default=[],
+        metavar=_("FILE.tkrot"),
+        help=_("a key change statement signed by the community's old key (repeat for several)"),
+    )

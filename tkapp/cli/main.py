@@ -24,9 +24,11 @@ COMMAND_MODULES: list[str] = [
     "tkapp.cli.cmd_records",
     "tkapp.cli.cmd_demo",
     "tkapp.cli.cmd_verify",
+    "tkapp.cli.cmd_trust",
     "tkapp.cli.cmd_identity",
     "tkapp.cli.cmd_terms",
     "tkapp.cli.cmd_sharing",
+    "tkapp.cli.cmd_grants",
     "tkapp.cli.cmd_opendata",
     "tkapp.cli.cmd_localcontexts",
 ]

@@ -17,6 +17,7 @@ import binascii
 import hashlib
 import hmac
 import secrets
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,7 +32,13 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from tkapp.crypto import bech32
 from tkapp.crypto.atomic import atomic_write_bytes
-from tkapp.errors import DecryptionError, KeyFormatError, LimitExceeded, NotARecipient
+from tkapp.errors import (
+    DecryptionError,
+    KeyFormatError,
+    LimitExceeded,
+    NotAnAgeFile,
+    NotARecipient,
+)
 
 MAGIC = b"age-encryption.org/v1\n"
 ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -257,10 +264,8 @@ def _parse_header(src: BinaryIO) -> tuple[list[_Stanza], bytes, bytes]:
     """Return (stanzas, header bytes covered by the MAC, MAC); leaves ``src`` at the payload."""
     start = src.tell()
     buf = src.read(HEADER_MAX)
-    if buf.startswith(ARMOR_BEGIN):
-        raise DecryptionError("armored age files are not supported; use the binary form")
     if not buf.startswith(MAGIC):
-        raise DecryptionError("not an age v1 file")
+        raise NotAnAgeFile("not an age v1 file")
     pos = len(MAGIC)
     stanzas: list[_Stanza] = []
     while True:
@@ -326,6 +331,71 @@ def _unwrap(stanzas: list[_Stanza], identities: Sequence[AgeIdentity]) -> tuple[
     raise NotARecipient("no identity matches a recipient of this file")
 
 
+ARMOR_END = b"-----END AGE ENCRYPTED FILE-----"
+_ARMOR_LINE = 64
+
+
+def is_armored(head: bytes) -> bool:
+    """Whether a file's first bytes are an ASCII-armoured age file (``age -a``)."""
+    return head.lstrip(b" \t\r\n").startswith(ARMOR_BEGIN)
+
+
+def _armor_line(src: BinaryIO) -> bytes | None:
+    """One line, never more than a little over the 64 columns the armour allows (a file
+    with one huge "line" must not be read into memory)."""
+    raw = src.readline(_ARMOR_LINE + 3)
+    if not raw:
+        return None
+    if not raw.endswith(b"\n") and len(raw) == _ARMOR_LINE + 3:
+        raise DecryptionError("armour line too long")
+    return raw
+
+
+def dearmor(src: BinaryIO, dst: BinaryIO, *, max_bytes: int | None = None) -> None:
+    """Decode an ASCII-armoured age file (the age spec's strict PEM-like form: 64-column
+    canonical base64 lines, surrounding white space allowed) into its binary form.
+
+    Only ciphertext passes through here, so ``dst`` may be an ordinary temporary file.
+
+    Raises:
+        NotAnAgeFile: no armour. DecryptionError: malformed armour.
+        LimitExceeded: more than ``max_bytes`` decoded.
+    """
+    first = b""
+    while not first:
+        raw = _armor_line(src)
+        if raw is None:
+            raise NotAnAgeFile("not an armoured age file")
+        first = raw.strip(b" \t\r\n")
+    if first != ARMOR_BEGIN:
+        raise NotAnAgeFile("not an armoured age file")
+    written = 0
+    short_seen = False
+    while (raw := _armor_line(src)) is not None:
+        line = raw.rstrip(b"\n").rstrip(b"\r")
+        if line == ARMOR_END:
+            while (rest := _armor_line(src)) is not None:
+                if rest.strip(b" \t\r\n"):
+                    raise DecryptionError("data after the armour")
+            if written == 0:
+                raise DecryptionError("empty armour")
+            return
+        if short_seen or len(line) > _ARMOR_LINE or not line:
+            raise DecryptionError("malformed armour line")
+        short_seen = len(line) < _ARMOR_LINE
+        try:
+            data = base64.b64decode(line, validate=True)
+        except (binascii.Error, ValueError):
+            raise DecryptionError("bad base64 in armour") from None
+        if base64.b64encode(data) != line:
+            raise DecryptionError("non-canonical base64 in armour")
+        written += len(data)
+        if max_bytes is not None and written > max_bytes:
+            raise LimitExceeded("armoured file larger than allowed")
+        dst.write(data)
+    raise DecryptionError("armour has no end line")
+
+
 def decrypt_stream(
     src: BinaryIO,
     dst: BinaryIO,
@@ -348,6 +418,13 @@ def decrypt_stream(
         NotARecipient: none of ``identities`` is a recipient.
         DecryptionError: malformed header, wrong MAC, damaged or truncated payload.
     """
+    head = src.read(len(ARMOR_BEGIN) + 16)
+    src.seek(-len(head), 1)
+    if is_armored(head):
+        with tempfile.TemporaryFile() as binary:  # ciphertext only
+            dearmor(src, binary, max_bytes=None if max_plaintext is None else 2 * max_plaintext)
+            binary.seek(0)
+            return decrypt_stream(binary, dst, identities, max_plaintext=max_plaintext)
     stanzas, covered, mac = _parse_header(src)
     if not identities:
         raise NotARecipient("no identity given")

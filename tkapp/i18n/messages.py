@@ -28,7 +28,14 @@ _ERRORS: dict[str, str] = {
     "bundle_error": N_("This bundle cannot be used: {detail}"),
     "limit_exceeded": N_("This bundle is larger than allowed: {detail}"),
     "decryption_error": N_("The encrypted bundle could not be decrypted."),
-    "not_a_recipient": N_("This bundle was encrypted for someone else; your key cannot open it."),
+    "not_a_recipient": N_(
+        "This bundle was encrypted for someone else: none of your age keys can open it. Ask "
+        "the community to make it for your age address."
+    ),
+    "not_age_file": N_(
+        "This file is not an age-encrypted file (nor a bundle): it may be damaged or "
+        "something else."
+    ),
     "container_error": N_("The bundle file is damaged or not a bundle: {detail}"),
     "unsafe_path": N_("The bundle contains a dangerous file name and was refused: {detail}"),
     "duplicate_entry": N_("The bundle contains the same file twice and was refused: {detail}"),
@@ -39,8 +46,16 @@ _ERRORS: dict[str, str] = {
         "community before trusting it."
     ),
     "key_mismatch": N_(
-        "Warning: this community signed with a different key than the one you trust. "
-        "It may be forged."
+        "Warning: this catalogue is signed with a different key than the one you trust. "
+        "It may be forged, or the community may have a new key. Ask the community for a "
+        "signed key change (rotation statement), or compare the new key's words with them in "
+        "person and then replace the key in your trusted keys."
+    ),
+    "confusable_name": N_(
+        "Warning: the community name in this bundle looks like the name of a community you "
+        "already trust, or hides invisible characters, but the key is a different one. It "
+        "was not trusted. Compare the key's words with the community in person before you "
+        "trust it."
     ),
     "bad_signature": N_("The signature does not match: the bundle was altered or forged."),
     "signature_metadata_mismatch": N_(
@@ -50,7 +65,19 @@ _ERRORS: dict[str, str] = {
     "schema_error": N_("The bundle's manifest has an unexpected shape: {detail}"),
     "unsupported_version": N_("This bundle uses a format version this program does not know."),
     "expired": N_("This bundle has expired."),
-    "rollback": N_("This is an older bundle than one already seen from this community."),
+    "rollback": N_(
+        "A newer bundle from this community is already in Received: an older bundle cannot "
+        "replace its records."
+    ),
+    "revoked": N_(
+        "The community revoked this bundle on {date}: {reason}. You may no longer use it."
+    ),
+    "revocation_invalid": N_(
+        "The revocation list is altered, forged or malformed and was not used: {detail}"
+    ),
+    "rotation_invalid": N_(
+        "The key change statement is altered, forged or malformed and was not used: {detail}"
+    ),
     "not_intended_recipient": N_("This bundle was made for a different recipient."),
     "missing_file": N_("A file listed in the bundle is missing: {detail}"),
     "unexpected_file": N_("The bundle contains a file it does not declare: {detail}"),

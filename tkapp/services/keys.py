@@ -9,30 +9,37 @@ age's own format, so ``age -d -i FILE`` opens an encrypted bundle too.
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tkapp import paths
+from tkapp.bundle import rotation
 from tkapp.crypto.age import AgeIdentity, AgeRecipient, parse_identity_file, write_identity_file
 from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.fingerprint import Fingerprint
-from tkapp.crypto.keys import PublicKey, key_id_from_hex, key_id_hex
+from tkapp.crypto.keys import PublicKey, generate_keypair, key_id_hex
 from tkapp.crypto.minisign import encode_public_key
-from tkapp.crypto.trust import TrustedKey, TrustHow, TrustStore
+from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore
 from tkapp.errors import BundleIOError, KeyFormatError, UsageError
 from tkapp.services.received import load_trust_key
+from tkapp.store import entities
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
 
 __all__ = [
     "export_public_key",
+    "find_trusted",
     "fingerprint",
     "list_identities",
+    "lookalikes",
     "new_identity",
     "public_key",
     "public_key_file_text",
+    "rotate_signing_key",
     "trust_key_file",
     "trust_signer",
     "trusted_keys",
@@ -80,6 +87,9 @@ def fingerprint(cat: Catalogue) -> Fingerprint:
 # --- trusted community keys ---------------------------------------------------------------
 
 
+_CATALOGUE_ID = re.compile(r"urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
 def _store() -> TrustStore:
     return TrustStore(paths.trust_store_path())
 
@@ -90,59 +100,134 @@ def trusted_keys() -> list[TrustedKey]:
 
 
 def trust_key_file(
-    path: Path, community: str, how: TrustHow = "file", now: datetime | None = None
+    path: Path,
+    community: str,
+    how: TrustHow = "file",
+    now: datetime | None = None,
+    *,
+    catalogue_id: str = "",
+    replace: bool = False,
 ) -> TrustedKey:
-    """Trust the key in a minisign ``.pub`` file for ``community``.
+    """Trust the key in a minisign ``.pub`` file, labelled with ``community``.
 
     Args:
         how: ``in_person`` after comparing the fingerprint words with the community, else
             ``file``.
+        catalogue_id: the catalogue's ``urn:uuid:`` if known ("" : filled in by the first
+            bundle verified with this key).
+        replace: stop trusting any other key of ``catalogue_id`` (after an in-person check).
 
     Raises:
-        KeyFormatError: not a minisign public key. KeyMismatch: the community is already
-        trusted with another key (remove it first). UsageError: empty community or bad how.
+        KeyFormatError: not a minisign public key. KeyMismatch: another key is trusted for
+        this catalogue id and ``replace`` is false. UsageError: empty community or bad how.
     """
-    if not community.strip():
-        raise UsageError("community required")
-    if how not in ("in_person", "file"):
-        raise UsageError("how must be in_person or file")
     key = load_trust_key(Path(path))
     assert key is not None
-    return _store().add(key, community.strip(), how, now)
+    return trust_signer(key, community, how, now, catalogue_id=catalogue_id, replace=replace)
 
 
 def trust_signer(
-    key: PublicKey, community: str, how: TrustHow = "in_person", now: datetime | None = None
+    key: PublicKey,
+    community: str,
+    how: TrustHow = "in_person",
+    now: datetime | None = None,
+    *,
+    catalogue_id: str = "",
+    replace: bool = False,
 ) -> TrustedKey:
-    """Trust the signing key of a verified bundle for ``community`` (the desktop's "Trust this
-    key" after the user compared the fingerprint words with the community).
-
-    Args:
-        key: the bundle's signer (``VerifyReport.signer``).
-        how: ``in_person`` after comparing the words face to face, else ``file``.
+    """Trust a key for ``community`` (the desktop's "Trust this key" after the user compared
+    the fingerprint words with the community). Two communities with the same name are two
+    entries: the key is the identity, the name a label.
 
     Raises:
-        KeyMismatch: the community is already trusted with another key (remove it first).
+        KeyMismatch: another key is trusted for ``catalogue_id`` and ``replace`` is false.
         UsageError: empty community or bad how.
     """
     if not community.strip():
         raise UsageError("community required")
     if how not in ("in_person", "file"):
         raise UsageError("how must be in_person or file")
-    return _store().add(key, community.strip(), how, now)
+    if catalogue_id and not _CATALOGUE_ID.fullmatch(catalogue_id):
+        raise UsageError("not a catalogue id", field="catalogue_id")
+    return _store().add(
+        key, community.strip(), how, now, catalogue_id=catalogue_id, replace_catalogue=replace
+    )
 
 
-def untrust(key_id: str) -> bool:
-    """Stop trusting a key (16 hex digits, as shown); returns whether it was trusted.
+def lookalikes(key: PublicKey, community: str, catalogue_id: str = "") -> KeyAssessment:
+    """What the trust store knows about a key before trusting it (other keys of the same
+    catalogue, communities whose names look alike, hidden characters), for a warning."""
+    return _store().assess(key, community, catalogue_id)
+
+
+def find_trusted(ref: str) -> list[TrustedKey]:
+    """Trusted keys by fingerprint (or a prefix of 8+ hex digits), key id, catalogue id or
+    community name."""
+    return _store().find(ref)
+
+
+def untrust(ref: str) -> bool:
+    """Stop trusting ONE key, named by its fingerprint (or a unique prefix or key id).
+
+    Returns:
+        Whether a key was removed (False: none matches).
 
     Raises:
-        KeyFormatError: not a key id.
+        UsageError: the reference matches several keys (give the whole fingerprint).
     """
-    try:
-        raw = key_id_from_hex(key_id.strip().upper())
-    except ValueError:
-        raise KeyFormatError("not a key id", key_id=key_id[:40]) from None
-    return _store().remove(raw)
+    found = [e for e in _store() if _is_key_ref(ref, e)]
+    if not found:
+        return False
+    if len(found) > 1:
+        raise UsageError("several keys match; give the whole fingerprint", key=ref[:80])
+    return _store().remove(found[0].key.public)
+
+
+def _is_key_ref(ref: str, entry: TrustedKey) -> bool:
+    compact = ref.strip().replace(" ", "").replace(":", "").lower()
+    return len(compact) >= 8 and (
+        entry.fingerprint.startswith(compact) or entry.key_id.lower() == compact
+    )
+
+
+# --- key rotation ---------------------------------------------------------------------------
+
+
+def rotate_signing_key(
+    cat: Catalogue, dest: Path, now: datetime | None = None
+) -> tuple[PublicKey, Path]:
+    """Make a new community signing key; the old key signs a rotation statement (``dest``,
+    ``.tkrot`` plus ``.minisig``) that moves recipients who trusted it to the new key.
+
+    The statement is written first: if writing fails, the old key stays in use.
+
+    Returns:
+        The new public key and the statement's path.
+
+    Raises:
+        BundleIOError: the statement cannot be written (nothing changed).
+    """
+    old = cat.signing_key()
+    new = generate_keypair()
+    moment = now or datetime.now(UTC)
+    path = rotation.write_statement(
+        Path(dest),
+        old,
+        new.public_key,
+        catalogue_id="urn:uuid:" + cat.id,
+        community=cat.community.name,
+        when=moment,
+    )
+    with cat._db.transaction() as conn:
+        entities.save_signing_key(conn, new.key_id, new.secret_seed, new.public)
+        cat._audit(
+            conn,
+            "rotate",
+            "signing_key",
+            key_id_hex(new.key_id),
+            json.dumps({"old": old.fingerprint, "new": new.fingerprint}, sort_keys=True),
+        )
+    return new.public_key, path
 
 
 # --- researcher identities ------------------------------------------------------------------

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tkapp import paths
 from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
-from tkapp.bundle.verifier import IdentityLike, VerifyReport, verify_bundle
+from tkapp.bundle.revocation import RevocationList
+from tkapp.bundle.rotation import RotationStatement
+from tkapp.bundle.verifier import IdentityLike, VerifyReport, remember, verify_bundle
 from tkapp.crypto.keys import PublicKey
 from tkapp.crypto.minisign import parse_public_key
 from tkapp.crypto.trust import TrustStore
@@ -36,6 +38,7 @@ __all__ = [
     "ReceivedMedia",
     "ReceivedSummary",
     "ask_received",
+    "check_rollback",
     "get_received",
     "import_bundle",
     "list_received",
@@ -140,6 +143,8 @@ def load_trust_key(value: TrustKeyArg) -> PublicKey | None:
 def verify_file(
     path: Path,
     *,
+    revocations: Sequence[RevocationList] = (),
+    rotations: Sequence[RotationStatement] = (),
     trust_key: TrustKeyArg = None,
     tofu: bool = False,
     identities: Sequence[IdentityLike] = (),
@@ -158,6 +163,8 @@ def verify_file(
         intended=intended,
         now=now,
         remember=remember,
+        revocations=revocations,
+        rotations=rotations,
     )
 
 
@@ -181,14 +188,28 @@ def _summary(report: VerifyReport, already: bool, counts: tuple[int, int, int]) 
 
 
 def _remember(report: VerifyReport, store: TrustStore, now: datetime) -> None:
-    """Save the trust decision and advance the ratchet (after the import committed)."""
-    if report.newly_trusted:
-        store.add(
-            report.signer, report.community, "tofu" if report.trust == "tofu" else "file", now
-        )
-    if not report.already_seen:
-        store.record_sequence(
-            report.signer.key_id, report.manifest.sequence, report.manifest_sha256
+    """Save the trust decision and the newest sequence seen (after the import committed)."""
+    remember(store, report, now)
+
+
+def check_rollback(rows: Sequence[received_store.BundleRow], report: VerifyReport) -> None:
+    """THE replay rule of Received: an older bundle never replaces newer records.
+
+    A researcher may *verify* any authentic file they hold (the verifier only reports that a
+    newer one was seen); importing is refused when Received already holds a bundle of the
+    same catalogue with a higher sequence, or another bundle with the same sequence.
+
+    Raises:
+        Rollback: with the sequence offered and the newest one held.
+    """
+    m = report.manifest
+    same = [r for r in rows if r.catalogue_id == m.catalogue_id and r.bundle_id != m.bundle_id]
+    newest = max((r.sequence for r in same), default=0)
+    if m.sequence < newest or any(r.sequence == m.sequence for r in same):
+        raise Rollback(
+            "an older bundle cannot replace newer records",
+            sequence=m.sequence,
+            last_sequence=newest,
         )
 
 
@@ -202,8 +223,13 @@ def import_bundle(
     now: datetime | None = None,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
+    revocations: Sequence[RevocationList] = (),
+    rotations: Sequence[RotationStatement] = (),
 ) -> ReceivedSummary:
     """Verify ``path`` and store it read-only in the catalogue's received area.
+
+    Revocation lists given (verified :class:`RevocationList`) are applied: a bundle they
+    revoke is refused (:class:`~tkapp.errors.Revoked`) and nothing is stored.
 
     Raises:
         BundleError: the first failed verification step (nothing stored).
@@ -220,6 +246,8 @@ def import_bundle(
         identities=identities,
         now=clock,
         remember=False,
+        revocations=revocations,
+        rotations=rotations,
     )
     with report:
         m = report.manifest
@@ -236,6 +264,8 @@ def import_bundle(
                 )
             _remember(report, store, clock)
             return _summary(report, True, counts)
+        with cat._db.reading() as conn:
+            check_rollback(received_store.list_bundles(conn), report)
         counts = _store(cat, report, Path(path).name, clock, progress=progress, cancel=cancel)
         _remember(report, store, clock)
         return _summary(report, False, counts)

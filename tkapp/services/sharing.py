@@ -476,8 +476,32 @@ class ExportResult:
 
 
 def bundle_id_for(catalogue_id: str, sequence: int) -> str:
-    """The bundle UUID of a catalogue's ``sequence``-th export (deterministic)."""
+    """The bundle UUID of a catalogue's export with this ``sequence`` (deterministic)."""
     return str(uuid.uuid5(_BUNDLE_NAMESPACE, f"{catalogue_id}:{sequence}"))
+
+
+def reserve_export(cat: Catalogue, moment: datetime, file_name: str) -> tuple[int, str]:
+    """Reserve the next sequence and its bundle id in the ledger, committed before any
+    bundle file exists: an export killed at any later point never lets another export reuse
+    them (see :func:`tkapp.store.sharing.next_sequence` for why numbers never repeat, even
+    after a restore from an older backup).
+
+    Returns:
+        (sequence, bundle UUID).
+    """
+    with cat._db.transaction() as conn:
+        sequence = ledger_store.next_sequence(conn, moment)
+        bundle_uuid = bundle_id_for(cat.id, sequence)
+        ledger_store.reserve_export(
+            conn, sequence, "urn:uuid:" + bundle_uuid, moment.isoformat(), file_name[:255]
+        )
+    return sequence, bundle_uuid
+
+
+def unfinished_exports(cat: Catalogue) -> list[ledger_store.ReservationRow]:
+    """Exports that reserved a bundle id but never reached the ledger (stopped part-way)."""
+    with cat._db.reading() as conn:
+        return ledger_store.unfinished_exports(conn)
 
 
 def _expiry(expires: date | datetime | None) -> datetime | None:
@@ -671,9 +695,9 @@ def export(
     if expiry is not None and expiry <= moment:
         raise ValidationError("expires_in_past", field="expires")
     age_keys = _age_recipients(plan.recipient, encrypt_to)
-    with cat._db.reading() as conn:
-        sequence = ledger_store.current_sequence(conn) + 1
-    bundle_uuid = bundle_id_for(cat.id, sequence)
+    # The sequence's time part uses the clock at full precision (a fixed ``created`` keeps
+    # the bytes deterministic).
+    sequence, bundle_uuid = reserve_export(cat, created or datetime.now(UTC), Path(dest).name)
     content, versions = _build_content(
         cat,
         plan,

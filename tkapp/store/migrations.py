@@ -310,6 +310,38 @@ def _v3(conn: Connection) -> None:
     conn.execute(_V3)
 
 
+_V4 = """
+-- Export sequences and bundle ids, reserved (and committed) BEFORE the bundle file appears:
+-- an export killed at any point leaves its reservation, so no later export reuses the id.
+CREATE TABLE export_reservation (
+    sequence INTEGER PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    reserved TEXT NOT NULL,
+    file_name TEXT NOT NULL
+);
+CREATE TRIGGER export_reservation_is_append_only BEFORE UPDATE ON export_reservation
+BEGIN SELECT RAISE(ABORT, 'export reservations are append-only'); END;
+CREATE TRIGGER export_reservation_is_kept BEFORE DELETE ON export_reservation
+BEGIN SELECT RAISE(ABORT, 'export reservations are append-only'); END;
+-- Grants the community revoked (one row per revoked bundle), and the revocation lists made.
+CREATE TABLE grant_revocation (
+    rowid INTEGER PRIMARY KEY,
+    bundle_id TEXT NOT NULL UNIQUE,
+    reason TEXT NOT NULL,
+    revoked TEXT NOT NULL
+);
+CREATE TRIGGER grant_revocation_is_append_only BEFORE UPDATE ON grant_revocation
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+"""
+
+
+def _v4(conn: Connection) -> None:
+    """Export reservations and grant revocations (issue 14)."""
+    for statement in _V4.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -317,6 +349,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1),
     (2, _v2),
     (3, _v3),
+    (4, _v4),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from tkapp.errors import NotFound, StoreError
 from tkapp.store.connection import Connection
@@ -69,8 +70,57 @@ def _export(values: Sequence[object]) -> ExportRow:
 
 
 def current_sequence(conn: Connection) -> int:
-    """The sequence of the last recorded export (0 before the first)."""
-    return int(get_meta(conn, SEQUENCE_META, "0") or 0)
+    """The highest sequence reserved or recorded so far (0 before the first export)."""
+    reserved = conn.execute("SELECT max(sequence) FROM export_reservation").fetchone()[0]
+    recorded = conn.execute("SELECT max(sequence) FROM export").fetchone()[0]
+    return max(int(get_meta(conn, SEQUENCE_META, "0") or 0), int(reserved or 0), int(recorded or 0))
+
+
+def next_sequence(conn: Connection, moment: datetime) -> int:
+    """THE sequence rule: higher than any this catalogue reserved, and at least the export
+    time in milliseconds since 1970.
+
+    The time part is what keeps a catalogue restored from an older backup from reusing a
+    number it already gave out (its ledger forgot the later exports, but the clock did not).
+    """
+    return max(current_sequence(conn) + 1, int(moment.timestamp() * 1000))
+
+
+def reserve_export(
+    conn: Connection, sequence: int, bundle_id: str, reserved: str, file_name: str
+) -> None:
+    """Reserve a sequence and bundle id (commit this BEFORE the bundle file appears).
+
+    Raises:
+        StoreError: the sequence is not above every one reserved before.
+    """
+    if sequence <= current_sequence(conn):
+        raise StoreError("export sequence moved", sequence=sequence)
+    conn.execute(
+        "INSERT INTO export_reservation (sequence, bundle_id, reserved, file_name)"
+        " VALUES (?, ?, ?, ?)",
+        (sequence, bundle_id, reserved, file_name),
+    )
+    set_meta(conn, SEQUENCE_META, str(sequence))
+
+
+@dataclass(frozen=True)
+class ReservationRow:
+    sequence: int
+    bundle_id: str
+    reserved: str
+    file_name: str
+
+
+def unfinished_exports(conn: Connection) -> list[ReservationRow]:
+    """Reservations with no ledger entry: exports that stopped (killed, failed, cancelled).
+    A bundle file may or may not exist for them; its id will never be given out again."""
+    rows = conn.execute(
+        "SELECT sequence, bundle_id, reserved, file_name FROM export_reservation r"
+        " WHERE NOT EXISTS (SELECT 1 FROM export e WHERE e.sequence = r.sequence)"
+        " ORDER BY sequence"
+    )
+    return [ReservationRow(int(a), str(b), str(c), str(d)) for a, b, c, d in rows]
 
 
 # --- the ledger ---------------------------------------------------------------------------
@@ -82,10 +132,13 @@ def record_export(
     """Add a ledger entry and advance the catalogue's sequence to it (caller's transaction).
 
     Raises:
-        StoreError: the sequence is not the next one (another export got there first).
+        StoreError: the sequence and bundle id were not reserved (see :func:`reserve_export`).
     """
-    if row.sequence != current_sequence(conn) + 1:
-        raise StoreError("export sequence moved", sequence=row.sequence)
+    found = conn.execute(
+        "SELECT bundle_id FROM export_reservation WHERE sequence = ?", (row.sequence,)
+    ).fetchone()
+    if found is None or str(found[0]) != row.bundle_id:
+        raise StoreError("export sequence was not reserved", sequence=row.sequence)
     cur = conn.execute(
         f"INSERT INTO export ({_EXPORT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
         (
@@ -107,7 +160,6 @@ def record_export(
         "INSERT INTO export_record (record_id, export_rowid, version) VALUES (?, ?, ?)",
         [(record_id, export_rowid, version) for record_id, version in record_versions],
     )
-    set_meta(conn, SEQUENCE_META, str(row.sequence))
 
 
 def list_exports(conn: Connection) -> list[ExportRow]:
@@ -212,3 +264,33 @@ def list_recipients(conn: Connection) -> list[str]:
 def delete_recipient(conn: Connection, recipient_id: str) -> bool:
     cur = conn.execute("DELETE FROM recipient WHERE id = ?", (recipient_id,))
     return bool(cur.rowcount > 0)
+
+
+# --- revoked grants -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevocationRow:
+    bundle_id: str
+    reason: str
+    revoked: str  # RFC 3339 UTC
+
+
+def add_revocation(conn: Connection, row: RevocationRow) -> bool:
+    """Record that a grant (an export) is revoked; False if it already was.
+
+    Raises:
+        NotFound: no export has this bundle id.
+    """
+    _export_rowid(conn, row.bundle_id)
+    cur = conn.execute(
+        "INSERT OR IGNORE INTO grant_revocation (bundle_id, reason, revoked) VALUES (?, ?, ?)",
+        (row.bundle_id, row.reason, row.revoked),
+    )
+    return bool(cur.rowcount > 0)
+
+
+def list_revocations(conn: Connection) -> list[RevocationRow]:
+    """Every revoked grant, oldest first."""
+    rows = conn.execute("SELECT bundle_id, reason, revoked FROM grant_revocation ORDER BY rowid")
+    return [RevocationRow(str(a), str(b), str(c)) for a, b, c in rows]

@@ -36,9 +36,11 @@ from PySide6.QtWidgets import (
 
 from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.fingerprint import Fingerprint
+from tkapp.crypto.trust import TrustWarning
 from tkapp.errors import BundleIOError
 from tkapp.i18n import _
 from tkapp.services import keys as keys_service
+from tkapp.services import trust_text
 from tkapp.services.received import load_trust_key
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
@@ -50,8 +52,9 @@ from tkapp.ui.verify_pages import moment_text
 
 @dataclass(frozen=True)
 class TrustedRow:
-    key_id: str
-    community: str
+    fingerprint: str  # the key's identity (64 hex digits)
+    community: str  # label, with hidden characters made visible
+    catalogue: str  # label: urn:uuid:... or ""
     words: str
     how: str
     first_seen: str
@@ -80,8 +83,9 @@ def load_keys_info(cat: Any) -> KeysInfo:
         words = Fingerprint.of_public_key(bytes.fromhex(entry.public_key)).words_text()
         trusted.append(
             TrustedRow(
-                entry.key_id,
-                entry.community,
+                entry.fingerprint,
+                trust_text.shown_name(entry.community),
+                entry.catalogue_id,
                 words.replace("\n", " "),
                 entry.how,
                 entry.first_seen,
@@ -103,6 +107,9 @@ def how_name(how: str) -> str:
         return _("Compared in person")
     if how == "file":
         return _("From a key file")
+    if how == "rotation":
+        # Translators: a key the community changed to, vouched for by its old trusted key.
+        return _("Key change signed by the old key")
     # Translators: the key was accepted the first time a bundle arrived (trust on first use).
     return _("Accepted on first use")
 
@@ -208,9 +215,9 @@ class KeysSection(QWidget):
 
         # Keys of other communities.
         trusted_box = QGroupBox(_("Keys of other communities you trust"))
-        self.trusted = QTableWidget(0, 4)
+        self.trusted = QTableWidget(0, 5)
         self.trusted.setHorizontalHeaderLabels(
-            [_("Community"), _("Words"), _("How you trust it"), _("Since")]
+            [_("Community"), _("Catalogue"), _("Words"), _("How you trust it"), _("Since")]
         )
         self.trusted.setAccessibleName(_("Keys of other communities you trust"))
         self._table(self.trusted)
@@ -340,10 +347,23 @@ class KeysSection(QWidget):
         for row in rows:
             n = self.trusted.rowCount()
             self.trusted.insertRow(n)
-            cells = [row.community, row.words, how_name(row.how), moment_text(row.first_seen)]
+            catalogue = row.catalogue.removeprefix("urn:uuid:")[:8] or _("not known yet")
+            cells = [
+                row.community,
+                catalogue,
+                row.words,
+                how_name(row.how),
+                moment_text(row.first_seen),
+            ]
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, row.key_id)
+                item.setData(Qt.ItemDataRole.UserRole, row.fingerprint)
+                item.setToolTip(
+                    _("Fingerprint: {fingerprint}").format(
+                        fingerprint=trust_text.fingerprint_line(row.fingerprint)
+                    )
+                    + ("\n" + row.catalogue if row.catalogue else "")
+                )
                 self.trusted.setItem(n, column, item)
         self.trusted.setVisible(bool(rows))
         self.trusted_empty.setVisible(not rows)
@@ -386,6 +406,15 @@ class KeysSection(QWidget):
     def ask_trust(self, community: str, fingerprint: Fingerprint) -> bool:
         dialog = TrustKeyDialog(community, fingerprint, self)
         return dialog.exec() == QDialog.DialogCode.Accepted
+
+    def confirm_lookalike(self, warnings: list[str]) -> bool:
+        """Before trusting a key whose name looks like a trusted community's: say so."""
+        return confirm(
+            self,
+            "\n\n".join(warnings),
+            _("Trust a key file"),
+            yes=_("Continue to compare the words"),
+        )
 
     def confirm_untrust(self, community: str) -> bool:
         return confirm(
@@ -497,12 +526,30 @@ class KeysSection(QWidget):
         if community is None:
             return
 
-        def read(_cat: Any) -> Fingerprint:
+        def read(_cat: Any) -> tuple[Fingerprint, list[str]]:
             key = load_trust_key(path)
             assert key is not None
-            return Fingerprint.of_public_key(key.public)
+            seen = keys_service.lookalikes(key, community)
+            warnings: list[TrustWarning] = []
+            if seen.entry is None and seen.lookalikes:
+                other = seen.lookalikes[0]
+                warnings.append(
+                    TrustWarning(
+                        "lookalike_name",
+                        {
+                            "trusted_community": other.community,
+                            "trusted_fingerprint": other.fingerprint,
+                        },
+                    )
+                )
+            if seen.flags:
+                warnings.append(TrustWarning("name_flags", {"flags": ",".join(seen.flags)}))
+            return Fingerprint.of_public_key(key.public), trust_text.warning_lines(tuple(warnings))
 
-        def compare(fingerprint: Fingerprint) -> None:
+        def compare(found: tuple[Fingerprint, list[str]]) -> None:
+            fingerprint, warnings = found
+            if warnings and not self.confirm_lookalike(warnings):
+                return
             if not self.ask_trust(community, fingerprint):
                 return
             self._runner.run(
@@ -520,12 +567,12 @@ class KeysSection(QWidget):
         items = self.trusted.selectedItems()
         if not items:
             return
-        key_id = str(items[0].data(Qt.ItemDataRole.UserRole))
+        fingerprint = str(items[0].data(Qt.ItemDataRole.UserRole))
         community = self.trusted.item(items[0].row(), 0).text()
         if not self.confirm_untrust(community):
             return
         self._runner.run(
-            lambda _cat: keys_service.untrust(key_id),
+            lambda _cat: keys_service.untrust(fingerprint),
             lambda _removed: self.refresh(),
             lambda exc: show_error(self, exc, _("Stop trusting")),
             context=self,

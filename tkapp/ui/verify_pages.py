@@ -41,6 +41,7 @@ from tkapp.licensing.text import (
     user_class_name,
 )
 from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
+from tkapp.services import trust_text
 from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
@@ -63,6 +64,11 @@ def trust_how_text(how: str) -> str:
         return _("You trust this key: its words were compared with the community in person.")
     if how == "file":
         return _("You trust this key: it came from a key file you chose.")
+    if how == "rotation":
+        return _(
+            "You trust this key because the community's old key, which you trusted, signed "
+            "a key change to it."
+        )
     return _(
         "You trust this key because you accepted it the first time you received a bundle; "
         "its words were not compared in person."
@@ -104,6 +110,10 @@ class SummaryPage(QScrollArea):
         self.community.setFont(font)
         self.key_id = _label()
         self.trust_text = _label()
+        # Look-alike names, another key for the catalogue, a newer bundle seen: in words.
+        self.trust_notes = _label()
+        self.trust_notes.setObjectName("trust-notes")
+        self.trust_notes.setVisible(False)
         self.trust_button = QPushButton(_("Trust this key…"))
         self.trust_button.setToolTip(
             _("Compare the words with the community in person, then trust the key.")
@@ -116,6 +126,7 @@ class SummaryPage(QScrollArea):
         signer.addWidget(self.community)
         signer.addWidget(self.key_id)
         signer.addWidget(self.trust_text)
+        signer.addWidget(self.trust_notes)
         row = QHBoxLayout()
         row.addWidget(self.trust_button)
         row.addStretch(1)
@@ -159,6 +170,15 @@ class SummaryPage(QScrollArea):
             )
         else:
             self.trust_text.setText(trust_how_text(report.trust))
+        notes = trust_text.warning_lines(report.trust_warnings)
+        newer = trust_text.sequence_line(
+            report.sequence_status, report.manifest.sequence, report.newest_seen
+        )
+        if newer is not None:
+            notes.append(newer)
+        self.trust_notes.setText("\n".join(notes))
+        self.trust_notes.setVisible(bool(notes))
+        self.community.setText(trust_text.shown_name(report.community))
         self.trust_button.setVisible(state == UNTRUSTED)
         self.fingerprint.set_fingerprint(report.fingerprint)
         r = m.recipient

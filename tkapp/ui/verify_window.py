@@ -41,10 +41,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.errors import CatalogueLocked, DecryptionError, NotARecipient
+from tkapp.bundle import revocation, rotation
+from tkapp.errors import (
+    CatalogueLocked,
+    ConfusableName,
+    DecryptionError,
+    KeyMismatch,
+    NotARecipient,
+    Revoked,
+)
 from tkapp.i18n import _, ngettext
 from tkapp.licensing.text import describe_outcome
 from tkapp.services import keys as keys_service
+from tkapp.services import trust_text
 from tkapp.services.received import import_bundle, verify_file
 from tkapp.ui.bundle_widgets import (
     ID_ROLE,
@@ -94,6 +103,8 @@ class VerifyWindow(QMainWindow):
         self.state = NONE
         self.intended: tuple[str, str] | None = None
         self.identities: list[tuple[Any, Path]] = []
+        # Revocation lists (.tkr) and key change statements (.tkrot) the user added.
+        self.statement_paths: list[Path] = []
         self._generation = 0
         self._closed = False
         self.setAcceptDrops(True)
@@ -107,9 +118,17 @@ class VerifyWindow(QMainWindow):
         self.identity_combo = QComboBox()
         self.identity_combo.setAccessibleName(_("Your key for encrypted bundles"))
         self.identity_combo.setMinimumContentsLength(24)
+        self.statements_button = QPushButton(_("Revocations and key changes…"))
+        self.statements_button.setToolTip(
+            _(
+                "Add a revocation list (.tkr) or a key change statement (.tkrot) the "
+                "community gave you; the bundle is checked again with it"
+            )
+        )
         top = QHBoxLayout()
         top.addWidget(self.open_button)
         top.addWidget(self.file_label, 1)
+        top.addWidget(self.statements_button)
         top.addWidget(self.identity_label)
         top.addWidget(self.identity_combo)
 
@@ -152,6 +171,7 @@ class VerifyWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.open_button.clicked.connect(self.choose_file)
+        self.statements_button.clicked.connect(self.choose_statements)
         self.close_button.clicked.connect(self.close)
         self.import_button.clicked.connect(self.import_current)
         self.summary.trust_requested.connect(self.trust_current)
@@ -260,6 +280,28 @@ class VerifyWindow(QMainWindow):
 
     # -- verification ------------------------------------------------------------------------
 
+    def ask_statement_paths(self) -> list[Path]:
+        """The file dialog for revocation lists and key changes (tests replace it)."""
+        names, _filter = QFileDialog.getOpenFileNames(
+            self,
+            window_title(_("Revocations and key changes")),
+            "",
+            _("Revocation lists and key changes (*.tkr *.tkrot)") + ";;" + _("All files (*)"),
+        )
+        return [Path(n) for n in names]
+
+    def choose_statements(self) -> None:
+        paths = self.ask_statement_paths()
+        if not paths:
+            return
+        self.statement_paths = list(dict.fromkeys([*self.statement_paths, *paths]))
+        self.reverify()
+
+    def add_statements(self, paths: list[Path]) -> None:
+        """Check the current bundle again with these revocation lists / key changes."""
+        self.statement_paths = list(dict.fromkeys([*self.statement_paths, *map(Path, paths)]))
+        self.reverify()
+
     def verify_path(self, path: Path) -> None:
         """Check ``path`` (a new file: the intended-use answer is cleared)."""
         self.path = Path(path)
@@ -293,10 +335,20 @@ class VerifyWindow(QMainWindow):
             self.pages.setCurrentWidget(self.help)
         self._update_import()
 
+        statements = list(self.statement_paths)
+
         def op(_cat: Any) -> Any:
             # The bundle's own key checks the signature (tofu), but nothing is remembered.
+            lists = [revocation.load(p) for p in statements if p.suffix != rotation.SUFFIX]
+            changes = [rotation.load(p) for p in statements if p.suffix == rotation.SUFFIX]
             return verify_file(
-                path, tofu=True, identities=identities, intended=intended, remember=False
+                path,
+                tofu=True,
+                identities=identities,
+                intended=intended,
+                remember=False,
+                revocations=lists,
+                rotations=changes,
             )
 
         self.runner.run(
@@ -448,9 +500,22 @@ class VerifyWindow(QMainWindow):
     def _invalid_headline(self) -> str:
         if isinstance(self.error, NotARecipient | DecryptionError):
             return _("This bundle cannot be opened")
+        if isinstance(self.error, Revoked):
+            return _("Revoked by the community: do not use this bundle")
+        if isinstance(self.error, ConfusableName | KeyMismatch):
+            return _("Warning: not the key you trust for this community")
         return _("Not valid: do not use this bundle")
 
     def _invalid_advice(self) -> str:
+        if isinstance(self.error, ConfusableName | KeyMismatch):
+            return "\n\n".join(
+                trust_text.error_lines(self.error.code, self.error.params, desktop=True)
+            )
+        if isinstance(self.error, Revoked):
+            return _(
+                "The community withdrew its permission for this bundle. Do not use its "
+                "records, and delete copies you made."
+            )
         if isinstance(self.error, NotARecipient | DecryptionError):
             if not self.identities:
                 return _(
@@ -484,10 +549,13 @@ class VerifyWindow(QMainWindow):
         if report is None or self.state != UNTRUSTED:
             return
         signer, community = report.signer, report.community
+        catalogue_id = report.manifest.catalogue_id
         if not self.ask_trust(community, report.fingerprint):
             return
         self.runner.run(
-            lambda _cat: keys_service.trust_signer(signer, community, "in_person"),
+            lambda _cat: keys_service.trust_signer(
+                signer, community, "in_person", catalogue_id=catalogue_id
+            ),
             lambda _entry: self.reverify(),
             lambda exc: show_error(self, exc, _("Trust this key")),
             context=self,
@@ -546,6 +614,7 @@ class VerifyWindow(QMainWindow):
         if tofu and not self.ask_import_untrusted(report.community):
             return
         identities = self._identity_args()
+        statements = list(self.statement_paths)
 
         def op(cat: Any, job: Any) -> Any:
             if cat is None:
@@ -557,6 +626,8 @@ class VerifyWindow(QMainWindow):
                 identities=identities,
                 progress=job.report,
                 cancel=job.is_cancelled,
+                revocations=[revocation.load(p) for p in statements if p.suffix != rotation.SUFFIX],
+                rotations=[rotation.load(p) for p in statements if p.suffix == rotation.SUFFIX],
             )
 
         run_with_progress(
