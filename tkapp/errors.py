@@ -78,6 +78,13 @@ class CatalogueLocked(StoreError):
     code = "catalogue_locked"
 
 
+class CatalogueInUse(CatalogueLocked):
+    """Another window or program has the catalogue open (``params`` name the program, pid,
+    host and start time when it recorded itself). Nothing was changed."""
+
+    code = "catalogue_in_use"
+
+
 class UnsupportedCatalogue(StoreError):
     """Written by a newer tkapp, or this SQLCipher lacks a feature we need."""
 

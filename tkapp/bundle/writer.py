@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tkapp import __version__
+from tkapp.atomicfile import create_temp, fsync_dir, temp_path_for
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
@@ -43,7 +44,6 @@ from tkapp.bundle.manifest import (
 from tkapp.bundle.signing import TrustedComment, untrusted_comment
 from tkapp.bundle.zipwrite import StoredZipWriter
 from tkapp.crypto.age import AgeRecipient, encrypt_stream
-from tkapp.crypto.atomic import fsync_dir, temp_path_for
 from tkapp.crypto.keys import KeyPair, key_id_hex
 from tkapp.crypto.minisign import sign
 from tkapp.errors import BundleError, BundleIOError, UsageError, ValidationError
@@ -264,9 +264,9 @@ def write_bundle(
                 plain.seek(0)
                 plain_sha = _sha256_stream(plain)
                 plain.seek(0)
-                tmp = temp_path_for(dest)
+                tmp, fd = create_temp(dest, "bundle")
                 try:
-                    with tmp.open("xb") as out:
+                    with os.fdopen(fd, "wb") as out:
                         encrypt_stream(plain, out, recipients)
                         out.flush()
                         os.fsync(out.fileno())
@@ -276,7 +276,7 @@ def write_bundle(
                         tmp.unlink()
             file_sha = _sha256_file(dest)
         else:
-            tmp = temp_path_for(dest)
+            tmp = temp_path_for(dest, "bundle")
             try:
                 _write_zip(layout, tmp, progress)
                 _self_check(tmp, key, created, limits)

@@ -20,6 +20,14 @@ _ERRORS: dict[str, str] = {
     "catalogue_exists": N_("A file already exists there. Choose another name."),
     "catalogue_missing": N_("There is no catalogue at that place."),
     "catalogue_locked": N_("The catalogue is in use by another program, or it is locked."),
+    "catalogue_in_use": N_(
+        "The catalogue is open in another window or program: {program} (process {pid} on "
+        "{host}, since {since}). Nothing was changed: close it there, then try again."
+    ),
+    "catalogue_in_use_unknown": N_(
+        "The catalogue is open in another window or program. Nothing was changed: close it "
+        "there, then try again."
+    ),
     "unsupported_catalogue": N_(
         "This catalogue was made by a newer TK Commons, or this copy lacks a needed part: {detail}"
     ),
@@ -84,7 +92,10 @@ _ERRORS: dict[str, str] = {
 
 def describe_error(error: TkError) -> str:
     """A translated sentence for ``error``; attacker-controlled text is shortened and escaped."""
-    template = _ERRORS.get(error.code, _ERRORS["error"])
+    code = error.code
+    if code == "catalogue_in_use" and not error.params.get("program"):
+        code = "catalogue_in_use_unknown"  # the other program did not say who it is
+    template = _ERRORS.get(code, _ERRORS["error"])
     fields = {key: _safe(value) for key, value in error.params.items()}
     fields.setdefault("detail", _safe(error.detail))
     fields.setdefault("field", "")
