@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tkapp import __version__
-from tkapp.atomicfile import create_temp, fsync_dir, temp_path_for
+from tkapp.atomicfile import create_temp, fsync_dir
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
@@ -156,8 +156,7 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
     return _Layout(bundle_uuid, manifest, manifest_bytes, small[SIGNATURE_PATH], small, media)
 
 
-def _write_zip(layout: _Layout, out_path: Path, progress: Progress | None) -> None:
-    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+def _write_zip(layout: _Layout, fd: int, progress: Progress | None) -> None:
     with os.fdopen(fd, "wb") as out:
         _write_zip_to(layout, out, progress)
 
@@ -276,9 +275,9 @@ def write_bundle(
                         tmp.unlink()
             file_sha = _sha256_file(dest)
         else:
-            tmp = temp_path_for(dest, "bundle")
+            tmp, fd = create_temp(dest, "bundle")
             try:
-                _write_zip(layout, tmp, progress)
+                _write_zip(layout, fd, progress)
                 _self_check(tmp, key, created, limits)
                 plain_sha = file_sha = _sha256_file(tmp)
                 os.replace(tmp, dest)
