@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from tkapp.errors import TkError
 from tkapp.i18n import N_, translate
+from tkapp.safetext import safe_text
 
 # Written for a custodian, not a programmer: what happened and what to do next.
 _ERRORS: dict[str, str] = {
     "error": N_("Something went wrong."),
     "usage": N_("The command was not written correctly: {detail}"),
+    "file_io": N_("A file could not be read or written: {detail}"),
     "invalid": N_("This value is not accepted ({field}): {detail}"),
     "not_found": N_("Not found: {detail}"),
     "store_error": N_("The catalogue could not be read or written: {detail}"),
@@ -80,8 +82,7 @@ _ERRORS: dict[str, str] = {
     ),
     "nothing_to_export": N_("No record may be shared with this recipient for this purpose."),
     "confirmation_required": N_(
-        "Some records are culturally sensitive: the custodian must confirm before they are "
-        "shared."
+        "Some records are culturally sensitive: the custodian must confirm before they are shared."
     ),
     "nothing_to_publish": N_(
         "No record can be published openly: mark records with an open licence, make them "
@@ -106,7 +107,5 @@ def describe_error(error: TkError) -> str:
 
 
 def _safe(value: object, limit: int = 200) -> str:
-    text = str(value)
     # Bundle names and details come from untrusted files: no control characters, no floods.
-    text = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return safe_text(value, limit=limit)
