@@ -28,8 +28,11 @@ import hostile  # noqa: E402
 RSS_RUN = ROOT / "tests" / "faults" / "rss_run.py"
 
 
-def measure(bundle: Path, key: Path) -> tuple[float, int, int]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+def measure(bundle: Path, key: Path) -> tuple[float, int, int, str]:
+    # A fresh data folder each time: these bundles share a catalogue id and sequence, and a
+    # verifier that saw one would report the next as a replay before reading its records.
+    data = Path(tempfile.mkdtemp(dir=bundle.parent))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TKAPP_DATA_DIR": str(data)}
     start = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, str(RSS_RUN), "verify", str(bundle), "--trust", str(key)],
@@ -39,8 +42,9 @@ def measure(bundle: Path, key: Path) -> tuple[float, int, int]:
         check=False,
     )
     elapsed = time.perf_counter() - start
-    peak = int(proc.stderr.strip().splitlines()[-1].split("=", 1)[1])
-    return elapsed, peak // 1024, proc.returncode
+    lines = proc.stderr.strip().splitlines()
+    peak = int(lines[-1].split("=", 1)[1])
+    return elapsed, peak // 1024, proc.returncode, (lines[0] if len(lines) > 1 else "")
 
 
 def main() -> None:
@@ -72,11 +76,11 @@ def main() -> None:
         )  # fmt: skip
         print(f"{'bundle':32} {'exit':>4} {'seconds':>8} {'peak MiB':>9} {'ms/record':>10}")
         for label, bundle in cases:
-            elapsed, peak, code = measure(bundle, key)
+            elapsed, peak, code, message = measure(bundle, key)
             per = ""
             if label.endswith("tiny records"):
                 per = f"{elapsed * 1000 / int(label.split()[0]):10.3f}"
-            print(f"{label:32} {code:4d} {elapsed:8.2f} {peak:9d} {per:>10}")
+            print(f"{label:32} {code:4d} {elapsed:8.2f} {peak:9d} {per:>10}  {message[:60]}")
 
 
 if __name__ == "__main__":
