@@ -31,7 +31,7 @@ from typing import IO, Any
 import portalocker
 
 from tkapp.atomicfile import atomic_write_bytes, pid_alive
-from tkapp.errors import CatalogueInUse, StoreError
+from tkapp.errors import CatalogueInUse, CatalogueMissing, StoreError
 
 LOCK_SUFFIX = ".lock"
 HOLDER_SUFFIX = ".lock.json"
@@ -119,6 +119,8 @@ class CatalogueLock:
                 # Never truncate: another process may hold a lock on this file.
                 fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
                 handle = os.fdopen(fd, "r+b")
+            except FileNotFoundError:
+                raise CatalogueMissing(str(self.catalogue), path=str(self.catalogue)) from None
             except OSError as exc:
                 if _read_only_media(exc):
                     # Nobody can write here (a write-protected stick, a CD): there is nothing a
