@@ -19,6 +19,7 @@ same lock on the file they replace.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import socket
@@ -185,8 +186,6 @@ def _same_file(handle: IO[bytes], path: Path) -> bool:
 
 
 def _read_only_media(exc: OSError) -> bool:
-    import errno
-
     return exc.errno == errno.EROFS
 
 
