@@ -28,6 +28,14 @@ class UsageError(TkError):
     exit_code = 4
 
 
+class FileIOError(TkError):
+    """A file named on the command line or in a dialog could not be read or written (missing,
+    no permission, name too long, already exists, read-only disk...)."""
+
+    code = "file_io"
+    exit_code = 4
+
+
 class ValidationError(TkError):
     """Input that breaks a domain rule; ``params['field']`` names the field."""
 
@@ -76,6 +84,13 @@ class CatalogueLocked(StoreError):
     """Another program holds the catalogue, or it was locked for inactivity."""
 
     code = "catalogue_locked"
+
+
+class CatalogueInUse(CatalogueLocked):
+    """Another window or program has the catalogue open (``params`` name the program, pid,
+    host and start time when it recorded itself). Nothing was changed."""
+
+    code = "catalogue_in_use"
 
 
 class UnsupportedCatalogue(StoreError):

@@ -7,6 +7,7 @@ unknown key allowed anywhere.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -141,8 +142,13 @@ class Manifest:
     def expires_at(self) -> datetime | None:
         return parse_time(self.expires) if self.expires else None
 
+    @functools.cached_property
+    def _by_path(self) -> dict[str, FileEntry]:
+        # A dict, not a scan: the verifier looks up every file (65,534 of them at most).
+        return {entry.path: entry for entry in self.files}
+
     def file(self, path: str) -> FileEntry | None:
-        return next((entry for entry in self.files if entry.path == path), None)
+        return self._by_path.get(path)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -32,7 +32,7 @@ from typing import Any, BinaryIO
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import DuplicateKeyError, strict_loads
 from tkapp.bundle.decide import decide_record, request_for, stricter
-from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
+from tkapp.bundle.limits import DEFAULT_LIMITS, Limits, bounded_loads
 from tkapp.bundle.manifest import (
     FIXED_TAG_FILES,
     LOCALCONTEXTS_PATH,
@@ -228,7 +228,7 @@ class VerifyReport:
             raise MissingFile(path[:120], path=path[:120])
         return CheckedReader(self._source, self._index.entries[path], entry.sha256, path)
 
-    def read_bytes(self, path: str, max_size: int = 16 * 1024**2) -> bytes:
+    def read_bytes(self, path: str, max_size: int = DEFAULT_LIMITS.max_json_member_bytes) -> bytes:
         """A small listed file's bytes, hash re-checked."""
         entry = self.manifest.file(path)
         if entry is not None and entry.size > max_size:
@@ -349,9 +349,9 @@ def local_contexts_of(data: dict[str, Any]) -> list[HubProjectSummary]:
     return result
 
 
-def _json_object(raw: bytes, path: str) -> dict[str, Any]:
+def _json_object(raw: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> dict[str, Any]:
     try:
-        value = strict_loads(raw, allow_floats=True)
+        value = bounded_loads(raw, limits, path, allow_floats=True)
     except DuplicateKeyError:
         raise SchemaError("duplicate key", field=path[:120]) from None
     except (ValueError, RecursionError):
@@ -549,7 +549,7 @@ def _records(
         if entry.path.startswith("data/records/"):
             raw = _read_listed(source, index, manifest, entry.path, limits.max_json_member_bytes)
             record_id = entry.path.removeprefix("data/records/").removesuffix(".json")
-            yield record_id, _json_object(raw, entry.path)
+            yield record_id, _json_object(raw, entry.path, limits)
 
 
 def _request(intended: tuple[str, str], now: datetime) -> Request:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from tkapp import __version__
+from tkapp.atomicfile import create_temp, fsync_dir
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
@@ -45,7 +46,6 @@ from tkapp.bundle.manifest import (
 from tkapp.bundle.signing import TrustedComment, untrusted_comment
 from tkapp.bundle.zipwrite import StoredZipWriter
 from tkapp.crypto.age import AgeRecipient, encrypt_stream
-from tkapp.crypto.atomic import fsync_dir, temp_path_for
 from tkapp.crypto.keys import KeyPair, key_id_hex
 from tkapp.crypto.minisign import sign
 from tkapp.errors import BundleError, BundleIOError, UsageError, ValidationError
@@ -162,8 +162,7 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
     return _Layout(bundle_uuid, manifest, manifest_bytes, small[SIGNATURE_PATH], small, media)
 
 
-def _write_zip(layout: _Layout, out_path: Path, progress: Progress | None) -> None:
-    fd = os.open(out_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+def _write_zip(layout: _Layout, fd: int, progress: Progress | None) -> None:
     with os.fdopen(fd, "wb") as out:
         _write_zip_to(layout, out, progress)
 
@@ -270,9 +269,9 @@ def write_bundle(
                 plain.seek(0)
                 plain_sha = _sha256_stream(plain)
                 plain.seek(0)
-                tmp = temp_path_for(dest)
+                tmp, fd = create_temp(dest, "bundle")
                 try:
-                    with tmp.open("xb") as out:
+                    with os.fdopen(fd, "wb") as out:
                         encrypt_stream(plain, out, recipients)
                         out.flush()
                         os.fsync(out.fileno())
@@ -282,9 +281,9 @@ def write_bundle(
                         tmp.unlink()
             file_sha = _sha256_file(dest)
         else:
-            tmp = temp_path_for(dest)
+            tmp, fd = create_temp(dest, "bundle")
             try:
-                _write_zip(layout, tmp, progress)
+                _write_zip(layout, fd, progress)
                 _self_check(tmp, key, created, limits)
                 plain_sha = file_sha = _sha256_file(tmp)
                 os.replace(tmp, dest)

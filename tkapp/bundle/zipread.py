@@ -8,6 +8,7 @@ input: it accepts duplicate names and rewrites ``../`` on extraction (PLATFORM-N
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 import zlib
 from collections.abc import Iterator
@@ -177,6 +178,11 @@ def read_index(f: BinaryIO, file_size: int, limits: Limits) -> ZipIndex:
             shown = name.encode("unicode_escape").decode("ascii")[:120]
             raise DuplicateEntry("two entries with the same name", path=shown)
         seen[folded] = name
+    # One byte form per bundle (BUNDLE-FORMAT.md section 6): entries sorted by path bytes.
+    # Reordered entries would give the same bundle several file hashes.
+    raw_names = [raw for raw, _crc, _size, _off in central]
+    if any(a >= b for a, b in itertools.pairwise(raw_names)):
+        raise ContainerError("entries are not sorted by name as the bundle format requires")
     tops = {name.split("/", 1)[0] for name in names}
     if len(tops) != 1:
         raise ContainerError("more than one top-level folder")

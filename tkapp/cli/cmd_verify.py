@@ -38,6 +38,7 @@ from tkapp.licensing.text import (
 )
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.paths import identities_dir
+from tkapp.safetext import escape_json_text, safe_text
 from tkapp.services import trust_text
 
 EXIT_SELFTEST_FAILED = 1
@@ -84,13 +85,12 @@ def register(subparsers: Any) -> None:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True))
+    print(escape_json_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)))
 
 
 def _printable(text: str, limit: int = 300) -> str:
     """Text from a bundle, made safe for a terminal (no escape sequences, bounded length)."""
-    clean = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
-    return clean if len(clean) <= limit else clean[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return safe_text(text, limit=limit)
 
 
 def run_selftest_command(as_json: bool) -> int:

@@ -8,6 +8,7 @@ passphrase, not a catalogue, damaged, locked, disk full); 130 cancelled.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import json
 import os
@@ -15,9 +16,10 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
-from tkapp.errors import TkError, UsageError
+from tkapp.errors import DiskFull, FileIOError, TkError, UsageError, ValidationError
 from tkapp.i18n import _
 from tkapp.i18n.messages import describe_error
+from tkapp.safetext import escape_json_text, safe_text
 from tkapp.services.catalogue import Catalogue, open_catalogue, to_jsonable
 
 EXIT_OK = 0
@@ -66,16 +68,42 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def out(text: str = "", stream: TextIO | None = None) -> None:
-    print(text, file=stream or sys.stdout)
+    """Print a line for a person: received titles, file names and details may come from
+    anyone, so every line is cleaned of terminal escapes and bidi controls here."""
+    print(safe_text(text, multiline=True), file=stream or sys.stdout)
 
 
 def err(text: str) -> None:
-    print(text, file=sys.stderr)
+    print(safe_text(text, multiline=True), file=sys.stderr)
 
 
 def print_json(value: Any) -> None:
-    """Machine-readable output: never translated, UTF-8 as is."""
-    print(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True))
+    """Machine-readable output: never translated, UTF-8 as is (invisible and bidi characters
+    escaped as ``\\uXXXX``: the same JSON value, safe in a terminal)."""
+    text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True)
+    print(escape_json_text(text))
+
+
+def error_from_exception(exc: BaseException) -> TkError | None:
+    """The documented error for a failure no layer below typed (None: a real bug).
+
+    The one place the command line maps the operating system's and Python's own failures to
+    exit codes: files (missing, unwritable, name too long, already there) are exit 4, a full
+    disk is exit 5, input nested beyond what can be read is exit 3.
+    """
+    if isinstance(exc, TkError):
+        return exc
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFull(str(exc.filename or ""), path=str(exc.filename or ""))
+        where = exc.filename if exc.filename is not None else ""
+        reason = exc.strerror or type(exc).__name__
+        return FileIOError(f"{where}: {reason}" if where else reason, path=str(where))
+    if isinstance(exc, RecursionError):
+        return ValidationError("input nested too deeply", field="input")
+    if isinstance(exc, UnicodeError):
+        return ValidationError("text is not valid UTF-8", field="input")
+    return None
 
 
 def report_error(error: TkError) -> int:

@@ -14,7 +14,14 @@ import sys
 from collections.abc import Sequence
 
 from tkapp import __version__
-from tkapp.cli.common import EXIT_CANCELLED, EXIT_USAGE, ArgumentParser, err, report_error
+from tkapp.cli.common import (
+    EXIT_CANCELLED,
+    EXIT_USAGE,
+    ArgumentParser,
+    err,
+    error_from_exception,
+    report_error,
+)
 from tkapp.errors import TkError, UsageError
 from tkapp.i18n import _, set_language, system_language
 
@@ -123,6 +130,9 @@ def run_cli(argv: list[str]) -> int:
     except Exception as exc:
         if debug:
             raise
+        mapped = error_from_exception(exc)
+        if mapped is not None:
+            return report_error(mapped)
         err(
             _(
                 "Unexpected error ({kind}). Nothing more was done. Run again with --debug to see "

@@ -233,7 +233,7 @@ class TrustStore:
             raise KeyFormatError(f"cannot read the trust store: {exc.strerror}") from None
         try:
             data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
             raise KeyFormatError("the trust store is not valid JSON") from None
         if not isinstance(data, dict) or data.get("version") not in _READABLE_VERSIONS:
             raise KeyFormatError("unknown trust store version")

@@ -17,16 +17,16 @@ import argparse
 import gettext
 import io
 import logging
-import os
 import string
 import sys
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+
+from tkapp.atomicfile import atomic_write_bytes
 
 DOMAIN = "tkapp"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -223,16 +223,7 @@ def compile_all(
 
 def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write_bytes(target, data, mode=0o644)
 
 
 def load_catalogue(

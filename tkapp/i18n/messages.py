@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from tkapp.errors import TkError
 from tkapp.i18n import N_, translate
+from tkapp.safetext import safe_text
 
 # Written for a custodian, not a programmer: what happened and what to do next.
 _ERRORS: dict[str, str] = {
     "error": N_("Something went wrong."),
     "usage": N_("The command was not written correctly: {detail}"),
+    "file_io": N_("A file could not be read or written: {detail}"),
     "invalid": N_("This value is not accepted ({field}): {detail}"),
     "not_found": N_("Not found: {detail}"),
     "store_error": N_("The catalogue could not be read or written: {detail}"),
@@ -20,6 +22,14 @@ _ERRORS: dict[str, str] = {
     "catalogue_exists": N_("A file already exists there. Choose another name."),
     "catalogue_missing": N_("There is no catalogue at that place."),
     "catalogue_locked": N_("The catalogue is in use by another program, or it is locked."),
+    "catalogue_in_use": N_(
+        "The catalogue is open in another window or program: {program} (process {pid} on "
+        "{host}, since {since}). Nothing was changed: close it there, then try again."
+    ),
+    "catalogue_in_use_unknown": N_(
+        "The catalogue is open in another window or program. Nothing was changed: close it "
+        "there, then try again."
+    ),
     "unsupported_catalogue": N_(
         "This catalogue was made by a newer TK Commons, or this copy lacks a needed part: {detail}"
     ),
@@ -118,7 +128,10 @@ _ERRORS: dict[str, str] = {
 
 def describe_error(error: TkError) -> str:
     """A translated sentence for ``error``; attacker-controlled text is shortened and escaped."""
-    template = _ERRORS.get(error.code, _ERRORS["error"])
+    code = error.code
+    if code == "catalogue_in_use" and not error.params.get("program"):
+        code = "catalogue_in_use_unknown"  # the other program did not say who it is
+    template = _ERRORS.get(code, _ERRORS["error"])
     fields = {key: _safe(value) for key, value in error.params.items()}
     fields.setdefault("detail", _safe(error.detail))
     fields.setdefault("field", "")
@@ -129,7 +142,5 @@ def describe_error(error: TkError) -> str:
 
 
 def _safe(value: object, limit: int = 200) -> str:
-    text = str(value)
     # Bundle names and details come from untrusted files: no control characters, no floods.
-    text = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1] + "\N{HORIZONTAL ELLIPSIS}"
+    return safe_text(value, limit=limit)

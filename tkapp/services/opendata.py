@@ -41,7 +41,7 @@ from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.sharing import PeopleCache, release_for
-from tkapp.store.fileio import fsync_file, os_error, place, temp_path_for
+from tkapp.store.fileio import create_temp, fsync_file, os_error, place
 
 #: Resolves the terms that govern a record (default: the catalogue's terms service).
 TermsFor = Callable[[KnowledgeRecord], Terms]
@@ -336,9 +336,8 @@ def atomic_output(dest: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
     dest = Path(dest)
     if dest.exists() and not overwrite:
         raise CatalogueExists(str(dest), path=str(dest))
-    tmp = temp_path_for(dest, "export")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        tmp, fd = create_temp(dest, "export")
     except OSError as exc:
         raise os_error(exc, dest) from exc
     try:

@@ -1,5 +1,9 @@
 """An open catalogue file: create, open (checked before any write), transactions, close.
 
+One process at a time: opening takes the catalogue's OS lock (:mod:`tkapp.store.lock`) before
+anything else and holds it until :meth:`Database.close`; a second window or program gets
+:class:`~tkapp.errors.CatalogueInUse` naming the holder, before its passphrase is even tried.
+
 Opening is two-step so a failed open can never change the file: the key, the SQLCipher
 features and our magic are checked through a read-only, immutable connection (no -wal/-shm
 written); only then is the file opened for writing, put in WAL mode and migrated.
@@ -14,6 +18,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from tkapp.atomicfile import clean_known_folders, create_temp, remove_stale_temps, remove_temp
 from tkapp.errors import (
     CatalogueCorrupt,
     CatalogueExists,
@@ -34,7 +39,8 @@ from tkapp.store.connection import (
     read_salt,
     translate,
 )
-from tkapp.store.fileio import fsync_file, place, temp_path_for
+from tkapp.store.fileio import fsync_file, place
+from tkapp.store.lock import CatalogueLock
 from tkapp.store.migrations import LATEST, current_version, migrate
 
 _BUSY_TIMEOUT_MS = 3000
@@ -44,11 +50,19 @@ _CACHE_KIB = 32 * 1024
 class Database:
     """One open, unlocked catalogue file. Use from the thread that opened it only."""
 
-    def __init__(self, path: Path, conn: Connection, key: bytes, salt: bytes) -> None:
+    def __init__(
+        self,
+        path: Path,
+        conn: Connection,
+        key: bytes,
+        salt: bytes,
+        lock: CatalogueLock | None = None,
+    ) -> None:
         self.path = path
         self._conn: Connection | None = conn
         self._key = key
         self._salt = salt
+        self._lock = lock
         self.audit = AuditChain()
         with mapped_errors(path):
             self.audit.load(conn)
@@ -71,9 +85,27 @@ class Database:
             raise CatalogueExists(str(path), path=str(path))
         if not path.parent.is_dir():
             raise StoreError(str(path.parent), path=str(path))
+        lock = CatalogueLock(path).acquire()
+        try:
+            return cls._create_locked(path, passphrase, setup, lock)
+        except BaseException:
+            lock.release()
+            raise
+
+    @classmethod
+    def _create_locked(
+        cls,
+        path: Path,
+        passphrase: str,
+        setup: Callable[[Connection, AuditChain], None] | None,
+        lock: CatalogueLock,
+    ) -> Database:
         salt = kdf.new_salt()
         key = kdf.derive_key(passphrase, salt)
-        tmp = temp_path_for(path, "new")
+        try:
+            tmp = new_temp_file(path, "new")
+        except OSError as exc:
+            raise StoreError(str(exc), path=str(path)) from exc
         try:
             conn = create_connection(tmp, key, salt)
             try:
@@ -102,10 +134,8 @@ class Database:
         except OSError as exc:
             raise StoreError(str(exc), path=str(path)) from exc
         finally:
-            for leftover in (tmp, Path(str(tmp) + "-wal"), Path(str(tmp) + "-shm")):
-                with contextlib.suppress(OSError):
-                    leftover.unlink()
-        return cls._open_checked(path, key, salt)
+            remove_temp(tmp)
+        return cls._open_checked(path, key, salt, lock)
 
     @classmethod
     def open(cls, path: Path, passphrase: str) -> Database:
@@ -115,12 +145,24 @@ class Database:
             CatalogueMissing, NotACatalogue, CatalogueCorrupt, WrongPassphrase,
             UnsupportedCatalogue, CatalogueLocked: the file's bytes are left untouched.
         """
-        salt = read_salt(path)
-        key = kdf.derive_key(passphrase, salt)
-        return cls._open_checked(path, key, salt)
+        lock = CatalogueLock(path).acquire()
+        try:
+            salt = read_salt(path)
+            key = kdf.derive_key(passphrase, salt)
+            db = cls._open_checked(path, key, salt, lock)
+        except BaseException:
+            lock.release()
+            raise
+        # Temp files killed writers left (beside the catalogue, beside backups and exports)
+        # go now. Only files whose writing process is gone: a running export keeps its own.
+        remove_stale_temps(path.parent)
+        clean_known_folders()
+        return db
 
     @classmethod
-    def _open_checked(cls, path: Path, key: bytes, salt: bytes) -> Database:
+    def _open_checked(
+        cls, path: Path, key: bytes, salt: bytes, lock: CatalogueLock | None = None
+    ) -> Database:
         probe = connect(path, key, salt, probe=True)
         try:
             check_key_and_features(probe, path)
@@ -148,7 +190,7 @@ class Database:
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")
                 migrate(conn)
-            return cls(path, conn, key, salt)
+            return cls(path, conn, key, salt, lock)
         except BaseException:
             conn.close()
             raise
@@ -170,14 +212,18 @@ class Database:
         return self._salt
 
     def close(self) -> None:
-        """Checkpoint, close, forget the key. Idempotent."""
+        """Checkpoint, close, forget the key, release the lock. Idempotent."""
         conn, self._conn = self._conn, None
         self._key = b""
-        if conn is None:
-            return
-        with contextlib.suppress(sqlcipher3.Error):
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.close()
+        lock, self._lock = self._lock, None
+        try:
+            if conn is not None:
+                with contextlib.suppress(sqlcipher3.Error):
+                    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.close()
+        finally:
+            if lock is not None:
+                lock.release()
 
     # --- transactions -------------------------------------------------------------------
 
@@ -241,6 +287,14 @@ class Database:
         self._conn, reopened._conn = reopened._conn, None
         self._key, self._salt = key, salt
         self.audit.load(self.conn)
+
+
+def new_temp_file(dest: Path, purpose: str) -> Path:
+    """An empty, owner-only temp file beside ``dest`` for SQLite to fill (SQLite would create
+    it with the default, world-readable permissions)."""
+    tmp, fd = create_temp(dest, purpose)
+    os.close(fd)
+    return tmp
 
 
 def _check_not_truncated(path: Path, page_count: int) -> None:

@@ -1,65 +1,34 @@
-"""Atomic file placement: temp file in the destination folder, fsync, rename."""
+"""Atomic file placement for the store: the shared helpers of :mod:`tkapp.atomicfile`, with
+failures turned into the store's typed errors."""
 
 from __future__ import annotations
 
-import contextlib
 import errno
-import os
-import secrets
 from pathlib import Path
 
+from tkapp import atomicfile
+from tkapp.atomicfile import create_temp, fsync_dir, fsync_file, remove_temp, temp_path_for
 from tkapp.errors import CatalogueExists, DiskFull, StoreError
 
-
-def temp_path_for(dest: Path, purpose: str) -> Path:
-    """A fresh hidden name next to ``dest`` (same folder, so the final rename is atomic)."""
-    return dest.with_name(f".{dest.name}.{purpose}-{secrets.token_hex(4)}.tmp")
-
-
-def fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def fsync_dir(folder: Path) -> None:
-    # Windows cannot open a directory; the rename is durable enough there.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+__all__ = [
+    "create_temp",
+    "fsync_dir",
+    "fsync_file",
+    "os_error",
+    "place",
+    "remove_temp",
+    "temp_path_for",
+]
 
 
 def place(tmp: Path, dest: Path, *, overwrite: bool) -> None:
-    """Move the finished, fsynced ``tmp`` to ``dest`` in one step.
-
-    Without ``overwrite``, a file appearing at ``dest`` meanwhile is never replaced: a hard
-    link fails if the name exists (rename would silently replace it).
-    """
+    """Move the finished, fsynced ``tmp`` to ``dest`` in one step (see
+    :func:`tkapp.atomicfile.place`); an existing ``dest`` without ``overwrite`` is
+    :class:`CatalogueExists`."""
     try:
-        if overwrite:
-            os.replace(tmp, dest)
-        else:
-            try:
-                os.link(tmp, dest)
-            except FileExistsError:
-                raise CatalogueExists(str(dest), path=str(dest)) from None
-            except OSError:
-                # File systems without hard links (FAT USB sticks): check, then rename.
-                if dest.exists():
-                    raise CatalogueExists(str(dest), path=str(dest)) from None
-                os.rename(tmp, dest)
-            else:
-                tmp.unlink()
-        fsync_dir(dest.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
+        atomicfile.place(tmp, dest, overwrite=overwrite)
+    except FileExistsError:
+        raise CatalogueExists(str(dest), path=str(dest)) from None
 
 
 def os_error(exc: OSError, path: Path) -> StoreError:

@@ -1,7 +1,10 @@
 """Integrity checks, encrypted backup and restore, passphrase change.
 
-Every file written here is made under a temporary name in the destination folder, fsynced and
-renamed, so a crash leaves either the old file or the complete new one.
+Every file written here is made under a temporary name in the destination folder (owner-only,
+recognisable, see :mod:`tkapp.atomicfile`), fsynced and renamed, so a crash leaves either the
+old file or the complete new one. A file that replaces a catalogue (restore, a backup over an
+existing file) is placed only while holding that catalogue's lock (:mod:`tkapp.store.lock`):
+never under a program that has it open.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from tkapp.store.connection import (
     mapped_errors,
     read_salt,
 )
-from tkapp.store.database import Database
-from tkapp.store.fileio import fsync_file, os_error, place, temp_path_for
+from tkapp.store.database import Database, new_temp_file
+from tkapp.store.fileio import create_temp, fsync_file, os_error, place, remove_temp
+from tkapp.store.lock import CatalogueLock
 from tkapp.store.migrations import LATEST, current_version
 
 Progress = Callable[[int, int], None]
@@ -80,7 +84,23 @@ def backup(
         raise CatalogueExists(str(dest), path=str(dest))
     if not dest.parent.is_dir():
         raise StoreError(str(dest.parent), path=str(dest))
-    tmp = temp_path_for(dest, "backup")
+    # Replacing a file: it may be a catalogue someone has open; never pull it from under them.
+    with CatalogueLock(dest) if overwrite and dest.exists() else contextlib.nullcontext():
+        _backup_to(db, dest, progress=progress, cancel=cancel, overwrite=overwrite)
+
+
+def _backup_to(
+    db: Database,
+    dest: Path,
+    *,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+    overwrite: bool,
+) -> None:
+    try:
+        tmp = new_temp_file(dest, "backup")
+    except OSError as exc:
+        raise os_error(exc, dest) from exc
 
     def step(_status: int, remaining: int, total: int) -> None:
         if cancel is not None and cancel():
@@ -103,13 +123,7 @@ def backup(
     except OSError as exc:
         raise os_error(exc, dest) from exc
     finally:
-        _remove_leftovers(tmp)
-
-
-def _remove_leftovers(tmp: Path) -> None:
-    for leftover in (tmp, Path(str(tmp) + "-journal"), Path(str(tmp) + "-wal")):
-        with contextlib.suppress(OSError):
-            leftover.unlink()
+        remove_temp(tmp)
 
 
 def change_passphrase(db: Database, new_passphrase: str) -> None:
@@ -120,8 +134,11 @@ def change_passphrase(db: Database, new_passphrase: str) -> None:
     """
     salt = kdf.new_salt()
     key = kdf.derive_key(new_passphrase, salt)
-    tmp = temp_path_for(db.path, "rekey")
     conn = db.conn
+    try:
+        tmp = new_temp_file(db.path, "rekey")
+    except OSError as exc:
+        raise os_error(exc, db.path) from exc
     try:
         with mapped_errors(db.path):
             conn.execute(
@@ -141,7 +158,7 @@ def change_passphrase(db: Database, new_passphrase: str) -> None:
     except OSError as exc:
         raise os_error(exc, db.path) from exc
     finally:
-        _remove_leftovers(tmp)
+        remove_temp(tmp)
 
 
 def verify_file(path: Path, passphrase: str) -> tuple[list[str], list[str]]:
@@ -171,6 +188,24 @@ def restore(
     """Check ``backup_file`` (key and integrity), then copy it atomically to ``dest``."""
     if _same_file(backup_file, dest):
         raise UsageError("backup and destination are the same file", path=str(dest))
+    if not dest.parent.is_dir():
+        raise StoreError(str(dest.parent), path=str(dest))
+    # The destination may be a catalogue open elsewhere: take its lock for the whole swap.
+    with CatalogueLock(dest):
+        _restore_locked(
+            backup_file, dest, passphrase, progress=progress, cancel=cancel, overwrite=overwrite
+        )
+
+
+def _restore_locked(
+    backup_file: Path,
+    dest: Path,
+    passphrase: str,
+    *,
+    progress: Progress | None,
+    cancel: CancelCheck | None,
+    overwrite: bool,
+) -> None:
     if dest.exists() and not overwrite:
         raise CatalogueExists(str(dest), path=str(dest))
     wal = Path(str(dest) + "-wal")
@@ -182,11 +217,14 @@ def restore(
     problems, cipher = verify_file(backup_file, passphrase)
     if problems or cipher:
         raise CatalogueCorrupt("; ".join((problems + cipher)[:5]), path=str(backup_file))
-    tmp = temp_path_for(dest, "restore")
+    try:
+        tmp, fd = create_temp(dest, "restore")
+    except OSError as exc:
+        raise os_error(exc, dest) from exc
     try:
         total = backup_file.stat().st_size
         done = 0
-        with backup_file.open("rb") as src, tmp.open("wb") as out:
+        with backup_file.open("rb") as src, os.fdopen(fd, "wb") as out:
             while True:
                 if cancel is not None and cancel():
                     raise Cancelled()
@@ -207,4 +245,4 @@ def restore(
     except OSError as exc:
         raise os_error(exc, dest) from exc
     finally:
-        _remove_leftovers(tmp)
+        remove_temp(tmp)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import AccessLevel, Category, Media, MediaKind, RecordStatus
 from tkapp.i18n import _, format_date, names
 from tkapp.licensing.labels import LABEL_CODES
+from tkapp.safetext import safe_text
 from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.labels_widgets import label_name
@@ -297,7 +298,8 @@ def media_from_json(item: Mapping[str, Any]) -> Media | None:
 
 
 def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
+    # Received text: no control, bidi or invisible characters reach a label.
+    return safe_text(value, multiline=True) if isinstance(value, str) else ""
 
 
 def _esc(value: object) -> str:
@@ -527,7 +529,7 @@ class RecordBrowser(QWidget):
             item.setText(self._item_text(rid, self._titles.get(rid, "")))
 
     def _item_text(self, rid: str, title: str) -> str:
-        title = title or _("(no title)")
+        title = safe_text(title) or _("(no title)")
         outcome = self._outcomes.get(rid)
         return f"{title} — {outcome}" if outcome else title
 

@@ -32,6 +32,7 @@ from tkapp.errors import CatalogueLocked
 from tkapp.i18n import _, current_language, format_datetime, names
 from tkapp.licensing.text import render_terms_text, user_class_name
 from tkapp.licensing.vocab import UserClass
+from tkapp.safetext import safe_text
 from tkapp.services import received as received_service
 from tkapp.ui.bundle_widgets import MediaSourceRunner, RecordBrowser
 from tkapp.ui.dialogs import confirm, show_error
@@ -271,7 +272,7 @@ class ReceivedSection(QWidget):
             ),
             _("File: {name}").format(name=bundle.source_name),
         ]
-        self.about_text.setText("\n".join(lines))
+        self.about_text.setText(safe_text("\n".join(lines), multiline=True))
         self.fingerprint.set_fingerprint(_fingerprint(bundle.fingerprint))
 
     def _records_loaded(self, bundle: Any, items: list[Any]) -> None:
