@@ -296,12 +296,52 @@ def _v2(conn: Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('export_sequence', '0')")
 
 
+_V3 = """
+-- Search at a million records (issue 19). The full-text index is rebuilt with prefix indexes
+-- for one- and two-letter prefixes (a keystroke's prefix is one term lookup, not a merge of
+-- every word it starts), and detail = column: a query is a conjunction of word prefixes, never
+-- a phrase, so word positions (most of the index's bytes) are not kept. Still contentless:
+-- the text lives (encrypted) in record_data only.
+DROP TABLE record_fts;
+CREATE VIRTUAL TABLE record_fts USING fts5 (
+    title, body, names,
+    content = '', contentless_delete = 1, detail = column, prefix = '1 2',
+    tokenize = "unicode61 remove_diacritics 2"
+);
+-- Listing indexes without the id: pages fetch ids for the rows shown, so the indexes only
+-- order and count (half the bytes each).
+DROP INDEX record_by_modified;
+DROP INDEX record_by_category;
+DROP INDEX record_by_access;
+DROP INDEX record_by_status;
+CREATE INDEX record_by_modified ON record (trashed, modified DESC);
+CREATE INDEX record_by_category ON record (trashed, category, modified DESC);
+CREATE INDEX record_by_access ON record (trashed, access, modified DESC);
+CREATE INDEX record_by_status ON record (trashed, status, modified DESC)
+"""
+
+
+def _v3(conn: Connection) -> None:
+    """Compact, prefix-indexed full-text index; slimmer listing indexes (issue 19)."""
+    # Deferred: the index text of a record is decided in one place (tkapp.store.records).
+    from tkapp.store import records
+
+    for statement in _V3.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO record_fts (record_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 5.0)')"
+    )
+    records.rebuild_index(conn)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1),
     (2, _v2),
+    (3, _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 

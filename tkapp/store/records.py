@@ -353,6 +353,21 @@ def reindex(conn: Connection, rowids: Iterable[int]) -> None:
         save(conn, rec, row[0], new=False, names=names)
 
 
+def rebuild_index(conn: Connection) -> None:
+    """Index every record again (a migration that recreates ``record_fts``)."""
+    names = NameCache()
+    batch: list[tuple[int, str, str, str]] = []
+    sql = "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)"
+    for rowid, data in conn.execute("SELECT rowid, data FROM record_data ORDER BY rowid"):
+        rec = codec.loads(KnowledgeRecord, data)
+        idx = _index_text(conn, rec, names)
+        batch.append((rowid, nfc(rec.title), idx.body, idx.names))
+        if len(batch) >= 1000:
+            conn.executemany(sql, batch)
+            batch.clear()
+    conn.executemany(sql, batch)
+
+
 def rowids_linking_taxon(conn: Connection, taxon_id: str) -> list[int]:
     return [
         int(r[0])
@@ -401,37 +416,96 @@ def _filter_sql(filters: RecordFilter) -> tuple[str, list[Any]]:
 RANKED_HITS_MAX = 2_000
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: the ids shown, and how many records match in all."""
+
+    ids: list[str]
+    total: int
+    #: True: relevance order (a few hits); False: newest first.
+    ranked: bool
+
+
+def _hits_sql(filters: RecordFilter) -> tuple[str, str, list[Any]]:
+    """(FROM clause, WHERE conditions, parameters) for full-text hits ``f`` within filters.
+
+    Only the trash flag set: the hits are checked against the (usually tiny) set of trashed
+    rowids, which SQLite builds once per statement from an index, so the index's own order
+    and early LIMIT stay intact. Any other filter joins the record row.
+    """
+    only_trash = filters == RecordFilter(in_trash=filters.in_trash)
+    if only_trash:
+        clause = "f.rowid IN" if filters.in_trash else "f.rowid NOT IN"
+        return (
+            "record_fts f",
+            "record_fts MATCH ? AND " + clause + " (SELECT rowid FROM record WHERE trashed = 1)",
+            [],
+        )
+    where, params = _filter_sql(filters)
+    return "record_fts f JOIN record r ON r.rowid = f.rowid", "record_fts MATCH ? AND " + where, params
+
+
+def _ids_of(conn: Connection, rowids: Sequence[int]) -> list[str]:
+    """Record ids for rowids, in the same order (rows deleted meanwhile are left out)."""
+    found: dict[int, str] = {}
+    for start in range(0, len(rowids), _IN_CHUNK):
+        chunk = list(rowids[start : start + _IN_CHUNK])
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.execute(f"SELECT rowid, id FROM record WHERE rowid IN ({marks})", chunk))
+    return [found[r] for r in rowids if r in found]
+
+
+def search_page(
+    conn: Connection,
+    query: str,
+    filters: RecordFilter | None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    total: int | None = None,
+) -> SearchPage:
+    """Ids ``offset .. offset + limit`` of a search (``limit`` None: to the end).
+
+    A query matches every word as a prefix (relevance order up to :data:`RANKED_HITS_MAX`
+    hits, newest first beyond); no query lists the records newest first. ``total`` is the
+    count a first page returned: later pages pass it back, so the count is not run again.
+    Each statement reads a word prefix once, from the prefix index (``record_fts`` has
+    ``prefix = '1 2'``); nothing walks all hits in Python.
+    """
+    filters = filters or RecordFilter()
+    tail, bounds = " LIMIT ? OFFSET ?", [-1 if limit is None else limit, offset]
+    if not query.strip():
+        if total is None:
+            total = count(conn, filters)
+        where, params = _filter_sql(filters)
+        sql = "SELECT r.id FROM record r WHERE " + where + " ORDER BY r.modified DESC" + tail
+        ids = [row[0] for row in conn.execute(sql, [*params, *bounds])]
+        return SearchPage(ids, total, ranked=False)
+    match = fts_query(query)
+    if not match:
+        return SearchPage([], 0, ranked=False)
+    source, where, params = _hits_sql(filters)
+    args = [match, *params]
+    if total is None:
+        sql = "SELECT count(*) FROM " + source + " WHERE " + where
+        total = int(conn.execute(sql, args).fetchone()[0])
+    if total == 0:
+        return SearchPage([], 0, ranked=False)
+    # bm25 costs a few microseconds per hit: ranking tens of thousands of hits (a one-letter
+    # prefix) makes every keystroke sluggish and tells a person nothing. Past
+    # RANKED_HITS_MAX hits, use the index's own order instead: newest first, no sort.
+    ranked = total <= RANKED_HITS_MAX
+    order = "f.rank" if ranked else "f.rowid DESC"
+    sql = "SELECT f.rowid FROM " + source + " WHERE " + where + " ORDER BY " + order + tail
+    rowids = [row[0] for row in conn.execute(sql, [*args, *bounds])]
+    return SearchPage(_ids_of(conn, rowids), total, ranked)
+
+
 def search_ids(
     conn: Connection, query: str, filters: RecordFilter | None, limit: int | None = None
 ) -> list[str]:
     """Ids matching ``query`` (relevance order) or all (newest first), within ``filters``."""
-    where, params = _filter_sql(filters or RecordFilter())
-    tail = ""
-    if limit is not None:
-        tail = " LIMIT ?"
-    if query.strip():
-        match = fts_query(query)
-        if not match:
-            return []
-        # bm25 costs a few microseconds per hit: ranking tens of thousands of hits (a one-letter
-        # prefix) makes every keystroke sluggish and tells a person nothing. Past
-        # RANKED_HITS_MAX hits, use the index's own order instead: newest first, no sort.
-        hits = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM record_fts WHERE record_fts MATCH ? LIMIT ?)",
-            (match, RANKED_HITS_MAX + 1),
-        ).fetchone()[0]
-        order = "f.rank" if hits <= RANKED_HITS_MAX else "f.rowid DESC"
-        sql = (
-            "SELECT r.id FROM record_fts f JOIN record r ON r.rowid = f.rowid"
-            " WHERE record_fts MATCH ? AND " + where + " ORDER BY " + order + tail
-        )
-        args: list[Any] = [match, *params]
-    else:
-        sql = "SELECT r.id FROM record r WHERE " + where + " ORDER BY r.modified DESC" + tail
-        args = list(params)
-    if limit is not None:
-        args.append(limit)
-    return [row[0] for row in conn.execute(sql, args)]
+    return search_page(conn, query, filters, limit=limit).ids
 
 
 def count(conn: Connection, filters: RecordFilter | None) -> int:
