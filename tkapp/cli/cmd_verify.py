@@ -13,36 +13,29 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
-from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
-from tkapp.crypto.fingerprint import Fingerprint
-from tkapp.crypto.keys import PublicKey
-from tkapp.crypto.minisign import parse_public_key
-from tkapp.crypto.selftest import run_selftest
-from tkapp.crypto.trust import TrustStore
 from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
 from tkapp.i18n import N_, _, current_language, format_number, ngettext, translate
-from tkapp.licensing.text import (
-    describe_duty,
-    describe_outcome,
-    describe_reason,
-    purpose_name,
-    render_terms_text,
-    user_class_name,
-)
 from tkapp.licensing.vocab import Purpose, UserClass
-from tkapp.paths import identities_dir
+
+# The verifier, age, the trust store and the terms texts load when a bundle is verified, not
+# for "--selftest" or "--help" (each should answer in well under 150 ms).
+if TYPE_CHECKING:
+    from tkapp.bundle.verifier import VerifyReport
+    from tkapp.crypto.age import AgeIdentity
+    from tkapp.crypto.fingerprint import Fingerprint
+    from tkapp.crypto.keys import PublicKey
 
 EXIT_SELFTEST_FAILED = 1
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "verify",
-        help=_("check a signed bundle (.tkb or .tkb.age) and what it allows"),
         description=_(
             "Checks a bundle's signature, contents and terms without opening any catalogue, "
             "and says what the stated use may do. Exit codes: 0 valid, 1 altered or forged, "
@@ -90,6 +83,8 @@ def _printable(text: str, limit: int = 300) -> str:
 
 
 def run_selftest_command(as_json: bool) -> int:
+    from tkapp.crypto.selftest import run_selftest
+
     report = run_selftest(raise_on_failure=False)
     if as_json:
         _print_json(report.to_json())
@@ -112,11 +107,16 @@ def _trust_key(path: Path | None) -> PublicKey | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KeyFormatError(str(exc.__class__.__name__), path=str(path)) from None
+    from tkapp.crypto.minisign import parse_public_key
+
     return parse_public_key(text)
 
 
 def default_identities() -> list[AgeIdentity]:
     """Every identity saved by ``tkapp identity new`` (unreadable files are skipped)."""
+    from tkapp.crypto.age import parse_identity_file
+    from tkapp.paths import identities_dir
+
     found: list[AgeIdentity] = []
     for path in sorted(identities_dir().glob("*.txt")):
         try:
@@ -134,6 +134,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if (args.user_class is None) != (args.purpose is None):
         raise UsageError(_("--as and --purpose go together"))
     intended = (args.user_class, args.purpose) if args.user_class else None
+    from tkapp.bundle.verifier import verify_bundle, verify_error_json
+    from tkapp.crypto.age import load_identity_files
+    from tkapp.crypto.trust import TrustStore
+
     try:
         identities = load_identity_files(args.identity) if args.identity else default_identities()
         report = verify_bundle(
@@ -190,6 +194,15 @@ _TRUST_TEXT = {
 
 
 def _print_report(report: VerifyReport, show_qr: bool) -> None:
+    from tkapp.licensing.text import (
+        describe_duty,
+        describe_outcome,
+        describe_reason,
+        purpose_name,
+        render_terms_text,
+        user_class_name,
+    )
+
     m = report.manifest
     lang = current_language()
     fp: Fingerprint = report.fingerprint

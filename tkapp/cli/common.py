@@ -13,12 +13,14 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from tkapp.errors import TkError, UsageError
 from tkapp.i18n import _
 from tkapp.i18n.messages import describe_error
-from tkapp.services.catalogue import Catalogue, open_catalogue, to_jsonable
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 EXIT_OK = 0
 EXIT_INTEGRITY = 1
@@ -75,6 +77,8 @@ def err(text: str) -> None:
 
 def print_json(value: Any) -> None:
     """Machine-readable output: never translated, UTF-8 as is."""
+    from tkapp.services.catalogue import to_jsonable  # deferred: the command line starts fast
+
     print(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True))
 
 
@@ -164,6 +168,8 @@ def read_creation_passphrase(args: argparse.Namespace) -> str:
 def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalogue:
     """Open the catalogue named by ``args.<attr>`` with the passphrase from the usual places."""
     path = Path(getattr(args, attr))
+    from tkapp.services.catalogue import open_catalogue  # deferred: the command line starts fast
+
     return open_catalogue(path, read_passphrase(args), actor=actor_name())
 
 
