@@ -442,7 +442,8 @@ def _hits_sql(filters: RecordFilter) -> tuple[str, str, list[Any]]:
             [],
         )
     where, params = _filter_sql(filters)
-    return "record_fts f JOIN record r ON r.rowid = f.rowid", "record_fts MATCH ? AND " + where, params
+    source = "record_fts f JOIN record r ON r.rowid = f.rowid"
+    return source, "record_fts MATCH ? AND " + where, params
 
 
 def _ids_of(conn: Connection, rowids: Sequence[int]) -> list[str]:
