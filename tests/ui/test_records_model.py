@@ -53,8 +53,6 @@ def test_model_tester_with_rows_loaded(open_runner, qtbot, qtmodeltester):
     assert model.headerData(Column.TITLE, records_model.Qt.Orientation.Horizontal) == "Title"
 
 
-
-
 @pytest.fixture
 def big_runner(runner, tmp_path, passphrase, qtbot):
     """A catalogue with a little more than two pages of records."""
