@@ -92,3 +92,31 @@ def test_trash_is_filtered_by_rowid_set_without_a_join(cat: Catalogue, many: lis
 def test_underscore_splits_words_as_the_index_does(cat: Catalogue) -> None:
     record = cat.add_record(KnowledgeRecord("hoja_de_guayusa"))
     assert cat.search_ids("hoja_de") == [record.id]
+
+
+def test_migration_rebuild_indexes_what_saving_indexes(cat: Catalogue) -> None:
+    from tkapp.core.model import HolderLink, Person, Taxon, Use, VernacularName
+
+    taxon = cat.add_taxon(Taxon("Ilex guayusa", vernacular_names=[VernacularName("wayusa", "qu")]))
+    person = cat.add_person(Person("Rosa Grefa"))
+    cat.add_record(
+        KnowledgeRecord(
+            "Madrugada",
+            summary="té",
+            uses=[Use("hoja", "cocida", "ánimo", "todo el año")],
+            taxon_ids=[taxon.id],
+            holders=[HolderLink(person.id, "elder")],
+        )
+    )
+    questions = ("wayusa", "ilex", "rosa", "cocida", "anim", "madrugada", "te")
+    before = [cat.search_ids(q) for q in questions]
+    assert all(before)
+    conn = cat._db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM record_fts")
+    assert not cat._db.conn.execute(
+        "SELECT count(*) FROM record_fts WHERE record_fts MATCH 'wayusa'"
+    ).fetchone()[0]
+    records.rebuild_index(conn)
+    conn.execute("COMMIT")
+    assert [cat.search_ids(q) for q in questions] == before

@@ -105,20 +105,44 @@ class NameCache:
 
 
 def _index_text(conn: Connection, rec: KnowledgeRecord, names: NameCache) -> _Index:
-    body_parts = [rec.summary, rec.description]
-    for use in rec.uses:
-        body_parts += [use.part, use.preparation, use.purpose, use.season]
+    uses = [(use.part, use.preparation, use.purpose, use.season) for use in rec.uses]
+    people = [link.person_id for link in rec.holders]
+    return _index_parts(
+        conn,
+        names,
+        summary=rec.summary,
+        description=rec.description,
+        uses=uses,
+        taxon_ids=rec.taxon_ids,
+        holder_ids=people,
+    )
+
+
+def _index_parts(
+    conn: Connection,
+    names: NameCache,
+    *,
+    summary: str,
+    description: str,
+    uses: Iterable[Iterable[str]],
+    taxon_ids: Iterable[str],
+    holder_ids: Iterable[str],
+) -> _Index:
+    """What a record's row in the full-text index and its table columns say (the one rule)."""
+    body_parts = [summary, description]
+    for use in uses:
+        body_parts += use
     scientific: list[str] = []
     vernacular: list[str] = []
-    for taxon_id in rec.taxon_ids:
+    for taxon_id in taxon_ids:
         taxon = names.taxon(conn, taxon_id)
         if taxon is None:
             continue
         scientific.append(taxon.scientific_name)
         vernacular += [v.name for v in taxon.vernacular_names]
     holder_names: list[str] = []
-    for link in rec.holders:
-        person = names.person(conn, link.person_id)
+    for person_id in holder_ids:
+        person = names.person(conn, person_id)
         if person is not None:
             holder_names.append(person.name)
     return _Index(
@@ -359,9 +383,21 @@ def rebuild_index(conn: Connection) -> None:
     batch: list[tuple[int, str, str, str]] = []
     sql = "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)"
     for rowid, data in conn.execute("SELECT rowid, data FROM record_data ORDER BY rowid"):
-        rec = codec.loads(KnowledgeRecord, data)
-        idx = _index_text(conn, rec, names)
-        batch.append((rowid, nfc(rec.title), idx.body, idx.names))
+        # The stored JSON's own fields, not a decoded KnowledgeRecord: decoding is most of the
+        # cost, and a million records should migrate in minutes.
+        rec = json.loads(data)
+        uses = [(u["part"], u["preparation"], u["purpose"], u["season"]) for u in rec["uses"]]
+        people = [link["person_id"] for link in rec["holders"]]
+        idx = _index_parts(
+            conn,
+            names,
+            summary=rec["summary"],
+            description=rec["description"],
+            uses=uses,
+            taxon_ids=rec["taxon_ids"],
+            holder_ids=people,
+        )
+        batch.append((rowid, nfc(rec["title"]), idx.body, idx.names))
         if len(batch) >= 1000:
             conn.executemany(sql, batch)
             batch.clear()
