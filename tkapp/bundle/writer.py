@@ -5,9 +5,9 @@ streamed from their openers straight into the ZIP, hashed on the way. The manife
 from declared sizes and hashes, signed, and the archive written to a temp file next to the
 destination, fsynced, verified with the signer's own key (the contents were hashed while
 written; see :func:`_self_check`), and only then renamed into place. With ``encrypt_to``,
-the signed bundle is built and verified in an unnamed temporary
-file (no path anyone could open; gone with its handle, even after a kill) and only its age
-encryption reaches the destination folder.
+the signed bundle is built and verified in an unnamed temporary file (no path anyone could
+open; gone with its handle, even after a kill) and only its age encryption reaches the
+destination folder.
 """
 
 from __future__ import annotations

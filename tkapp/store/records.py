@@ -2,9 +2,10 @@
 
 A record is a narrow ``record`` row (the columns filters and the records table need, kept
 small so scans decrypt few pages) and a ``record_data`` row with the full record as JSON.
-``record_fts`` (contentless FTS5) indexes the title, the body
-(summary, description, uses) and the names (scientific and vernacular names of linked taxa,
-holder names), with the FTS5 rowid equal to the record's rowid.
+``record_fts`` (contentless FTS5: the text is stored once, encrypted, in ``record_data``)
+indexes the title, the body (summary, description, uses) and the names (scientific and
+vernacular names of linked taxa, holder names), with the FTS5 rowid equal to the record's
+rowid. It keeps prefix indexes for one and two letters and no word positions (migration 3).
 """
 
 # Queries here are built from constant fragments and "?" placeholders only; every value is
