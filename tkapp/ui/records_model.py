@@ -124,9 +124,7 @@ def fetch_page(
     cat: Any, query: str, filters: Any, number: int = 0, total: int | None = None
 ) -> Page:
     """Runs on the worker: page ``number`` of a search with its table rows."""
-    page = cat.search_page(
-        query, filters, offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=total
-    )
+    page = cat.search_page(query, filters, offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=total)
     return Page(number, page.ids, page.total, cat.summaries(page.ids))
 
 

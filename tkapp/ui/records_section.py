@@ -279,9 +279,7 @@ class RecordsSection(QWidget):
                 self.searching = False
                 show_error(self, error, _("Search"))
 
-        self.runner.run(
-            lambda cat: fetch_page(cat, query, filters), done, failed, context=self
-        )
+        self.runner.run(lambda cat: fetch_page(cat, query, filters), done, failed, context=self)
 
     def _show_result(self, count: int, query: str) -> None:
         if count == 0 and query:
