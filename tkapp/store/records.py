@@ -484,16 +484,6 @@ def _hits_sql(conn: Connection, filters: RecordFilter) -> tuple[str, str, list[A
     return source, "record_fts MATCH ? AND " + where, params
 
 
-def _ids_of(conn: Connection, rowids: Sequence[int]) -> list[str]:
-    """Record ids for rowids, in the same order (rows deleted meanwhile are left out)."""
-    found: dict[int, str] = {}
-    for start in range(0, len(rowids), _IN_CHUNK):
-        chunk = list(rowids[start : start + _IN_CHUNK])
-        marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"SELECT rowid, id FROM record WHERE rowid IN ({marks})", chunk))
-    return [found[r] for r in rowids if r in found]
-
-
 def search_page(
     conn: Connection,
     query: str,
@@ -538,9 +528,13 @@ def search_page(
     # RANKED_HITS_MAX hits, use the index's own order instead: newest first, no sort.
     ranked = total <= RANKED_HITS_MAX
     order = "f.rank" if ranked else "f.rowid DESC"
-    sql = "SELECT f.rowid FROM " + source + " WHERE " + where + " ORDER BY " + order + tail
-    rowids = [row[0] for row in conn.execute(sql, [*args, *bounds])]
-    return SearchPage(_ids_of(conn, rowids), total, ranked)
+    # The page's ids come with it: the full-text index drives the loop (its order, or the
+    # rank sort of a few hits) and each row shown is looked up by rowid.
+    if " JOIN " not in source:
+        source += " JOIN record r ON r.rowid = f.rowid"
+    sql = "SELECT r.id FROM " + source + " WHERE " + where + " ORDER BY " + order + tail
+    ids = [row[0] for row in conn.execute(sql, [*args, *bounds])]
+    return SearchPage(ids, total, ranked)
 
 
 def search_ids(
