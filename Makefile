@@ -19,7 +19,7 @@ DEB_TEST += binutils libglib2.0-bin unzip jq
 DEB_TEST += libimage-exiftool-perl ffmpeg
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test deps-run deps-test venv clean
+.PHONY: run test deps-run deps-test venv clean bench
 
 run: deps-run venv
 	$(BIN)/pip install -q -c constraints.txt -e .
@@ -41,6 +41,13 @@ venv:
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info tkapp/locale
+
+# One table of figures against the limits of tkapp's own parts (benchmarks/limits_bench.py):
+# raw SQLCipher FTS5, hashlib, raw executemany, `python -c pass`, measured in the same run.
+# BENCH_ARGS=--scale runs 1,000,000 records (long; not part of CI).
+bench: venv
+	$(BIN)/pip install -q -c constraints.txt -e .
+	$(BIN)/python benchmarks/limits_bench.py $(BENCH_ARGS)
 
 # Translations (translations/README.md): extract the strings from the code into
 # translations/tkapp.pot, merge them into every language's .po (new strings empty, changed

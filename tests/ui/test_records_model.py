@@ -15,6 +15,7 @@ from tkapp.ui.records_model import (
     SUMMARY_ROLE,
     Column,
     RecordsModel,
+    fetch_page,
 )
 
 
@@ -23,6 +24,14 @@ def _ids(runner, qtbot, query=""):
     runner.run(lambda cat: cat.search_ids(query), got.append)
     qtbot.waitUntil(lambda: bool(got), timeout=10_000)
     return got[0]
+
+
+def _show(model, runner, qtbot, query=""):
+    """Run a search on the worker as the records section does and show its first page."""
+    got = []
+    runner.run(lambda cat: fetch_page(cat, query, None), got.append)
+    qtbot.waitUntil(lambda: bool(got), timeout=10_000)
+    model.show(query, None, got[0])
 
 
 def _load_all(model, qtbot):
@@ -34,7 +43,7 @@ def _load_all(model, qtbot):
 
 def test_model_tester_with_rows_loaded(open_runner, qtbot, qtmodeltester):
     model = RecordsModel(open_runner)
-    model.set_ids(_ids(open_runner, qtbot))
+    _show(model, open_runner, qtbot)
     assert model.rowCount() == 3 and model.columnCount() == len(Column)
     _load_all(model, qtbot)
     qtmodeltester.check(model, force_py=True)
@@ -42,14 +51,6 @@ def test_model_tester_with_rows_loaded(open_runner, qtbot, qtmodeltester):
     assert model.data(index, LOADED_ROLE) is True
     assert model.data(index, SUMMARY_ROLE).id == model.data(index, RECORD_ID_ROLE)
     assert model.headerData(Column.TITLE, records_model.Qt.Orientation.Horizontal) == "Title"
-
-
-def test_model_tester_while_pages_are_loading(open_runner, qtbot, qtmodeltester):
-    model = RecordsModel(open_runner)
-    model.set_ids(_ids(open_runner, qtbot))
-    # Checked before any page arrived: placeholders must satisfy the model contract too.
-    qtmodeltester.check(model, force_py=True)
-    qtbot.waitUntil(lambda: not model.is_loading(), timeout=10_000)
 
 
 @pytest.fixture
@@ -64,11 +65,23 @@ def big_runner(runner, tmp_path, passphrase, qtbot):
     return runner
 
 
+def test_model_tester_while_pages_are_loading(big_runner, qtbot, qtmodeltester):
+    model = RecordsModel(big_runner)
+    _show(model, big_runner, qtbot)
+    # Checked before the later pages arrived: placeholders must satisfy the contract too.
+    qtmodeltester.check(model, force_py=True)
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=10_000)
+
+
 def test_pages_are_fetched_lazily_and_stale_ones_dropped(big_runner, qtbot, monkeypatch):
     model = RecordsModel(big_runner)
     ids = _ids(big_runner, qtbot)
     assert len(ids) == 450
-    model.set_ids(ids)
+    _show(model, big_runner, qtbot)
+    # The search came with its count and first page only.
+    assert model.rowCount() == 450 and model.cached_pages() == 1
+    assert [model.record_id(r) for r in range(PAGE_SIZE)] == ids[:PAGE_SIZE]
+    assert model.record_id(PAGE_SIZE) is None
     # Asking for a row far down returns a placeholder and fetches only its page.
     far = model.index(PAGE_SIZE * 2 + 5, Column.TITLE)
     assert model.data(far) == LOADING_TEXT
@@ -76,18 +89,20 @@ def test_pages_are_fetched_lazily_and_stale_ones_dropped(big_runner, qtbot, monk
         pass
     assert blocker.args == [PAGE_SIZE * 2, 449]
     assert model.data(far).startswith("Registro")
-    assert not model.is_row_loaded(0)
-    assert model.cached_pages() == 1
+    assert model.record_id(PAGE_SIZE * 2 + 5) == ids[PAGE_SIZE * 2 + 5]
+    assert not model.is_row_loaded(PAGE_SIZE)
+    assert model.cached_pages() == 2
 
     # A new search before the old page lands: the old page is dropped.
-    model.data(model.index(0, 0))  # requests page 0 of the old result
-    model.set_ids(list(reversed(ids)))
+    model.data(model.index(PAGE_SIZE, 0))  # requests page 1 of the old result
+    _show(model, big_runner, qtbot, "Registro 01")
     qtbot.wait(300)
-    assert not model.is_row_loaded(0)
-    model.data(model.index(0, 0))
-    qtbot.waitUntil(lambda: model.is_row_loaded(0), timeout=10_000)
-    assert model.data(model.index(0, 0), RECORD_ID_ROLE) == ids[-1]
-    assert model.data(model.index(0, 0), SUMMARY_ROLE).id == ids[-1]
+    assert model.rowCount() == 100
+    assert model.cached_pages() == 1 and not model.is_loading()
+    first = model.data(model.index(0, 0), SUMMARY_ROLE)
+    assert first.title.startswith("Registro 01")
+    assert model.data(model.index(0, 0), RECORD_ID_ROLE) == first.id
+    _show(model, big_runner, qtbot)
 
     # The cache keeps at most MAX_CACHED_PAGES pages.
     monkeypatch.setattr(records_model, "MAX_CACHED_PAGES", 2)
@@ -106,7 +121,7 @@ def test_labels_column_shows_pictograms_with_names_for_reading(open_runner, qtbo
     open_runner.run(lambda cat: cat.add_record(record), added.append)
     qtbot.waitUntil(lambda: bool(added), timeout=10_000)
     model = RecordsModel(open_runner)
-    model.set_ids(_ids(open_runner, qtbot))
+    _show(model, open_runner, qtbot)
     _load_all(model, qtbot)
     Qt = records_model.Qt
     labelled = [

@@ -7,10 +7,10 @@ unknown key allowed anywhere.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from tkapp.bundle.canonical import DuplicateKeyError, FloatError, canonical, strict_loads
@@ -142,13 +142,14 @@ class Manifest:
     def expires_at(self) -> datetime | None:
         return parse_time(self.expires) if self.expires else None
 
-    @functools.cached_property
-    def _by_path(self) -> dict[str, FileEntry]:
-        # A dict, not a scan: the verifier looks up every file (65,534 of them at most).
+    @cached_property
+    def files_by_path(self) -> dict[str, FileEntry]:
+        """The file entries by path (paths are unique: :func:`validate` checks it)."""
         return {entry.path: entry for entry in self.files}
 
     def file(self, path: str) -> FileEntry | None:
-        return self._by_path.get(path)
+        # A mapping, not a scan: the verifier looks up every record's file.
+        return self.files_by_path.get(path)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -478,6 +478,13 @@ def _check_files(index: ZipIndex, manifest: Manifest) -> None:
         raise UnexpectedFile(shown, path=shown)
 
 
+def _check_sizes(index: ZipIndex, manifest: Manifest) -> None:
+    """Step 10 when the caller hashed the contents as it wrote them: sizes only."""
+    for declared in manifest.files:
+        if index.entries[declared.path].size != declared.size:
+            raise SizeMismatch(declared.path, path=declared.path)
+
+
 def _check_contents(f: BinaryIO, index: ZipIndex, manifest: Manifest) -> None:
     """Step 10: stream every listed file once; size, SHA-256 and CRC-32."""
     buffer = bytearray(_CHUNK)
@@ -568,6 +575,7 @@ class _Options:
     remember: bool
     revocations: tuple[RevocationList, ...] = ()
     rotations: tuple[RotationStatement, ...] = ()
+    contents_hashed: bool = False
 
 
 def verify_bundle(
@@ -583,6 +591,7 @@ def verify_bundle(
     remember: bool = True,
     revocations: Sequence[RevocationList] = (),
     rotations: Sequence[RotationStatement] = (),
+    contents_hashed: bool = False,
 ) -> VerifyReport:
     """Verify a bundle; returns an open report or raises a :class:`BundleError` subclass.
 
@@ -603,6 +612,9 @@ def verify_bundle(
             bundle the newest list of its catalogue revokes raises :class:`Revoked`.
         rotations: verified key rotation statements (:func:`tkapp.bundle.rotation.load`):
             a trusted old key's statement makes its new key trusted (``trust == "rotation"``).
+        contents_hashed: only for the bundle writer's self-check: the writer hashed and
+            CRC-checked every listed file while writing it, so step 10 checks sizes only
+            instead of reading every byte again (everything else is checked as usual).
 
     Raises:
         BundleError: the first failed check (see ``tkapp.errors`` for codes and exit codes).
@@ -623,6 +635,7 @@ def verify_bundle(
         remember,
         tuple(revocations),
         tuple(rotations),
+        contents_hashed,
     )
     if isinstance(path, (str, os.PathLike)):
         path = Path(path)
@@ -725,7 +738,10 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     _check_files(index, manifest)
 
     # 10. Content.
-    _check_contents(f, index, manifest)
+    if opts.contents_hashed:
+        _check_sizes(index, manifest)
+    else:
+        _check_contents(f, index, manifest)
 
     # 11. BagIt files.
     _check_bagit(f, index, manifest, manifest_bytes)

@@ -3,10 +3,11 @@
 Small files (records, consents, terms) are serialised to canonical JSON in memory; media are
 streamed from their openers straight into the ZIP, hashed on the way. The manifest is built
 from declared sizes and hashes, signed, and the archive written to a temp file next to the
-destination, fsynced, fully verified with the signer's own key, and only then renamed into
-place. With ``encrypt_to``, the signed bundle is built and verified in an unnamed temporary
-file (no path anyone could open; gone with its handle, even after a kill) and only its age
-encryption reaches the destination folder.
+destination, fsynced, verified with the signer's own key (the contents were hashed while
+written; see :func:`_self_check`), and only then renamed into place. With ``encrypt_to``,
+the signed bundle is built and verified in an unnamed temporary file (no path anyone could
+open; gone with its handle, even after a kill) and only its age encryption reaches the
+destination folder.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from tkapp import __version__
 from tkapp.atomicfile import create_temp, fsync_dir
@@ -205,11 +206,46 @@ def _sha256_file(path: Path) -> str:
 
 
 def _self_check(path: Path | BinaryIO, key: KeyPair, created: datetime, limits: Limits) -> None:
+    """Verify the written bundle with the signer's own key, except re-hashing the contents.
+
+    Every member was hashed (and its CRC computed) while it was written, and a stream that
+    did not match its declared hash failed then. Reading the bytes back right after writing
+    them would come from the OS page cache, so it could not catch a bad disk either; it would
+    only double the export's hashing work. Signature, manifest, file set, sizes, BagIt files,
+    terms and records are all checked as a recipient's verifier checks them.
+    """
     # Deferred import: the verifier imports nothing from here, but keep the modules independent.
     from tkapp.bundle.verifier import verify_bundle
 
-    report = verify_bundle(path, trust=None, trust_key=key.public_key, now=created, limits=limits)
+    report = verify_bundle(
+        path,
+        trust=None,
+        trust_key=key.public_key,
+        now=created,
+        limits=limits,
+        contents_hashed=True,
+    )
     report.close()
+
+
+class _Hashing:
+    """Passes reads or writes through to a file and hashes the bytes on the way."""
+
+    def __init__(self, f: BinaryIO) -> None:
+        self.f = f
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.f.read(size)
+        self.digest.update(data)
+        return data
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self.f.write(data)
+
+    def hexdigest(self) -> str:
+        return self.digest.hexdigest()
 
 
 def _io_error(exc: OSError) -> BundleIOError:
@@ -267,24 +303,28 @@ def write_bundle(
                 _write_zip_to(layout, plain, progress)
                 _self_check(plain, key, created, limits)
                 plain.seek(0)
-                plain_sha = _sha256_stream(plain)
-                plain.seek(0)
                 tmp, fd = create_temp(dest, "bundle")
                 try:
                     with os.fdopen(fd, "wb") as out:
-                        encrypt_stream(plain, out, recipients)
+                        # One pass: the plaintext and the ciphertext are hashed as they are
+                        # read and written.
+                        reader, writer = _Hashing(plain), _Hashing(out)
+                        encrypt_stream(cast(BinaryIO, reader), cast(BinaryIO, writer), recipients)
                         out.flush()
                         os.fsync(out.fileno())
+                    plain_sha, file_sha = reader.hexdigest(), writer.hexdigest()
                     os.replace(tmp, dest)
                 finally:
                     with contextlib.suppress(OSError):
                         tmp.unlink()
-            file_sha = _sha256_file(dest)
         else:
             tmp, fd = create_temp(dest, "bundle")
             try:
                 _write_zip(layout, fd, progress)
                 _self_check(tmp, key, created, limits)
+                # The one re-read of an export: the ZIP writer patches each local header's
+                # CRC after the member's bytes, so the file's hash can only be taken once it
+                # is complete (from the page cache, just written).
                 plain_sha = file_sha = _sha256_file(tmp)
                 os.replace(tmp, dest)
             finally:

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
@@ -30,7 +31,7 @@ from tkapp.services.catalogue import create_catalogue, restore_backup
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser("init", help=_("create a new, empty catalogue"))
+    p = add_command(subparsers, "init")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("--community", required=True, metavar=_("NAME"), help=_("community name"))
     p.add_argument(
@@ -44,21 +45,19 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_init)
 
-    p = subparsers.add_parser("info", help=_("show what a catalogue holds"))
+    p = add_command(subparsers, "info")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_info)
 
-    p = subparsers.add_parser(
-        "check", help=_("check the catalogue file and its audit log for damage or tampering")
-    )
+    p = add_command(subparsers, "check")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_check)
 
-    p = subparsers.add_parser("passwd", help=_("change the catalogue passphrase"))
+    p = add_command(subparsers, "passwd")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     add_passphrase_option(p)
     p.add_argument(
@@ -71,23 +70,21 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(handler=cmd_passwd)
 
-    p = subparsers.add_parser("backup", help=_("write an encrypted backup copy"))
+    p = add_command(subparsers, "backup")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("dest", type=Path, metavar=_("DEST"))
     p.add_argument("--overwrite", action="store_true", help=_("replace an existing DEST"))
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_backup)
 
-    p = subparsers.add_parser(
-        "restore", help=_("check a backup and restore it as a catalogue file")
-    )
+    p = add_command(subparsers, "restore")
     p.add_argument("backup", type=Path, metavar=_("BACKUP"))
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("--overwrite", action="store_true", help=_("replace an existing CATALOGUE"))
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_restore)
 
-    p = subparsers.add_parser("key", help=_("show the community signing key's fingerprint"))
+    p = add_command(subparsers, "key")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument(
         "--public-out",

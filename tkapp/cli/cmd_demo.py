@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, out, read_creation_passphrase
 from tkapp.errors import CatalogueExists
 from tkapp.i18n import _, ngettext
@@ -19,9 +20,9 @@ def default_demo_path() -> Path:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "demo",
-        help=_("create a demo catalogue with about 30 example records"),
         description=_(
             "Creates a catalogue of an invented Kichwa community with example records, "
             "people, consent records, photos and a short audio clip, to try the app."

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, open_from_args, out, print_json
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.i18n import _, ngettext
@@ -19,9 +20,9 @@ from tkapp.services import keys as keys_service
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "revoke",
-        help=_("revoke a bundle you shared, or every grant to a recipient"),
         description=_(
             "Records the revocation in the sharing ledger and writes a signed revocation "
             "list for the researchers. The list holds every revocation so far."
@@ -48,9 +49,9 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_revoke)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "rotate-key",
-        help=_("make a new community signing key, vouched for by the old one"),
         description=_(
             "Makes a new signing key for the catalogue. The old key signs a key change "
             "statement: give it, with the new public key, to everyone who trusts the old "

@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, out
 from tkapp.i18n import _
 
@@ -20,9 +21,9 @@ from tkapp.services.keys import new_identity
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "identity",
-        help=_("manage your age identity for receiving encrypted bundles"),
         description=_("Your age identity opens bundles a community encrypted for you."),
     )
     sub = p.add_subparsers(dest="identity_command", metavar=_("ACTION"))

@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, open_from_args, out, print_json
 from tkapp.core.model import HubProject
 from tkapp.i18n import _, ngettext, translate
@@ -24,9 +25,9 @@ def _codes(text: str) -> list[str]:
 
 
 def register(subparsers: Any) -> None:
-    group = subparsers.add_parser(
+    group = add_command(
+        subparsers,
         "localcontexts",
-        help=_("link Local Contexts Hub projects (Labels and Notices) to records"),
         description=_(
             "A Local Contexts Hub project names the Labels and Notices that apply to the "
             "community's knowledge. Exports carry its link. Everything works offline; only "

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
@@ -49,9 +50,9 @@ def register(subparsers: Any) -> None:
         "4.0), whose access is public and whose terms and labels allow that licence, are "
         "published; places are generalised and confidential fields withheld."
     )
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "export-dwca",
-        help=_("publish open records as a Darwin Core Archive (GBIF, herbaria)"),
         description=open_rule,
     )
     _common(p, _("the .zip to write"))
@@ -73,17 +74,17 @@ def register(subparsers: Any) -> None:
     )
     p.set_defaults(handler=cmd_export_dwca)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "export-geojson",
-        help=_("write the generalised places of open records as GeoJSON (QGIS, maps)"),
         description=open_rule,
     )
     _common(p, _("the .geojson file to write"))
     p.set_defaults(handler=cmd_export_geojson)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "export-csv",
-        help=_("export records, taxa, names, people and uses as CSV files (folder or .zip)"),
         description=_(
             "Writes records.csv, uses.csv, holders.csv, taxa.csv, vernacular_names.csv and "
             "people.csv with stable ids, for spreadsheets and other tools. Secret/sacred and "
@@ -96,9 +97,9 @@ def register(subparsers: Any) -> None:
     _common(p, _("a folder, or a file name ending in .zip"))
     p.set_defaults(handler=cmd_export_csv)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "import-csv",
-        help=_("import CSV exchange files (folder or .zip): preview, then confirm"),
         description=_(
             "Shows what would be created or updated and every row error. Nothing is written "
             "until you confirm (or pass --yes); then everything is written in one step."

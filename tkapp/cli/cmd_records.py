@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_INPUT,
     EXIT_OK,
@@ -25,9 +26,9 @@ from tkapp.services.importer import PRESETS, import_file, load_mapping, parse_ma
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "import",
-        help=_("import records from a CSV (also KoboToolbox/ODK exports) or JSON file"),
         description=_(
             "Columns: id, title, summary, description, language, category, scientific_name, "
             "local_names (name@lang;...), part, preparation, purpose, season, holders "
@@ -65,7 +66,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_import)
 
-    p = subparsers.add_parser("search", help=_("search records (accents and case ignored)"))
+    p = add_command(subparsers, "search")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("query", nargs="?", default="", metavar=_("QUERY"))
     p.add_argument("--category", choices=[c.value for c in Category])
@@ -78,7 +79,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_search)
 
-    p = subparsers.add_parser("show", help=_("show one record"))
+    p = add_command(subparsers, "show")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("id", metavar=_("ID"))
     p.add_argument("--json", action="store_true", help=_("machine-readable output"))

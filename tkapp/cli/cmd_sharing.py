@@ -12,6 +12,7 @@ from typing import Any
 
 from tkapp.bundle import revocation, rotation
 from tkapp.cli.cmd_verify import default_identities
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -63,9 +64,9 @@ def _class_option(p: argparse.ArgumentParser, required: bool) -> None:
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "export",
-        help=_("share records with a recipient as a signed bundle (.tkb)"),
         description=_(
             "Shows which records may go to this recipient for this purpose (and which stay, "
             "and why), then writes a signed bundle and records it in the sharing ledger."
@@ -127,9 +128,9 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_export)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "import-bundle",
-        help=_("verify a bundle and keep it, read-only, in your catalogue"),
         description=_(
             "Checks the bundle fully first; then stores its records, media and terms in the "
             "catalogue's received area in one step. Importing the same bundle again does "
@@ -143,7 +144,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_import_bundle)
 
-    p = subparsers.add_parser("received", help=_("list bundles received from communities"))
+    p = add_command(subparsers, "received")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument(
         "bundle_id", nargs="?", metavar=_("BUNDLE_ID"), help=_("show this bundle's records")
@@ -152,7 +153,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_received)
 
-    rec = subparsers.add_parser("recipients", help=_("the address book of recipients"))
+    rec = add_command(subparsers, "recipients")
     rsub = rec.add_subparsers(dest="recipients_command", metavar=_("ACTION"))
     rec.set_defaults(handler=lambda args: (rec.print_help(), EXIT_USAGE)[1])
     p = rsub.add_parser("list", help=_("list recipients"))
@@ -171,9 +172,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_recipients_add)
 
-    p = subparsers.add_parser(
-        "ledger", help=_("the sharing ledger: who has what of ours, under which terms")
-    )
+    p = add_command(subparsers, "ledger")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument(
         "--overdue-days",
@@ -186,9 +185,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_ledger)
 
-    p = subparsers.add_parser(
-        "follow-up", help=_("note results returned, a publication notified or benefits received")
-    )
+    p = add_command(subparsers, "follow-up")
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("bundle_id", metavar=_("BUNDLE_ID"))
     p.add_argument("--kind", required=True, choices=sharing_service.FOLLOW_UP_KINDS)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, open_from_args, out, print_json
 from tkapp.i18n import _, current_language, ngettext
 from tkapp.licensing.labels import LABELS
@@ -33,9 +34,9 @@ def _catalogue_arg(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    terms = subparsers.add_parser(
+    terms = add_command(
+        subparsers,
         "terms",
-        help=_("list, show, create and assign the community's terms"),
         description=_(
             "Terms say who may do what with the community's knowledge. A version used in an "
             "export never changes: editing it makes a new version."
@@ -86,7 +87,7 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_terms_assign)
 
-    labels = subparsers.add_parser("labels", help=_("the Local Contexts TK and BC labels"))
+    labels = add_command(subparsers, "labels")
     lsub = labels.add_subparsers(dest="labels_command", metavar=_("ACTION"))
     labels.set_defaults(handler=lambda args: (labels.print_help(), 4)[1])
     p = lsub.add_parser("list", help=_("list the labels with the community's wording"))
@@ -101,9 +102,9 @@ def register(subparsers: Any) -> None:
     add_passphrase_option(p)
     p.set_defaults(handler=cmd_labels_list)
 
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "ask",
-        help=_("may this kind of user do this with a record? (decision and duties)"),
         description=_("Answers from the record's terms, tightened by its labels and access level."),
     )
     _catalogue_arg(p)

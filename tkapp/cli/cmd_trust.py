@@ -10,6 +10,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, err, out, print_json
 from tkapp.crypto.trust import TrustedKey, TrustWarning
 from tkapp.errors import NotFound, UsageError
@@ -22,9 +23,9 @@ EXIT_NOT_FOUND = 3
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "trust",
-        help=_("list, show, add or remove trusted community keys"),
         description=_(
             "The community keys you trust. A key is known by its fingerprint; the community "
             "name and catalogue are labels, so two communities with the same name are two "

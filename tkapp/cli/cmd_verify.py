@@ -17,6 +17,7 @@ from typing import Any
 
 from tkapp.bundle import revocation, rotation
 from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
+from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
 from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
 from tkapp.crypto.fingerprint import Fingerprint
@@ -45,9 +46,9 @@ EXIT_SELFTEST_FAILED = 1
 
 
 def register(subparsers: Any) -> None:
-    p = subparsers.add_parser(
+    p = add_command(
+        subparsers,
         "verify",
-        help=_("check a signed bundle (.tkb or .tkb.age) and what it allows"),
         description=_(
             "Checks a bundle's signature, contents and terms without opening any catalogue, "
             "and says what the stated use may do. Exit codes: 0 valid, 1 altered or forged, "
@@ -94,6 +95,7 @@ def _printable(text: str, limit: int = 300) -> str:
 
 
 def run_selftest_command(as_json: bool) -> int:
+
     report = run_selftest(raise_on_failure=False)
     if as_json:
         _print_json(report.to_json())
@@ -116,11 +118,13 @@ def _trust_key(path: Path | None) -> PublicKey | None:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise KeyFormatError(str(exc.__class__.__name__), path=str(path)) from None
+
     return parse_public_key(text)
 
 
 def default_identities() -> list[AgeIdentity]:
     """Every identity saved by ``tkapp identity new`` (unreadable files are skipped)."""
+
     found: list[AgeIdentity] = []
     for path in sorted(identities_dir().glob("*.txt")):
         try:
@@ -138,6 +142,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if (args.user_class is None) != (args.purpose is None):
         raise UsageError(_("--as and --purpose go together"))
     intended = (args.user_class, args.purpose) if args.user_class else None
+
     try:
         identities = load_identity_files(args.identity) if args.identity else default_identities()
         report = verify_bundle(
@@ -190,6 +195,7 @@ def _explain_untrusted(exc: BundleError) -> None:
 
 
 def _print_report(report: VerifyReport, show_qr: bool) -> None:
+
     m = report.manifest
     lang = current_language()
     fp: Fingerprint = report.fingerprint

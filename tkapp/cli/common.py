@@ -14,13 +14,15 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from tkapp.errors import DiskFull, FileIOError, TkError, UsageError, ValidationError
 from tkapp.i18n import _
 from tkapp.i18n.messages import describe_error
 from tkapp.safetext import escape_json_text, safe_text
-from tkapp.services.catalogue import Catalogue, open_catalogue, to_jsonable
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 EXIT_OK = 0
 EXIT_INTEGRITY = 1
@@ -80,6 +82,8 @@ def err(text: str) -> None:
 def print_json(value: Any) -> None:
     """Machine-readable output: never translated, UTF-8 as is (invisible and bidi characters
     escaped as ``\\uXXXX``: the same JSON value, safe in a terminal)."""
+    from tkapp.services.catalogue import to_jsonable  # deferred: the command line starts fast
+
     text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True)
     print(escape_json_text(text))
 
@@ -192,6 +196,8 @@ def read_creation_passphrase(args: argparse.Namespace) -> str:
 def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalogue:
     """Open the catalogue named by ``args.<attr>`` with the passphrase from the usual places."""
     path = Path(getattr(args, attr))
+    from tkapp.services.catalogue import open_catalogue  # deferred: the command line starts fast
+
     return open_catalogue(path, read_passphrase(args), actor=actor_name())
 
 

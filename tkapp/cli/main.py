@@ -2,7 +2,8 @@
 
 Each command group is a module with ``register(subparsers) -> None`` that adds its commands
 with ``set_defaults(handler=function)``; a handler takes the parsed arguments and returns the
-exit code. Add a group by appending its module path to :data:`COMMAND_MODULES`.
+exit code. Add a command to the table in :mod:`tkapp.cli.commands`: only the module of the
+command being run is imported (the others are listed in the help from the table alone).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 from tkapp import __version__
+from tkapp.cli.commands import COMMANDS, module_of
 from tkapp.cli.common import (
     EXIT_CANCELLED,
     EXIT_USAGE,
@@ -23,25 +25,16 @@ from tkapp.cli.common import (
     report_error,
 )
 from tkapp.errors import TkError, UsageError
-from tkapp.i18n import _, set_language, system_language
-
-#: Command-group modules, in help order. Other groups append here.
-COMMAND_MODULES: list[str] = [
-    "tkapp.cli.cmd_catalogue",
-    "tkapp.cli.cmd_records",
-    "tkapp.cli.cmd_demo",
-    "tkapp.cli.cmd_verify",
-    "tkapp.cli.cmd_trust",
-    "tkapp.cli.cmd_identity",
-    "tkapp.cli.cmd_terms",
-    "tkapp.cli.cmd_sharing",
-    "tkapp.cli.cmd_grants",
-    "tkapp.cli.cmd_opendata",
-    "tkapp.cli.cmd_localcontexts",
-]
+from tkapp.i18n import _, set_language, system_language, translate
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` runs: its first word that is not an option."""
+    return next((arg for arg in argv if not arg.startswith("-")), None)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser, with the full options of ``command`` (None: every command in full)."""
     parser = ArgumentParser(
         prog="tkapp",
         description=_(
@@ -65,9 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help=_("show the full error report of a crash")
     )
     subparsers = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
-    for module_name in COMMAND_MODULES:
-        module = importlib.import_module(module_name)
-        module.register(subparsers)
+    wanted = module_of(command) if command is not None else None
+    registered: set[str] = set()
+    for entry in COMMANDS:
+        if command is None or entry.module == wanted:
+            if entry.module not in registered:
+                importlib.import_module(entry.module).register(subparsers)
+                registered.add(entry.module)
+        else:
+            # Listed for the help only: its module is imported when it is run.
+            subparsers.add_parser(entry.name, help=translate(entry.help))
     return parser
 
 
@@ -103,7 +103,8 @@ def run_cli(argv: list[str]) -> int:
         set_language(system_language())  # until --lang is read: its own errors are translated
         rest, lang, debug = _global_options(argv)
         set_language(lang or system_language())
-        parser = build_parser()
+        # Only the module of the command being run is imported; "--help" alone imports none.
+        parser = build_parser(_command_name(rest) or "")
         args = parser.parse_args(rest)
         handler = getattr(args, "handler", None)
         if handler is None:

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import segno
-
 from tkapp.crypto.wordlist import WORDS
 
 #: Ten words carry the first 80 bits: a forged key matching them costs about 2**80 tries.
@@ -81,6 +79,8 @@ class Fingerprint:
 
     def qr(self) -> Any:
         """A ``segno`` QR code of :attr:`qr_payload` (error correction M)."""
+        import segno  # deferred: it loads http.client and more, only a QR needs it
+
         return segno.make_qr(self.qr_payload, error="m", boost_error=False)
 
     def qr_svg(self, scale: int = 4) -> str:

@@ -19,10 +19,10 @@ import locale as _locale
 import os
 from datetime import date, datetime
 from functools import cache
+from typing import TYPE_CHECKING
 
-from babel import Locale, UnknownLocaleError
-from babel import dates as _bdates
-from babel import numbers as _bnumbers
+if TYPE_CHECKING:
+    from babel import Locale
 
 from tkapp.i18n.catalogs import DOMAIN, LOCALE_DIR, load_catalogue
 
@@ -146,6 +146,9 @@ def current_language() -> str:
 
 def babel_locale(lang: str | None = None) -> Locale:
     """The Babel locale for ``lang`` (default: the current language)."""
+    # Babel loads on the first formatted date or number, not with every command.
+    from babel import Locale, UnknownLocaleError
+
     try:
         return Locale.parse(lang or _state.lang)
     except (UnknownLocaleError, ValueError):
@@ -183,19 +186,27 @@ def N_(message: str) -> str:  # the gettext convention name, hence upper case
 
 def format_date(value: date, fmt: str = "medium", lang: str | None = None) -> str:
     """A date in the current (or given) language, e.g. "26 nov 2026" in Spanish."""
+    from babel import dates as _bdates
+
     return _bdates.format_date(value, format=fmt, locale=babel_locale(lang))
 
 
 def format_datetime(value: datetime, fmt: str = "medium", lang: str | None = None) -> str:
     """A date and time in the current (or given) language."""
+    from babel import dates as _bdates
+
     return _bdates.format_datetime(value, format=fmt, locale=babel_locale(lang))
 
 
 def format_number(value: int | float, lang: str | None = None) -> str:
     """A number with the language's separators (Spanish: ``1.234,5``)."""
+    from babel import numbers as _bnumbers
+
     return _bnumbers.format_decimal(value, locale=babel_locale(lang))
 
 
 def format_percent(value: float, lang: str | None = None) -> str:
     """A fraction as a percentage (``0.25`` -> ``25 %`` in Spanish)."""
+    from babel import numbers as _bnumbers
+
     return _bnumbers.format_percent(value, locale=babel_locale(lang))

@@ -21,10 +21,12 @@ import string
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel.messages.catalog import Catalog, Message
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+# Babel's message tools load only to compile a .po or extract strings (a source checkout, the
+# developer tools), never on the way to a command's first line of output.
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog, Message
 
 from tkapp.atomicfile import atomic_write_bytes
 
@@ -45,7 +47,12 @@ EXTRACT_KEYWORDS: dict[str, tuple[int | tuple[int, str], ...] | None] = {
 #: Comments starting with this tag, just above a string, are shown to translators.
 COMMENT_TAGS = ("Translators:",)
 
-_log = logging.getLogger(__name__)
+
+def _warn(message: str, *args: object) -> None:
+
+    logging.getLogger(__name__).warning(message, *args)
+
+
 _formatter = string.Formatter()
 
 
@@ -145,6 +152,8 @@ def extract_messages(root: Path) -> Catalog:
 
     with (root / "translations" / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)  # type: ignore[no-untyped-call]
+    from babel.messages.catalog import Catalog
+
     catalog = Catalog(domain=DOMAIN)
     for filename, lineno, message, comments, context in extract_from_dir(
         root, method_map, options_map, keywords=EXTRACT_KEYWORDS, comment_tags=COMMENT_TAGS
@@ -161,6 +170,8 @@ def extract_messages(root: Path) -> Catalog:
 
 def read_catalogue(po_path: Path) -> Catalog:
     """Parse a ``.po`` file with Babel."""
+    from babel.messages.pofile import read_po
+
     with po_path.open("rb") as handle:
         return read_po(handle, domain=DOMAIN)
 
@@ -179,6 +190,8 @@ def compile_catalogue(po_path: Path) -> tuple[bytes, list[str]]:
         # fallback language (Spanish for Kichwa): leave the whole entry out instead.
         if message.id and (not is_translated(message) or message_problem(message)):
             message.string = ""
+    from babel.messages.mofile import write_mo
+
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     return buffer.getvalue(), problems
@@ -251,15 +264,15 @@ def load_catalogue(
             with compiled.open("rb") as handle:
                 return gettext.GNUTranslations(handle)
         except (OSError, ValueError) as exc:  # damaged file: try the source, else English
-            _log.warning("cannot read %s: %s", compiled, exc)
+            _warn("cannot read %s: %s", compiled, exc)
     if has_source:
         try:
             data, problems = compile_catalogue(source)
         except Exception as exc:  # a translator's typo must not stop the app
-            _log.warning("cannot compile %s: %s", source, exc)
+            _warn("cannot compile %s: %s", source, exc)
             return None
         for problem in problems:
-            _log.warning("%s: %s (translation ignored)", source, problem)
+            _warn("%s: %s (translation ignored)", source, problem)
         return gettext.GNUTranslations(io.BytesIO(data))
     return None
 

@@ -33,7 +33,7 @@ from tkapp.store import media as media_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
 from tkapp.store.codec import to_jsonable
 from tkapp.store.connection import Connection
-from tkapp.store.records import RecordFilter, RecordSummary
+from tkapp.store.records import RecordFilter, RecordSummary, SearchPage
 
 __all__ = [
     "CATALOGUE_SUFFIX",
@@ -46,6 +46,7 @@ __all__ = [
     "Progress",
     "RecordFilter",
     "RecordSummary",
+    "SearchPage",
     "create_catalogue",
     "open_catalogue",
     "restore_backup",
@@ -285,6 +286,22 @@ class Catalogue:
         first."""
         with self._db.reading() as conn:
             return records.search_ids(conn, query, filters)
+
+    def search_page(
+        self,
+        query: str = "",
+        filters: RecordFilter | None = None,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+        total: int | None = None,
+    ) -> SearchPage:
+        """The ids of one page of a search and the number of matches in all (pass the
+        ``total`` of the first page back for later pages: it is not counted again)."""
+        with self._db.reading() as conn:
+            return records.search_page(
+                conn, query, filters, offset=offset, limit=limit, total=total
+            )
 
     def summaries(self, ids: Sequence[str]) -> list[RecordSummary]:
         """Table rows for ``ids`` in the same order (unknown ids left out)."""

@@ -211,7 +211,8 @@ class ChunkReader(io.RawIOBase):
         seq, offset = divmod(self._pos, self._chunk_size)
         chunk = self._chunk(seq)
         n = min(len(view), len(chunk) - offset, self._size - self._pos)
-        view[:n] = chunk[offset : offset + n]
+        # A view, not a slice: the bytes are copied once, into the caller's buffer.
+        view[:n] = memoryview(chunk)[offset : offset + n]
         self._pos += n
         return n
 

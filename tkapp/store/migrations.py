@@ -342,6 +342,45 @@ def _v4(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_V5 = """
+-- Search at a million records (issue 19). The full-text index is rebuilt with prefix indexes
+-- for one- and two-letter prefixes (a keystroke's prefix is one term lookup, not a merge of
+-- every word it starts), and detail = column: a query is a conjunction of word prefixes, never
+-- a phrase, so word positions (most of the index's bytes) are not kept. Still contentless:
+-- the text lives (encrypted) in record_data only.
+DROP TABLE record_fts;
+CREATE VIRTUAL TABLE record_fts USING fts5 (
+    title, body, names,
+    content = '', contentless_delete = 1, detail = column, prefix = '1 2',
+    tokenize = "unicode61 remove_diacritics 2"
+);
+-- Listing indexes without the id: pages fetch ids for the rows shown, so the indexes only
+-- order and count (half the bytes each).
+DROP INDEX record_by_modified;
+DROP INDEX record_by_category;
+DROP INDEX record_by_access;
+DROP INDEX record_by_status;
+CREATE INDEX record_by_modified ON record (trashed, modified DESC);
+CREATE INDEX record_by_category ON record (trashed, category, modified DESC);
+CREATE INDEX record_by_access ON record (trashed, access, modified DESC);
+CREATE INDEX record_by_status ON record (trashed, status, modified DESC)
+"""
+
+
+def _v5(conn: Connection) -> None:
+    """Compact, prefix-indexed full-text index; slimmer listing indexes (issue 19)."""
+    # Deferred: the index text of a record is decided in one place (tkapp.store.records).
+    from tkapp.store import records
+
+    for statement in _V5.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute(
+        "INSERT INTO record_fts (record_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 5.0)')"
+    )
+    records.rebuild_index(conn)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -350,6 +389,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (2, _v2),
     (3, _v3),
     (4, _v4),
+    (5, _v5),
 ]
 LATEST = MIGRATIONS[-1][0]
 

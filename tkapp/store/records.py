@@ -2,9 +2,10 @@
 
 A record is a narrow ``record`` row (the columns filters and the records table need, kept
 small so scans decrypt few pages) and a ``record_data`` row with the full record as JSON.
-``record_fts`` (contentless FTS5) indexes the title, the body
-(summary, description, uses) and the names (scientific and vernacular names of linked taxa,
-holder names), with the FTS5 rowid equal to the record's rowid.
+``record_fts`` (contentless FTS5: the text is stored once, encrypted, in ``record_data``)
+indexes the title, the body (summary, description, uses) and the names (scientific and
+vernacular names of linked taxa, holder names), with the FTS5 rowid equal to the record's
+rowid. It keeps prefix indexes for one and two letters and no word positions (migration 3).
 """
 
 # Queries here are built from constant fragments and "?" placeholders only; every value is
@@ -105,20 +106,44 @@ class NameCache:
 
 
 def _index_text(conn: Connection, rec: KnowledgeRecord, names: NameCache) -> _Index:
-    body_parts = [rec.summary, rec.description]
-    for use in rec.uses:
-        body_parts += [use.part, use.preparation, use.purpose, use.season]
+    uses = [(use.part, use.preparation, use.purpose, use.season) for use in rec.uses]
+    people = [link.person_id for link in rec.holders]
+    return _index_parts(
+        conn,
+        names,
+        summary=rec.summary,
+        description=rec.description,
+        uses=uses,
+        taxon_ids=rec.taxon_ids,
+        holder_ids=people,
+    )
+
+
+def _index_parts(
+    conn: Connection,
+    names: NameCache,
+    *,
+    summary: str,
+    description: str,
+    uses: Iterable[Iterable[str]],
+    taxon_ids: Iterable[str],
+    holder_ids: Iterable[str],
+) -> _Index:
+    """What a record's row in the full-text index and its table columns say (the one rule)."""
+    body_parts = [summary, description]
+    for use in uses:
+        body_parts += use
     scientific: list[str] = []
     vernacular: list[str] = []
-    for taxon_id in rec.taxon_ids:
+    for taxon_id in taxon_ids:
         taxon = names.taxon(conn, taxon_id)
         if taxon is None:
             continue
         scientific.append(taxon.scientific_name)
         vernacular += [v.name for v in taxon.vernacular_names]
     holder_names: list[str] = []
-    for link in rec.holders:
-        person = names.person(conn, link.person_id)
+    for person_id in holder_ids:
+        person = names.person(conn, person_id)
         if person is not None:
             holder_names.append(person.name)
     return _Index(
@@ -353,6 +378,33 @@ def reindex(conn: Connection, rowids: Iterable[int]) -> None:
         save(conn, rec, row[0], new=False, names=names)
 
 
+def rebuild_index(conn: Connection) -> None:
+    """Index every record again (a migration that recreates ``record_fts``)."""
+    names = NameCache()
+    batch: list[tuple[int, str, str, str]] = []
+    sql = "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)"
+    for rowid, data in conn.execute("SELECT rowid, data FROM record_data ORDER BY rowid"):
+        # The stored JSON's own fields, not a decoded KnowledgeRecord: decoding is most of the
+        # cost, and a million records should migrate in minutes.
+        rec = json.loads(data)
+        uses = [(u["part"], u["preparation"], u["purpose"], u["season"]) for u in rec["uses"]]
+        people = [link["person_id"] for link in rec["holders"]]
+        idx = _index_parts(
+            conn,
+            names,
+            summary=rec["summary"],
+            description=rec["description"],
+            uses=uses,
+            taxon_ids=rec["taxon_ids"],
+            holder_ids=people,
+        )
+        batch.append((rowid, nfc(rec["title"]), idx.body, idx.names))
+        if len(batch) >= 1000:
+            conn.executemany(sql, batch)
+            batch.clear()
+    conn.executemany(sql, batch)
+
+
 def rowids_linking_taxon(conn: Connection, taxon_id: str) -> list[int]:
     return [
         int(r[0])
@@ -401,42 +453,107 @@ def _filter_sql(filters: RecordFilter) -> tuple[str, list[Any]]:
 RANKED_HITS_MAX = 2_000
 
 
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: the ids shown, and how many records match in all."""
+
+    ids: list[str]
+    total: int
+    #: True: relevance order (a few hits); False: newest first.
+    ranked: bool
+
+
+def _hits_sql(conn: Connection, filters: RecordFilter) -> tuple[str, str, list[Any]] | None:
+    """(FROM clause, WHERE conditions, parameters) for full-text hits ``f`` within filters;
+    None when nothing can match (the trash is asked for and empty).
+
+    Only the trash flag set: with an empty trash (an index probe says so) the hits need no
+    check at all; otherwise they are checked against the (usually small) set of trashed
+    rowids, which SQLite builds once per statement from an index, so the full-text index's
+    own order and early LIMIT stay intact. Any other filter joins the record row.
+    """
+    only_trash = filters == RecordFilter(in_trash=filters.in_trash)
+    if only_trash:
+        trash = "SELECT rowid FROM record WHERE trashed = 1"
+        if conn.execute("SELECT EXISTS (" + trash + ")").fetchone()[0] == 0:
+            return None if filters.in_trash else ("record_fts f", "record_fts MATCH ?", [])
+        clause = "f.rowid IN" if filters.in_trash else "f.rowid NOT IN"
+        return "record_fts f", "record_fts MATCH ? AND " + clause + " (" + trash + ")", []
+    where, params = _filter_sql(filters)
+    source = "record_fts f JOIN record r ON r.rowid = f.rowid"
+    return source, "record_fts MATCH ? AND " + where, params
+
+
+def search_page(
+    conn: Connection,
+    query: str,
+    filters: RecordFilter | None,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+    total: int | None = None,
+) -> SearchPage:
+    """Ids ``offset .. offset + limit`` of a search (``limit`` None: to the end).
+
+    A query matches every word as a prefix (relevance order up to :data:`RANKED_HITS_MAX`
+    hits, newest first beyond); no query lists the records newest first. ``total`` is the
+    count a first page returned: later pages pass it back, so the count is not run again.
+    Each statement reads a word prefix once, from the prefix index (``record_fts`` has
+    ``prefix = '1 2'``); nothing walks all hits in Python.
+    """
+    filters = filters or RecordFilter()
+    tail, bounds = " LIMIT ? OFFSET ?", [-1 if limit is None else limit, offset]
+    if not query.strip():
+        if total is None:
+            total = count(conn, filters)
+        where, params = _filter_sql(filters)
+        sql = "SELECT r.id FROM record r WHERE " + where + " ORDER BY r.modified DESC" + tail
+        ids = [row[0] for row in conn.execute(sql, [*params, *bounds])]
+        return SearchPage(ids, total, ranked=False)
+    match = fts_query(query)
+    if not match:
+        return SearchPage([], 0, ranked=False)
+    hits = _hits_sql(conn, filters)
+    if hits is None:
+        return SearchPage([], 0, ranked=False)
+    source, where, params = hits
+    args = [match, *params]
+    if total is None:
+        sql = "SELECT count(*) FROM " + source + " WHERE " + where
+        total = int(conn.execute(sql, args).fetchone()[0])
+    if total == 0:
+        return SearchPage([], 0, ranked=False)
+    # bm25 costs a few microseconds per hit: ranking tens of thousands of hits (a one-letter
+    # prefix) makes every keystroke sluggish and tells a person nothing. Past
+    # RANKED_HITS_MAX hits, use the index's own order instead: newest first, no sort.
+    ranked = total <= RANKED_HITS_MAX
+    order = "f.rank" if ranked else "f.rowid DESC"
+    # The page's ids come with it: the full-text index drives the loop (its order, or the
+    # rank sort of a few hits) and each row shown is looked up by rowid.
+    if " JOIN " not in source:
+        source += " JOIN record r ON r.rowid = f.rowid"
+    sql = "SELECT r.id FROM " + source + " WHERE " + where + " ORDER BY " + order + tail
+    ids = [row[0] for row in conn.execute(sql, [*args, *bounds])]
+    return SearchPage(ids, total, ranked)
+
+
 def search_ids(
     conn: Connection, query: str, filters: RecordFilter | None, limit: int | None = None
 ) -> list[str]:
     """Ids matching ``query`` (relevance order) or all (newest first), within ``filters``."""
-    where, params = _filter_sql(filters or RecordFilter())
-    tail = ""
-    if limit is not None:
-        tail = " LIMIT ?"
-    if query.strip():
-        match = fts_query(query)
-        if not match:
-            return []
-        # bm25 costs a few microseconds per hit: ranking tens of thousands of hits (a one-letter
-        # prefix) makes every keystroke sluggish and tells a person nothing. Past
-        # RANKED_HITS_MAX hits, use the index's own order instead: newest first, no sort.
-        hits = conn.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM record_fts WHERE record_fts MATCH ? LIMIT ?)",
-            (match, RANKED_HITS_MAX + 1),
-        ).fetchone()[0]
-        order = "f.rank" if hits <= RANKED_HITS_MAX else "f.rowid DESC"
-        sql = (
-            "SELECT r.id FROM record_fts f JOIN record r ON r.rowid = f.rowid"
-            " WHERE record_fts MATCH ? AND " + where + " ORDER BY " + order + tail
-        )
-        args: list[Any] = [match, *params]
-    else:
-        sql = "SELECT r.id FROM record r WHERE " + where + " ORDER BY r.modified DESC" + tail
-        args = list(params)
-    if limit is not None:
-        args.append(limit)
-    return [row[0] for row in conn.execute(sql, args)]
+    return search_page(conn, query, filters, limit=limit).ids
 
 
 def count(conn: Connection, filters: RecordFilter | None) -> int:
     where, params = _filter_sql(filters or RecordFilter())
     return int(conn.execute("SELECT count(*) FROM record r WHERE " + where, params).fetchone()[0])
+
+
+# A page of table rows converts 200 rows' codes at once: a dictionary lookup is several times
+# cheaper than calling the enum.
+_CATEGORIES = {member.value: member for member in Category}
+_ACCESS_LEVELS = {member.value: member for member in AccessLevel}
+_STATUSES = {member.value: member for member in RecordStatus}
 
 
 def summaries(conn: Connection, ids: Sequence[str]) -> list[RecordSummary]:
@@ -456,12 +573,12 @@ def summaries(conn: Connection, ids: Sequence[str]) -> list[RecordSummary]:
             found[row[0]] = RecordSummary(
                 id=row[0],
                 title=row[1],
-                category=Category(row[2]),
-                access=AccessLevel(row[3]),
-                status=RecordStatus(row[4]),
+                category=_CATEGORIES[row[2]],
+                access=_ACCESS_LEVELS[row[3]],
+                status=_STATUSES[row[4]],
                 taxa=row[5],
                 local_names=row[6],
-                labels=tuple(json.loads(row[7])),
+                labels=tuple(json.loads(row[7])) if row[7] != "[]" else (),
                 media_count=int(row[9]),
                 modified=datetime.fromisoformat(row[8]),
             )

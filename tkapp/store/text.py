@@ -7,7 +7,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits: what FTS5's unicode61 tokenizer keeps as token characters. "_" is a
+# word character to Python but a separator to FTS5; splitting on it here keeps every quoted
+# word a single token (the index has no positions, detail = column, so no phrases).
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @lru_cache(maxsize=8192)
@@ -32,6 +35,6 @@ def fts_query(text: str) -> str:
     """An FTS5 MATCH expression: every word must match, each as a prefix.
 
     Words are quoted, so user input can never inject FTS5 syntax (``OR``, ``NEAR``, ``*``,
-    column filters); ``\\w+`` words never contain a double quote.
+    column filters); words never contain a double quote.
     """
     return " AND ".join(f'"{word}"*' for word in words(text))

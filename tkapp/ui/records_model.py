@@ -1,8 +1,10 @@
 """A lazy table model over the records of a catalogue (stays smooth at 100,000 records).
 
-The model holds only the ordered list of record ids a search returned (``search_ids``). Rows
-are fetched as :class:`RecordSummary` pages of :data:`PAGE_SIZE` through the serial worker
-when the view first asks for them; until a page arrives ``data()`` answers a placeholder, and
+The model holds the search (query and filters), its number of matches and the pages of rows
+fetched so far: it asks the catalogue only for what the view shows. A search arrives with its
+first page (:func:`fetch_page`); further pages of :data:`PAGE_SIZE` rows are fetched through
+the serial worker when the view first asks for them, passing the known total back so the
+count is not run again. Until a page arrives ``data()`` answers a placeholder, and
 ``dataChanged`` repaints the rows when it does (Anki's browser table does the same). A
 generation counter drops pages that belong to an older search, and only
 :data:`MAX_CACHED_PAGES` pages are kept, least recently used first out.
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
@@ -108,6 +110,24 @@ def _display_row(summary: Any) -> tuple[str, ...]:
     )
 
 
+@dataclass(frozen=True)
+class Page:
+    """One page of a search's rows, as the worker fetched it."""
+
+    number: int
+    ids: list[str]
+    total: int  # matches of the whole search
+    summaries: list[Any]
+
+
+def fetch_page(
+    cat: Any, query: str, filters: Any, number: int = 0, total: int | None = None
+) -> Page:
+    """Runs on the worker: page ``number`` of a search with its table rows."""
+    page = cat.search_page(query, filters, offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=total)
+    return Page(number, page.ids, page.total, cat.summaries(page.ids))
+
+
 class RecordsModel(QAbstractTableModel):
     """Rows are records (in search order), columns are :class:`Column`."""
 
@@ -117,29 +137,35 @@ class RecordsModel(QAbstractTableModel):
     def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
-        self._ids: list[str] = []
+        self._query = ""
+        self._filters: Any = None
+        self._total = 0
         self._pages: OrderedDict[int, list[tuple[Any, tuple[str, ...]] | None]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
 
     # -- contents --------------------------------------------------------------------------
 
-    def set_ids(self, ids: Sequence[str]) -> None:
-        """Show these records, in this order (a new search result)."""
+    def show(self, query: str, filters: Any, first: Page) -> None:
+        """Show a new search, starting from its first page (from :func:`fetch_page`)."""
         self.beginResetModel()
-        self._ids = list(ids)
+        self._query, self._filters, self._total = query, filters, first.total
         self._drop_cache()
+        self._install(first)
         self.endResetModel()
 
     def clear(self) -> None:
-        self.set_ids([])
+        self.beginResetModel()
+        self._query, self._filters, self._total = "", None, 0
+        self._drop_cache()
+        self.endResetModel()
 
     def reload_rows(self) -> None:
         """Fetch the visible rows again (a record was edited) without changing the order."""
         self._drop_cache()
-        if self._ids:
+        if self._total:
             top = self.index(0, 0)
-            bottom = self.index(len(self._ids) - 1, len(Column) - 1)
+            bottom = self.index(self._total - 1, len(Column) - 1)
             self.dataChanged.emit(top, bottom)
 
     def _drop_cache(self) -> None:
@@ -147,17 +173,33 @@ class RecordsModel(QAbstractTableModel):
         self._pages.clear()
         self._pending.clear()
 
-    def ids(self) -> list[str]:
-        return list(self._ids)
+    def total(self) -> int:
+        return self._total
 
-    def record_id(self, row: int) -> str:
-        return self._ids[row]
+    def ids(self) -> list[str]:
+        """The ids of the rows fetched so far, in row order."""
+        return [
+            entry[0].id
+            for _number, page in sorted(self._pages.items())
+            for entry in page
+            if entry is not None and entry[0] is not None
+        ]
+
+    def record_id(self, row: int) -> str | None:
+        """The record of ``row``, or None while its page is on its way."""
+        page = self._pages.get(row // PAGE_SIZE)
+        if page is None:
+            return None
+        entry = page[row % PAGE_SIZE]
+        return entry[0].id if entry is not None and entry[0] is not None else None
 
     def row_of(self, record_id: str) -> int:
-        try:
-            return self._ids.index(record_id)
-        except ValueError:
-            return -1
+        """The row showing ``record_id`` among the fetched pages, or -1."""
+        for number, page in self._pages.items():
+            for offset, entry in enumerate(page):
+                if entry is not None and entry[0] is not None and entry[0].id == record_id:
+                    return number * PAGE_SIZE + offset
+        return -1
 
     def is_row_loaded(self, row: int) -> bool:
         page = self._pages.get(row // PAGE_SIZE)
@@ -172,7 +214,7 @@ class RecordsModel(QAbstractTableModel):
     # -- Qt model API ----------------------------------------------------------------------
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._ids)
+        return 0 if parent.isValid() else self._total
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -197,18 +239,18 @@ class RecordsModel(QAbstractTableModel):
                 return translate(HEADERS[Column(section)])
             return None
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return section + 1 if 0 <= section < len(self._ids) else None
+            return section + 1 if 0 <= section < self._total else None
         return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+        if not index.isValid() or index.row() >= self._total:
             return None
         row = index.row()
-        if role == RECORD_ID_ROLE:
-            return self._ids[row]
         entry = self._entry(row)
+        if role == RECORD_ID_ROLE:
+            return entry[0].id if entry is not None and entry[0] is not None else None
         if role == LOADED_ROLE:
             return entry is not None
         if role == SUMMARY_ROLE:
@@ -245,23 +287,27 @@ class RecordsModel(QAbstractTableModel):
 
     def ensure_rows(self, first: int, last: int) -> None:
         """Ask for the pages covering rows ``first..last`` (e.g. before the view paints)."""
-        last = min(last, len(self._ids) - 1)
+        last = min(last, self._total - 1)
         for number in range(max(first, 0) // PAGE_SIZE, last // PAGE_SIZE + 1):
             if number not in self._pages:
                 self._request(number)
 
     def _request(self, number: int) -> None:
-        if number in self._pending:
-            return
-        start = number * PAGE_SIZE
-        ids = self._ids[start : start + PAGE_SIZE]
-        if not ids:
+        if number in self._pending or not 0 <= number * PAGE_SIZE < self._total:
             return
         self._pending.add(number)
         generation = self._generation
+        query, filters, total = self._query, self._filters, self._total
 
-        def arrived(summaries: list[Any]) -> None:
-            self._page_arrived(generation, number, ids, summaries)
+        def arrived(page: Page) -> None:
+            if generation != self._generation:
+                return  # an older search or an edit since: drop it
+            self._pending.discard(number)
+            self._install(page)
+            first = number * PAGE_SIZE
+            last = min(first + PAGE_SIZE, self._total) - 1
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
+            self.rows_loaded.emit(first, last)
 
         def failed(error: BaseException) -> None:
             if generation == self._generation:
@@ -270,28 +316,27 @@ class RecordsModel(QAbstractTableModel):
             # search reloads; a dialog per page would only flood the user.
             log.warning("records page failed: %s", type(error).__name__)
 
-        self._runner.run(lambda cat: cat.summaries(ids), arrived, failed, context=self)
+        self._runner.run(
+            lambda cat: fetch_page(cat, query, filters, number, total),
+            arrived,
+            failed,
+            context=self,
+        )
 
-    def _page_arrived(
-        self, generation: int, number: int, ids: list[str], summaries: list[Any]
-    ) -> None:
-        if generation != self._generation:
-            return  # an older search or an edit since: drop it
-        self._pending.discard(number)
-        by_id = {s.id: s for s in summaries}
+    def _install(self, page: Page) -> None:
+        """Keep a page's rows; rows that vanished since the count show as removed."""
+        by_id = {s.id: s for s in page.summaries}
         rows: list[tuple[Any, tuple[str, ...]] | None] = []
-        for record_id in ids:
+        for record_id in page.ids:
             summary = by_id.get(record_id)
-            if summary is None:
-                # Deleted meanwhile: show a neutral row rather than a wrong one.
-                blank = tuple("" for _c in Column)
-                rows.append((None, (_("(removed)"), *blank[1:])))
-            else:
+            if summary is not None:
                 rows.append((summary, _display_row(summary)))
-        self._pages[number] = rows
+        expected = max(0, min(PAGE_SIZE, self._total - page.number * PAGE_SIZE))
+        blank = tuple("" for _c in Column)
+        while len(rows) < expected:
+            # Deleted (or changed to no longer match) since the search counted: a neutral
+            # row rather than a wrong one, until the next search.
+            rows.append((None, (_("(removed)"), *blank[1:])))
+        self._pages[page.number] = rows[:expected]
         while len(self._pages) > MAX_CACHED_PAGES:
             self._pages.popitem(last=False)
-        first = number * PAGE_SIZE
-        last = first + len(ids) - 1
-        self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
-        self.rows_loaded.emit(first, last)

@@ -1,8 +1,9 @@
 """The Records section: search as you type, filters, the lazy table, new/edit/delete, trash.
 
-Typing restarts a short timer (:data:`SEARCH_DELAY_MS`); when it fires, one ``search_ids``
-runs on the worker and the model swaps in the new id list. A generation number drops results
-of searches the user has already typed past.
+Typing restarts a short timer (:data:`SEARCH_DELAY_MS`); when it fires, the worker fetches the
+search's first page of rows with the number of matches, and the model shows them (it fetches
+further pages as the table scrolls). A generation number drops results of searches the user
+has already typed past.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from tkapp.i18n import _, format_number, names, ngettext, translate
 from tkapp.licensing.labels import LABELS
 from tkapp.ui.dialogs import confirm, show_error, show_info
 from tkapp.ui.record_editor import RecordEditorDialog
-from tkapp.ui.records_model import Column, RecordsModel
+from tkapp.ui.records_model import Column, Page, RecordsModel, fetch_page
 from tkapp.ui.worker import Runner
 
 SEARCH_DELAY_MS = 150
@@ -264,21 +265,21 @@ class RecordsSection(QWidget):
         filters = self.current_filter()
         self.searching = True
 
-        def done(ids: list[str]) -> None:
+        def done(first: Page) -> None:
             if generation != self._generation:
                 return  # the user typed on meanwhile
             self.searching = False
-            self.model.set_ids(ids)
-            self._show_result(len(ids), query)
+            self.model.show(query, filters, first)
+            self._show_result(first.total, query)
             self._update_buttons()
-            self.searched.emit(len(ids), query)
+            self.searched.emit(first.total, query)
 
         def failed(error: BaseException) -> None:
             if generation == self._generation:
                 self.searching = False
                 show_error(self, error, _("Search"))
 
-        self.runner.run(lambda cat: cat.search_ids(query, filters), done, failed, context=self)
+        self.runner.run(lambda cat: fetch_page(cat, query, filters), done, failed, context=self)
 
     def _show_result(self, count: int, query: str) -> None:
         if count == 0 and query:
@@ -302,7 +303,10 @@ class RecordsSection(QWidget):
 
     def selected_ids(self) -> list[str]:
         rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.record_id(row) for row in rows if row < self.model.rowCount()]
+        # Rows whose page has not arrived yet have no id here (a selection reaching far past
+        # what was scrolled through): they are left out.
+        ids = (self.model.record_id(row) for row in rows if row < self.model.rowCount())
+        return [record_id for record_id in ids if record_id]
 
     def share_selected(self) -> Any:
         """Open the export wizard for the selected records."""

@@ -1,0 +1,125 @@
+"""Search at scale, kept fixed by structure (issue 19), never by timing.
+
+A search reads a word prefix from the prefix index, runs one count and one page statement
+against the full-text index (a later page runs only the page: the count is passed back), and
+never walks all its hits in Python.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tkapp.core.model import Category, KnowledgeRecord
+from tkapp.services.catalogue import Catalogue, RecordFilter
+from tkapp.store import records
+
+
+@contextmanager
+def fts_statements(cat: Catalogue) -> Iterator[list[str]]:
+    """The statements run against the full-text index meanwhile."""
+    seen: list[str] = []
+    conn = cat._db.conn
+    conn.set_trace_callback(lambda sql: seen.append(sql) if "MATCH" in sql else None)
+    try:
+        yield seen
+    finally:
+        conn.set_trace_callback(None)
+
+
+@pytest.fixture
+def many(cat: Catalogue, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """25 records about 'maíz' (more than the ranking limit) and 3 about 'yuca'."""
+    monkeypatch.setattr(records, "RANKED_HITS_MAX", 10)
+    ids = [
+        cat.add_record(KnowledgeRecord(f"Maíz {n}", description="siembra")).id for n in range(25)
+    ]
+    for n in range(3):
+        cat.add_record(KnowledgeRecord(f"Yuca {n}", description="maíz"))
+    return ids
+
+
+def test_index_has_prefix_indexes_and_no_positions(cat: Catalogue) -> None:
+    sql = cat._db.conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'record_fts'"
+    ).fetchone()[0]
+    assert "prefix = '1 2'" in sql and "detail = column" in sql and "content = ''" in sql
+
+
+def test_first_page_is_one_count_and_one_page_statement(cat: Catalogue, many: list[str]) -> None:
+    with fts_statements(cat) as seen:
+        page = cat.search_page("m", limit=5)
+    assert page.total == 28 and not page.ranked
+    assert page.ids == [*cat.search_ids("yuca")[::-1], *many[::-1]][:5]  # newest first
+    assert len(seen) == 2
+    count, rows = seen
+    assert count.startswith("SELECT count(*)")
+    assert rows.endswith("LIMIT 5 OFFSET 0")  # only the rows shown, never every hit
+
+
+def test_later_pages_do_not_count_again(cat: Catalogue, many: list[str]) -> None:
+    first = cat.search_page("ma", limit=5)
+    with fts_statements(cat) as seen:
+        later = cat.search_page("ma", offset=5, limit=5, total=first.total)
+    assert [s.startswith("SELECT count(*)") for s in seen] == [False]
+    assert later.total == first.total == 28
+    assert not set(later.ids) & set(first.ids)
+
+
+def test_few_hits_are_ranked_in_the_same_two_statements(cat: Catalogue, many: list[str]) -> None:
+    with fts_statements(cat) as seen:
+        page = cat.search_page("yuca")
+    assert page.ranked and page.total == 3 and len(seen) == 2
+    assert "ORDER BY f.rank" in seen[1]
+
+
+def test_trash_is_filtered_by_rowid_set_not_by_row(cat: Catalogue, many: list[str]) -> None:
+    cat.delete_record(many[0])
+    with fts_statements(cat) as seen:
+        shown = cat.search_page("maiz")
+        trashed = cat.search_page("maiz", RecordFilter(in_trash=True))
+    assert many[0] not in shown.ids and shown.total == 27
+    assert trashed.ids == [many[0]] and trashed.total == 1
+    # No join for the filter: the count never reads record rows; the page reads only the
+    # rows it shows (for their ids).
+    assert all("r.trashed" not in sql for sql in seen)
+    assert all("JOIN" not in sql for sql in seen if sql.startswith("SELECT count(*)"))
+    # Other filters join the record row, and still count once.
+    with fts_statements(cat) as seen:
+        food = cat.search_page("maiz", RecordFilter(category=Category.FOOD))
+    assert food.total == 0 and len(seen) == 1
+
+
+def test_underscore_splits_words_as_the_index_does(cat: Catalogue) -> None:
+    record = cat.add_record(KnowledgeRecord("hoja_de_guayusa"))
+    assert cat.search_ids("hoja_de") == [record.id]
+
+
+def test_migration_rebuild_indexes_what_saving_indexes(cat: Catalogue) -> None:
+    from tkapp.core.model import HolderLink, Person, Taxon, Use, VernacularName
+
+    taxon = cat.add_taxon(Taxon("Ilex guayusa", vernacular_names=[VernacularName("wayusa", "qu")]))
+    person = cat.add_person(Person("Rosa Grefa"))
+    cat.add_record(
+        KnowledgeRecord(
+            "Madrugada",
+            summary="té",
+            uses=[Use("hoja", "cocida", "ánimo", "todo el año")],
+            taxon_ids=[taxon.id],
+            holders=[HolderLink(person.id, "elder")],
+        )
+    )
+    questions = ("wayusa", "ilex", "rosa", "cocida", "anim", "madrugada", "te")
+    before = [cat.search_ids(q) for q in questions]
+    assert all(before)
+    conn = cat._db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("DELETE FROM record_fts")
+    assert not cat._db.conn.execute(
+        "SELECT count(*) FROM record_fts WHERE record_fts MATCH 'wayusa'"
+    ).fetchone()[0]
+    records.rebuild_index(conn)
+    conn.execute("COMMIT")
+    assert [cat.search_ids(q) for q in questions] == before
