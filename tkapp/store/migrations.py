@@ -296,12 +296,37 @@ def _v2(conn: Connection) -> None:
     conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('export_sequence', '0')")
 
 
+_V3 = """
+-- Field data imports (issue 15): which record a submission became, so the weekly re-import of
+-- a growing KoboToolbox/ODK export updates records instead of duplicating them. ``scope`` is
+-- "" for globally unique submission ids (_uuid, instanceID) or the key column's name for a
+-- dataset's own ids; ``digest`` hashes the submission as last imported (unchanged -> skipped).
+CREATE TABLE import_key (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    imported TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX import_key_by_record ON import_key (record_id);
+"""
+
+
+def _v3(conn: Connection) -> None:
+    """Submission keys of field data imports (issue 15)."""
+    for statement in _V3.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
 MIGRATIONS: list[tuple[int, Migration]] = [
     (1, _v1),
     (2, _v2),
+    (3, _v3),
 ]
 LATEST = MIGRATIONS[-1][0]
 
