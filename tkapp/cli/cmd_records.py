@@ -167,6 +167,12 @@ def _print_result(result: ImportResult) -> None:
         out(_("Columns:"))
         for header, target, why in iter_column_lines(result):
             out(f"  {header} -> {target}  ({why})")
+        if result.title_from:
+            out(
+                _(
+                    "No title column: each title is taken from {columns} (the first with a value)."
+                ).format(columns=", ".join(result.title_from))
+            )
     counts = result.counts
     if result.dry_run:
         out(

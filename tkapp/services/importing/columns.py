@@ -13,10 +13,13 @@ and the reason, shown by the preview). The rules, in order:
    (``"lat lon alt accuracy"``) and Kobo's ``_geolocation`` pair. The first place question
    wins; others are ignored with the reason.
 4. Our own column names (``tkapp import``'s set, :data:`FIELDS`), also after a group prefix
-   cut at ``/``, ``-``, ``.`` or ``:`` and a few Darwin Core synonyms. A dataset's own ``id``
-   is our record id only when its values are record UUIDs; otherwise it is the key.
+   cut at ``/``, ``-``, ``.`` or ``:``, and a few Darwin Core and Spanish synonyms. A
+   dataset's own ``id`` is our record id only when its values are record UUIDs; otherwise it
+   is the key.
 5. Columns whose answers are file names of photos or recordings: media.
-6. The title: the form's instance name if it has one, else the first text question.
+6. The title: a title column, or the form's instance name; without either, each row's local
+   name, else its scientific name; a form with neither: its first text question (the
+   preview says which).
 7. Any other question: kept in the description as "question: answer" lines, so nothing the
    community collected is dropped silently. Columns empty in every row are ignored.
 """
@@ -59,6 +62,30 @@ _SYNONYMS = {
     "recordedby": "recorded_by",
     "today": "recorded_date",
     "open_license": "open_licence",
+    # Spanish headers, as community spreadsheets in Latin America write them.
+    "titulo": "title",
+    "título": "title",
+    "descripcion": "description",
+    "descripción": "description",
+    "nombre cientifico": "scientific_name",
+    "nombre científico": "scientific_name",
+    "nombre_cientifico": "scientific_name",
+    "especie": "scientific_name",
+    "nombre local": "local_names",
+    "nombre_local": "local_names",
+    "nombres locales": "local_names",
+    "latitud": "latitude",
+    "longitud": "longitude",
+    "localidad": "locality",
+    "lugar": "locality",
+    "fecha": "recorded_date",
+    "parte": "part",
+    "parte usada": "part",
+    "preparacion": "preparation",
+    "preparación": "preparation",
+    "uso": "purpose",
+    "categoria": "category",
+    "categoría": "category",
 }
 
 # Reasons the preview shows (translated there).
@@ -151,7 +178,11 @@ class ColumnModel:
     #: Scope of the submission keys: "" for globally unique ids (``_uuid``, ``instanceID``),
     #: else the key column's name (a dataset's ids are unique only within it).
     key_scope: str = ""
-    notes: list[str] = field(default_factory=list)
+    #: No title column: the title of each row comes from the first of these with a value.
+    title_from: list[str] = field(default_factory=list)
+
+    def has_title(self) -> bool:
+        return bool(self.title_from or self.by_target("title"))
 
     def by_target(self, target: str) -> list[Column]:
         return [c for c in self.columns if c.target == target]
@@ -317,10 +348,9 @@ def understand(
         if header in decided:
             continue
         name = lower[header]
-        target = name if name in FIELDS else _SYNONYMS.get(name, "")
+        target = _field_for(name)
         if not target:
-            leaf = _leaf(name)
-            target = leaf if leaf in FIELDS else _SYNONYMS.get(leaf, "")
+            target = _field_for(_leaf(name))
         if not target:
             continue
         if target == "id":
@@ -354,11 +384,17 @@ def understand(
             decide(header, IGNORE, R_REPEAT)
         elif lower[header].startswith("_") and lower[header] not in FIELDS:
             decide(header, IGNORE, R_META)
+    title_from: list[str] = []
     if "title" not in {c.target for c in decided.values()}:
-        for header in headers:
-            if header not in decided and _is_text(_values(rows, header)):
-                decide(header, "title", R_TITLE_RULE)
-                break
+        # The title by rule: each row's local name, else its scientific name; a form with
+        # neither: its first text question.
+        for field_name in ("local_names", "scientific_name"):
+            title_from += [h for h, c in decided.items() if c.target == field_name][:1]
+        if not title_from:
+            for header in headers:
+                if header not in decided and _is_text(_values(rows, header)):
+                    decide(header, "title", R_TITLE_RULE)
+                    break
     for header in headers:
         if header not in decided:
             decide(header, EXTRA, R_EXTRA)
@@ -366,7 +402,15 @@ def understand(
     columns = [decided[h] for h in headers]
     key = next((c for c in columns if c.target == KEY), None)
     scope = "" if key is None or normalise(key.header) in _KEY_NAMES else normalise(key.header)
-    return ColumnModel(columns, form_fingerprint(headers), scope)
+    model = ColumnModel(columns, form_fingerprint(headers), scope)
+    model.title_from = title_from
+    return model
+
+
+def _field_for(name: str) -> str:
+    if name in FIELDS:
+        return name
+    return _SYNONYMS.get(name) or _SYNONYMS.get(name.replace("_", " ").strip(), "")
 
 
 def _geolocation_has_values(values: list[Any]) -> bool:

@@ -76,6 +76,19 @@ from tkapp.store.connection import Connection
 from tkapp.store.text import fold
 
 _BATCH = 500
+#: Category words of Spanish spreadsheets and forms (folded) -> our codes.
+_CATEGORY_WORDS = {
+    "alimento": "food",
+    "alimentacion": "food",
+    "comida": "food",
+    "agricultura": "agriculture",
+    "ecologia": "ecology",
+    "artesania": "craft",
+    "lengua": "language",
+    "idioma": "language",
+    "otro": "other",
+    "otros": "other",
+}
 _LIST_SPLIT = re.compile(r"[;,\s]+")
 _HOLDER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")
 
@@ -459,7 +472,8 @@ def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
         if name in row:
             setattr(rec, name, _text(row[name], name))
     if "category" in row:
-        rec.category = _enum(Category, row["category"], "category")
+        word = fold(_text(row["category"], "category"))
+        rec.category = _enum(Category, _CATEGORY_WORDS.get(word, word), "category")
     if "access" in row:
         rec.access = _enum(AccessLevel, row["access"], "access")
     if "status" in row:

@@ -99,6 +99,8 @@ class ImportResult:
     errors: list[RowProblem] = field(default_factory=list)
     missing_media: list[MissingMedia] = field(default_factory=list)
     media_files: int = 0  # files available in the attachments
+    #: no title column: the columns each row's title is taken from, first with a value
+    title_from: list[str] = field(default_factory=list)
     exchange: CsvImportPreview | None = None
     exchange_report: CsvImportReport | None = None
 
@@ -310,6 +312,15 @@ def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
             ):
                 # Translators: a line of a record's description keeping a name as written.
                 extras.append(_("Scientific name as written: {name}").format(name=parsed.verbatim))
+    if "title" not in fields:
+        for header in model.title_from:
+            value = values.get(header)
+            if value not in (None, "", []):
+                # A local name written "lumu@qu?" titles the record as "lumu".
+                text = _show(value).split(";")[0].rsplit("@", 1)[0].rstrip("?").strip()
+                if text:
+                    fields["title"] = text
+                    break
     if extras:
         before = _show(fields.get("description", ""))
         fields["description"] = (before + "\n\n" if before else "") + "\n".join(extras)
@@ -406,7 +417,8 @@ def _run_table(
     check_mapping(result.mapping)
     model = cols.understand(table.columns, [r for _n, r in table.rows], result.mapping)
     result.columns = model.columns
-    if not model.by_target("title"):
+    result.title_from = list(model.title_from)
+    if not model.has_title():
         problem = RowProblem(table.source, 1, "title", _("no column can be the title"))
         if not result.dry_run:
             raise ValidationError(problem.message, field="title", row=1, file=table.source)
