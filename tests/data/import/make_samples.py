@@ -134,7 +134,9 @@ def kobo_json() -> None:
 def _zip(path: Path, files: dict[str, bytes]) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in files.items():
-            archive.writestr(zipfile.ZipInfo(name, (2024, 5, 4, 10, 0, 0)), data)
+            info = zipfile.ZipInfo(name, (2024, 5, 4, 10, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
 
 
 def kobo_attachments() -> None:

@@ -157,25 +157,15 @@ def read_xlsx(path: Path, label: str = "") -> Table:
     except (zipfile.BadZipFile, OSError) as exc:
         raise ImportSpreadsheetError("not an .xlsx workbook", file=label, row=0) from exc
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "no default style": harmless, Kobo's files say it
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            sheet = book.worksheets[0]
-            values = sheet.iter_rows(values_only=True)
-            header = next(values, None)
-            if header is None:
-                raise ImportFileError("the sheet is empty", file=label, row=1)
-            columns = _unique([str(h) if h is not None else "" for h in header])
-            rows: list[tuple[int, Row]] = []
-            for number, cells in enumerate(values, start=2):
-                if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
-                    continue
-                rows.append(
-                    (number, {c: _cell(v) for c, v in zip(columns, cells, strict=False) if c})
-                )
-        finally:
-            book.close()
+        with Path(path).open("rb") as handle:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # "no default style": harmless, Kobo's say it
+                # A file object: openpyxl would refuse a renamed workbook by its name ending.
+                book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            try:
+                columns, rows = _first_sheet(book, label)
+            finally:
+                book.close()
     except ImportFileError:
         raise
     except Exception as exc:  # openpyxl raises many kinds (KeyError, XML, zip) on a bad file
@@ -183,6 +173,21 @@ def read_xlsx(path: Path, label: str = "") -> Table:
             type(exc).__name__ + ": " + str(exc)[:200], file=label, row=0
         ) from exc
     return Table(label, [c for c in columns if c], rows)
+
+
+def _first_sheet(book: Any, label: str) -> tuple[list[str], list[tuple[int, Row]]]:
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    header = next(values, None)
+    if header is None:
+        raise ImportFileError("the sheet is empty", file=label, row=1)
+    columns = _unique([str(h) if h is not None else "" for h in header])
+    rows: list[tuple[int, Row]] = []
+    for number, cells in enumerate(values, start=2):
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+            continue
+        rows.append((number, {c: _cell(v) for c, v in zip(columns, cells, strict=False) if c}))
+    return columns, rows
 
 
 def _flatten(item: dict[str, Any], prefix: str = "") -> Row:

@@ -193,6 +193,8 @@ def _open_source(path: Path, file_format: str | None, stack: ExitStack) -> _Sour
         try:
             archive = stack.enter_context(SafeZip(path, label=label))
         except zipfile.BadZipFile as exc:
+            if fmt in ("xlsx", "xlsm"):
+                raise ImportSpreadsheetError("damaged workbook", file=label, row=0) from exc
             raise ImportFileError("damaged ZIP", file=label, row=0) from exc
         names = archive.names()
         if "xl/workbook.xml" in names:
@@ -235,9 +237,10 @@ class _Row:
     media: list[str]
 
     def digest(self) -> str:
-        text = json.dumps(
-            {"f": self.fields, "m": self.media}, sort_keys=True, default=str, ensure_ascii=False
-        )
+        # Values as text: the same submission downloaded as XLSX (numbers) or CSV (text) is
+        # the same submission.
+        fields = {k: _show(v) for k, v in self.fields.items()}
+        text = json.dumps({"f": fields, "m": self.media}, sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
