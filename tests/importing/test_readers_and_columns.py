@@ -15,7 +15,7 @@ from tkapp.services.importing import columns as cols
 from tkapp.services.importing import run_import
 from tkapp.services.importing.readers import decode_text, parse_csv, parse_json
 
-ROWS = "titulo,latitud,longitud\nChonta,\"-0,95\",\"-77,8\"\nÑame,-1.5,-78\n"
+ROWS = 'titulo,latitud,longitud\nChonta,"-0,95","-77,8"\nÑame,-1.5,-78\n'
 
 
 @pytest.mark.parametrize(
@@ -43,7 +43,7 @@ def test_undecodable_text_is_a_typed_error_with_the_row() -> None:
 
 @pytest.mark.parametrize("sep", [",", ";", "\t"])
 def test_separators(sep: str) -> None:
-    table = parse_csv(f"a{sep}b\n1{sep}\"x{sep}y\"\n".encode(), "x.csv")
+    table = parse_csv(f'a{sep}b\n1{sep}"x{sep}y"\n'.encode(), "x.csv")
     assert table.delimiter == sep and table.rows == [(2, {"a": "1", "b": f"x{sep}y"})]
 
 

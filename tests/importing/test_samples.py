@@ -60,7 +60,8 @@ def test_odk_central_zip_with_its_media_and_a_missing_photo(cat: Catalogue) -> N
     assert (chuchuwasi.place.latitude, chuchuwasi.place.longitude) == (-0.4721, -76.987)
     assert chuchuwasi.place.uncertainty_m == 6
     taxon = cat.get_taxon(chuchuwasi.taxon_ids[0])
-    assert (taxon.scientific_name, taxon.authorship) == ("Maytenus macrocarpa", "(Ruiz & Pav.) Briq.")
+    assert taxon.scientific_name == "Maytenus macrocarpa"
+    assert taxon.authorship == "(Ruiz & Pav.) Briq."
     # ODK Central's Status column is the server's, never the record's status.
     status = next(c for c in result.columns if c.header == "Status")
     assert status.target == "ignore"

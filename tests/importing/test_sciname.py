@@ -15,16 +15,36 @@ from tkapp.services.importing.sciname import parse_name
         ("  Inga   edulis  Mart. ", "Inga edulis", "Mart.", "species", ""),
         ("Cedrela odorata L.", "Cedrela odorata", "L.", "species", ""),
         ("Croton lechleri Müll.Arg.", "Croton lechleri", "Müll.Arg.", "species", ""),
-        ("Maytenus macrocarpa (Ruiz & Pav.) Briq.", "Maytenus macrocarpa", "(Ruiz & Pav.) Briq.",
-         "species", ""),  # fmt: skip
-        ("Banisteriopsis caapi (Spruce ex Griseb.) C.V.Morton", "Banisteriopsis caapi",
-         "(Spruce ex Griseb.) C.V.Morton", "species", ""),  # fmt: skip
+        (
+            "Maytenus macrocarpa (Ruiz & Pav.) Briq.",
+            "Maytenus macrocarpa",
+            "(Ruiz & Pav.) Briq.",
+            "species",
+            "",
+        ),
+        (
+            "Banisteriopsis caapi (Spruce ex Griseb.) C.V.Morton",
+            "Banisteriopsis caapi",
+            "(Spruce ex Griseb.) C.V.Morton",
+            "species",
+            "",
+        ),
         ("Inga edulis var. minutula Benth.", "Inga edulis var. minutula", "Benth.", "variety", ""),
         ("Inga edulis Mart. var. minutula", "Inga edulis var. minutula", "", "variety", ""),
-        ("Bactris gasipaes subsp. chichagui", "Bactris gasipaes subsp. chichagui", "",
-         "subspecies", ""),  # fmt: skip
-        ("Bactris gasipaes ssp. chichagui", "Bactris gasipaes subsp. chichagui", "",
-         "subspecies", ""),  # fmt: skip
+        (
+            "Bactris gasipaes subsp. chichagui",
+            "Bactris gasipaes subsp. chichagui",
+            "",
+            "subspecies",
+            "",
+        ),
+        (
+            "Bactris gasipaes ssp. chichagui",
+            "Bactris gasipaes subsp. chichagui",
+            "",
+            "subspecies",
+            "",
+        ),
         ("Tabebuia chrysantha f. alba", "Tabebuia chrysantha f. alba", "", "form", ""),
         ("Brugmansia × candida Pers.", "Brugmansia × candida", "Pers.", "species", ""),
         ("Piper cf. aduncum", "Piper aduncum", "", "species", "cf."),

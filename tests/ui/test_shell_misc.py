@@ -246,7 +246,7 @@ def test_import_a_kobo_export_from_the_menu(
     )
     done = []
     dialog = window.import_from(export, on_done=done.append)
-    qtbot.waitUntil(lambda: dialog.import_button.isEnabled(), timeout=15_000)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=15_000)
     # The dialog shows how each column is understood before anything is written.
     becomes = {
         dialog.table.item(r, 0).text(): dialog.table.cellWidget(r, 1).currentData()
