@@ -64,6 +64,12 @@ def summary_text(result: ImportResult) -> str:
             rows=format_number(result.rows),
         )
     ]
+    if result.title_from:
+        lines.append(
+            _(
+                "No title column: each title is taken from {columns} (the first with a value)."
+            ).format(columns=", ".join(result.title_from))
+        )
     if result.media_files:
         lines.append(
             ngettext(
@@ -75,8 +81,10 @@ def summary_text(result: ImportResult) -> str:
     if result.missing_media:
         lines.append(
             ngettext(
-                "{n} attachment is missing (see below).",
-                "{n} attachments are missing (see below).",
+                "{n} attachment is missing (see below): choose the attachments ZIP or folder, "
+                "or import now and add them later by importing again.",
+                "{n} attachments are missing (see below): choose the attachments ZIP or folder, "
+                "or import now and add them later by importing again.",
                 len(result.missing_media),
             ).format(n=format_number(len(result.missing_media)))
         )

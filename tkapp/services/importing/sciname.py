@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 #: Marker as written -> (marker as written in the canonical name, rank).
 _INFRA = {
@@ -52,6 +53,7 @@ class ParsedName:
         return self.rank != "unranked"
 
 
+@lru_cache(maxsize=4096)  # a form names the same few species thousands of times
 def parse_name(text: str) -> ParsedName:
     """Parse one scientific name (see the module docstring for the shapes understood)."""
     verbatim = " ".join(text.split())
