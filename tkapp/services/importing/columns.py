@@ -180,6 +180,14 @@ class ColumnModel:
     key_scope: str = ""
     #: No title column: the title of each row comes from the first of these with a value.
     title_from: list[str] = field(default_factory=list)
+    _used: list[Column] | None = None
+
+    @property
+    def used(self) -> list[Column]:
+        """The columns that become something (computed once: read for every row)."""
+        if self._used is None:
+            self._used = [c for c in self.columns if c.used]
+        return self._used
 
     def has_title(self) -> bool:
         return bool(self.title_from or self.by_target("title"))

@@ -279,7 +279,7 @@ def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
     key = ""
     media: list[str] = []
     extras: list[str] = []
-    for column in model.columns:
+    for column in model.used:
         value = values.get(column.header)
         if isinstance(value, str):
             value = value.strip()
@@ -520,11 +520,11 @@ class _Run:
             self.keys_seen.add(row.key)
             found = import_keys.find(self.conn, scope, row.key)
             if found is not None and records.exists(self.conn, found.record_id):
-                existing = records.load(self.conn, found.record_id)[0]
                 if found.digest == digest:
                     self.result.counts.unchanged += 1
-                    self._attach(number, existing.id, row)  # files that were missing before
+                    self._attach(number, found.record_id, row)  # files missing before
                     return
+                existing = records.load(self.conn, found.record_id)[0]
         plan = self.writer.plan(row.fields, existing)
         if self.result.dry_run:
             if plan.existing is not None:
