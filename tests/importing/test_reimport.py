@@ -100,3 +100,20 @@ def test_a_chosen_key_column(cat: Catalogue, tmp_path: Path) -> None:
         "Maní",
         "Yuca",
     ]
+
+
+def test_attachments_from_a_folder(cat: Catalogue, tmp_path: Path) -> None:
+    import zipfile
+
+    folder = tmp_path / "fotos"
+    with zipfile.ZipFile(SAMPLES / "kobo_attachments.zip") as archive:
+        for name in archive.namelist():
+            target = folder / name.rsplit("/", 1)[-1]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(archive.read(name))
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(b"not for the catalogue")
+    (folder / "link.jpg").symlink_to(secret)  # a link is never followed (Linux-only check)
+    result = run_import(cat, SAMPLES / "kobo_export.csv", media=folder)
+    assert result.counts.media_attached == 3 and not result.missing_media
+    assert result.media_files == 3

@@ -34,24 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import _, format_number, ngettext
-from tkapp.services.importing import ImportResult, run_import
+from tkapp.services.importing import ImportResult, column_reason, run_import, target_label
 from tkapp.services.importing import columns as cols
 from tkapp.ui.dialogs import error_text, window_title
 from tkapp.ui.worker import Job, Runner
-
-#: Role targets as words; our fields show their column name (as in the CSV documentation).
-_ROLE_LABELS = {
-    cols.KEY: lambda: _("submission key"),
-    cols.MEDIA: lambda: _("attachments"),
-    cols.EXTRA: lambda: _("description line"),
-    cols.GEOPOINT: lambda: _("place (latitude, longitude)"),
-    cols.IGNORE: lambda: _("ignored"),
-}
-
-
-def target_label(target: str) -> str:
-    label = _ROLE_LABELS.get(target)
-    return label() if label else target
 
 
 def summary_text(result: ImportResult) -> str:
@@ -241,8 +227,7 @@ class ImportDialog(QDialog):
                 lambda _i, header=column.header, box=combo: self._choose(header, box)
             )
             self.table.setCellWidget(row, 1, combo)
-            why = _(column.reason).format(question=column.question)
-            self.table.setItem(row, 2, QTableWidgetItem(why))
+            self.table.setItem(row, 2, QTableWidgetItem(column_reason(column)))
 
     def _choose(self, header: str, combo: QComboBox) -> None:
         self.mapping[header] = str(combo.currentData())

@@ -14,11 +14,13 @@ from tkapp.services.importing.service import (
     ImportResult,
     MissingMedia,
     RowProblem,
+    column_reason,
     iter_column_lines,
     load_mapping,
     parse_map_options,
     remembered_mapping,
     run_import,
+    target_label,
 )
 
 __all__ = [
@@ -26,9 +28,11 @@ __all__ = [
     "ImportResult",
     "MissingMedia",
     "RowProblem",
+    "column_reason",
     "iter_column_lines",
     "load_mapping",
     "parse_map_options",
     "remembered_mapping",
     "run_import",
+    "target_label",
 ]

@@ -31,7 +31,7 @@ from tkapp.errors import (
     UsageError,
     ValidationError,
 )
-from tkapp.i18n import _
+from tkapp.i18n import _, translate
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.importing import columns as cols
 from tkapp.services.importing import exchange
@@ -606,15 +606,24 @@ def _run_exchange(
     return result
 
 
+def target_label(target: str) -> str:
+    """What a column becomes, in words: our field's name, or the role translated."""
+    roles = {
+        cols.KEY: _("submission key"),
+        cols.MEDIA: _("attachments"),
+        cols.EXTRA: _("description line"),
+        cols.GEOPOINT: _("place (latitude, longitude)"),
+        cols.IGNORE: _("ignored"),
+    }
+    return roles.get(target, target)
+
+
 def iter_column_lines(result: ImportResult) -> Iterator[tuple[str, str, str]]:
     """(column, what it becomes, why) for the preview, translated."""
     for column in result.columns:
-        target = {
-            cols.KEY: _("submission key"),
-            cols.MEDIA: _("attachments"),
-            cols.EXTRA: _("description line"),
-            cols.GEOPOINT: _("place (latitude, longitude)"),
-            cols.IGNORE: _("ignored"),
-        }.get(column.target, column.target)
-        why = _(column.reason).format(question=column.question)
-        yield column.header, target, why
+        yield column.header, target_label(column.target), column_reason(column)
+
+
+def column_reason(column: cols.Column) -> str:
+    """Why a column becomes what it becomes, translated."""
+    return translate(column.reason).format(question=column.question)
