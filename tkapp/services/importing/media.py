@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import IO
 
 from tkapp.core.model import MediaKind
-from tkapp.errors import ImportFileError, NotAttachments, UnsafeArchive
+from tkapp.errors import ImportFileError, NotAttachments
 from tkapp.services.importing.archive import SafeZip
-from tkapp.services.importing.columns import MEDIA_EXTENSIONS, is_media_name
+from tkapp.services.importing.columns import is_media_name
 
 _EXTRA_TYPES = {
     ".m4a": "audio/mp4",
@@ -154,20 +154,3 @@ def open_media(path: Path) -> MediaSource:
         source.close()
         raise NotAttachments("no media files", file=label, row=0)
     return source
-
-
-def has_media(archive: SafeZip) -> bool:
-    return any(os.path.splitext(name)[1].lower() in MEDIA_EXTENSIONS for name in archive.names())
-
-
-__all__ = [
-    "Attachment",
-    "FolderMedia",
-    "MediaSource",
-    "UnsafeArchive",
-    "ZipMedia",
-    "bare_key",
-    "has_media",
-    "media_type",
-    "open_media",
-]

@@ -58,14 +58,14 @@ def decode_text(data: bytes, label: str) -> tuple[str, str]:
         candidates = ["utf-16"]
     else:
         candidates = ["utf-8", "cp1252"]
-    first_error: UnicodeDecodeError | None = None
+    last_error: UnicodeDecodeError | None = None
     for encoding in candidates:
         try:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
-            first_error = first_error or exc
-    # Where it failed: the cp1252 failure if there was one (UTF-8 fails on every accent).
-    position = first_error.start if first_error else 0
+            last_error = exc
+    # Where it failed: the last rule's failure (UTF-8 fails on any cp1252 accent already).
+    position = last_error.start if last_error else 0
     row = data.count(b"\n", 0, position) + 1
     raise ImportEncodingError("unknown text encoding", file=label, row=row)
 

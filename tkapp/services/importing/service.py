@@ -581,12 +581,8 @@ def _run_exchange(
         taxa_created=len(preview.taxa.created),
         persons_created=len(preview.persons.created),
     )
-    result.rows = sum(
-        len(getattr(preview, k).created)
-        + len(getattr(preview, k).updated)
-        + len(getattr(preview, k).unchanged)
-        for k in ("records",)
-    )
+    changes = preview.records
+    result.rows = len(changes.created) + len(changes.updated) + len(changes.unchanged)
     if dry_run:
         return result
     if preview.errors:
