@@ -511,7 +511,7 @@ class _Run:
 
     def _row(self, number: int, values: dict[str, Any]) -> None:
         row = _convert(values, self.model)
-        digest = row.digest()
+        digest = row.digest() if row.key else ""  # only keyed submissions are compared
         existing: KnowledgeRecord | None = None
         scope = self.model.key_scope
         if row.key:
