@@ -79,11 +79,12 @@ _ERRORS: dict[str, str] = {
         "No record can be published openly: mark records with an open licence, make them "
         "public, and check that their terms and labels allow it."
     ),
-    "import_file": N_("{file}, row {row}: this file cannot be imported: {detail}. Nothing was "
-                      "imported."),
+    "import_file": N_(
+        "{file}, row {row}: this file cannot be imported: {detail}. Nothing was imported."
+    ),
     "import_encoding": N_(
         "{file}, row {row}: the text is neither UTF-8 nor Windows (cp1252). Save the file again "
-        "as \"CSV UTF-8\" and import it again. Nothing was imported."
+        'as "CSV UTF-8" and import it again. Nothing was imported.'
     ),
     "import_spreadsheet": N_(
         "{file}: this spreadsheet is damaged or not an Excel workbook (.xlsx): {detail}. Nothing "
