@@ -54,7 +54,7 @@ from tkapp.core.model import (  # noqa: E402
 )
 from tkapp.services import keys, sharing  # noqa: E402
 from tkapp.services.catalogue import create_catalogue, open_catalogue  # noqa: E402
-from tkapp.services.importer import import_file  # noqa: E402
+from tkapp.services.importing import run_import  # noqa: E402
 from tkapp.store.connection import create_connection  # noqa: E402
 from tkapp.store.text import fts_query  # noqa: E402
 
@@ -182,7 +182,7 @@ def search_rows(work: Path, records: int, reps: int) -> None:
     create_catalogue(cat_path, PASSPHRASE, Community("Benchmark")).close()
     with open_catalogue(cat_path, PASSPHRASE) as cat:
         t0 = time.perf_counter()
-        report = import_file(cat, csv_path)
+        report = run_import(cat, csv_path).counts
         import_s = time.perf_counter() - t0
         assert report.created == records, report
     raw, raw_s, raw_size = build_raw(work / "raw.db", cat_path, csv_path)

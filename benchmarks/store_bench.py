@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tkapp.core.model import Community
 from tkapp.services.catalogue import create_catalogue, open_catalogue
-from tkapp.services.importer import import_file
+from tkapp.services.importing import run_import
 from tkapp.store.text import fts_query
 
 
@@ -240,7 +240,7 @@ def main() -> None:
         cat = create_catalogue(path, passphrase, Community("Benchmark"))
         create_s = time.perf_counter() - t0
         t0 = time.perf_counter()
-        report = import_file(cat, csv_path)
+        report = run_import(cat, csv_path).counts
         import_s = time.perf_counter() - t0
         assert report.created == args.records, report
         cat.close()

@@ -68,30 +68,27 @@ def rss_mb() -> float:
 def build(path: Path, count: int) -> None:
     from tkapp.core.model import Community
     from tkapp.services.catalogue import create_catalogue
-    from tkapp.services.importer import import_rows
+    from tkapp.services.importing.service import import_rows
 
     def rows():
         for n in range(count):
             sci, local = SPECIES[n % len(SPECIES)]
             words = " ".join(WORDS[(n + k) % len(WORDS)] for k in range(6))
-            yield (
-                n + 1,
-                {
-                    "title": f"Saber {n:06d}: {words}",
-                    "summary": f"Uso tradicional número {n}",
-                    "description": f"Preparación con {words}. " * 4,
-                    "category": CATEGORIES[n % len(CATEGORIES)],
-                    "scientific_name": sci,
-                    "local_names": local,
-                    "purpose": words,
-                },
-            )
+            yield {
+                "title": f"Saber {n:06d}: {words}",
+                "summary": f"Uso tradicional número {n}",
+                "description": f"Preparación con {words}. " * 4,
+                "category": CATEGORIES[n % len(CATEGORIES)],
+                "scientific_name": sci,
+                "local_names": local,
+                "purpose": words,
+            }
 
     path.parent.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     community = Community(name="Comunidad de prueba 100k", languages=["es", "qu"])
     with create_catalogue(path, PASSPHRASE, community) as cat:
-        import_rows(cat, rows(), total=count)
+        import_rows(cat, rows())
     print(f"built {count} records in {time.perf_counter() - started:.1f} s -> {path}")
 
 

@@ -349,3 +349,35 @@ class HubUnavailable(TkError):
 
     code = "hub_unavailable"
     exit_code = 1
+# --- Field data import (issue 15) ------------------------------------------------------------
+
+
+class ImportFileError(ValidationError):
+    """A file given to ``tkapp import`` cannot be read; ``params``: ``file`` and ``row`` (0 when
+    the problem is not in one row). Nothing was imported."""
+
+    code = "import_file"
+
+
+class ImportEncodingError(ImportFileError):
+    """A text file is neither UTF-8 nor Windows-1252 (the two encodings spreadsheets write)."""
+
+    code = "import_encoding"
+
+
+class ImportSpreadsheetError(ImportFileError):
+    """An XLSX workbook is damaged or not a workbook."""
+
+    code = "import_spreadsheet"
+
+
+class NotAttachments(ImportFileError):
+    """A ZIP given as media attachments holds no photo, audio, video or document."""
+
+    code = "not_attachments"
+
+
+class UnsafeArchive(ImportFileError):
+    """A ZIP with a dangerous entry name, a duplicate name, or a decompression bomb."""
+
+    code = "unsafe_archive"

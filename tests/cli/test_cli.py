@@ -174,7 +174,7 @@ def test_import_errors_and_usage(
     assert "row 3: not a number" in capsys.readouterr().err
     assert run_cli(["import", str(cat), str(bad), "--skip-errors"]) == 3
     captured = capsys.readouterr()
-    assert "1 record created" in captured.out and "Row 3 (latitude)" in captured.err
+    assert "Imported: 1 new" in captured.out and "bad.csv, row 3 (latitude)" in captured.err
     assert run_cli(["import", str(cat), str(tmp_path / "none.csv")]) == 4
     assert run_cli(["nonsense"]) == 4
     assert run_cli(["search"]) == 4

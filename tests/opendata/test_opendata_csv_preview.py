@@ -13,13 +13,8 @@ from opendata.mixed import Mixed, build
 from tkapp.core.model import AccessLevel, KnowledgeRecord, Person, Taxon
 from tkapp.errors import Cancelled, CatalogueExists, UsageError, ValidationError
 from tkapp.services.catalogue import Catalogue
-from tkapp.services.csv_exchange import (
-    FILES,
-    RECORD_COLUMNS,
-    apply_csv_import,
-    export_csv,
-    preview_csv_import,
-)
+from tkapp.services.csv_exchange import FILES, RECORD_COLUMNS, export_csv
+from tkapp.services.importing.exchange import apply_csv_import, preview_csv_import
 
 
 def _write(folder: Path, name: str, rows: list[dict[str, str]]) -> None:

@@ -32,11 +32,8 @@ from tkapp.core.model import (
 )
 from tkapp.licensing.places import generalise
 from tkapp.services.catalogue import Catalogue
-from tkapp.services.csv_exchange import (
-    apply_csv_import,
-    export_csv,
-    preview_csv_import,
-)
+from tkapp.services.csv_exchange import export_csv
+from tkapp.services.importing.exchange import apply_csv_import, preview_csv_import
 from tkapp.store import codec
 
 # Any text a custodian could type, including quotes, separators, line breaks, formula

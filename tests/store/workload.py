@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tkapp.core.model import Community, KnowledgeRecord, Media, MediaKind, Use
 from tkapp.services.catalogue import create_catalogue, open_catalogue
-from tkapp.services.importer import import_file
+from tkapp.services.importing import run_import
 
 CRASH_LIMIT = 15_000
 
@@ -32,7 +32,7 @@ def crash(catalogue: Path, csv_file: Path) -> None:
     cat = open_catalogue(catalogue, passphrase, actor="crash-test")
     stats = cat.stats()
     if stats.records + stats.in_trash < CRASH_LIMIT:
-        import_file(cat, csv_file)
+        run_import(cat, csv_file)
     print("IMPORTED", flush=True)
     ids = cat.search_ids()
     rng = random.Random()

@@ -245,17 +245,28 @@ def test_import_a_kobo_export_from_the_menu(
         encoding="utf-8",
     )
     done = []
-    window.import_from(export, on_done=done.append)
+    dialog = window.import_from(export, on_done=done.append)
+    qtbot.waitUntil(dialog.import_button.isEnabled, timeout=15_000)
+    # The dialog shows how each column is understood before anything is written.
+    becomes = {
+        dialog.table.item(r, 0).text(): dialog.table.cellWidget(r, 1).currentData()
+        for r in range(dialog.table.rowCount())
+    }
+    assert becomes["plant/title"] == "title" and becomes["_uuid"] == "key"
+    assert becomes["_gps_latitude"] == "latitude"
+    dialog.import_button.click()
     qtbot.waitUntil(lambda: bool(done), timeout=15_000)
-    assert done[0].created == 2 and not done[0].errors
+    assert done[0].counts.created == 2 and not done[0].errors
     assert any("2 new records" in b.text() for b in visible_boxes())
     close_boxes()
     qtbot.waitUntil(lambda: window.records.model.rowCount() == before + 2, timeout=10_000)
-    # A bad row: nothing is imported and the reason is shown in plain words.
+    # A bad row: the preview names it in plain words and nothing can be imported.
     bad = tmp_path / "bad.csv"
     bad.write_text("title,latitude\nSin lugar,not-a-number\n", encoding="utf-8")
-    window.import_from(bad)
-    qtbot.waitUntil(lambda: bool(visible_boxes()), timeout=15_000)
-    assert "Traceback" not in visible_boxes()[0].text()
-    close_boxes()
+    dialog = window.import_from(bad)
+    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15_000)
+    assert not dialog.import_button.isEnabled()
+    assert "row 2" in dialog.problems.toPlainText()
+    assert "Traceback" not in dialog.problems.toPlainText()
+    dialog.reject()
     assert window.records.model.rowCount() == before + 2

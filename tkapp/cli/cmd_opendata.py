@@ -18,21 +18,16 @@ from tkapp.cli.common import (
     print_json,
     progress_printer,
 )
-from tkapp.errors import NothingToPublish
+from tkapp.errors import NothingToPublish, UsageError
 from tkapp.i18n import N_, _, ngettext, translate
 from tkapp.licensing.open_licence import describe_open_reason
 from tkapp.services.catalogue import Catalogue
-from tkapp.services.csv_exchange import (
-    PLACE_PRECISION_NOTE,
-    Changes,
-    CsvImportPreview,
-    apply_csv_import,
-    export_csv,
-    preview_csv_import,
-)
+from tkapp.services.csv_exchange import PLACE_PRECISION_NOTE, export_csv
 from tkapp.services.dwca import DwcaExportReport, export_dwca
 from tkapp.services.dwca_check import Finding, check_archive
 from tkapp.services.geojson import export_geojson
+from tkapp.services.importing import run_import
+from tkapp.services.importing.exchange import Changes, CsvImportPreview
 from tkapp.services.opendata import ExcludedRecord, OpenExportReport, plan_open_data
 
 
@@ -345,8 +340,16 @@ def _confirm() -> bool:
 
 
 def cmd_import_csv(args: argparse.Namespace) -> int:
+    """The exchange format through the one importer (tkapp.services.importing)."""
     with open_from_args(args) as cat:
-        preview = preview_csv_import(cat, args.source)
+        result = run_import(cat, args.source, dry_run=True)
+        preview = result.exchange
+        if preview is None:
+            raise UsageError(
+                _("{path} is not a folder or ZIP of exchange files: use 'tkapp import'").format(
+                    path=args.source
+                )
+            )
         nothing = preview.ok and preview.change_count == 0
         if args.json and (args.dry_run or not preview.ok or not args.yes or nothing):
             print_json(preview_json(preview))
@@ -365,7 +368,9 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
         if not args.yes and not _confirm():
             out(_("Nothing was written. Run again with --yes to import."))
             return EXIT_OK
-        report = apply_csv_import(cat, preview, progress=progress_printer(_("Importing")))
+        applied = run_import(cat, args.source, progress=progress_printer(_("Importing")))
+    report = applied.exchange_report
+    assert report is not None  # the preview had changes and no errors
     if args.json:
         print_json(report)
         return EXIT_OK

@@ -22,40 +22,61 @@ from tkapp.errors import UsageError
 from tkapp.i18n import _, format_datetime, ngettext
 from tkapp.i18n import names as display
 from tkapp.services.catalogue import Catalogue, RecordFilter, to_jsonable
-from tkapp.services.importer import PRESETS, import_file, load_mapping, parse_map_options
+from tkapp.services.importing import (
+    FORMATS,
+    ImportResult,
+    iter_column_lines,
+    load_mapping,
+    parse_map_options,
+    run_import,
+)
 
 
 def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "import",
+        help=_(
+            "import records from KoboToolbox, ODK or spreadsheet exports (CSV, XLSX, JSON, "
+            "ZIP), with their photos and recordings"
+        ),
         description=_(
-            "Columns: id, title, summary, description, language, category, scientific_name, "
-            "local_names (name@lang;...), part, preparation, purpose, season, holders "
-            "(Name (role);...), recorded_by, recorded_date, locality, latitude, longitude, "
-            "uncertainty_m, sensitivity, access, restricted_group, labels, status, terms_id, "
-            "confidential. The whole file is imported in one step, or nothing is."
+            "Reads CSV (UTF-8 or Windows; comma, semicolon or tab), XLSX, JSON (also "
+            "KoboToolbox's API), ODK Central's CSV or ZIP, and CSV exchange folders. Columns "
+            "of KoboToolbox and ODK are recognised by themselves; run with --dry-run first to "
+            "see how each column is understood. Importing the same export again updates "
+            "changed submissions and skips the others. Everything is imported in one step, "
+            "or nothing is."
         ),
     )
     p.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
     p.add_argument("file", type=Path, metavar=_("FILE"))
     p.add_argument(
-        "--format", choices=("csv", "json"), help=_("file format (default: from the file name)")
+        "--format", choices=FORMATS, help=_("file format (default: from the file itself)")
+    )
+    p.add_argument(
+        "--media",
+        type=Path,
+        metavar=_("ZIP|FOLDER"),
+        help=_("photos and recordings: the attachments ZIP of KoboToolbox, or a folder"),
     )
     p.add_argument(
         "--map",
         action="append",
         default=[],
         metavar=_("SOURCE=COLUMN"),
-        help=_("rename a column of the file to one of ours; repeat as needed"),
+        help=_(
+            "use a column of the file as one of ours (or as key, media, extra, ignore); "
+            "remembered for this form; repeat as needed"
+        ),
     )
     p.add_argument(
-        "--mapping", type=Path, metavar=_("FILE.json"), help=_("column renames as a JSON object")
+        "--mapping", type=Path, metavar=_("FILE.json"), help=_("column choices as a JSON object")
     )
     p.add_argument(
-        "--preset",
-        choices=sorted(PRESETS),
-        help=_("known column names of KoboToolbox / ODK exports"),
+        "--dry-run",
+        action="store_true",
+        help=_("show how the file is understood and what would change; write nothing"),
     )
     p.add_argument(
         "--skip-errors",
@@ -90,46 +111,109 @@ def register(subparsers: Any) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     mapping = load_mapping(args.mapping) if args.mapping else {}
     mapping.update(parse_map_options(args.map))
-    if not args.file.is_file():
+    if not args.file.exists():
         raise UsageError(_("no such file: {path}").format(path=args.file))
     with open_from_args(args) as cat:
-        report = import_file(
+        result = run_import(
             cat,
             args.file,
             file_format=args.format,
             mapping=mapping,
-            preset=args.preset,
+            media=args.media,
+            dry_run=args.dry_run,
             skip_errors=args.skip_errors,
-            progress=progress_printer(_("Importing")),
+            progress=None if args.dry_run or args.json else progress_printer(_("Importing")),
         )
     if args.json:
-        print_json(report)
-        return EXIT_INPUT if report.errors else EXIT_OK
-    out(
-        ngettext("{n} record created", "{n} records created", report.created).format(
-            n=report.created
+        print_json(_result_json(result))
+    else:
+        _print_result(result)
+    return EXIT_INPUT if result.errors else EXIT_OK
+
+
+def _result_json(result: ImportResult) -> dict[str, Any]:
+    return {
+        "source": str(result.source),
+        "format": result.format,
+        "dry_run": result.dry_run,
+        "encoding": result.encoding,
+        "delimiter": result.delimiter,
+        "form": result.fingerprint,
+        "remembered_mapping": result.remembered_mapping,
+        "rows": result.rows,
+        "columns": [
+            {"column": c.header, "becomes": c.target, "reason": c.reason, "question": c.question}
+            for c in result.columns
+        ],
+        **to_jsonable(result.counts),
+        "media_files": result.media_files,
+        "missing_media": result.missing_media,
+        "errors": result.errors,
+    }
+
+
+def _print_result(result: ImportResult) -> None:
+    if result.columns:
+        details = []
+        if result.encoding:
+            details.append(_("text encoding {encoding}").format(encoding=result.encoding))
+        if result.delimiter:
+            shown = {"\t": _("tab"), ";": _("semicolon"), ",": _("comma")}[result.delimiter]
+            details.append(_("separated by {delimiter}").format(delimiter=shown))
+        out(
+            _("{file}: {format}").format(file=result.source.name, format=result.format.upper())
+            + (" (" + ", ".join(details) + ")" if details else "")
         )
-    )
-    out(
-        ngettext("{n} record updated", "{n} records updated", report.updated).format(
-            n=report.updated
+        if result.remembered_mapping:
+            out(_("Your earlier column choices for this form were used."))
+        out(_("Columns:"))
+        for header, target, why in iter_column_lines(result):
+            out(f"  {header} -> {target}  ({why})")
+        if result.title_from:
+            out(
+                _(
+                    "No title column: each title is taken from {columns} (the first with a value)."
+                ).format(columns=", ".join(result.title_from))
+            )
+    counts = result.counts
+    if result.dry_run:
+        out(
+            _("Would import: {created} new, {updated} changed, {unchanged} unchanged.").format(
+                created=counts.created, updated=counts.updated, unchanged=counts.unchanged
+            )
         )
-    )
-    if report.taxa_created or report.persons_created:
+    else:
+        out(
+            _("Imported: {created} new, {updated} changed, {unchanged} unchanged.").format(
+                created=counts.created, updated=counts.updated, unchanged=counts.unchanged
+            )
+        )
+    if counts.taxa_created or counts.persons_created:
         out(
             _("New taxa: {taxa}; new persons: {persons}").format(
-                taxa=report.taxa_created, persons=report.persons_created
+                taxa=counts.taxa_created, persons=counts.persons_created
             )
         )
-    if report.ignored_columns:
-        out(_("Columns ignored: {columns}").format(columns=", ".join(report.ignored_columns)))
-    for error in report.errors:
+    if counts.media_attached:
+        out(
+            ngettext(
+                "{n} photo or recording attached",
+                "{n} photos or recordings attached",
+                counts.media_attached,
+            ).format(n=counts.media_attached)
+        )
+    for missing in result.missing_media:
+        err(_("Row {row}: attachment {file} not found").format(row=missing.row, file=missing.file))
+    for error in result.errors:
         err(
-            _("Row {row} ({field}): {problem}").format(
-                row=error.row, field=error.field, problem=error.message
+            _("{file}, row {row} ({field}): {problem}").format(
+                file=error.file, row=error.row, field=error.field, problem=error.message
             )
         )
-    return EXIT_INPUT if report.errors else EXIT_OK
+    if result.dry_run:
+        out(_("Dry run: nothing was written."))
+    elif result.errors:
+        err(_("The rows above were left out."))
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -123,6 +123,25 @@ _ERRORS: dict[str, str] = {
         "The Local Contexts Hub could not be reached or answered something unexpected: "
         "{detail}. Nothing was changed; the project keeps its saved details."
     ),
+    "import_file": N_(
+        "{file}, row {row}: this file cannot be imported: {detail}. Nothing was imported."
+    ),
+    "import_encoding": N_(
+        "{file}, row {row}: the text is neither UTF-8 nor Windows (cp1252). Save the file again "
+        'as "CSV UTF-8" and import it again. Nothing was imported.'
+    ),
+    "import_spreadsheet": N_(
+        "{file}: this spreadsheet is damaged or not an Excel workbook (.xlsx): {detail}. Nothing "
+        "was imported."
+    ),
+    "not_attachments": N_(
+        "{file}: this ZIP holds no photos, recordings or documents of submissions. Nothing was "
+        "imported."
+    ),
+    "unsafe_archive": N_(
+        "{file}: this ZIP was refused because it could harm the computer ({detail}). Nothing "
+        "was imported."
+    ),
 }
 
 

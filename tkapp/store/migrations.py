@@ -381,6 +381,30 @@ def _v5(conn: Connection) -> None:
     records.rebuild_index(conn)
 
 
+_V6 = """
+-- Field data imports (issue 15): which record a submission became, so the weekly re-import of
+-- a growing KoboToolbox/ODK export updates records instead of duplicating them. ``scope`` is
+-- "" for globally unique submission ids (_uuid, instanceID) or the key column's name for a
+-- dataset's own ids; ``digest`` hashes the submission as last imported (unchanged -> skipped).
+CREATE TABLE import_key (
+    scope TEXT NOT NULL,
+    key TEXT NOT NULL,
+    record_id TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    imported TEXT NOT NULL,
+    PRIMARY KEY (scope, key)
+) WITHOUT ROWID;
+CREATE INDEX import_key_by_record ON import_key (record_id);
+"""
+
+
+def _v6(conn: Connection) -> None:
+    """Submission keys of field data imports (issue 15)."""
+    for statement in _V6.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -390,6 +414,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (3, _v3),
     (4, _v4),
     (5, _v5),
+    (6, _v6),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -36,7 +36,6 @@ from tkapp.errors import CatalogueMissing
 from tkapp.i18n import LANGUAGES, _, format_number, ngettext, set_language
 from tkapp.services.catalogue import CATALOGUE_SUFFIX
 from tkapp.services.demo import create_demo
-from tkapp.services.importer import guess_preset, import_file
 from tkapp.ui import settings as keys
 from tkapp.ui.about import AboutDialog
 from tkapp.ui.consent_section import ConsentSection
@@ -648,26 +647,21 @@ class MainWindow(QMainWindow):
             self,
             window_title(_("Import records")),
             self.settings.get(keys.LAST_FOLDER) or str(Path.home()),
-            _("Spreadsheets and exports (*.csv *.tsv *.json)") + ";;" + _("All files (*)"),
+            _("Form exports and spreadsheets (*.csv *.tsv *.txt *.xlsx *.json *.zip)")
+            + ";;"
+            + _("All files (*)"),
         )
         if chosen:
             self.import_from(Path(chosen))
 
     def import_from(self, source: Path, on_done: Callable[[Any], None] | None = None) -> Any:
-        """Import a CSV/JSON file on the worker, all or nothing, behind a progress window."""
+        """Preview ``source`` in the import dialog; importing there refreshes the records."""
+        from tkapp.ui.import_dialog import ImportDialog
 
-        def op(cat: Any, job: Any) -> Any:
-            return import_file(
-                cat,
-                source,
-                preset=guess_preset(source),
-                progress=job.report,
-                cancel=job.is_cancelled,
-            )
-
-        def done(report: Any) -> None:
+        def done(result: Any) -> None:
             self.records.refresh()
             self.reload_stats()
+            counts = result.counts
             show_info(
                 self,
                 _(
@@ -675,26 +669,21 @@ class MainWindow(QMainWindow):
                     "{taxa} new species, {persons} new people."
                 ).format(
                     file=source.name,
-                    created=format_number(report.created),
-                    updated=format_number(report.updated),
-                    taxa=format_number(report.taxa_created),
-                    persons=format_number(report.persons_created),
+                    created=format_number(counts.created),
+                    updated=format_number(counts.updated),
+                    taxa=format_number(counts.taxa_created),
+                    persons=format_number(counts.persons_created),
                 ),
                 _("Import records"),
             )
             if on_done:
-                on_done(report)
+                on_done(result)
 
-        return run_with_progress(
-            self,
-            self.runner,
-            op,
-            title=_("Import records"),
-            label=_("Reading {file}… Nothing is saved unless every row is correct.").format(
-                file=source.name
-            ),
-            on_success=done,
-        )
+        dialog = ImportDialog(self.runner, source, self)
+        dialog.imported.connect(done)
+        dialog.open()
+        dialog.preview()
+        return dialog
 
     def check_catalogue(self) -> Any:
         if not self._catalogue_shown():

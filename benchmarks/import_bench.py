@@ -1,0 +1,155 @@
+"""Field data import benchmark: a KoboToolbox-shaped export with photos (prints figures).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/import_bench.py \\
+        --submissions 10000 --photos 2000
+
+Writes (in a temporary folder) a Kobo CSV export of N submissions (groups, a geopoint,
+a photo question, meta columns) and its "Media attachments" ZIP of small JPEGs made with Qt's
+writer, then times: the preview (``--dry-run``), the import into a new catalogue (real
+Argon2id key), and the re-import of the same export (all unchanged). Peak memory is the
+process's maximum resident size (``resource``, Linux and macOS; Windows: psutil if present).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tkapp.core.model import Community
+from tkapp.services.catalogue import create_catalogue
+from tkapp.services.importing import run_import
+
+HEADER = [
+    "start", "end", "today", "grp/nombre_local", "grp/scientific_name", "grp/parte_usada",
+    "grp/uso_descrito", "sitio", "_sitio_latitude", "_sitio_longitude", "_sitio_altitude",
+    "_sitio_precision", "foto", "meta/instanceID", "_id", "_uuid", "_submission_time",
+    "_status", "_index",
+]  # fmt: skip
+SPECIES = [
+    ("Wayusa", "Ilex guayusa Loes."),
+    ("Uña de gato", "Uncaria tomentosa (Willd. ex Schult.) DC."),
+    ("Sangre de drago", "Croton lechleri Müll.Arg."),
+    ("Chonta", "Bactris gasipaes Kunth"),
+    ("Pacay", "Inga edulis Mart."),
+]
+PARTS = ["hojas", "corteza", "raíz", "fruto", "resina", "semillas"]
+
+
+def jpegs(count: int, rng: random.Random) -> list[bytes]:
+    """Small real JPEGs (64x48 noise, a few kB each, barely compressible like photos)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage
+
+    out = []
+    width, height = 96, 72
+    for _ in range(count):
+        pixels = bytes(rng.getrandbits(8) for _ in range(width * height * 3))
+        image = QImage(pixels, width, height, width * 3, QImage.Format.Format_RGB888).copy()
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        image.save(buffer, "JPG", 90)
+        out.append(bytes(data.data()))
+    return out
+
+
+def write_export(folder: Path, submissions: int, photos: int) -> tuple[Path, Path, int]:
+    rng = random.Random(15)
+    images = jpegs(min(photos, 50), rng)  # 50 distinct images, reused under 2,000 names
+    export = folder / "form.csv"
+    attachments = folder / "attachments.zip"
+    media_bytes = 0
+    with (
+        export.open("w", encoding="utf-8", newline="") as handle,
+        zipfile.ZipFile(attachments, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        writer = csv.writer(handle, delimiter=";", quoting=csv.QUOTE_ALL)
+        writer.writerow(HEADER)
+        for n in range(submissions):
+            local, sci = SPECIES[n % len(SPECIES)]
+            uid = f"{n:08x}-6f3b-4a4e-9d0e-1b2c3d4e5f60"
+            lat, lon = -1 + rng.random(), -78 + rng.random()
+            photo = f"{1714650000000 + n}.jpg" if n % (submissions // photos or 1) == 0 else ""
+            if photo and media_bytes < photos * 10**6:
+                data = images[n % len(images)]
+                info = zipfile.ZipInfo(f"user/attachments/formuuid/{uid}/{photo}")
+                archive.writestr(info, data)  # stored: JPEGs do not compress
+                media_bytes += len(data)
+            writer.writerow(
+                [
+                    "2024-05-02T08:01:12", "2024-05-02T08:20:40", "2024-05-02",
+                    local, sci, PARTS[n % len(PARTS)],
+                    f"Uso número {n} contado por la abuela, con su preparación y su tiempo",
+                    f"{lat:.5f} {lon:.5f} 420 5", f"{lat:.5f}", f"{lon:.5f}", "420", "5",
+                    photo, f"uuid:{uid}", str(n + 1), uid, "2024-05-02T13:25:01",
+                    "submitted_via_web", str(n + 1),
+                ]
+            )  # fmt: skip
+    return export, attachments, media_bytes
+
+
+def peak_mb() -> float:
+    try:
+        import resource  # Linux and macOS only
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+    except ImportError:
+        try:
+            import psutil
+
+            return float(psutil.Process().memory_info().peak_wset) / 1024 / 1024
+        except (ImportError, AttributeError):
+            return float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--submissions", type=int, default=10_000)
+    parser.add_argument("--photos", type=int, default=2_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        t0 = time.perf_counter()
+        export, attachments, media_bytes = write_export(work, args.submissions, args.photos)
+        print(
+            f"export: {args.submissions} submissions, {args.photos} photos "
+            f"({media_bytes / 1e6:.1f} MB) written in {time.perf_counter() - t0:.1f} s"
+        )
+        print(f"peak memory before importing: {peak_mb():.0f} MB")
+        cat = create_catalogue(work / "bench.tkc", "benchmark passphrase x", Community("Bench"))
+        t0 = time.perf_counter()
+        preview = run_import(cat, export, media=attachments, dry_run=True)
+        preview_s = time.perf_counter() - t0
+        assert preview.counts.created == args.submissions, preview.counts
+        print(f"preview (--dry-run): {preview_s:.1f} s, {args.submissions / preview_s:,.0f} rows/s")
+        t0 = time.perf_counter()
+        result = run_import(cat, export, media=attachments)
+        import_s = time.perf_counter() - t0
+        assert result.counts.created == args.submissions, result.counts
+        assert result.counts.media_attached == args.photos, result.counts
+        print(
+            f"import: {import_s:.1f} s, {args.submissions / import_s:,.0f} submissions/s, "
+            f"{args.photos / import_s:,.0f} photos/s, {media_bytes / 1e6 / import_s:.1f} MB/s"
+        )
+        t0 = time.perf_counter()
+        again = run_import(cat, export, media=attachments)
+        again_s = time.perf_counter() - t0
+        assert again.counts.unchanged == args.submissions and not again.counts.created
+        print(f"re-import (all unchanged): {again_s:.1f} s")
+        print(f"peak memory (max resident): {peak_mb():.0f} MB")
+        size = (work / "bench.tkc").stat().st_size
+        print(f"catalogue file: {size / 1e6:.1f} MB")
+        cat.close()
+
+
+if __name__ == "__main__":
+    main()
