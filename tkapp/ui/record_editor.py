@@ -244,6 +244,9 @@ class RecordEditorDialog(QDialog):
             button.setEnabled(on)
 
     def _holders_changed(self, *_args) -> None:
+        # People created in this editor must be known to the media list too (the recorder
+        # offers them as speakers; the deceased warning names them).
+        self.media.media.set_people(self.people.people)
         self.media.media.set_default_person_ids(self.people.holder_ids())
 
     # -- state -----------------------------------------------------------------------------
