@@ -12,7 +12,7 @@ _ERRORS: dict[str, str] = {
     "invalid": N_("This value is not accepted ({field}): {detail}"),
     "not_found": N_("Not found: {detail}"),
     "store_error": N_("The catalogue could not be read or written: {detail}"),
-    "wrong_passphrase": N_("Wrong passphrase, or this file is not a TK Commons catalogue."),
+    "wrong_passphrase": N_("Wrong passphrase. Type it again: capital letters, accents and spaces count."),
     "not_a_catalogue": N_("This file is not a TK Commons catalogue. Nothing was changed."),
     "catalogue_corrupt": N_(
         "The catalogue file is damaged. Nothing was changed. Restore it from a backup."

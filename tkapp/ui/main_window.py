@@ -236,8 +236,13 @@ class MainWindow(QMainWindow):
             tip=_("Add records from a spreadsheet (CSV), a KoboToolbox or ODK export, or JSON"),
         )
         self.act_lock = self._action(
-            _("Lock"), self.lock, "Ctrl+L", tip=_("Lock the catalogue now (Ctrl+L)")
+            _("Lock"),
+            lambda: self.lock(by_user=True),
+            "Ctrl+L",
+            tip=_("Lock the catalogue now (Ctrl+L)"),
         )
+        # Ctrl+L must work from every window of the app (a record editor in front, say).
+        self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.act_close = self._action(_("Close the catalogue"), self.close_catalogue)
         self.act_quit = self._action(_("Quit"), self.close, "Ctrl+Q")
         for action in (self.act_create, self.act_open, self.act_demo, self.act_verify):
@@ -525,8 +530,10 @@ class MainWindow(QMainWindow):
     def open_editors(self) -> list[QDialog]:
         return self.records.editors()
 
-    def lock(self) -> None:
-        """Hide windows, close the catalogue (the key is forgotten), ask for the passphrase."""
+    def lock(self, *, by_user: bool = False) -> None:
+        """Hide windows, close the catalogue (the key is forgotten), ask for the passphrase.
+
+        ``by_user``: locked on purpose (Ctrl+L, the menu), not by the idle timer."""
         if not self._catalogue_shown():
             return
         self.idle.stop()
@@ -538,7 +545,9 @@ class MainWindow(QMainWindow):
         self._locked = True
         self.records.clear()
         self.runner.lock()
-        self.unlock_screen.set_catalogue(path, hint=self._hints.get(str(path), ""), locked=True)
+        self.unlock_screen.set_catalogue(
+            path, hint=self._hints.get(str(path), ""), locked=True, by_user=by_user
+        )
         self.stack.setCurrentWidget(self.unlock_screen)
         self.setWindowTitle(window_title(_("Locked")))
         self.counts.clear()

@@ -181,6 +181,8 @@ class RecordEditorDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_media)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())  # noqa: PLW0108
+        # Ctrl+W closes the editor like Escape and Close (asking about unsaved changes).
+        QShortcut(QKeySequence.StandardKey.Close, self, self.reject)
         self.people.model.rowsInserted.connect(self._holders_changed)
         self.people.model.rowsRemoved.connect(self._holders_changed)
         self._waiting_for_media = False
