@@ -26,9 +26,7 @@ def test_ctrl_l_locks_from_the_editor_and_says_you_locked_it(
     open_in_window(window, qtbot, catalogue_path, passphrase)
     editor = _new_editor(window, qtbot)
     editor.knowledge.title_edit.setText("Sin guardar")
-    qtbot.keyClick(
-        editor.knowledge.title_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier
-    )
+    qtbot.keyClick(editor.knowledge.title_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(window.is_locked, timeout=5_000)
     assert not editor.isVisible()
     explain = window.unlock_screen.explain.text()

@@ -58,7 +58,7 @@ def peak_level(pcm: bytes) -> float:
     samples = array("h")
     samples.frombytes(pcm[:usable])
     # array("h") is native-endian; every platform we ship on is little-endian, as is the PCM.
-    loudest = max(max(samples), -min(samples))
+    loudest = max(*samples, -min(samples))
     return min(1.0, loudest / 32768.0)
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -38,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, Media, MediaKind, RecordStatus
-from tkapp.i18n import _, format_date, names
+from tkapp.i18n import _, format_date, format_number, names
+from tkapp.licensing import places
 from tkapp.licensing.labels import LABEL_CODES
 from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
 from tkapp.ui.entity_models import size_text
@@ -416,6 +418,43 @@ def _holders_html(holders: object) -> list[str]:
     return out
 
 
+_ROUNDED = re.compile(
+    r"Coordinates rounded to (?P<step>0\.0*1) degree \([^)]*\) by the community; "
+    r"uncertainty enlarged to cover the rounding"
+)
+
+
+def place_note_text(text: str) -> str:
+    """A bundle's Darwin Core place notes (English by the standard) in the reader's language.
+
+    The sentences TK Commons writes (:mod:`tkapp.licensing.places`) are recognised and
+    translated; notes written by other software are shown as they are."""
+    rough = {
+        "0.1": _("about 11 km"),
+        "0.01": _("about 1 km"),
+        "0.001": _("about 100 m"),
+    }
+    known = {
+        places.WITHHELD_LOCATION: _("Location withheld by the community"),
+        places.WITHHELD_CONFIDENTIAL: _("Location withheld by the community (confidential)"),
+        places.WITHHELD_LOCALITY: _("Locality text withheld by the community"),
+    }
+    out = []
+    for part in text.split(". "):
+        match = _ROUNDED.fullmatch(part)
+        if match:
+            step = match.group("step")
+            out.append(
+                _(
+                    "Coordinates rounded to {step} degree ({size}) by the community, so the "
+                    "place is shown only roughly"
+                ).format(step=format_number(float(step)), size=rough.get(step, ""))
+            )
+        else:
+            out.append(known.get(part, part))
+    return ". ".join(out)
+
+
 def _place_html(place: object) -> list[str]:
     if not isinstance(place, dict):
         return []
@@ -426,9 +465,9 @@ def _place_html(place: object) -> list[str]:
     if isinstance(lat, str | int) and isinstance(lon, str | int) and str(lat) and str(lon):
         bits.append(_("about {lat}, {lon}").format(lat=lat, lon=lon))
     if _text(place.get("dataGeneralizations")):
-        bits.append(_text(place.get("dataGeneralizations")))
+        bits.append(place_note_text(_text(place.get("dataGeneralizations"))))
     if _text(place.get("informationWithheld")):
-        bits.append(_text(place.get("informationWithheld")))
+        bits.append(place_note_text(_text(place.get("informationWithheld"))))
     if not bits:
         return []
     return [f"<h3>{html.escape(_('Place'))}</h3><p>" + "<br>".join(map(html.escape, bits)) + "</p>"]

@@ -194,6 +194,8 @@ class MainWindow(QMainWindow):
         self.records.searched.connect(self._searched)
         self.records.changed.connect(self.reload_stats)
         self.records.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.records.import_requested.connect(self.import_records)
+        self.records.help_requested.connect(lambda: self.show_help("catalogue"))
 
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_timeout)
@@ -290,7 +292,14 @@ class MainWindow(QMainWindow):
             lock_menu.addAction(action)
 
         help_menu = bar.addMenu(_("&Help"))
+        self.act_help = self._action(_("Contents"), self.show_help, "F1")
+        # F1 opens the help from every window of the app (an editor in front, say).
+        self.act_help.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.act_guide = self._action(_("Getting started guide"), self.show_guide)
         self.act_about = self._action(_("About TK Commons"), self.show_about)
+        help_menu.addAction(self.act_help)
+        help_menu.addAction(self.act_guide)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def _update_actions(self) -> None:
@@ -782,6 +791,22 @@ class MainWindow(QMainWindow):
         )
 
     # -- about, language -------------------------------------------------------------------
+
+    def show_help(self, page: str = "catalogue") -> Any:
+        """The offline help book (F1)."""
+        from tkapp.ui.help import open_help_book
+
+        return open_help_book(self, page)
+
+    def show_guide(self) -> Any:
+        """The first-run guide (also from Help); remembered as seen once it was shown."""
+        from tkapp.ui.help import GuideDialog
+
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings.set(keys.GUIDE_SEEN, True)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.runner, self)

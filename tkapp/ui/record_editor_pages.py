@@ -57,6 +57,7 @@ from tkapp.ui.entity_models import (
     UseColumn,
     UseTableModel,
 )
+from tkapp.ui.help import HelpButton, with_help
 from tkapp.ui.labels_widgets import LabelPicker
 from tkapp.ui.media_list import MediaListWidget
 from tkapp.ui.record_editor_widgets import (
@@ -601,7 +602,7 @@ class PlacePage(Page):
             hint(_("Decimal degrees; south and west are negative. A comma or a dot both work."))
         )
         form.addRow(heading(_("What leaves the catalogue")))
-        form.addRow(_("Sensitivity"), self.sensitivity_combo)
+        form.addRow(_("Sensitivity"), with_help(self.sensitivity_combo, "sensitivity"))
         form.addRow(self.explanation)
 
         for edit in (
@@ -723,7 +724,15 @@ class ProtocolsPage(Page):
         access_layout.addWidget(self.access_combo, 2)
         access_layout.addWidget(QLabel(_("Restricted to")))
         access_layout.addWidget(with_error(self.group_edit, self.error("restricted_group")), 3)
+        access_layout.addWidget(HelpButton("access"))
         form.addRow(_("Access"), access_row)
+        # The explanation keeps room for its longest text and the secret note keeps its place
+        # when hidden, so the label grid below never moves under the mouse.
+        self.access_explanation.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        self.access_explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        policy = self.secret_note.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.secret_note.setSizePolicy(policy)
         form.addRow("", self.access_explanation)
         form.addRow(self.secret_note)
 
@@ -731,15 +740,20 @@ class ProtocolsPage(Page):
         bottom_row = QHBoxLayout(bottom)
         bottom_row.setContentsMargins(0, 0, 0, 0)
         terms_box = QFormLayout()
-        terms_box.addRow(_("Terms"), self.terms_combo)
+        terms_box.addRow(_("Terms"), with_help(self.terms_combo, "terms"))
         terms_box.addRow(_("Open publication"), self.licence_combo)
         bottom_row.addLayout(terms_box, 2)
         consent_box = QFormLayout()
-        consent_box.addRow(_("Consent records"), self.consent_list)
+        consent_box.addRow(_("Consent records"), with_help(self.consent_list, "consent"))
         bottom_row.addLayout(consent_box, 3)
 
         layout = QVBoxLayout(self)
         layout.addWidget(top)
+        labels_help = QHBoxLayout()
+        labels_help.addStretch(1)
+        labels_help.addWidget(QLabel(_("What do the labels mean?")))
+        labels_help.addWidget(HelpButton("labels"))
+        layout.addLayout(labels_help)
         layout.addWidget(self.labels)
         layout.addWidget(self.error("labels"))
         layout.addWidget(bottom)

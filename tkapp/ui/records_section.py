@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -65,6 +66,9 @@ class RecordsSection(QWidget):
     changed = Signal()
     #: A short message for the status bar.
     message = Signal(str)
+    #: The empty state's buttons: import records, open the help book.
+    import_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -198,9 +202,54 @@ class RecordsSection(QWidget):
         box.addWidget(self.search)
         box.addLayout(filters)
         box.addWidget(self.trash_note)
-        box.addWidget(self.table, 1)
+        self.empty = self._empty_state()
+        self.table_stack = QStackedWidget(self)
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty)
+        box.addWidget(self.table_stack, 1)
         box.addLayout(buttons)
         self._trash_toggled(False)
+
+    def _empty_state(self) -> QWidget:
+        """What an empty catalogue shows instead of a blank table: the next things to do."""
+        panel = QWidget(self)
+        title = QLabel(_("This catalogue has no records yet"), panel)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            _(
+                "A record keeps one piece of knowledge: a plant's use, a remedy, a seed, a "
+                "story about a place, with the people who hold it, photos and recordings."
+            ),
+            panel,
+        )
+        text.setWordWrap(True)
+        self.empty_new = QPushButton(_("Write the first record"), panel)
+        self.empty_new.clicked.connect(self.new_record)
+        self.empty_import = QPushButton(_("Import records from a spreadsheet…"), panel)
+        self.empty_import.clicked.connect(lambda: self.import_requested.emit())  # noqa: PLW0108
+        self.empty_help = QPushButton(_("Read the help"), panel)
+        self.empty_help.clicked.connect(lambda: self.help_requested.emit())  # noqa: PLW0108
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.empty_new, self.empty_import, self.empty_help):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(panel)
+        layout.addStretch(1)
+        for widget in (title, text):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        return panel
+
+    def _filtered(self) -> bool:
+        combos = (self.category, self.access, self.label, self.status_filter, self.media)
+        return any(combo.currentIndex() > 0 for combo in combos)
 
     # -- small builders --------------------------------------------------------------------
 
@@ -281,6 +330,8 @@ class RecordsSection(QWidget):
         self.runner.run(lambda cat: cat.search_ids(query, filters), done, failed, context=self)
 
     def _show_result(self, count: int, query: str) -> None:
+        empty = count == 0 and not query and not self.in_trash() and not self._filtered()
+        self.table_stack.setCurrentWidget(self.empty if empty else self.table)
         if count == 0 and query:
             text = _("Nothing found for “{query}”.").format(query=query)
         elif count == 0 and self.in_trash():

@@ -41,6 +41,7 @@ IDLE_LOCK_MINUTES: Key[float] = Key(
 )
 LANGUAGE: Key[str] = Key("ui/language", str, "", "'' = follow the system")
 LAST_FOLDER: Key[str] = Key("ui/last_folder", str, "", "last folder of a file dialog")
+GUIDE_SEEN: Key[bool] = Key("ui/guide_seen", bool, False, "the first-run guide was shown")
 
 #: Every key, for documentation and for tests that check the table stays typed.
 ALL_KEYS: tuple[Key[Any], ...] = (
@@ -50,6 +51,7 @@ ALL_KEYS: tuple[Key[Any], ...] = (
     IDLE_LOCK_MINUTES,
     LANGUAGE,
     LAST_FOLDER,
+    GUIDE_SEEN,
 )
 
 
