@@ -10,8 +10,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 import soundfile
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from PySide6.QtMultimedia import QMediaPlayer
 
 from tests.ui.editor_helpers import call, open_editor, read_media, save_and_wait
@@ -162,3 +164,41 @@ def test_discard_and_closing_leave_nothing(open_runner, qtbot) -> None:
     qtbot.wait(100)
     assert len(sources[1].sent) == sent
     assert media.model.rowCount() == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "qu_EC"])
+def test_recorder_screenshots(open_runner, qtbot, tmp_path: Path, lang: str) -> None:
+    from tkapp.i18n import set_language
+
+    folder = Path(os.environ.get("TKAPP_SHOTS") or tmp_path / "shots")
+    folder.mkdir(parents=True, exist_ok=True)
+    set_language(lang)
+    try:
+        dialog = open_editor(open_runner, qtbot, None)
+        _add_holder(dialog, qtbot, "Mama Rosa Gualinga")
+        dialog.resize(1100, 700)
+        dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+        media = dialog.media.media
+        sources: list[GeneratedSource] = []
+        media.recorder_source_factory = lambda: sources.append(GeneratedSource()) or sources[-1]
+        recorder = media.record_audio()
+        qtbot.waitUntil(recorder.isVisible, timeout=5_000)
+        recorder.resize(640, 380)
+        QApplication.processEvents()
+        assert recorder.grab().save(str(folder / f"recorder-{lang}-1-consent.png"))
+        recorder.consent_box.setChecked(True)
+        recorder.start_recording()
+        qtbot.waitUntil(lambda: recorder.meter.value() > 10, timeout=5_000)
+        qtbot.wait(1200)
+        assert recorder.grab().save(str(folder / f"recorder-{lang}-2-recording.png"))
+        recorder.stop_recording()
+        qtbot.waitUntil(recorder.player.play_button.isEnabled, timeout=10_000)
+        recorder.caption_edit.setText("Mama Rosa explica la guayusa")
+        QApplication.processEvents()
+        assert recorder.grab().save(str(folder / f"recorder-{lang}-3-review.png"))
+        recorder.keep()
+        QApplication.processEvents()
+        assert dialog.grab().save(str(folder / f"recorder-{lang}-4-media-tab.png"))
+        dialog.reject()
+    finally:
+        set_language("en")

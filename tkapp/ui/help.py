@@ -85,6 +85,9 @@ class HelpBookDialog(QDialog):
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
         self.browser.setAccessibleName(_("Help text"))
+        font = self.browser.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)  # long reading: a little larger
+        self.browser.setFont(font)
         self.browser.anchorClicked.connect(self._follow)
         self.draft_note = QLabel()
         self.draft_note.setWordWrap(True)
