@@ -571,6 +571,14 @@ class PlacePage(Page):
         )
         self.uncertainty_edit = QLineEdit()
         self.uncertainty_edit.setPlaceholderText(_("metres, e.g. 50"))
+        # Any form people have: degrees-minutes-seconds, or what a phone's GPS app copies.
+        self.paste_edit = QLineEdit()
+        self.paste_edit.setPlaceholderText(
+            _("Type or paste: 1°29'33\"S 77°55'56\"W, or the text of a phone's GPS or map")
+        )
+        self.paste_edit.setAccessibleName(_("Coordinates in any form"))
+        self.paste_result = QLabel()
+        self.paste_result.setWordWrap(True)
         self.sensitivity_combo = EnumCombo(
             (
                 Sensitivity.WITHHOLD,
@@ -592,6 +600,8 @@ class PlacePage(Page):
         form.addRow(
             _("Locality"), with_error(self.locality_edit, self.error("place"), self.toggle("place"))
         )
+        form.addRow(_("From GPS or a map"), self.paste_edit)
+        form.addRow("", self.paste_result)
         form.addRow(_("Latitude"), with_error(self.latitude_edit, self.error("latitude")))
         form.addRow(_("Longitude"), with_error(self.longitude_edit, self.error("longitude")))
         form.addRow(
@@ -599,7 +609,12 @@ class PlacePage(Page):
             with_error(self.uncertainty_edit, self.error("uncertainty_m")),
         )
         form.addRow(
-            hint(_("Decimal degrees; south and west are negative. A comma or a dot both work."))
+            hint(
+                _(
+                    "Decimal degrees; south and west are negative. A comma or a dot both work. "
+                    "Or type the place in any form in “From GPS or a map”."
+                )
+            )
         )
         form.addRow(heading(_("What leaves the catalogue")))
         form.addRow(_("Sensitivity"), with_help(self.sensitivity_combo, "sensitivity"))
@@ -612,12 +627,41 @@ class PlacePage(Page):
             self.uncertainty_edit,
         ):
             edit.textChanged.connect(self.emit_changed)
+        self.paste_edit.textChanged.connect(self._read_pasted)
         self.sensitivity_combo.currentIndexChanged.connect(self._explain)
         self.sensitivity_combo.currentIndexChanged.connect(self.emit_changed)
         self._explain()
 
     def _explain(self, *_args) -> None:
         self.explanation.setText(names.sensitivity_explanation(self.sensitivity_combo.value()))
+
+    def _read_pasted(self, text: str) -> None:
+        """Fill latitude and longitude from coordinates typed or pasted in any form."""
+        from tkapp.core.coordinates import CoordinatesError, parse_coordinates
+
+        if not text.strip():
+            self.paste_result.setText("")
+            return
+        try:
+            latitude, longitude = parse_coordinates(text)
+        except CoordinatesError as exc:
+            messages = {
+                "not_two": _("Not understood yet: a latitude and a longitude are needed."),
+                "bad_minutes": _("Minutes and seconds must be less than 60."),
+                "two_latitudes": _("Both values are marked N or S; one must be E or W."),
+                "two_longitudes": _("Both values are marked E or W; one must be N or S."),
+                "latitude_range": _("The latitude must be between -90 and 90."),
+                "longitude_range": _("The longitude must be between -180 and 180."),
+            }
+            self.paste_result.setText(messages.get(exc.code, messages["not_two"]))
+            return
+        self.latitude_edit.setText(format_decimal_text(latitude))
+        self.longitude_edit.setText(format_decimal_text(longitude))
+        self.paste_result.setText(
+            _("Read as latitude {latitude}, longitude {longitude}.").format(
+                latitude=format_decimal_text(latitude), longitude=format_decimal_text(longitude)
+            )
+        )
 
     def load(self, rec: KnowledgeRecord, data: EditorData) -> None:
         p = rec.place
