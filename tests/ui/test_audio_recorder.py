@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import soundfile
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
 from PySide6.QtMultimedia import QMediaPlayer
+from PySide6.QtWidgets import QApplication
 
 from tests.ui.editor_helpers import call, open_editor, read_media, save_and_wait
 from tests.ui.recorder_helpers import GeneratedSource

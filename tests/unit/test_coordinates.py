@@ -101,7 +101,7 @@ def test_decimal_round_trip(lat: float, lon: float) -> None:
     st.integers(0, 59),
     st.sampled_from("EWO"),
 )
-def test_dms_round_trip(d1, m1, s1, h1, d2, m2, s2, h2) -> None:  # noqa: PLR0913
+def test_dms_round_trip(d1, m1, s1, h1, d2, m2, s2, h2) -> None:
     text = f"{d1}°{m1}'{s1}\"{h1} {d2}°{m2}'{s2}\"{h2}"
     lat = (d1 + m1 / 60 + s1 / 3600) * (-1 if h1 == "S" else 1)
     lon = (d2 + m2 / 60 + s2 / 3600) * (-1 if h2 in "WO" else 1)

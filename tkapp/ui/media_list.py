@@ -49,7 +49,7 @@ from tkapp.i18n import _, names
 from tkapp.ui.entity_models import ID_ROLE, ITEM_ROLE, size_text
 from tkapp.ui.media_player import load_file_op, load_media_op
 from tkapp.ui.media_viewer import MAX_PHOTO_BYTES, MediaViewerDialog, decode_image
-from tkapp.ui.record_editor_widgets import DateField, heading, hint, show_error
+from tkapp.ui.record_editor_widgets import DateField, LanguageCombo, heading, hint, show_error
 
 THUMB = 128
 #: Photos larger than this get a plain placeholder instead of a decoded thumbnail.
@@ -372,8 +372,8 @@ class MediaListWidget(QWidget):
         self.caption_edit = QLineEdit()
         self.creator_edit = QLineEdit()
         self.date_field = DateField()
-        self.language_edit = QLineEdit()
-        self.language_edit.setPlaceholderText(_("e.g. es, qu"))
+        self.language_edit = LanguageCombo()
+        self.language_edit.setAccessibleName(_("Language"))
         self.warning_edit = QLineEdit()
         self.warning_edit.setPlaceholderText(_("e.g. shows a ceremony"))
         self.people_list = QListWidget()
@@ -412,8 +412,9 @@ class MediaListWidget(QWidget):
         self.show_anyway_button.clicked.connect(self.reveal_selected)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.selectionModel().currentChanged.connect(lambda *_a: self._show_details())
-        for edit in (self.caption_edit, self.creator_edit, self.language_edit, self.warning_edit):
+        for edit in (self.caption_edit, self.creator_edit, self.warning_edit):
             edit.textEdited.connect(lambda _t: self._details_edited())
+        self.language_edit.activated.connect(lambda _i: self._details_edited())
         self.date_field.changed.connect(self._details_edited)
         self.people_list.itemChanged.connect(lambda _i: self._details_edited())
         self._update_buttons()
@@ -655,10 +656,10 @@ class MediaListWidget(QWidget):
                 for edit in (
                     self.caption_edit,
                     self.creator_edit,
-                    self.language_edit,
                     self.warning_edit,
                 ):
                     edit.clear()
+                self.language_edit.set_value("")
                 self.date_field.set_value(None)
                 self.people_list.clear()
                 self.warning_label.setText("")
@@ -673,7 +674,7 @@ class MediaListWidget(QWidget):
             self.caption_edit.setText(m.caption)
             self.creator_edit.setText(m.creator)
             self.date_field.set_value(m.created)
-            self.language_edit.setText(m.language)
+            self.language_edit.set_value(m.language)
             self.warning_edit.setText(m.content_warning)
             self.people_list.clear()
             for person in sorted(self._people.values(), key=lambda p: p.name.casefold()):
@@ -705,7 +706,7 @@ class MediaListWidget(QWidget):
         m.caption = self.caption_edit.text().strip()
         m.creator = self.creator_edit.text().strip()
         m.created = self.date_field.value()
-        m.language = self.language_edit.text().strip()
+        m.language = self.language_edit.value()
         m.content_warning = self.warning_edit.text().strip()
         m.person_ids = [
             self.people_list.item(i).data(ID_ROLE)

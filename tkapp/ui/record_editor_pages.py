@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +46,7 @@ from tkapp.core.model import (
     Taxon,
     Use,
 )
-from tkapp.i18n import LANGUAGES, N_, _, babel_locale, format_date, names, translate
+from tkapp.i18n import LANGUAGES, N_, _, format_date, names, translate
 from tkapp.ui.entity_models import (
     ID_ROLE,
     HolderColumn,
@@ -88,12 +87,8 @@ class EditorData:
 
 
 def language_label(code: str) -> str:
-    """``Español (es)`` in the current language, or the code alone if Babel does not know it."""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(babel_locale())
-    except (UnknownLocaleError, ValueError, TypeError):
-        name = None
-    return _("{name} ({code})").format(name=name, code=code) if name else code
+    """The language's name for people ("Español", "Kichwa"); never a bare code when known."""
+    return names.language_name(code)
 
 
 class Page(QWidget):

@@ -290,6 +290,34 @@ class EnumCombo(QComboBox):
                 return
 
 
+class LanguageCombo(QComboBox):
+    """A language chosen by its name ("Español", "Kichwa"); ``value()`` is its code.
+
+    Offers the usual languages of our communities; a stored code not among them is added
+    (shown by name) rather than lost.
+    """
+
+    COMMON = ("es", "qu", "en")
+
+    def __init__(self, *, allow_none: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if allow_none:
+            self.addItem(_("(not said)"), "")
+        for code in self.COMMON:
+            self.addItem(names.language_name(code), code)
+
+    def value(self) -> str:
+        return str(self.currentData() or "")
+
+    def set_value(self, code: str) -> None:
+        code = (code or "").strip()
+        index = self.findData(code)
+        if index < 0:
+            self.addItem(names.language_name(code), code)
+            index = self.count() - 1
+        self.setCurrentIndex(index)
+
+
 def heading(text: str) -> QLabel:
     """A bold section heading inside a form."""
     label = QLabel(text)

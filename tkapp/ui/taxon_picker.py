@@ -26,7 +26,13 @@ from tkapp.core.model import Taxon, VernacularName
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names
 from tkapp.ui.entity_models import TaxonColumn, TaxonTableModel
-from tkapp.ui.record_editor_widgets import FieldError, hint, show_error, with_error
+from tkapp.ui.record_editor_widgets import (
+    FieldError,
+    LanguageCombo,
+    hint,
+    show_error,
+    with_error,
+)
 
 SEARCH_DELAY_MS = 250
 
@@ -62,8 +68,9 @@ class NewTaxonDialog(QDialog):
         self.family_edit = QLineEdit()
         self.local_edit = QLineEdit()
         self.local_edit.setPlaceholderText(_("e.g. guayusa, wayusa"))
-        self.local_language_edit = QLineEdit(language)
-        self.local_language_edit.setMaximumWidth(80)
+        self.local_language_edit = LanguageCombo(allow_none=False)
+        self.local_language_edit.set_value(language or "es")
+        self.local_language_edit.setAccessibleName(_("Language of the local name"))
         self.scientific_error = FieldError()
         self.local_error = FieldError()
         # A typed search that looks like a Latin binomial goes to the scientific name,
@@ -114,7 +121,7 @@ class NewTaxonDialog(QDialog):
             taxon.genus = parts[0]
         local = self.local_edit.text().strip()
         if local:
-            language = self.local_language_edit.text().strip()
+            language = self.local_language_edit.value()
             for name in (n.strip() for n in local.split(",")):
                 if name:
                     taxon.vernacular_names.append(VernacularName(name=name, language=language))

@@ -52,7 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.errors import TkError, ValidationError
-from tkapp.i18n import N_, _, babel_locale, ngettext, translate
+from tkapp.i18n import N_, _, names, ngettext, translate
 from tkapp.licensing import text as lt
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.templates import TEMPLATES, template_info
@@ -106,14 +106,8 @@ CURRENCIES = ("USD", "EUR", "PEN", "COP", "BOB", "BRL", "MXN", "GBP")
 
 
 def language_name(code: str) -> str:
-    """A language's name in the interface language (``es`` -> "Spanish"/"español")."""
-    try:
-        from babel import Locale
-
-        name = Locale.parse(code.replace("-", "_")).get_display_name(babel_locale())
-    except (ValueError, TypeError, LookupError):
-        return code
-    return (name[:1].upper() + name[1:]) if name else code
+    """A language's name in the interface language (one rule: :func:`names.language_name`)."""
+    return names.language_name(code)
 
 
 def terms_problem(error: BaseException) -> str:
