@@ -33,3 +33,16 @@ def test_details_are_shown_in_spanish() -> None:
     assert "a file inside is compressed" in describe_error(
         UnsupportedEntry("compressed entry (only stored entries are allowed)")
     )
+
+
+def test_template_terms_names_are_shown_in_the_users_language() -> None:
+    from tkapp.licensing.terms import from_template
+    from tkapp.licensing.text import render_terms_text, terms_name
+
+    terms = from_template("cbrl", attribution="Sarayaku", contact="Sarayaku")
+    assert terms.name == "Reciprocity (CBRL)"  # stored: the template's key
+    assert terms_name(terms.name, "es") == "Reciprocidad (CBRL)"
+    assert terms_name(terms.name, "en") == "Reciprocity (CBRL)"
+    # The community's own name is its own words, in every language.
+    assert terms_name("Acuerdo de Sarayaku 2026", "en") == "Acuerdo de Sarayaku 2026"
+    assert render_terms_text(terms, "es").splitlines()[0] == "Reciprocidad (CBRL)"

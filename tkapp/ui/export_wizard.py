@@ -55,6 +55,7 @@ from tkapp.i18n import _, names, ngettext
 from tkapp.licensing import text as lt
 from tkapp.licensing.plan import RecordPlan
 from tkapp.licensing.terms import Duty
+from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportResult, SharingPlan
@@ -136,7 +137,9 @@ def compute_plan(
     title = ""
     if len(plan.terms_ids) == 1:
         info = terms_service.get_terms_info(cat, plan.terms_ids[0])
-        title = _("“{name}”, version {version}").format(name=info.name, version=info.version)
+        title = _("“{name}”, version {version}").format(
+            name=terms_name(info.name), version=info.version
+        )
     return PlanView(plan, places, title, cat.community.name)
 
 

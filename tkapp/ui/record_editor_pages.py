@@ -47,6 +47,7 @@ from tkapp.core.model import (
     Use,
 )
 from tkapp.i18n import LANGUAGES, N_, _, format_date, names, translate
+from tkapp.licensing.text import terms_name
 from tkapp.ui.entity_models import (
     ID_ROLE,
     HolderColumn,
@@ -819,7 +820,9 @@ class ProtocolsPage(Page):
         # Translators: the terms set chosen for the whole catalogue applies to this record.
         self.terms_combo.addItem(_("Catalogue default"), "")
         for info in versions:
-            text = _("{name}, version {version}").format(name=info.name, version=info.version)
+            text = _("{name}, version {version}").format(
+                name=terms_name(info.name), version=info.version
+            )
             if info.is_default:
                 text = _("{terms} (the default)").format(terms=text)
             self.terms_combo.addItem(text, info.id)

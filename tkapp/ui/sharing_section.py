@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import N_, _, format_date, names, ngettext, translate
+from tkapp.licensing.text import terms_name
 from tkapp.services import sharing
 from tkapp.services.sharing import FOLLOW_UP_KINDS, ExportEntry, OverdueDuty
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color
@@ -245,7 +246,9 @@ class SharingSection(QWidget):
             from tkapp.services import terms as terms_service
 
             versions = {
-                info.id: _("{name} v{version}").format(name=info.name, version=info.version)
+                info.id: _("{name} v{version}").format(
+                    name=terms_name(info.name), version=info.version
+                )
                 for info in terms_service.list_terms(cat)
             }
             return sharing.list_exports(cat), sharing.overdue_duties(cat), versions

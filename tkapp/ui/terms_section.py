@@ -57,6 +57,7 @@ from tkapp.licensing import text as lt
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.templates import TEMPLATES, template_info
 from tkapp.licensing.terms import BenefitSharing, Duty, Fee, Rule, Terms, from_template
+from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome
 from tkapp.services import terms as terms_service
 from tkapp.services.terms import LabelInfo, TermsInfo
@@ -813,10 +814,20 @@ class TermsSection(QWidget):
     def info_for(self, terms_id: str) -> TermsInfo | None:
         return next((info for info in self._infos if info.id == terms_id), None)
 
+    def _stored_name(self, shown: str) -> str:
+        """The name to save: the template's key when the shown (translated) name is unchanged,
+        otherwise the community's own words."""
+        loaded = self.loaded
+        if loaded is not None and shown == terms_name(loaded.name):
+            return loaded.name
+        return shown
+
     def _show_terms(self, terms: Terms) -> None:
         self.loaded = terms
         self.grid_model.set_terms(terms)
-        self.name_edit.setText(terms.name)
+        # A template's name is shown in the user's language; left as shown, the stored key
+        # (the template's own name) is kept when saving (see _stored_name).
+        self.name_edit.setText(terms_name(terms.name))
         self.attribution_edit.setText(terms.attribution)
         self.contact_edit.setText(terms.contact)
         self._show_notes(terms)
@@ -918,7 +929,7 @@ class TermsSection(QWidget):
             note=self.benefit_note.text().strip(),
         )
         return {
-            "name": self.name_edit.text().strip(),
+            "name": self._stored_name(self.name_edit.text().strip()),
             "attribution": self.attribution_edit.text().strip(),
             "contact": self.contact_edit.text().strip(),
             "valid_from": self.valid_from.value(),
@@ -1089,7 +1100,7 @@ class TermsSection(QWidget):
             text = _(
                 "“{name}” version {version} is now the default: records without terms of their "
                 "own fall under it."
-            ).format(name=terms.name, version=terms.version)
+            ).format(name=terms_name(terms.name), version=terms.version)
             self.refresh(terms.id)
             self.feedback.setText(text)
 
