@@ -49,6 +49,9 @@ def configure_application(app: QApplication, settings: keys.Settings) -> str:
 
         install_qt_translations(app, lang)
     _follow_dark_scheme(app)
+    from tkapp.ui.keyboard import install_focus_style
+
+    install_focus_style(app)
     return lang
 
 

@@ -43,6 +43,7 @@ from tkapp.ui.consent_section import ConsentSection
 from tkapp.ui.create_wizard import CreateCatalogueWizard
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.idle import IdleWatcher
+from tkapp.ui.keyboard import release_tab
 from tkapp.ui.keys_section import KeysSection
 from tkapp.ui.passphrase_widgets import PassphraseEdit
 from tkapp.ui.people_section import PeopleSection
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         self._build_actions()
         self._restore_geometry()
+        release_tab(self)  # Tab moves on from every table of every section
         self.show_start()
 
     # -- menus and shortcuts ---------------------------------------------------------------

@@ -40,8 +40,8 @@ SEARCH_DELAY_MS = 150
 # Initial column widths in "average characters", so they scale with the font (high DPI).
 # The title column takes the remaining width.
 _WIDTHS = {
-    Column.LOCAL_NAMES: 20,
-    Column.TAXA: 20,
+    Column.LOCAL_NAMES: 15,
+    Column.TAXA: 16,
     Column.CATEGORY: 20,
     Column.ACCESS: 18,
     Column.STATUS: 15,
@@ -144,12 +144,22 @@ class RecordsSection(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(4 * char)
+        # Columns of fixed words fit their longest translated word ("Verificado por la
+        # comunidad" in Spanish), so nothing is cut at 1366x768.
+        cell = self.table.fontMetrics()
+        contents = {
+            Column.CATEGORY: [names.category_name(c) for c in Category],
+            Column.ACCESS: [names.access_name(a) for a in AccessLevel],
+            Column.STATUS: [names.status_name(s) for s in RecordStatus],
+        }
         for column, width in _WIDTHS.items():
             # Never narrower than the translated header text.
             label = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            header.resizeSection(
-                column, max(width * char, header.fontMetrics().horizontalAdvance(label) + 24)
+            widest = max(
+                [header.fontMetrics().horizontalAdvance(label)]
+                + [cell.horizontalAdvance(text) for text in contents.get(column, [])]
             )
+            header.resizeSection(column, max(width * char, widest + 24))
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)

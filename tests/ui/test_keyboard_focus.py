@@ -1,0 +1,62 @@
+"""Keyboard users: Tab leaves tables, the focused table is framed, columns fit in Spanish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView
+from shell_helpers import open_in_window
+
+from tkapp import i18n
+from tkapp.core.model import AccessLevel, RecordStatus
+from tkapp.ui.keyboard import FOCUS_STYLE, install_focus_style
+from tkapp.ui.records_model import Column
+
+
+def test_tab_leaves_the_records_table(main_window: Any, qtbot: Any, catalogue_path, passphrase):
+    window = main_window
+    open_in_window(window, qtbot, catalogue_path, passphrase)
+    views = window.findChildren(QAbstractItemView)
+    assert views and not any(v.tabKeyNavigation() for v in views)
+    table = window.records.table
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    table.setFocus()
+    table.setCurrentIndex(table.model().index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
+    assert table.currentIndex().row() == 0 and table.currentIndex().column() == 0
+
+
+def test_focus_frame_is_installed_once(qapp: QApplication) -> None:
+    before = qapp.styleSheet()
+    try:
+        install_focus_style(qapp)
+        install_focus_style(qapp)
+        assert qapp.styleSheet().count(FOCUS_STYLE) == 1
+    finally:
+        qapp.setStyleSheet(before)
+
+
+def test_spanish_columns_fit_their_words(main_window: Any, qtbot: Any, catalogue_path, passphrase):
+    i18n.set_language("es")
+    try:
+        from tkapp.ui.records_section import RecordsSection
+
+        section = RecordsSection(main_window.runner)
+        qtbot.addWidget(section)
+        section.resize(1200, 600)
+        table: QTableView = section.table
+        metrics = table.fontMetrics()
+        for column, values in (
+            (Column.ACCESS, [i18n.names.access_name(a) for a in AccessLevel]),
+            (Column.STATUS, [i18n.names.status_name(s) for s in RecordStatus]),
+        ):
+            widest = max(metrics.horizontalAdvance(v) for v in values)
+            assert table.columnWidth(column) >= widest + 12, (column, values)
+        assert "Verificado por la comunidad" in [
+            i18n.names.status_name(s) for s in RecordStatus
+        ]
+    finally:
+        i18n.set_language("en")
