@@ -1162,11 +1162,16 @@ class ResultPage(QWizardPage):
         assert outcome is not None and self.wiz.recipient is not None
         result = outcome.result
         lines = [
-            ngettext(
-                "{n} record and {media} media files, signed by {community}.",
-                "{n} records and {media} media files, signed by {community}.",
-                result.records,
-            ).format(n=result.records, media=result.media, community=outcome.community),
+            # Each count gets its own plural form ("1 archivo multimedia").
+            _("{records} and {media}, signed by {community}.").format(
+                records=ngettext("{n} record", "{n} records", result.records).format(
+                    n=result.records
+                ),
+                media=ngettext("{n} media file", "{n} media files", result.media).format(
+                    n=result.media
+                ),
+                community=outcome.community,
+            ),
             _("Bundle: {path}").format(path=str(result.path)),
         ]
         if outcome.public_key is not None:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Taxon, VernacularName
 from tkapp.errors import ValidationError
-from tkapp.i18n import _, names
+from tkapp.i18n import _, names, pgettext
 from tkapp.ui.entity_models import TaxonColumn, TaxonTableModel
 from tkapp.ui.record_editor_widgets import (
     FieldError,
@@ -40,12 +40,13 @@ RANKS: tuple[str, ...] = ("species", "subspecies", "variety", "genus", "family")
 
 
 def rank_name(rank: str) -> str:
+    # A rank is one level ("Especie"), not the Species section ("Especies").
     return {
-        "species": _("Species"),
-        "subspecies": _("Subspecies"),
-        "variety": _("Variety"),
-        "genus": _("Genus"),
-        "family": _("Family"),
+        "species": pgettext("taxonomic rank", "Species"),
+        "subspecies": pgettext("taxonomic rank", "Subspecies"),
+        "variety": pgettext("taxonomic rank", "Variety"),
+        "genus": pgettext("taxonomic rank", "Genus"),
+        "family": pgettext("taxonomic rank", "Family"),
     }.get(rank, rank)
 
 
