@@ -60,3 +60,15 @@ def test_spanish_columns_fit_their_words(main_window: Any, qtbot: Any, catalogue
         ]
     finally:
         i18n.set_language("en")
+
+
+def test_recent_list_shows_community_names(
+    main_window: Any, qtbot: Any, catalogue_path, passphrase
+) -> None:
+    window = main_window
+    open_in_window(window, qtbot, catalogue_path, passphrase)
+    qtbot.waitUntil(lambda: window.view.community.text() == "Comunidad de prueba", timeout=5_000)
+    window.close_catalogue()
+    qtbot.waitUntil(lambda: window.start.recent.count() == 1, timeout=5_000)
+    text = window.start.recent.item(0).text()
+    assert text.startswith("Comunidad de prueba") and catalogue_path.name in text

@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         return self._locked
 
     def show_start(self) -> None:
-        self.start.set_recent(self.settings.recent_catalogues())
+        self.start.set_recent(self.settings.recent_catalogues(), self.settings.recent_names())
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(DISPLAY_NAME)
         self.counts.clear()
@@ -404,6 +404,8 @@ class MainWindow(QMainWindow):
             self.stats = stats
             self.view.community.setText(community.name)
             self.setWindowTitle(window_title(community.name))
+            if self.runner.path is not None and community.name:
+                self.settings.set_recent_name(self.runner.path, community.name)
             self._show_counts()
 
         self.runner.run(lambda cat: (cat.community, cat.stats()), done, None, context=self)
