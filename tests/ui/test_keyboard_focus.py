@@ -55,9 +55,7 @@ def test_spanish_columns_fit_their_words(main_window: Any, qtbot: Any, catalogue
         ):
             widest = max(metrics.horizontalAdvance(v) for v in values)
             assert table.columnWidth(column) >= widest + 12, (column, values)
-        assert "Verificado por la comunidad" in [
-            i18n.names.status_name(s) for s in RecordStatus
-        ]
+        assert "Verificado por la comunidad" in [i18n.names.status_name(s) for s in RecordStatus]
     finally:
         i18n.set_language("en")
 

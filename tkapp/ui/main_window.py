@@ -43,7 +43,7 @@ from tkapp.ui.consent_section import ConsentSection
 from tkapp.ui.create_wizard import CreateCatalogueWizard
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.idle import IdleWatcher
-from tkapp.ui.keyboard import release_tab
+from tkapp.ui.keyboard import name_form_fields, release_tab
 from tkapp.ui.keys_section import KeysSection
 from tkapp.ui.passphrase_widgets import PassphraseEdit
 from tkapp.ui.people_section import PeopleSection
@@ -207,6 +207,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._restore_geometry()
         release_tab(self)  # Tab moves on from every table of every section
+        name_form_fields(self)
         self.show_start()
 
     # -- menus and shortcuts ---------------------------------------------------------------
@@ -470,6 +471,7 @@ class MainWindow(QMainWindow):
         if path.exists():
             open_it()
             return
+
         def op(_cat: Any, job: Any) -> None:
             # Built on the worker; the catalogue it returns is closed and then unlocked as usual.
             create_demo(path, DEMO_PASSPHRASE).close()
@@ -898,5 +900,3 @@ def _discard(dialog: QDialog) -> None:
     if shiboken6.isValid(dialog):
         dialog.done(QDialog.DialogCode.Rejected)
         dialog.deleteLater()
-
-

@@ -30,7 +30,7 @@ from tkapp.errors import Cancelled, ValidationError
 from tkapp.i18n import _
 from tkapp.services.terms import list_terms
 from tkapp.ui.dialogs import window_title
-from tkapp.ui.keyboard import release_tab
+from tkapp.ui.keyboard import name_form_fields, release_tab
 from tkapp.ui.record_editor_pages import (
     EditorData,
     KnowledgePage,
@@ -189,6 +189,7 @@ class RecordEditorDialog(QDialog):
         self._waiting_for_media = False
         self.media.media.loaded.connect(self._on_media_loaded)
         release_tab(self)  # Tab moves on from the uses and holders tables
+        name_form_fields(self)
 
         self._set_enabled(False)
         runner.run(

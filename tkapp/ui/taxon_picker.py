@@ -172,6 +172,7 @@ class TaxonPicker(QWidget):
         self.search_edit.setAccessibleName(_("Search species"))
         self.model = TaxonTableModel([], self)
         self.results = QTableView()
+        self.results.setAccessibleName(_("Species found"))
         self.results.setModel(self.model)
         self.results.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QTableView.SelectionMode.SingleSelection)
