@@ -70,3 +70,23 @@ def test_recent_list_shows_community_names(
     qtbot.waitUntil(lambda: window.start.recent.count() == 1, timeout=5_000)
     text = window.start.recent.item(0).text()
     assert text.startswith("Comunidad de prueba") and catalogue_path.name in text
+
+
+def test_one_date_format_in_text_and_date_fields(qtbot: Any) -> None:
+    from datetime import date
+
+    from tkapp.ui.dates import qt_date_format
+    from tkapp.ui.record_editor_widgets import DateField
+
+    i18n.set_language("es")
+    try:
+        field = DateField()
+        qtbot.addWidget(field)
+        field.set_value(date(2026, 12, 5))
+        assert field.edit.displayFormat() == qt_date_format() == "d MMM yyyy"
+        shown = field.edit.text()
+        assert shown.startswith("5 ") and shown.endswith(" 2026") and "-" not in shown
+        assert i18n.format_date(date(2026, 12, 5)) == "5 dic 2026"
+    finally:
+        i18n.set_language("en")
+    assert qt_date_format("en") == "MMM d, yyyy"

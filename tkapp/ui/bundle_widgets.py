@@ -320,7 +320,7 @@ def date_text(value: str) -> str:
         day = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return format_date(day.date(), "long")
+    return format_date(day.date())
 
 
 def record_html(data: Mapping[str, Any]) -> str:

@@ -60,6 +60,7 @@ from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportResult, SharingPlan
 from tkapp.ui import settings as keys
+from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color, window_title
 from tkapp.ui.worker import Job, Runner
 
@@ -838,7 +839,7 @@ class DestinationPage(QWizardPage):
         self.expires.setChecked(True)
         self.expiry = QDateEdit(self)
         self.expiry.setCalendarPopup(True)
-        self.expiry.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.expiry)
         self.expiry.setAccessibleName(_("Expiry date"))
         self.expires.toggled.connect(self.expiry.setEnabled)
         expiry_note = QLabel(

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, babel_locale, names
+from tkapp.ui.dates import use_app_date_format
 
 ERROR_COLOUR = "#b00020"
 
@@ -236,7 +237,7 @@ class DateField(QWidget):
         self.known = QCheckBox(known_text or _("Known"))
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.edit)
         self.edit.setDate(QDate.currentDate())
         self.edit.setEnabled(False)
         layout.addWidget(self.known)

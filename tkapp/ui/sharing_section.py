@@ -37,6 +37,7 @@ from tkapp.i18n import N_, _, format_date, names, ngettext, translate
 from tkapp.licensing.text import terms_name
 from tkapp.services import sharing
 from tkapp.services.sharing import FOLLOW_UP_KINDS, ExportEntry, OverdueDuty
+from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color
 from tkapp.ui.export_wizard import ExportWizard
 from tkapp.ui.opendata_dialog import OpenDataDialog
@@ -186,7 +187,7 @@ class SharingSection(QWidget):
             self.kind.addItem(follow_up_name(kind), kind)
         self.day = QDateEdit(details)
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.day)
         self.day.setDate(QDate.currentDate())
         self.day.setAccessibleName(_("When"))
         self.note = QLineEdit(details)

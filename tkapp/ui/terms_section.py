@@ -61,6 +61,7 @@ from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome
 from tkapp.services import terms as terms_service
 from tkapp.services.terms import LabelInfo, TermsInfo
+from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import confirm, error_text, set_text_color, warning_color, window_title
 from tkapp.ui.labels_widgets import label_pixmap
 from tkapp.ui.record_editor_widgets import DateField, heading, hint
@@ -178,7 +179,7 @@ class RuleDialog(QDialog):
         self.protocol.setAccessibleName(_("Protocol"))
         self.ends = QDateEdit(self)
         self.ends.setCalendarPopup(True)
-        self.ends.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.ends)
         self.ends.setAccessibleName(_("End date"))
         extras: dict[DutyKind, QWidget] = {
             DutyKind.NOTIFY_BEFORE_PUBLICATION: self.days,
