@@ -498,6 +498,9 @@ class RecordBrowser(QWidget):
         self.viewers: list[QWidget] = []
         self.list = QListWidget(self)
         self.list.setAccessibleName(_("Records in the bundle"))
+        # Each record's verdict goes on its own line under the title, never cut off.
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
         self.detail.setOpenExternalLinks(False)
@@ -551,6 +554,7 @@ class RecordBrowser(QWidget):
         self.list.clear()
         for rid, title, _data in records:
             item = QListWidgetItem(self._item_text(rid, title))
+            item.setToolTip(item.text())
             item.setData(ID_ROLE, rid)
             self.list.addItem(item)
         if records:
@@ -564,11 +568,12 @@ class RecordBrowser(QWidget):
             item = self.list.item(row)
             rid = str(item.data(ID_ROLE))
             item.setText(self._item_text(rid, self._titles.get(rid, "")))
+            item.setToolTip(item.text())
 
     def _item_text(self, rid: str, title: str) -> str:
         title = title or _("(no title)")
         outcome = self._outcomes.get(rid)
-        return f"{title} — {outcome}" if outcome else title
+        return f"{title}\n    {outcome}" if outcome else title
 
     def clear(self) -> None:
         self.set_records([])
