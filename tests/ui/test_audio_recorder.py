@@ -202,3 +202,37 @@ def test_recorder_screenshots(open_runner, qtbot, tmp_path: Path, lang: str) -> 
         dialog.reject()
     finally:
         set_language("en")
+
+
+def test_record_the_consent_itself_as_evidence(open_runner, qtbot) -> None:
+    """The assembly's spoken agreement, recorded in the consent editor, is stored with it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tkapp.core.model import Person
+    from tkapp.ui.consent_section import ConsentSection
+
+    call(open_runner, qtbot, lambda cat: cat.add_person(Person(name="Presidenta Luzmila")))
+    section = ConsentSection(open_runner)
+    section.ask_unsaved = lambda: QMessageBox.StandardButton.Discard
+    qtbot.addWidget(section)
+    section.show()
+    with qtbot.waitSignal(section.refreshed, timeout=10_000):
+        section.refresh()
+    section.new_entry()
+    form = section.consent_form
+    form.granted_by_edit.setText("Asamblea de mayo")
+    sources: list[GeneratedSource] = []
+    recorder = _record(form.evidence, qtbot, sources, pause=False)
+    assert "Presidenta Luzmila" in [
+        recorder.speaker_combo.itemText(i) for i in range(recorder.speaker_combo.count())
+    ]
+    qtbot.waitUntil(recorder.player.play_button.isEnabled, timeout=10_000)
+    recorder.keep()
+    assert form.evidence.model.rowCount() == 1
+    with qtbot.waitSignal(section.saved, timeout=20_000) as saved:
+        section.save()
+    qtbot.waitUntil(lambda: not section._saving, timeout=20_000)
+    consent_id = saved.args[0]
+    media = call(open_runner, qtbot, lambda cat: cat.list_media(consent_id=consent_id))
+    assert len(media) == 1 and media[0].mime_type == "audio/ogg"
+    assert read_media(open_runner, qtbot, media[0].id).startswith(b"OggS")
