@@ -342,7 +342,7 @@ class RecorderDialog(QDialog):
         try:
             source.start()
             self._encoder = RecordingEncoder(source.sample_rate, source.channels)
-        except (OSError, ValueError, RuntimeError):
+        except (OSError, ValueError, RuntimeError, ImportError):
             source.stop()
             self.state_label.setText(
                 _("No microphone could be opened. Check that one is plugged in and allowed.")
