@@ -147,7 +147,9 @@ class SharingSection(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(int(LedgerColumn.ORGANISATION), QHeaderView.ResizeMode.Stretch)
+        # The kind of user is the longest text ("Cooperativas y organizaciones sin fines de
+        # lucro"): it takes what is left; the organisation's short name keeps its width.
+        header.setSectionResizeMode(int(LedgerColumn.USER_CLASS), QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_details(current.row())
         )
