@@ -46,3 +46,18 @@ def test_template_terms_names_are_shown_in_the_users_language() -> None:
     # The community's own name is its own words, in every language.
     assert terms_name("Acuerdo de Sarayaku 2026", "en") == "Acuerdo de Sarayaku 2026"
     assert render_terms_text(terms, "es").splitlines()[0] == "Reciprocidad (CBRL)"
+
+
+def test_language_names_say_kichwa_and_survive_odd_codes() -> None:
+    from tkapp.i18n import names
+
+    set_language("es")
+    try:
+        assert names.language_name("es") == "Español"
+        assert names.language_name("qu") == names.language_name("qu_EC") == "Kichwa"
+        assert names.language_name("qug") == "Kichwa"
+        # Codes from untrusted bundles: shown as they are, never an error.
+        for odd in ("xx", "zz_ZZ", "", "a b", "\x00"):
+            assert names.language_name(odd) == odd
+    finally:
+        set_language("en")

@@ -285,7 +285,7 @@ KICHWA_CODES = frozenset({"qu", "qu_ec", "qu-ec", "qug", "qvi", "qxl", "qvo", "q
 
 def language_name(code: str) -> str:
     """A language's name for people, in the interface language (``es`` -> "Español")."""
-    from babel import Locale
+    from babel import Locale, UnknownLocaleError
 
     from tkapp.i18n import babel_locale
 
@@ -293,6 +293,6 @@ def language_name(code: str) -> str:
         return "Kichwa"
     try:
         name = Locale.parse(code.strip().replace("-", "_")).get_display_name(babel_locale())
-    except (ValueError, TypeError, LookupError):
-        return code
+    except (UnknownLocaleError, ValueError, TypeError, LookupError):
+        return code  # a code Babel does not know (from a bundle, say): shown as it is
     return (name[:1].upper() + name[1:]) if name else code

@@ -339,7 +339,7 @@ def record_html(data: Mapping[str, Any]) -> str:
         shown = [label_name(c) if c in LABEL_CODES else _text(c) for c in labels]
         rows.append((_("Labels"), ", ".join(shown)))
     if _text(data.get("language")):
-        rows.append((_("Language"), _text(data.get("language"))))
+        rows.append((_("Language"), names.language_name(_text(data.get("language")))))
     if _text(data.get("recorded_date")):
         rows.append((_("Recorded on"), date_text(_text(data.get("recorded_date")))))
     if _text(data.get("recorded_by")):
@@ -394,7 +394,7 @@ def _taxa_html(taxa: object) -> list[str]:
         local = taxon.get("vernacularNames")
         if isinstance(local, list) and local:
             words = [
-                f"{_text(v.get('name'))} ({_text(v.get('language'))})"
+                f"{_text(v.get('name'))} ({names.language_name(_text(v.get('language')))})"
                 for v in local
                 if isinstance(v, dict)
             ]
