@@ -5,7 +5,9 @@ The short texts (guide pages, contextual help) go through gettext like every oth
 The help book is longer prose, kept as Markdown pages per language in
 ``tkapp/resources/help/<language>/`` (shipped in the package, read with no network) and shown
 in a ``QTextBrowser``. A page missing in a language falls back along the app's language chain
-(Kichwa → Spanish → English), so a Kichwa draft can grow page by page.
+(Kichwa → Spanish → English), so a Kichwa draft can grow page by page. Like the
+security strings of the ``.po`` file, the passphrase page has no Kichwa draft: it is shown in
+Spanish until a native speaker writes it.
 """
 
 from __future__ import annotations
