@@ -90,3 +90,22 @@ def test_one_date_format_in_text_and_date_fields(qtbot: Any) -> None:
     finally:
         i18n.set_language("en")
     assert qt_date_format("en") == "MMM d, yyyy"
+
+
+def test_label_grid_stays_put_when_access_changes(open_runner: Any, qtbot: Any) -> None:
+    from editor_helpers import open_editor
+
+    from tkapp.core.model import AccessLevel as Level
+
+    dialog = open_editor(open_runner, qtbot, None)
+    dialog.resize(1100, 700)
+    dialog.tabs.setCurrentWidget(dialog._containers[dialog.protocols])
+    page = dialog.protocols
+    QApplication.processEvents()
+    positions = set()
+    for level in (Level.PUBLIC, Level.SECRET_SACRED, Level.RESTRICTED, Level.COMMUNITY):
+        page.access_combo.set_value(level)
+        QApplication.processEvents()
+        positions.add(page.labels.mapTo(dialog, page.labels.rect().topLeft()).y())
+    assert len(positions) == 1, positions
+    dialog.reject()

@@ -770,15 +770,20 @@ class ProtocolsPage(Page):
         access_layout.addWidget(with_error(self.group_edit, self.error("restricted_group")), 3)
         access_layout.addWidget(HelpButton("access"))
         form.addRow(_("Access"), access_row)
-        # The explanation keeps room for its longest text and the secret note keeps its place
-        # when hidden, so the label grid below never moves under the mouse.
-        self.access_explanation.setMinimumHeight(3 * self.fontMetrics().lineSpacing())
+        # The explanation keeps room for its longest text and the secret note sits in a holder
+        # that keeps its height while the note is hidden, so the label grid below never moves
+        # under the mouse when the access level changes.
+        line = self.fontMetrics().lineSpacing()
+        self.access_explanation.setMinimumHeight(4 * line)
         self.access_explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        policy = self.secret_note.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.secret_note.setSizePolicy(policy)
+        note_holder = QWidget()
+        holder_layout = QVBoxLayout(note_holder)
+        holder_layout.setContentsMargins(0, 0, 0, 0)
+        holder_layout.addWidget(self.secret_note)
+        holder_layout.addStretch(1)
+        note_holder.setMinimumHeight(2 * line + 2 * 6 + 2 * 2 + 4)
         form.addRow("", self.access_explanation)
-        form.addRow(self.secret_note)
+        form.addRow(note_holder)
 
         bottom = QWidget()
         bottom_row = QHBoxLayout(bottom)
