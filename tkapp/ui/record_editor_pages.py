@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -770,20 +771,14 @@ class ProtocolsPage(Page):
         access_layout.addWidget(with_error(self.group_edit, self.error("restricted_group")), 3)
         access_layout.addWidget(HelpButton("access"))
         form.addRow(_("Access"), access_row)
-        # The explanation keeps room for its longest text and the secret note sits in a holder
-        # that keeps its height while the note is hidden, so the label grid below never moves
-        # under the mouse when the access level changes.
-        line = self.fontMetrics().lineSpacing()
-        self.access_explanation.setMinimumHeight(4 * line)
+        # The explanation and the secret / sacred note share one place (a stack as tall as
+        # the taller of the two), so the label grid below never moves under the mouse when
+        # the access level changes.
         self.access_explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        note_holder = QWidget()
-        holder_layout = QVBoxLayout(note_holder)
-        holder_layout.setContentsMargins(0, 0, 0, 0)
-        holder_layout.addWidget(self.secret_note)
-        holder_layout.addStretch(1)
-        note_holder.setMinimumHeight(2 * line + 2 * 6 + 2 * 2 + 4)
-        form.addRow("", self.access_explanation)
-        form.addRow(note_holder)
+        self.access_stack = QStackedWidget()
+        self.access_stack.addWidget(self.access_explanation)
+        self.access_stack.addWidget(self.secret_note)
+        form.addRow("", self.access_stack)
 
         bottom = QWidget()
         bottom_row = QHBoxLayout(bottom)
@@ -821,7 +816,8 @@ class ProtocolsPage(Page):
         level = self.access_combo.value()
         self.access_explanation.setText(names.access_explanation(level))
         self.group_edit.setEnabled(level is AccessLevel.RESTRICTED)
-        self.secret_note.setVisible(level is AccessLevel.SECRET_SACRED)
+        secret = level is AccessLevel.SECRET_SACRED
+        self.access_stack.setCurrentWidget(self.secret_note if secret else self.access_explanation)
 
     def set_terms(self, terms_id: str, versions: Sequence[Any] = ()) -> None:
         self.terms_combo.blockSignals(True)
