@@ -112,8 +112,8 @@ def test_record_keep_play_and_store_without_plaintext(
     needles += [data[i : i + 48] for i in (200, len(data) // 2, len(data) - 100)]
     # Only slices with many different bytes: runs of zeros are everywhere.
     needles = [n for n in needles if len(set(n)) > 24]
+    # (Not the generic "OpusHead" header: other programs' Opus files may be in the temp folder.)
     assert len(needles) >= 6
-    needles.append(b"OpusHead")
     roots = [
         Path(os.environ["TKAPP_DATA_DIR"]),
         Path(os.environ["TKAPP_CONFIG_DIR"]),
