@@ -62,7 +62,7 @@ def test_end_to_end_in_subprocess(tmp_path: Path) -> None:
     result = tk("search", str(cat), "x", env={"TKAPP_PASSPHRASE": "wrong"})
     assert result.returncode == 5
     assert result.stderr.strip() == (
-        "Error: Wrong passphrase, or this file is not a TK Commons catalogue."
+        "Error: Wrong passphrase. Type it again: capital letters, accents and spaces count."
     )
     assert "Traceback" not in result.stderr
 

@@ -66,7 +66,7 @@ def test_wrong_passphrase_real_kdf_is_typed_and_changes_nothing(
         open_catalogue(cat_path, PASSPHRASE + " ")
     set_language("en")
     assert describe_error(info.value) == (
-        "Wrong passphrase, or this file is not a TK Commons catalogue."
+        "Wrong passphrase. Type it again: capital letters, accents and spaces count."
     )
     assert sha256(cat_path) == before
     assert listing(cat_path.parent) == [cat_path.name]

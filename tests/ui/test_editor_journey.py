@@ -34,7 +34,7 @@ def _create_taxon_inline(dialog: Any, qtbot: Any) -> None:
     assert new.local_edit.text() == "wayusa"  # the search text became the local name
     new.scientific_edit.setText("Ilex guayusa")
     new.family_edit.setText("Aquifoliaceae")
-    new.local_language_edit.setText("qu")
+    new.local_language_edit.set_value("qu")
     with qtbot.waitSignal(picker.taxon_chosen, timeout=5_000):
         qtbot.mouseClick(
             new.buttons.button(new.buttons.StandardButton.Save), Qt.MouseButton.LeftButton

@@ -341,7 +341,8 @@ def test_spanish_dates_in_the_records_table(
     shown = model.data(model.index(0, changed))
     record = call(runner, qtbot, lambda cat: cat.get_record(model.record_id(0)))
     day = record.modified.astimezone().date()
-    assert shown == i18n.format_date(day, "short", lang="es")
+    # The one date format of the app: the locale's medium date ("5 dic 2026").
+    assert shown == i18n.format_date(day, lang="es")
 
 
 @pytest.fixture
@@ -401,3 +402,83 @@ def test_reference_rules() -> None:
     walk.add("label", "Comunidad de prueba")
     assert [p for p in walk.english(ref) if "not in gettext" in p] != []
     assert len(walk.english(ref)) == 1
+
+
+@pytest.mark.usefixtures("spanish")
+def test_spanish_dialogs_show_no_english(
+    open_runner: Any, qtbot: Any, reference: Reference, tmp_path: Path
+) -> None:
+    """The dialogs outside the main walk: the recorder (every step), the first-run guide (every
+    page), the help book, a "what does this mean?" box, a verify error and Qt's file dialog."""
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+    from recorder_helpers import GeneratedSource
+
+    from tkapp.errors import ContainerError, UnsupportedEntry
+    from tkapp.i18n.messages import describe_error
+    from tkapp.ui.help import GuideDialog, HelpBookDialog, HelpButton
+
+    walk = Walk()
+
+    guide = GuideDialog()
+    qtbot.addWidget(guide)
+    guide.show()
+    for step in range(guide.stack.count()):
+        guide.go(step)
+        walk.widget_tree(guide)
+
+    book = HelpBookDialog("recording")
+    qtbot.addWidget(book)
+    book.show()
+    walk.widget_tree(book)
+
+    button = HelpButton("access")
+    qtbot.addWidget(button)
+    walk.add("HelpButton name", button.accessibleName())
+    button.click()
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)]
+    for box in boxes:
+        walk.widget_tree(box)
+        box.close()
+
+    editor = open_editor(open_runner, qtbot, None)
+    media = editor.media.media
+    media.recorder_source_factory = GeneratedSource
+    recorder = media.record_audio()
+    qtbot.waitUntil(recorder.isVisible, timeout=5_000)
+    walk.widget_tree(recorder)
+    recorder.consent_box.setChecked(True)
+    recorder.start_recording()
+    qtbot.waitUntil(lambda: recorder.meter.value() > 0, timeout=5_000)
+    recorder.toggle_pause()
+    walk.widget_tree(recorder)
+    recorder.toggle_pause()
+    qtbot.wait(200)
+    recorder.stop_recording()
+    qtbot.waitUntil(recorder.player.play_button.isEnabled, timeout=10_000)
+    walk.widget_tree(recorder)
+    recorder.reject()
+    editor.close()
+
+    for error in (
+        UnsupportedEntry("not a regular file (symlink, directory or device)"),
+        UnsupportedEntry("compressed entry (only stored entries are allowed)"),
+        ContainerError("entry fields differ from the bundle format"),
+    ):
+        walk.add("verify error", describe_error(error))
+
+    # Qt's own file dialog (not the desktop's native one): "Buscar en:", "Archivos de tipo:".
+    files = QFileDialog(None, "x", "/")  # a path of English folder names is not UI text
+    files.setOption(QFileDialog.Option.DontUseNativeDialog)
+    qtbot.addWidget(files)
+    files.show()
+    walk.widget_tree(files)
+    files.close()
+
+    problems = walk.english(reference)
+    assert problems == [], "English text in Spanish dialogs:\n" + "\n".join(problems)
+    translated = walk.translated(reference)
+    for expected in ("Empezar a grabar", "En pausa", "Conservar la grabación", "Paso 1 de 4"):
+        assert expected in translated, expected
+    seen = {text for _where, text in walk.seen}
+    assert any("Buscar en" in text for text in seen), sorted(seen)[:40]
+    assert any("Archivos de" in text for text in seen), sorted(seen)[:40]

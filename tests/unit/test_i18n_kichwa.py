@@ -162,6 +162,6 @@ def test_draft_kichwa_never_guesses_a_security_warning(kichwa: Catalog) -> None:
 def test_kichwa_shows_kichwa_then_spanish() -> None:
     assert i18n._("New record") == "Mushuk killka"
     # No Kichwa draft for the security warning: the Spanish text is shown, never English.
-    wrong = "Wrong passphrase, or this file is not a TK Commons catalogue."
+    wrong = "Wrong passphrase. Type it again: capital letters, accents and spaces count."
     assert i18n._(wrong) == i18n.translator("es").gettext(wrong) != wrong
     assert i18n.ngettext("{n} record", "{n} records", 3).format(n=3) == "3 killka"

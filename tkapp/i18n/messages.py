@@ -14,7 +14,9 @@ _ERRORS: dict[str, str] = {
     "invalid": N_("This value is not accepted ({field}): {detail}"),
     "not_found": N_("Not found: {detail}"),
     "store_error": N_("The catalogue could not be read or written: {detail}"),
-    "wrong_passphrase": N_("Wrong passphrase, or this file is not a TK Commons catalogue."),
+    "wrong_passphrase": N_(
+        "Wrong passphrase. Type it again: capital letters, accents and spaces count."
+    ),
     "not_a_catalogue": N_("This file is not a TK Commons catalogue. Nothing was changed."),
     "catalogue_corrupt": N_(
         "The catalogue file is damaged. Nothing was changed. Restore it from a backup."
@@ -145,6 +147,57 @@ _ERRORS: dict[str, str] = {
 }
 
 
+# The bundle reader's details (tkapp/bundle/zipread.py) are fixed English texts, used as
+# keys: each is shown to people in their language. A detail not listed here (a file name, a
+# number) is shown as it is.
+_DETAILS: dict[str, str] = {
+    "entry name too long": N_("a file name is too long"),
+    "entry name is not UTF-8": N_("a file name is not readable text"),
+    "directory entry": N_("it holds a folder entry"),
+    "entry name is not NFC": N_("a file name is written in an unusual form"),
+    "control or invisible character in entry name": N_("a file name has invisible characters"),
+    "backslash or colon in entry name": N_("a file name has a backslash or a colon"),
+    "absolute entry name": N_("a file name points outside the bundle"),
+    "empty, '.' or '..' path component": N_("a file name points outside its folder"),
+    "entry outside the single top-level folder": N_("a file lies outside the bundle's folder"),
+    "unexpected end of file": N_("the file ends too early (incomplete download?)"),
+    "file too small to be a bundle": N_("the file is too small to be a bundle"),
+    "no end record at the end of the file (data appended?)": N_(
+        "the end of the file is not a bundle's end (something was added to it?)"
+    ),
+    "multi-disk archive or comment": N_("it is split in parts or carries a comment"),
+    "ZIP64 is not supported": N_("it uses a ZIP extension bundles do not use"),
+    "too many entries": N_("it holds too many files"),
+    "empty archive": N_("it is empty"),
+    "central directory does not end at the end record": N_("its table of contents is damaged"),
+    "central directory size is inconsistent": N_("its table of contents is damaged"),
+    "truncated central directory": N_("its table of contents is cut short"),
+    "bad central directory signature": N_("its table of contents is damaged"),
+    "encrypted entry": N_("a file inside is password-protected"),
+    "entry with a data descriptor": N_("a file inside is written in a form bundles do not use"),
+    "compressed entry (only stored entries are allowed)": N_(
+        "a file inside is compressed (bundles keep files uncompressed)"
+    ),
+    "not a regular file (symlink, directory or device)": N_(
+        "an entry is not an ordinary file (a link, a folder or a device)"
+    ),
+    "stored entry with different sizes": N_("a file inside has two different sizes"),
+    "entry fields differ from the bundle format": N_(
+        "a file inside is not written the way TK Commons writes bundles"
+    ),
+    "two entries with the same name": N_("two files have the same name"),
+    "more than one top-level folder": N_("it has more than one main folder"),
+    "entries overlap, leave gaps or are out of order": N_("its files overlap or leave gaps"),
+    "local header differs from the central directory": N_(
+        "a file's description differs from the table of contents"
+    ),
+    "entry data runs into the central directory": N_("a file runs into the table of contents"),
+    "unexplained bytes before the central directory": N_("it has unexplained extra bytes"),
+    "entry too large": N_("a file inside is too large"),
+    "CRC mismatch": N_("a file inside was altered or damaged"),
+}
+
+
 def describe_error(error: TkError) -> str:
     """A translated sentence for ``error``; attacker-controlled text is shortened and escaped."""
     code = error.code
@@ -152,7 +205,8 @@ def describe_error(error: TkError) -> str:
         code = "catalogue_in_use_unknown"  # the other program did not say who it is
     template = _ERRORS.get(code, _ERRORS["error"])
     fields = {key: _safe(value) for key, value in error.params.items()}
-    fields.setdefault("detail", _safe(error.detail))
+    known = _DETAILS.get(error.detail)
+    fields.setdefault("detail", translate(known) if known else _safe(error.detail))
     fields.setdefault("field", "")
     try:
         return translate(template).format(**fields)

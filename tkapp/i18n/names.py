@@ -277,3 +277,23 @@ def field_name(code: str) -> str:
 def problem_text(detail: str) -> str:
     """A plain sentence for a validation problem code (``ValidationError.detail``)."""
     return _lookup(_PROBLEMS, detail) if detail in _PROBLEMS else _("This value is not accepted.")
+
+
+#: Language codes of Kichwa (Ecuador's Quichua varieties and the generic ``qu`` the app uses):
+#: the community calls its language Kichwa, whatever Babel's name for the code is.
+KICHWA_CODES = frozenset({"qu", "qu_ec", "qu-ec", "qug", "qvi", "qxl", "qvo", "qvz", "qxr"})
+
+
+def language_name(code: str) -> str:
+    """A language's name for people, in the interface language (``es`` -> "Español")."""
+    from babel import Locale, UnknownLocaleError
+
+    from tkapp.i18n import babel_locale
+
+    if code.strip().lower() in KICHWA_CODES:
+        return "Kichwa"
+    try:
+        name = Locale.parse(code.strip().replace("-", "_")).get_display_name(babel_locale())
+    except (UnknownLocaleError, ValueError, TypeError, LookupError):
+        return code  # a code Babel does not know (from a bundle, say): shown as it is
+    return (name[:1].upper() + name[1:]) if name else code

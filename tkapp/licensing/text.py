@@ -23,7 +23,7 @@ from tkapp.errors import TkError
 from tkapp.i18n import N_, babel_locale, current_language, format_date, normalise, translator
 from tkapp.licensing.evaluate import Reason
 from tkapp.licensing.labels import LabelCustomisation, check_labels, get_label
-from tkapp.licensing.templates import template_info
+from tkapp.licensing.templates import TEMPLATES, template_info
 from tkapp.licensing.terms import Duty, Rule, Terms, resolve_duty
 from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome, Purpose, UserClass
 
@@ -182,6 +182,16 @@ def access_name(access: AccessLevel, lang: str | None = None) -> str:
 def template_name(code: str, lang: str | None = None) -> str:
     """Translated name of a built-in template."""
     return _tr(lang).gettext(template_info(code).name)
+
+
+def terms_name(name: str, lang: str | None = None) -> str:
+    """A terms set's name for people: a built-in template's name (stored in English, its
+    key) in ``lang``; a name the community wrote stays exactly its own words."""
+    for code in TEMPLATES:
+        info = template_info(code)
+        if name == info.name:
+            return _tr(lang).gettext(info.name)
+    return name
 
 
 def label_name(code: str, lang: str | None = None) -> str:
@@ -365,7 +375,8 @@ def render_terms_text(
     """
     tr = _tr(lang)
     _ = tr.gettext
-    lines: list[str] = [terms.name, "=" * max(len(terms.name), 3), ""]
+    title = terms_name(terms.name, lang)
+    lines: list[str] = [title, "=" * max(len(title), 3), ""]
     lines.append(
         # Translators: {template} is a template name such as "Reciprocity (CBRL)".
         _("Version {version}, based on the template “{template}”.").format(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath
@@ -38,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, Media, MediaKind, RecordStatus
-from tkapp.i18n import _, format_date, names
+from tkapp.i18n import _, format_date, format_number, names
+from tkapp.licensing import places
 from tkapp.licensing.labels import LABEL_CODES
 from tkapp.safetext import safe_text
 from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
@@ -320,7 +322,7 @@ def date_text(value: str) -> str:
         day = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    return format_date(day.date(), "long")
+    return format_date(day.date())
 
 
 def record_html(data: Mapping[str, Any]) -> str:
@@ -339,7 +341,7 @@ def record_html(data: Mapping[str, Any]) -> str:
         shown = [label_name(c) if c in LABEL_CODES else _text(c) for c in labels]
         rows.append((_("Labels"), ", ".join(shown)))
     if _text(data.get("language")):
-        rows.append((_("Language"), _text(data.get("language"))))
+        rows.append((_("Language"), names.language_name(_text(data.get("language")))))
     if _text(data.get("recorded_date")):
         rows.append((_("Recorded on"), date_text(_text(data.get("recorded_date")))))
     if _text(data.get("recorded_by")):
@@ -394,7 +396,7 @@ def _taxa_html(taxa: object) -> list[str]:
         local = taxon.get("vernacularNames")
         if isinstance(local, list) and local:
             words = [
-                f"{_text(v.get('name'))} ({_text(v.get('language'))})"
+                f"{_text(v.get('name'))} ({names.language_name(_text(v.get('language')))})"
                 for v in local
                 if isinstance(v, dict)
             ]
@@ -418,6 +420,43 @@ def _holders_html(holders: object) -> list[str]:
     return out
 
 
+_ROUNDED = re.compile(
+    r"Coordinates rounded to (?P<step>0\.0*1) degree \([^)]*\) by the community; "
+    r"uncertainty enlarged to cover the rounding"
+)
+
+
+def place_note_text(text: str) -> str:
+    """A bundle's Darwin Core place notes (English by the standard) in the reader's language.
+
+    The sentences TK Commons writes (:mod:`tkapp.licensing.places`) are recognised and
+    translated; notes written by other software are shown as they are."""
+    rough = {
+        "0.1": _("about 11 km"),
+        "0.01": _("about 1 km"),
+        "0.001": _("about 100 m"),
+    }
+    known = {
+        places.WITHHELD_LOCATION: _("Location withheld by the community"),
+        places.WITHHELD_CONFIDENTIAL: _("Location withheld by the community (confidential)"),
+        places.WITHHELD_LOCALITY: _("Locality text withheld by the community"),
+    }
+    out = []
+    for part in text.split(". "):
+        match = _ROUNDED.fullmatch(part)
+        if match:
+            step = match.group("step")
+            out.append(
+                _(
+                    "Coordinates rounded to {step} degree ({size}) by the community, so the "
+                    "place is shown only roughly"
+                ).format(step=format_number(float(step)), size=rough.get(step, ""))
+            )
+        else:
+            out.append(known.get(part, part))
+    return ". ".join(out)
+
+
 def _place_html(place: object) -> list[str]:
     if not isinstance(place, dict):
         return []
@@ -428,9 +467,9 @@ def _place_html(place: object) -> list[str]:
     if isinstance(lat, str | int) and isinstance(lon, str | int) and str(lat) and str(lon):
         bits.append(_("about {lat}, {lon}").format(lat=lat, lon=lon))
     if _text(place.get("dataGeneralizations")):
-        bits.append(_text(place.get("dataGeneralizations")))
+        bits.append(place_note_text(_text(place.get("dataGeneralizations"))))
     if _text(place.get("informationWithheld")):
-        bits.append(_text(place.get("informationWithheld")))
+        bits.append(place_note_text(_text(place.get("informationWithheld"))))
     if not bits:
         return []
     return [f"<h3>{html.escape(_('Place'))}</h3><p>" + "<br>".join(map(html.escape, bits)) + "</p>"]
@@ -461,6 +500,9 @@ class RecordBrowser(QWidget):
         self.viewers: list[QWidget] = []
         self.list = QListWidget(self)
         self.list.setAccessibleName(_("Records in the bundle"))
+        # Each record's verdict goes on its own line under the title, never cut off.
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.detail = QTextBrowser(self)
         self.detail.setOpenLinks(False)
         self.detail.setOpenExternalLinks(False)
@@ -514,6 +556,7 @@ class RecordBrowser(QWidget):
         self.list.clear()
         for rid, title, _data in records:
             item = QListWidgetItem(self._item_text(rid, title))
+            item.setToolTip(item.text())
             item.setData(ID_ROLE, rid)
             self.list.addItem(item)
         if records:
@@ -527,11 +570,12 @@ class RecordBrowser(QWidget):
             item = self.list.item(row)
             rid = str(item.data(ID_ROLE))
             item.setText(self._item_text(rid, self._titles.get(rid, "")))
+            item.setToolTip(item.text())
 
     def _item_text(self, rid: str, title: str) -> str:
         title = safe_text(title) or _("(no title)")
         outcome = self._outcomes.get(rid)
-        return f"{title} — {outcome}" if outcome else title
+        return f"{title}\n    {outcome}" if outcome else title
 
     def clear(self) -> None:
         self.set_records([])

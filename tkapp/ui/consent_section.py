@@ -29,6 +29,7 @@ from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, ngettext
 from tkapp.ui.entity_models import ID_ROLE, ConsentTableModel
 from tkapp.ui.entity_section import EntitySection
+from tkapp.ui.help import with_help
 from tkapp.ui.media_list import MediaListWidget
 from tkapp.ui.record_editor_widgets import (
     ConfidentialToggle,
@@ -114,7 +115,10 @@ class ConsentForm(QWidget):
         self.evidence.setMinimumHeight(260)
 
         form = QFormLayout()
-        form.addRow(_("Granted by"), with_error(self.granted_by_edit, self.granted_by_error))
+        form.addRow(
+            _("Granted by"),
+            with_help(with_error(self.granted_by_edit, self.granted_by_error), "consent"),
+        )
         form.addRow(_("Date"), self.granted_on)
         form.addRow(_("How"), self.method_combo)
         form.addRow(_("Consent status"), self.status_combo)
@@ -123,7 +127,7 @@ class ConsentForm(QWidget):
             with_error(self.people_list, FieldError(), self.toggles["person_ids"]),
         )
         form.addRow(_("Records covered"), with_error(self.records_list, self.records_error))
-        form.addRow(_("Agreed terms"), self.terms_combo)
+        form.addRow(_("Agreed terms"), with_help(self.terms_combo, "terms"))
         form.addRow(_("Ends on"), with_error(self.expires, self.expires_error))
         form.addRow(_("Notes"), with_error(self.notes_edit, FieldError(), self.toggles["notes"]))
         evidence = QGroupBox(_("Evidence: photo of the signed acta, recording of the assembly…"))

@@ -56,10 +56,12 @@ from tkapp.licensing import release_text
 from tkapp.licensing import text as lt
 from tkapp.licensing.plan import RecordPlan
 from tkapp.licensing.terms import Duty
+from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportResult, SharingPlan
 from tkapp.ui import settings as keys
+from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color, window_title
 from tkapp.ui.worker import Job, Runner
 
@@ -116,7 +118,9 @@ def compute_plan(
     title = ""
     if len(plan.terms_ids) == 1:
         info = terms_service.get_terms_info(cat, plan.terms_ids[0])
-        title = _("“{name}”, version {version}").format(name=info.name, version=info.version)
+        title = _("“{name}”, version {version}").format(
+            name=terms_name(info.name), version=info.version
+        )
     return PlanView(plan, title, cat.community.name)
 
 
@@ -794,7 +798,7 @@ class DestinationPage(QWizardPage):
         self.expires.setChecked(True)
         self.expiry = QDateEdit(self)
         self.expiry.setCalendarPopup(True)
-        self.expiry.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.expiry)
         self.expiry.setAccessibleName(_("Expiry date"))
         self.expires.toggled.connect(self.expiry.setEnabled)
         expiry_note = QLabel(
@@ -1118,11 +1122,16 @@ class ResultPage(QWizardPage):
         assert outcome is not None and self.wiz.recipient is not None
         result = outcome.result
         lines = [
-            ngettext(
-                "{n} record and {media} media files, signed by {community}.",
-                "{n} records and {media} media files, signed by {community}.",
-                result.records,
-            ).format(n=result.records, media=result.media, community=outcome.community),
+            # Each count gets its own plural form ("1 archivo multimedia").
+            _("{records} and {media}, signed by {community}.").format(
+                records=ngettext("{n} record", "{n} records", result.records).format(
+                    n=result.records
+                ),
+                media=ngettext("{n} media file", "{n} media files", result.media).format(
+                    n=result.media
+                ),
+                community=outcome.community,
+            ),
             _("Bundle: {path}").format(path=str(result.path)),
         ]
         if outcome.public_key is not None:

@@ -49,6 +49,9 @@ def configure_application(app: QApplication, settings: keys.Settings) -> str:
 
         install_qt_translations(app, lang)
     _follow_dark_scheme(app)
+    from tkapp.ui.keyboard import install_focus_style
+
+    install_focus_style(app)
     return lang
 
 
@@ -68,6 +71,8 @@ def run_gui(args: list[str]) -> int:
     bundles = [a for a in args if a.endswith((".tkb", ".tkb.age"))]
     if bundles:
         window.verify_bundle_path(Path(bundles[0]))
+    elif not settings.get(keys.GUIDE_SEEN):
+        window.show_guide()  # the very first start: what the app is for
     if _has("tkapp.ui.smoke"):
         from tkapp.ui.smoke import install_quit_timer
 

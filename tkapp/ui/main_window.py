@@ -42,6 +42,7 @@ from tkapp.ui.consent_section import ConsentSection
 from tkapp.ui.create_wizard import CreateCatalogueWizard
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.idle import IdleWatcher
+from tkapp.ui.keyboard import name_form_fields, release_tab
 from tkapp.ui.keys_section import KeysSection
 from tkapp.ui.passphrase_widgets import PassphraseEdit
 from tkapp.ui.people_section import PeopleSection
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         self.records.searched.connect(self._searched)
         self.records.changed.connect(self.reload_stats)
         self.records.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.records.import_requested.connect(self.import_records)
+        self.records.help_requested.connect(lambda: self.show_help("catalogue"))
 
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_timeout)
@@ -202,6 +205,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.counts)
         self._build_actions()
         self._restore_geometry()
+        release_tab(self)  # Tab moves on from every table of every section
+        name_form_fields(self)
         self.show_start()
 
     # -- menus and shortcuts ---------------------------------------------------------------
@@ -235,8 +240,13 @@ class MainWindow(QMainWindow):
             tip=_("Add records from a spreadsheet (CSV), a KoboToolbox or ODK export, or JSON"),
         )
         self.act_lock = self._action(
-            _("Lock"), self.lock, "Ctrl+L", tip=_("Lock the catalogue now (Ctrl+L)")
+            _("Lock"),
+            lambda: self.lock(by_user=True),
+            "Ctrl+L",
+            tip=_("Lock the catalogue now (Ctrl+L)"),
         )
+        # Ctrl+L must work from every window of the app (a record editor in front, say).
+        self.act_lock.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.act_close = self._action(_("Close the catalogue"), self.close_catalogue)
         self.act_quit = self._action(_("Quit"), self.close, "Ctrl+Q")
         for action in (self.act_create, self.act_open, self.act_demo, self.act_verify):
@@ -284,7 +294,14 @@ class MainWindow(QMainWindow):
             lock_menu.addAction(action)
 
         help_menu = bar.addMenu(_("&Help"))
+        self.act_help = self._action(_("Contents"), self.show_help, "F1")
+        # F1 opens the help from every window of the app (an editor in front, say).
+        self.act_help.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.act_guide = self._action(_("Getting started guide"), self.show_guide)
         self.act_about = self._action(_("About TK Commons"), self.show_about)
+        help_menu.addAction(self.act_help)
+        help_menu.addAction(self.act_guide)
+        help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def _update_actions(self) -> None:
@@ -309,7 +326,7 @@ class MainWindow(QMainWindow):
         return self._locked
 
     def show_start(self) -> None:
-        self.start.set_recent(self.settings.recent_catalogues())
+        self.start.set_recent(self.settings.recent_catalogues(), self.settings.recent_names())
         self.stack.setCurrentWidget(self.start)
         self.setWindowTitle(DISPLAY_NAME)
         self.counts.clear()
@@ -387,6 +404,8 @@ class MainWindow(QMainWindow):
             self.stats = stats
             self.view.community.setText(community.name)
             self.setWindowTitle(window_title(community.name))
+            if self.runner.path is not None and community.name:
+                self.settings.set_recent_name(self.runner.path, community.name)
             self._show_counts()
 
         self.runner.run(lambda cat: (cat.community, cat.stats()), done, None, context=self)
@@ -525,8 +544,10 @@ class MainWindow(QMainWindow):
     def open_editors(self) -> list[QDialog]:
         return self.records.editors()
 
-    def lock(self) -> None:
-        """Hide windows, close the catalogue (the key is forgotten), ask for the passphrase."""
+    def lock(self, *, by_user: bool = False) -> None:
+        """Hide windows, close the catalogue (the key is forgotten), ask for the passphrase.
+
+        ``by_user``: locked on purpose (Ctrl+L, the menu), not by the idle timer."""
         if not self._catalogue_shown():
             return
         self.idle.stop()
@@ -538,7 +559,9 @@ class MainWindow(QMainWindow):
         self._locked = True
         self.records.clear()
         self.runner.lock()
-        self.unlock_screen.set_catalogue(path, hint=self._hints.get(str(path), ""), locked=True)
+        self.unlock_screen.set_catalogue(
+            path, hint=self._hints.get(str(path), ""), locked=True, by_user=by_user
+        )
         self.stack.setCurrentWidget(self.unlock_screen)
         self.setWindowTitle(window_title(_("Locked")))
         self.counts.clear()
@@ -763,6 +786,22 @@ class MainWindow(QMainWindow):
         )
 
     # -- about, language -------------------------------------------------------------------
+
+    def show_help(self, page: str = "catalogue") -> Any:
+        """The offline help book (F1)."""
+        from tkapp.ui.help import open_help_book
+
+        return open_help_book(self, page)
+
+    def show_guide(self) -> Any:
+        """The first-run guide (also from Help); remembered as seen once it was shown."""
+        from tkapp.ui.help import GuideDialog
+
+        dialog = GuideDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.settings.set(keys.GUIDE_SEEN, True)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self.runner, self)

@@ -12,11 +12,12 @@ covered (blurred and darkened) until the custodian chooses "Show anyway".
 from __future__ import annotations
 
 import copy
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -48,7 +49,7 @@ from tkapp.i18n import _, names
 from tkapp.ui.entity_models import ID_ROLE, ITEM_ROLE, size_text
 from tkapp.ui.media_player import load_file_op, load_media_op
 from tkapp.ui.media_viewer import MAX_PHOTO_BYTES, MediaViewerDialog, decode_image
-from tkapp.ui.record_editor_widgets import DateField, heading, hint, show_error
+from tkapp.ui.record_editor_widgets import DateField, LanguageCombo, heading, hint, show_error
 
 THUMB = 128
 #: Photos larger than this get a plain placeholder instead of a decoded thumbnail.
@@ -90,6 +91,8 @@ class MediaEntry:
 
     media: Media
     source_path: Path | None = None  # set while the file is not in the catalogue yet
+    #: A recording made in the app, held in memory only until the owner is saved.
+    source_data: bytes | None = None
     dirty: bool = False  # stored item whose caption/creator/... changed
     revealed: bool = False  # the custodian chose "Show anyway" in this session
     thumbnail: QImage | None = None
@@ -97,7 +100,15 @@ class MediaEntry:
 
     @property
     def pending(self) -> bool:
-        return self.source_path is not None
+        return self.source_path is not None or self.source_data is not None
+
+
+def _open_source(entry: MediaEntry) -> BinaryIO:
+    """The bytes of a staged entry: the recording in memory, or the picked file."""
+    if entry.source_data is not None:
+        return io.BytesIO(entry.source_data)
+    assert entry.source_path is not None
+    return entry.source_path.open("rb")
 
 
 # -- pictures -------------------------------------------------------------------------------
@@ -333,11 +344,18 @@ class MediaListWidget(QWidget):
         self.view.setAccessibleName(_("Media"))
 
         self.add_button = QPushButton(_("Add files…"))
+        self.record_button = QPushButton(_("Record audio…"))
+        self.record_button.setToolTip(
+            _("Record a voice with this computer's microphone, straight into the catalogue.")
+        )
+        #: Makes the sound source for the recorder (tests feed generated sound through it).
+        self.recorder_source_factory: Callable[[], Any] | None = None
         self.open_button = QPushButton(_("Open"))
         self.remove_button = QPushButton(_("Remove"))
         self.drop_hint = hint(_("You can also drag photos, recordings and documents here."))
         top = QHBoxLayout()
         top.addWidget(self.add_button)
+        top.addWidget(self.record_button)
         top.addWidget(self.open_button)
         top.addWidget(self.remove_button)
         top.addWidget(self.drop_hint, 1)
@@ -354,8 +372,8 @@ class MediaListWidget(QWidget):
         self.caption_edit = QLineEdit()
         self.creator_edit = QLineEdit()
         self.date_field = DateField()
-        self.language_edit = QLineEdit()
-        self.language_edit.setPlaceholderText(_("e.g. es, qu"))
+        self.language_edit = LanguageCombo()
+        self.language_edit.setAccessibleName(_("Language"))
         self.warning_edit = QLineEdit()
         self.warning_edit.setPlaceholderText(_("e.g. shows a ceremony"))
         self.people_list = QListWidget()
@@ -388,13 +406,15 @@ class MediaListWidget(QWidget):
         layout.addLayout(body, 1)
 
         self.add_button.clicked.connect(self.choose_files)
+        self.record_button.clicked.connect(self.record_audio)
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button.clicked.connect(self.remove_selected)
         self.show_anyway_button.clicked.connect(self.reveal_selected)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.selectionModel().currentChanged.connect(lambda *_a: self._show_details())
-        for edit in (self.caption_edit, self.creator_edit, self.language_edit, self.warning_edit):
+        for edit in (self.caption_edit, self.creator_edit, self.warning_edit):
             edit.textEdited.connect(lambda _t: self._details_edited())
+        self.language_edit.activated.connect(lambda _i: self._details_edited())
         self.date_field.changed.connect(self._details_edited)
         self.people_list.itemChanged.connect(lambda _i: self._details_edited())
         self._update_buttons()
@@ -521,6 +541,40 @@ class MediaListWidget(QWidget):
             self._changed()
         return added
 
+    def record_audio(self) -> Any:
+        """Open the recorder (window-modal); a kept recording is staged like a picked file.
+
+        Returns the open dialog (for tests)."""
+        from tkapp.ui.audio_recorder import RecorderDialog
+
+        dialog = RecorderDialog(
+            list(self._people.values()),
+            speaker_ids=self._default_person_ids,
+            source_factory=self.recorder_source_factory,
+            runner=self._runner,
+            parent=self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def finished(result: int) -> None:
+            if result and dialog.recording is not None:
+                self.add_recording(dialog.media(), dialog.recording.data)
+
+        dialog.finished.connect(finished)
+        dialog.open()
+        return dialog
+
+    def add_recording(self, media: Media, data: bytes) -> MediaEntry:
+        """Stage a recording held in memory; it is stored when the owner is saved."""
+        media.record_id = self._record_id
+        media.consent_id = self._consent_id
+        media.size = len(data)
+        entry = MediaEntry(media, source_data=data)
+        self.model.append(entry)
+        self.view.setCurrentIndex(self.model.index(self.model.rowCount() - 1))
+        self._changed()
+        return entry
+
     def remove_selected(self) -> None:
         row = self.current_row()
         if row < 0:
@@ -556,7 +610,12 @@ class MediaListWidget(QWidget):
             return None
         warning = "" if entry.revealed else self.warning_for(entry)
         viewer = MediaViewerDialog(
-            self._runner, entry.media, warning=warning, source_path=entry.source_path, parent=self
+            self._runner,
+            entry.media,
+            warning=warning,
+            source_path=entry.source_path,
+            source_data=entry.source_data,
+            parent=self,
         )
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         viewer.show()
@@ -597,10 +656,10 @@ class MediaListWidget(QWidget):
                 for edit in (
                     self.caption_edit,
                     self.creator_edit,
-                    self.language_edit,
                     self.warning_edit,
                 ):
                     edit.clear()
+                self.language_edit.set_value("")
                 self.date_field.set_value(None)
                 self.people_list.clear()
                 self.warning_label.setText("")
@@ -615,7 +674,7 @@ class MediaListWidget(QWidget):
             self.caption_edit.setText(m.caption)
             self.creator_edit.setText(m.creator)
             self.date_field.set_value(m.created)
-            self.language_edit.setText(m.language)
+            self.language_edit.set_value(m.language)
             self.warning_edit.setText(m.content_warning)
             self.people_list.clear()
             for person in sorted(self._people.values(), key=lambda p: p.name.casefold()):
@@ -647,7 +706,7 @@ class MediaListWidget(QWidget):
         m.caption = self.caption_edit.text().strip()
         m.creator = self.creator_edit.text().strip()
         m.created = self.date_field.value()
-        m.language = self.language_edit.text().strip()
+        m.language = self.language_edit.value()
         m.content_warning = self.warning_edit.text().strip()
         m.person_ids = [
             self.people_list.item(i).data(ID_ROLE)
@@ -723,9 +782,8 @@ class MediaListWidget(QWidget):
                 job.check()
                 meta.record_id = owner_record
                 meta.consent_id = owner_consent
-                assert entry.source_path is not None
                 offset = before
-                with entry.source_path.open("rb") as source:
+                with _open_source(entry) as source:
                     cat.add_media(
                         meta,
                         source,
@@ -753,6 +811,7 @@ class MediaListWidget(QWidget):
             # What reached the catalogue is no longer pending; the rest stays staged.
             for entry in stored:
                 entry.source_path = None
+                entry.source_data = None
             self._removed = []
             for entry in self.model.entries():
                 entry.dirty = False

@@ -153,8 +153,13 @@ class MediaPlayerWidget(QWidget):
 
     # -- loading ---------------------------------------------------------------------------
 
-    def load(self, media: Media, source_path: Path | None = None) -> None:
-        """Fetch the clip on the worker and start the player on it (not playing yet)."""
+    def load(
+        self, media: Media, source_path: Path | None = None, *, data: bytes | None = None
+    ) -> None:
+        """Fetch the clip on the worker and start the player on it (not playing yet).
+
+        ``data`` is a clip already in memory (a recording not saved yet): no worker needed.
+        """
         self.unload()
         self._media = media
         if media.kind is MediaKind.VIDEO:
@@ -162,6 +167,9 @@ class MediaPlayerWidget(QWidget):
             self.video.show()
         if media.size > MAX_PLAYBACK_BYTES:
             self._refuse()
+            return
+        if data is not None:
+            self._on_bytes(QByteArray(data))
             return
         self.message.setText(_("Loading…"))
         op = load_file_op(source_path) if source_path else load_media_op(media.id)

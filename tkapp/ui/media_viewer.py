@@ -199,7 +199,8 @@ class ContentWarningCover(QWidget):
 
 
 class MediaViewerDialog(QDialog):
-    """Shows one media item. ``source_path`` is for a file picked but not saved yet."""
+    """Shows one media item. ``source_path`` is for a file picked but not saved yet,
+    ``source_data`` for a recording made in the app and not saved yet (audio only)."""
 
     def __init__(
         self,
@@ -208,12 +209,14 @@ class MediaViewerDialog(QDialog):
         *,
         warning: str = "",
         source_path: Path | None = None,
+        source_data: bytes | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self.media = media
         self._source_path = source_path
+        self._source_data = source_data  # a recording kept but not saved yet
         self.setWindowTitle(media.caption or media.file_name)
         self.resize(900, 640)
         self.setSizeGripEnabled(True)
@@ -322,7 +325,7 @@ class MediaViewerDialog(QDialog):
             self.player = MediaPlayerWidget(self._runner)
             self.pages.addWidget(self.player)
             self.pages.setCurrentWidget(self.player)
-            self.player.load(self.media, self._source_path)
+            self.player.load(self.media, self._source_path, data=self._source_data)
         else:
             self._show_status(
                 _("This document is kept safely inside the catalogue. It cannot be shown here yet.")

@@ -295,14 +295,15 @@ class OpenDataDialog(QDialog):
         self.stop_button.hide()
         self.export_button.setEnabled(True)
         self.result.setText(
-            ngettext(
-                "Written: {path} ({n} record, {media} media files, {licence}).",
-                "Written: {path} ({n} records, {media} media files, {licence}).",
-                report.records,
-            ).format(
+            # Each count gets its own plural form ("1 archivo multimedia").
+            _("Written: {path} ({records}, {media}, {licence}).").format(
                 path=str(report.path),
-                n=report.records,
-                media=report.media,
+                records=ngettext("{n} record", "{n} records", report.records).format(
+                    n=report.records
+                ),
+                media=ngettext("{n} media file", "{n} media files", report.media).format(
+                    n=report.media
+                ),
                 licence=LICENCE_TITLES.get(report.licence, report.licence),
             )
         )

@@ -13,13 +13,40 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from tkapp.i18n import FALLBACKS, SOURCE_LANGUAGE, normalise
+from tkapp.i18n import FALLBACKS, N_, SOURCE_LANGUAGE, normalise, translate
 
 #: Qt modules whose strings users can meet (QtMultimedia: the audio player's errors).
 QT_CATALOGUES = ("qtbase", "qtmultimedia")
 
 # Keeps the installed translators alive and lets the next call remove them.
 _installed: list[QTranslator] = []
+
+
+#: Qt strings users meet that Qt's own Spanish catalogue lacks (Qt 6 added mnemonics to the
+#: file dialog's labels, and the shipped ``qtbase_es.qm`` has only the older texts). Keyed by
+#: (Qt context, Qt source text); the value is our gettext message for it.
+QT_GAPS: dict[tuple[str, str], str] = {
+    ("QFileDialog", "&Look in:"): N_("&Look in:"),
+    ("QFileDialog", "Files of &type:"): N_("Files of &type:"),
+    ("QFileDialog", "Computer"): N_("Computer"),
+}
+
+
+class QtGapsTranslator(QTranslator):
+    """Answers the few Qt strings in :data:`QT_GAPS` through gettext; nothing else."""
+
+    def translate(
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str | None:
+        # None (a null QString) lets Qt ask the next translator; "" would blank the label.
+        message = QT_GAPS.get((str(context), str(source)))
+        if message is None:
+            return None
+        text = translate(message)
+        return None if text == message else text
+
+    def isEmpty(self) -> bool:
+        return False
 
 
 def qt_translations_dir() -> str:
@@ -74,6 +101,10 @@ def install_qt_translations(app: QCoreApplication, lang: str) -> str:
     used = qt_language(code)
     if used == SOURCE_LANGUAGE:
         return used
+    # Installed first, so Qt asks it last: it only answers what Qt's catalogues lack.
+    gaps = QtGapsTranslator(app)
+    app.installTranslator(gaps)
+    _installed.append(gaps)
     folder = qt_translations_dir()
     for catalogue in QT_CATALOGUES:
         translator = QTranslator(app)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.errors import CatalogueLocked
 from tkapp.i18n import _, current_language, format_datetime, names
-from tkapp.licensing.text import render_terms_text, user_class_name
+from tkapp.licensing.text import render_terms_text, terms_name, user_class_name
 from tkapp.licensing.vocab import UserClass
 from tkapp.safetext import safe_text
 from tkapp.services import received as received_service
@@ -203,7 +203,7 @@ class ReceivedSection(QWidget):
                 format_datetime(bundle.verified_at, "medium"),
                 str(bundle.records),
                 _("{name}, version {version}").format(
-                    name=bundle.terms.name, version=bundle.terms.version
+                    name=terms_name(bundle.terms.name), version=bundle.terms.version
                 ),
             ]
             for column, text in enumerate(cells):

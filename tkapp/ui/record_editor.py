@@ -30,6 +30,7 @@ from tkapp.errors import Cancelled, ValidationError
 from tkapp.i18n import _
 from tkapp.services.terms import list_terms
 from tkapp.ui.dialogs import window_title
+from tkapp.ui.keyboard import name_form_fields, release_tab
 from tkapp.ui.record_editor_pages import (
     EditorData,
     KnowledgePage,
@@ -181,10 +182,14 @@ class RecordEditorDialog(QDialog):
         self.close_button.clicked.connect(self.reject)
         self.cancel_button.clicked.connect(self.cancel_media)
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())  # noqa: PLW0108
+        # Ctrl+W closes the editor like Escape and Close (asking about unsaved changes).
+        QShortcut(QKeySequence.StandardKey.Close, self, self.reject)
         self.people.model.rowsInserted.connect(self._holders_changed)
         self.people.model.rowsRemoved.connect(self._holders_changed)
         self._waiting_for_media = False
         self.media.media.loaded.connect(self._on_media_loaded)
+        release_tab(self)  # Tab moves on from the uses and holders tables
+        name_form_fields(self)
 
         self._set_enabled(False)
         runner.run(
@@ -244,6 +249,9 @@ class RecordEditorDialog(QDialog):
             button.setEnabled(on)
 
     def _holders_changed(self, *_args) -> None:
+        # People created in this editor must be known to the media list too (the recorder
+        # offers them as speakers; the deceased warning names them).
+        self.media.media.set_people(self.people.people)
         self.media.media.set_default_person_ids(self.people.holder_ids())
 
     # -- state -----------------------------------------------------------------------------

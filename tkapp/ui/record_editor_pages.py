@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QStackedWidget,
     QStyledItemDelegate,
     QTableView,
     QVBoxLayout,
@@ -47,7 +47,8 @@ from tkapp.core.model import (
     Taxon,
     Use,
 )
-from tkapp.i18n import LANGUAGES, N_, _, babel_locale, format_date, names, translate
+from tkapp.i18n import LANGUAGES, N_, _, format_date, names, translate
+from tkapp.licensing.text import terms_name
 from tkapp.ui.entity_models import (
     ID_ROLE,
     HolderColumn,
@@ -57,6 +58,7 @@ from tkapp.ui.entity_models import (
     UseColumn,
     UseTableModel,
 )
+from tkapp.ui.help import HelpButton, with_help
 from tkapp.ui.labels_widgets import LabelPicker
 from tkapp.ui.media_list import MediaListWidget
 from tkapp.ui.record_editor_widgets import (
@@ -87,12 +89,8 @@ class EditorData:
 
 
 def language_label(code: str) -> str:
-    """``Español (es)`` in the current language, or the code alone if Babel does not know it."""
-    try:
-        name = Locale.parse(code.replace("-", "_")).get_display_name(babel_locale())
-    except (UnknownLocaleError, ValueError, TypeError):
-        name = None
-    return _("{name} ({code})").format(name=name, code=code) if name else code
+    """The language's name for people ("Español", "Kichwa"); never a bare code when known."""
+    return names.language_name(code)
 
 
 class Page(QWidget):
@@ -243,6 +241,7 @@ class UsesPage(Page):
         super().__init__(parent)
         self.model = UseTableModel([], self)
         self.table = QTableView()
+        self.table.setAccessibleName(_("Uses"))
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
@@ -320,6 +319,7 @@ class SpeciesPage(Page):
         super().__init__(parent)
         self.model = TaxonTableModel([], self)
         self.table = QTableView()
+        self.table.setAccessibleName(_("Species"))
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -409,6 +409,7 @@ class PeoplePage(Page):
         self.people: list[Person] = []
         self.model = HolderTableModel([], self)
         self.table = QTableView()
+        self.table.setAccessibleName(_("Knowledge holders"))
         self.table.setModel(self.model)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -570,6 +571,14 @@ class PlacePage(Page):
         )
         self.uncertainty_edit = QLineEdit()
         self.uncertainty_edit.setPlaceholderText(_("metres, e.g. 50"))
+        # Any form people have: degrees-minutes-seconds, or what a phone's GPS app copies.
+        self.paste_edit = QLineEdit()
+        self.paste_edit.setPlaceholderText(
+            _("Type or paste: 1°29'33\"S 77°55'56\"W, or the text of a phone's GPS or map")
+        )
+        self.paste_edit.setAccessibleName(_("Coordinates in any form"))
+        self.paste_result = QLabel()
+        self.paste_result.setWordWrap(True)
         self.sensitivity_combo = EnumCombo(
             (
                 Sensitivity.WITHHOLD,
@@ -591,6 +600,8 @@ class PlacePage(Page):
         form.addRow(
             _("Locality"), with_error(self.locality_edit, self.error("place"), self.toggle("place"))
         )
+        form.addRow(_("From GPS or a map"), self.paste_edit)
+        form.addRow("", self.paste_result)
         form.addRow(_("Latitude"), with_error(self.latitude_edit, self.error("latitude")))
         form.addRow(_("Longitude"), with_error(self.longitude_edit, self.error("longitude")))
         form.addRow(
@@ -598,10 +609,15 @@ class PlacePage(Page):
             with_error(self.uncertainty_edit, self.error("uncertainty_m")),
         )
         form.addRow(
-            hint(_("Decimal degrees; south and west are negative. A comma or a dot both work."))
+            hint(
+                _(
+                    "Decimal degrees; south and west are negative. A comma or a dot both work. "
+                    "Or type the place in any form in “From GPS or a map”."
+                )
+            )
         )
         form.addRow(heading(_("What leaves the catalogue")))
-        form.addRow(_("Sensitivity"), self.sensitivity_combo)
+        form.addRow(_("Sensitivity"), with_help(self.sensitivity_combo, "sensitivity"))
         form.addRow(self.explanation)
 
         for edit in (
@@ -611,12 +627,41 @@ class PlacePage(Page):
             self.uncertainty_edit,
         ):
             edit.textChanged.connect(self.emit_changed)
+        self.paste_edit.textChanged.connect(self._read_pasted)
         self.sensitivity_combo.currentIndexChanged.connect(self._explain)
         self.sensitivity_combo.currentIndexChanged.connect(self.emit_changed)
         self._explain()
 
     def _explain(self, *_args) -> None:
         self.explanation.setText(names.sensitivity_explanation(self.sensitivity_combo.value()))
+
+    def _read_pasted(self, text: str) -> None:
+        """Fill latitude and longitude from coordinates typed or pasted in any form."""
+        from tkapp.core.coordinates import CoordinatesError, parse_coordinates
+
+        if not text.strip():
+            self.paste_result.setText("")
+            return
+        try:
+            latitude, longitude = parse_coordinates(text)
+        except CoordinatesError as exc:
+            messages = {
+                "not_two": _("Not understood yet: a latitude and a longitude are needed."),
+                "bad_minutes": _("Minutes and seconds must be less than 60."),
+                "two_latitudes": _("Both values are marked N or S; one must be E or W."),
+                "two_longitudes": _("Both values are marked E or W; one must be N or S."),
+                "latitude_range": _("The latitude must be between -90 and 90."),
+                "longitude_range": _("The longitude must be between -180 and 180."),
+            }
+            self.paste_result.setText(messages.get(exc.code, messages["not_two"]))
+            return
+        self.latitude_edit.setText(format_decimal_text(latitude))
+        self.longitude_edit.setText(format_decimal_text(longitude))
+        self.paste_result.setText(
+            _("Read as latitude {latitude}, longitude {longitude}.").format(
+                latitude=format_decimal_text(latitude), longitude=format_decimal_text(longitude)
+            )
+        )
 
     def load(self, rec: KnowledgeRecord, data: EditorData) -> None:
         p = rec.place
@@ -694,6 +739,7 @@ class ProtocolsPage(Page):
         )
         self.secret_note.setObjectName("secret_note")
         self.group_edit = QLineEdit()
+        self.group_edit.setAccessibleName(_("Restricted to"))
         self.group_edit.setPlaceholderText(_("e.g. women healers, the Gualinga family"))
         self.labels = LabelPicker()
         self.terms_combo = QComboBox()
@@ -723,23 +769,35 @@ class ProtocolsPage(Page):
         access_layout.addWidget(self.access_combo, 2)
         access_layout.addWidget(QLabel(_("Restricted to")))
         access_layout.addWidget(with_error(self.group_edit, self.error("restricted_group")), 3)
+        access_layout.addWidget(HelpButton("access"))
         form.addRow(_("Access"), access_row)
-        form.addRow("", self.access_explanation)
-        form.addRow(self.secret_note)
+        # The explanation and the secret / sacred note share one place (a stack as tall as
+        # the taller of the two), so the label grid below never moves under the mouse when
+        # the access level changes.
+        self.access_explanation.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.access_stack = QStackedWidget()
+        self.access_stack.addWidget(self.access_explanation)
+        self.access_stack.addWidget(self.secret_note)
+        form.addRow("", self.access_stack)
 
         bottom = QWidget()
         bottom_row = QHBoxLayout(bottom)
         bottom_row.setContentsMargins(0, 0, 0, 0)
         terms_box = QFormLayout()
-        terms_box.addRow(_("Terms"), self.terms_combo)
+        terms_box.addRow(_("Terms"), with_help(self.terms_combo, "terms"))
         terms_box.addRow(_("Open publication"), self.licence_combo)
         bottom_row.addLayout(terms_box, 2)
         consent_box = QFormLayout()
-        consent_box.addRow(_("Consent records"), self.consent_list)
+        consent_box.addRow(_("Consent records"), with_help(self.consent_list, "consent"))
         bottom_row.addLayout(consent_box, 3)
 
         layout = QVBoxLayout(self)
         layout.addWidget(top)
+        labels_help = QHBoxLayout()
+        labels_help.addStretch(1)
+        labels_help.addWidget(QLabel(_("What do the labels mean?")))
+        labels_help.addWidget(HelpButton("labels"))
+        layout.addLayout(labels_help)
         layout.addWidget(self.labels)
         layout.addWidget(self.error("labels"))
         layout.addWidget(bottom)
@@ -758,7 +816,8 @@ class ProtocolsPage(Page):
         level = self.access_combo.value()
         self.access_explanation.setText(names.access_explanation(level))
         self.group_edit.setEnabled(level is AccessLevel.RESTRICTED)
-        self.secret_note.setVisible(level is AccessLevel.SECRET_SACRED)
+        secret = level is AccessLevel.SECRET_SACRED
+        self.access_stack.setCurrentWidget(self.secret_note if secret else self.access_explanation)
 
     def set_terms(self, terms_id: str, versions: Sequence[Any] = ()) -> None:
         self.terms_combo.blockSignals(True)
@@ -766,7 +825,9 @@ class ProtocolsPage(Page):
         # Translators: the terms set chosen for the whole catalogue applies to this record.
         self.terms_combo.addItem(_("Catalogue default"), "")
         for info in versions:
-            text = _("{name}, version {version}").format(name=info.name, version=info.version)
+            text = _("{name}, version {version}").format(
+                name=terms_name(info.name), version=info.version
+            )
             if info.is_default:
                 text = _("{terms} (the default)").format(terms=text)
             self.terms_combo.addItem(text, info.id)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, babel_locale, names
+from tkapp.ui.dates import use_app_date_format
 
 ERROR_COLOUR = "#b00020"
 
@@ -236,7 +237,7 @@ class DateField(QWidget):
         self.known = QCheckBox(known_text or _("Known"))
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.edit)
         self.edit.setDate(QDate.currentDate())
         self.edit.setEnabled(False)
         layout.addWidget(self.known)
@@ -288,6 +289,34 @@ class EnumCombo(QComboBox):
             if candidate == member:
                 self.setCurrentIndex(index)
                 return
+
+
+class LanguageCombo(QComboBox):
+    """A language chosen by its name ("Español", "Kichwa"); ``value()`` is its code.
+
+    Offers the usual languages of our communities; a stored code not among them is added
+    (shown by name) rather than lost.
+    """
+
+    COMMON = ("es", "qu", "en")
+
+    def __init__(self, *, allow_none: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        if allow_none:
+            self.addItem(_("(not said)"), "")
+        for code in self.COMMON:
+            self.addItem(names.language_name(code), code)
+
+    def value(self) -> str:
+        return str(self.currentData() or "")
+
+    def set_value(self, code: str) -> None:
+        code = (code or "").strip()
+        index = self.findData(code)
+        if index < 0:
+            self.addItem(names.language_name(code), code)
+            index = self.count() - 1
+        self.setCurrentIndex(index)
 
 
 def heading(text: str) -> QLabel:

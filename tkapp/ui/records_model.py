@@ -106,7 +106,7 @@ def _display_row(summary: Any) -> tuple[str, ...]:
         ", ".join(summary.labels),
         format_number(summary.media_count) if summary.media_count else "",
         # The day is enough in a table row; the editor's history has the exact time.
-        format_date(modified.astimezone().date(), "short") if modified else "",
+        format_date(modified.astimezone().date()) if modified else "",
     )
 
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,8 +41,8 @@ SEARCH_DELAY_MS = 150
 # Initial column widths in "average characters", so they scale with the font (high DPI).
 # The title column takes the remaining width.
 _WIDTHS = {
-    Column.LOCAL_NAMES: 20,
-    Column.TAXA: 20,
+    Column.LOCAL_NAMES: 15,
+    Column.TAXA: 16,
     Column.CATEGORY: 20,
     Column.ACCESS: 18,
     Column.STATUS: 15,
@@ -66,6 +67,9 @@ class RecordsSection(QWidget):
     changed = Signal()
     #: A short message for the status bar.
     message = Signal(str)
+    #: The empty state's buttons: import records, open the help book.
+    import_requested = Signal()
+    help_requested = Signal()
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,12 +145,22 @@ class RecordsSection(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(4 * char)
+        # Columns of fixed words fit their longest translated word ("Verificado por la
+        # comunidad" in Spanish), so nothing is cut at 1366x768.
+        cell = self.table.fontMetrics()
+        contents = {
+            Column.CATEGORY: [names.category_name(c) for c in Category],
+            Column.ACCESS: [names.access_name(a) for a in AccessLevel],
+            Column.STATUS: [names.status_name(s) for s in RecordStatus],
+        }
         for column, width in _WIDTHS.items():
             # Never narrower than the translated header text.
             label = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            header.resizeSection(
-                column, max(width * char, header.fontMetrics().horizontalAdvance(label) + 24)
+            widest = max(
+                [header.fontMetrics().horizontalAdvance(label)]
+                + [cell.horizontalAdvance(text) for text in contents.get(column, [])]
             )
+            header.resizeSection(column, max(width * char, widest + 24))
         header.setSectionResizeMode(Column.TITLE, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _index: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -199,9 +213,54 @@ class RecordsSection(QWidget):
         box.addWidget(self.search)
         box.addLayout(filters)
         box.addWidget(self.trash_note)
-        box.addWidget(self.table, 1)
+        self.empty = self._empty_state()
+        self.table_stack = QStackedWidget(self)
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty)
+        box.addWidget(self.table_stack, 1)
         box.addLayout(buttons)
         self._trash_toggled(False)
+
+    def _empty_state(self) -> QWidget:
+        """What an empty catalogue shows instead of a blank table: the next things to do."""
+        panel = QWidget(self)
+        title = QLabel(_("This catalogue has no records yet"), panel)
+        font = title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.4)
+        font.setBold(True)
+        title.setFont(font)
+        text = QLabel(
+            _(
+                "A record keeps one piece of knowledge: a plant's use, a remedy, a seed, a "
+                "story about a place, with the people who hold it, photos and recordings."
+            ),
+            panel,
+        )
+        text.setWordWrap(True)
+        self.empty_new = QPushButton(_("Write the first record"), panel)
+        self.empty_new.clicked.connect(self.new_record)
+        self.empty_import = QPushButton(_("Import records from a spreadsheet…"), panel)
+        self.empty_import.clicked.connect(lambda: self.import_requested.emit())  # noqa: PLW0108
+        self.empty_help = QPushButton(_("Read the help"), panel)
+        self.empty_help.clicked.connect(lambda: self.help_requested.emit())  # noqa: PLW0108
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.empty_new, self.empty_import, self.empty_help):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(panel)
+        layout.addStretch(1)
+        for widget in (title, text):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(widget)
+        layout.addSpacing(12)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        return panel
+
+    def _filtered(self) -> bool:
+        combos = (self.category, self.access, self.label, self.status_filter, self.media)
+        return any(combo.currentIndex() > 0 for combo in combos)
 
     # -- small builders --------------------------------------------------------------------
 
@@ -282,6 +341,8 @@ class RecordsSection(QWidget):
         self.runner.run(lambda cat: fetch_page(cat, query, filters), done, failed, context=self)
 
     def _show_result(self, count: int, query: str) -> None:
+        empty = count == 0 and not query and not self.in_trash() and not self._filtered()
+        self.table_stack.setCurrentWidget(self.empty if empty else self.table)
         if count == 0 and query:
             text = _("Nothing found for “{query}”.").format(query=query)
         elif count == 0 and self.in_trash():

@@ -41,6 +41,13 @@ IDLE_LOCK_MINUTES: Key[float] = Key(
 )
 LANGUAGE: Key[str] = Key("ui/language", str, "", "'' = follow the system")
 LAST_FOLDER: Key[str] = Key("ui/last_folder", str, "", "last folder of a file dialog")
+RECENT_NAMES: Key[list[str]] = Key(
+    "catalogues/recent_names",
+    list,
+    [],
+    "'path<TAB>community name' of recent catalogues, for the start screen",
+)
+GUIDE_SEEN: Key[bool] = Key("ui/guide_seen", bool, False, "the first-run guide was shown")
 
 #: Every key, for documentation and for tests that check the table stays typed.
 ALL_KEYS: tuple[Key[Any], ...] = (
@@ -50,6 +57,8 @@ ALL_KEYS: tuple[Key[Any], ...] = (
     IDLE_LOCK_MINUTES,
     LANGUAGE,
     LAST_FOLDER,
+    GUIDE_SEEN,
+    RECENT_NAMES,
 )
 
 
@@ -91,6 +100,26 @@ class Settings:
         text = str(Path(path).resolve())
         items = [p for p in self.get(RECENT_CATALOGUES) if p != text]
         self.set(RECENT_CATALOGUES, [text, *items][:MAX_RECENT])
+
+    def recent_names(self) -> dict[Path, str]:
+        """The community name last seen in each recent catalogue (the start screen shows it;
+        only the name, which the file name usually carries already, never anything inside)."""
+        names: dict[Path, str] = {}
+        for entry in self.get(RECENT_NAMES):
+            path, _tab, name = entry.partition("\t")
+            if name:
+                names[Path(path)] = name
+        return names
+
+    def set_recent_name(self, path: Path, name: str) -> None:
+        text = str(Path(path).resolve())
+        keep = {str(p) for p in self.recent_catalogues()}
+        entries = [
+            e
+            for e in self.get(RECENT_NAMES)
+            if e.partition("\t")[0] != text and e.partition("\t")[0] in keep
+        ]
+        self.set(RECENT_NAMES, [f"{text}\t{name.strip()}", *entries][:MAX_RECENT])
 
     def forget_recent(self, path: Path) -> None:
         text = str(Path(path).resolve())

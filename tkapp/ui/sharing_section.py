@@ -34,8 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import N_, _, format_date, names, ngettext, translate
+from tkapp.licensing.text import terms_name
 from tkapp.services import sharing
 from tkapp.services.sharing import FOLLOW_UP_KINDS, ExportEntry, OverdueDuty
+from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color
 from tkapp.ui.export_wizard import ExportWizard
 from tkapp.ui.opendata_dialog import OpenDataDialog
@@ -145,7 +147,9 @@ class SharingSection(QWidget):
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(int(LedgerColumn.ORGANISATION), QHeaderView.ResizeMode.Stretch)
+        # The kind of user is the longest text ("Cooperativas y organizaciones sin fines de
+        # lucro"): it takes what is left; the organisation's short name keeps its width.
+        header.setSectionResizeMode(int(LedgerColumn.USER_CLASS), QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_details(current.row())
         )
@@ -185,7 +189,7 @@ class SharingSection(QWidget):
             self.kind.addItem(follow_up_name(kind), kind)
         self.day = QDateEdit(details)
         self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.day)
         self.day.setDate(QDate.currentDate())
         self.day.setAccessibleName(_("When"))
         self.note = QLineEdit(details)
@@ -195,14 +199,21 @@ class SharingSection(QWidget):
         self.add_button.clicked.connect(self.add_follow_up)
         self.follow_feedback = QLabel(details)
         self.follow_feedback.setWordWrap(True)
+        # The note gets a whole line: on a 1366 px screen it shared half a panel with three
+        # other controls and was a few characters wide.
         add_row = QHBoxLayout()
-        add_row.addWidget(self.kind)
+        add_row.addWidget(self.kind, 1)
         add_row.addWidget(self.day)
-        add_row.addWidget(self.note, 1)
         add_row.addWidget(self.add_button)
+        note_row = QHBoxLayout()
+        note_label = QLabel(_("Note:"), details)
+        note_label.setBuddy(self.note)
+        note_row.addWidget(note_label)
+        note_row.addWidget(self.note, 1)
         follow_box = QGroupBox(_("Follow-ups"), details)
         follow_layout = QVBoxLayout(follow_box)
         follow_layout.addWidget(self.follow_ups, 1)
+        follow_layout.addLayout(note_row)
         follow_layout.addLayout(add_row)
         follow_layout.addWidget(self.follow_feedback)
         detail_row = QHBoxLayout(details)
@@ -245,7 +256,9 @@ class SharingSection(QWidget):
             from tkapp.services import terms as terms_service
 
             versions = {
-                info.id: _("{name} v{version}").format(name=info.name, version=info.version)
+                info.id: _("{name} v{version}").format(
+                    name=terms_name(info.name), version=info.version
+                )
                 for info in terms_service.list_terms(cat)
             }
             return sharing.list_exports(cat), sharing.overdue_duties(cat), versions

@@ -40,6 +40,7 @@ class VernacularTable(QTableWidget):
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setMinimumHeight(130)
+        self.setAccessibleName(_("Local names"))
 
     def add_name(self, name: VernacularName | None = None) -> int:
         v = name or VernacularName(name="", language="es")

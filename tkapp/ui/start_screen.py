@@ -136,14 +136,20 @@ class StartScreen(QWidget):
         button.setFont(font)
         return button
 
-    def set_recent(self, paths: list[Path]) -> None:
-        """Show these catalogues (newest first); missing files are shown as missing."""
+    def set_recent(self, paths: list[Path], names: dict[Path, str] | None = None) -> None:
+        """Show these catalogues (newest first) by community name when known; missing files
+        are shown as missing."""
         self.recent.clear()
         for path in paths:
-            label = path.stem
+            community = (names or {}).get(path, "")
+            label = (
+                _("{community} — {file}").format(community=community, file=path.name)
+                if community
+                else path.stem
+            )
             if not path.exists():
                 # Translators: a recent catalogue whose file was moved or deleted
-                label = _("{name} (file not found)").format(name=path.stem)
+                label = _("{name} (file not found)").format(name=community or path.stem)
             item = QListWidgetItem(label)
             item.setToolTip(str(path))
             item.setData(_PATH_ROLE, str(path))

@@ -24,9 +24,15 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Taxon, VernacularName
 from tkapp.errors import ValidationError
-from tkapp.i18n import _, names
+from tkapp.i18n import _, names, pgettext
 from tkapp.ui.entity_models import TaxonColumn, TaxonTableModel
-from tkapp.ui.record_editor_widgets import FieldError, hint, show_error, with_error
+from tkapp.ui.record_editor_widgets import (
+    FieldError,
+    LanguageCombo,
+    hint,
+    show_error,
+    with_error,
+)
 
 SEARCH_DELAY_MS = 250
 
@@ -34,12 +40,13 @@ RANKS: tuple[str, ...] = ("species", "subspecies", "variety", "genus", "family")
 
 
 def rank_name(rank: str) -> str:
+    # A rank is one level ("Especie"), not the Species section ("Especies").
     return {
-        "species": _("Species"),
-        "subspecies": _("Subspecies"),
-        "variety": _("Variety"),
-        "genus": _("Genus"),
-        "family": _("Family"),
+        "species": pgettext("taxonomic rank", "Species"),
+        "subspecies": pgettext("taxonomic rank", "Subspecies"),
+        "variety": pgettext("taxonomic rank", "Variety"),
+        "genus": pgettext("taxonomic rank", "Genus"),
+        "family": pgettext("taxonomic rank", "Family"),
     }.get(rank, rank)
 
 
@@ -62,8 +69,9 @@ class NewTaxonDialog(QDialog):
         self.family_edit = QLineEdit()
         self.local_edit = QLineEdit()
         self.local_edit.setPlaceholderText(_("e.g. guayusa, wayusa"))
-        self.local_language_edit = QLineEdit(language)
-        self.local_language_edit.setMaximumWidth(80)
+        self.local_language_edit = LanguageCombo(allow_none=False)
+        self.local_language_edit.set_value(language or "es")
+        self.local_language_edit.setAccessibleName(_("Language of the local name"))
         self.scientific_error = FieldError()
         self.local_error = FieldError()
         # A typed search that looks like a Latin binomial goes to the scientific name,
@@ -114,7 +122,7 @@ class NewTaxonDialog(QDialog):
             taxon.genus = parts[0]
         local = self.local_edit.text().strip()
         if local:
-            language = self.local_language_edit.text().strip()
+            language = self.local_language_edit.value()
             for name in (n.strip() for n in local.split(",")):
                 if name:
                     taxon.vernacular_names.append(VernacularName(name=name, language=language))
@@ -164,6 +172,7 @@ class TaxonPicker(QWidget):
         self.search_edit.setAccessibleName(_("Search species"))
         self.model = TaxonTableModel([], self)
         self.results = QTableView()
+        self.results.setAccessibleName(_("Species found"))
         self.results.setModel(self.model)
         self.results.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.results.setSelectionMode(QTableView.SelectionMode.SingleSelection)

@@ -22,6 +22,7 @@ from tkapp.i18n import N_, _, format_date, format_datetime, names, ngettext, tra
 from tkapp.licensing import text as lt
 from tkapp.licensing.labels import LabelCategory, LabelKind
 from tkapp.licensing.terms import Rule, Terms, resolve_duty
+from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services.terms import LabelInfo, TermsInfo
 from tkapp.ui.labels_widgets import label_icon
@@ -296,7 +297,7 @@ class TermsVersionsModel(QAbstractTableModel):
         if column is VersionColumn.VERSION:
             return str(info.version)
         if column is VersionColumn.NAME:
-            return info.name
+            return terms_name(info.name)
         if column is VersionColumn.TEMPLATE:
             return lt.template_name(info.template)
         if column is VersionColumn.CREATED:
@@ -321,7 +322,7 @@ class TermsVersionsModel(QAbstractTableModel):
 
 def version_title(info: TermsInfo) -> str:
     """One line naming a terms version, e.g. "Our terms — version 2 (default, used)"."""
-    title = _("{name} — version {version}").format(name=info.name, version=info.version)
+    title = _("{name} — version {version}").format(name=terms_name(info.name), version=info.version)
     notes = []
     if info.is_default:
         notes.append(_("default"))

@@ -52,14 +52,16 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.errors import TkError, ValidationError
-from tkapp.i18n import N_, _, babel_locale, ngettext, translate
+from tkapp.i18n import N_, _, names, ngettext, translate
 from tkapp.licensing import text as lt
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.templates import TEMPLATES, template_info
 from tkapp.licensing.terms import BenefitSharing, Duty, Fee, Rule, Terms, from_template
+from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome
 from tkapp.services import terms as terms_service
 from tkapp.services.terms import LabelInfo, TermsInfo
+from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import confirm, error_text, set_text_color, warning_color, window_title
 from tkapp.ui.labels_widgets import label_pixmap
 from tkapp.ui.record_editor_widgets import DateField, heading, hint
@@ -106,14 +108,8 @@ CURRENCIES = ("USD", "EUR", "PEN", "COP", "BOB", "BRL", "MXN", "GBP")
 
 
 def language_name(code: str) -> str:
-    """A language's name in the interface language (``es`` -> "Spanish"/"español")."""
-    try:
-        from babel import Locale
-
-        name = Locale.parse(code.replace("-", "_")).get_display_name(babel_locale())
-    except (ValueError, TypeError, LookupError):
-        return code
-    return (name[:1].upper() + name[1:]) if name else code
+    """A language's name in the interface language (one rule: :func:`names.language_name`)."""
+    return names.language_name(code)
 
 
 def terms_problem(error: BaseException) -> str:
@@ -183,7 +179,7 @@ class RuleDialog(QDialog):
         self.protocol.setAccessibleName(_("Protocol"))
         self.ends = QDateEdit(self)
         self.ends.setCalendarPopup(True)
-        self.ends.setDisplayFormat("yyyy-MM-dd")
+        use_app_date_format(self.ends)
         self.ends.setAccessibleName(_("End date"))
         extras: dict[DutyKind, QWidget] = {
             DutyKind.NOTIFY_BEFORE_PUBLICATION: self.days,
@@ -819,10 +815,20 @@ class TermsSection(QWidget):
     def info_for(self, terms_id: str) -> TermsInfo | None:
         return next((info for info in self._infos if info.id == terms_id), None)
 
+    def _stored_name(self, shown: str) -> str:
+        """The name to save: the template's key when the shown (translated) name is unchanged,
+        otherwise the community's own words."""
+        loaded = self.loaded
+        if loaded is not None and shown == terms_name(loaded.name):
+            return loaded.name
+        return shown
+
     def _show_terms(self, terms: Terms) -> None:
         self.loaded = terms
         self.grid_model.set_terms(terms)
-        self.name_edit.setText(terms.name)
+        # A template's name is shown in the user's language; left as shown, the stored key
+        # (the template's own name) is kept when saving (see _stored_name).
+        self.name_edit.setText(terms_name(terms.name))
         self.attribution_edit.setText(terms.attribution)
         self.contact_edit.setText(terms.contact)
         self._show_notes(terms)
@@ -924,7 +930,7 @@ class TermsSection(QWidget):
             note=self.benefit_note.text().strip(),
         )
         return {
-            "name": self.name_edit.text().strip(),
+            "name": self._stored_name(self.name_edit.text().strip()),
             "attribution": self.attribution_edit.text().strip(),
             "contact": self.contact_edit.text().strip(),
             "valid_from": self.valid_from.value(),
@@ -1095,7 +1101,7 @@ class TermsSection(QWidget):
             text = _(
                 "“{name}” version {version} is now the default: records without terms of their "
                 "own fall under it."
-            ).format(name=terms.name, version=terms.version)
+            ).format(name=terms_name(terms.name), version=terms.version)
             self.refresh(terms.id)
             self.feedback.setText(text)
 

@@ -124,8 +124,11 @@ class UnlockScreen(QWidget):
         outer.addStretch(2)
         self.set_catalogue(None)
 
-    def set_catalogue(self, path: Path | None, *, hint: str = "", locked: bool = False) -> None:
-        """Ask for ``path``'s passphrase; ``locked`` says we got here by locking."""
+    def set_catalogue(
+        self, path: Path | None, *, hint: str = "", locked: bool = False, by_user: bool = False
+    ) -> None:
+        """Ask for ``path``'s passphrase; ``locked`` says we got here by locking, ``by_user``
+        that the custodian locked it (not the idle timer)."""
         self.path = Path(path) if path else None
         self.passphrase.clear()
         self.passphrase.set_visible_text(False)
@@ -136,7 +139,15 @@ class UnlockScreen(QWidget):
         self.name_label.setText(self.path.stem if self.path else "")
         self.path_label.setText(_("File: {path}").format(path=str(self.path)) if self.path else "")
         self.path_label.setToolTip(str(self.path) if self.path else "")
-        if locked:
+        if locked and by_user:
+            self.heading.setText(_("The catalogue is locked"))
+            self.explain.setText(
+                _(
+                    "You locked it. Type the passphrase to continue; unsaved work in open "
+                    "windows is kept."
+                )
+            )
+        elif locked:
             self.heading.setText(_("The catalogue is locked"))
             self.explain.setText(
                 _(

@@ -53,7 +53,7 @@ def moment_text(value: str | None) -> str:
     if not value:
         return ""
     try:
-        return format_date(datetime.fromisoformat(value.replace("Z", "+00:00")).date(), "long")
+        return format_date(datetime.fromisoformat(value.replace("Z", "+00:00")).date())
     except ValueError:
         return value
 
