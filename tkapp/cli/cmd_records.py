@@ -36,10 +36,6 @@ def register(subparsers: Any) -> None:
     p = add_command(
         subparsers,
         "import",
-        help=_(
-            "import records from KoboToolbox, ODK or spreadsheet exports (CSV, XLSX, JSON, "
-            "ZIP), with their photos and recordings"
-        ),
         description=_(
             "Reads CSV (UTF-8 or Windows; comma, semicolon or tab), XLSX, JSON (also "
             "KoboToolbox's API), ODK Central's CSV or ZIP, and CSV exchange folders. Columns "

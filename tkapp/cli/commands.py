@@ -40,7 +40,10 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "import",
         "tkapp.cli.cmd_records",
-        N_("import records from a CSV (also KoboToolbox/ODK exports) or JSON file"),
+        N_(
+            "import records from KoboToolbox, ODK or spreadsheet exports (CSV, XLSX, JSON, "
+            "ZIP), with their photos and recordings"
+        ),
     ),
     Command("search", "tkapp.cli.cmd_records", N_("search records (accents and case ignored)")),
     Command("show", "tkapp.cli.cmd_records", N_("show one record")),
