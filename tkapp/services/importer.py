@@ -146,7 +146,6 @@ def guess_preset(path: Path) -> str | None:
     markers = ("_gps_latitude", "_geolocation", "_uuid", "_submission_time")
     return "kobo" if any(marker in header for marker in markers) else None
 
-
 _BATCH = 500
 _LIST_SPLIT = re.compile(r"[;,\s]+")
 _HOLDER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")
