@@ -105,6 +105,7 @@ RELEASE_FIELDS: tuple[str, ...] = (
     "local_names",
     "place",
     "locality",
+    "media",
 )
 
 
@@ -274,7 +275,7 @@ class ReleaseDecision:
         """Names of the fields left out (RELEASE_FIELDS order), plus ``media`` when no file
         leaves although the record has some."""
         names = [f.name for f in self.fields if f.disposition is Disposition.WITHHELD]
-        if self.media and not any(m.included for m in self.media):
+        if self.media and not any(m.included for m in self.media) and "media" not in names:
             names.append("media")
         return tuple(names)
 
@@ -495,6 +496,7 @@ def decide_release(
     put("local_names", "local_names" in hidden)
     place = generalise(record.place, confidential="place" in hidden)
     fields.extend(_place_fields(record, place))
+    put("media", "media" in hidden)
 
     names_ok = not hidden & {"holders", "recorded_by"}
     media_out = _media_releases(

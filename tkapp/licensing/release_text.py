@@ -25,6 +25,7 @@ _FIELD_NAMES = {
     "local_names": N_("Local names"),
     "place": N_("Place"),
     "locality": N_("Place description"),
+    "media": N_("Media"),
 }
 
 
