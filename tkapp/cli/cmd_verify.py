@@ -13,34 +13,20 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tkapp.bundle import revocation, rotation
-from tkapp.bundle.verifier import VerifyReport, verify_bundle, verify_error_json
 from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
-from tkapp.crypto.age import AgeIdentity, load_identity_files, parse_identity_file
-from tkapp.crypto.fingerprint import Fingerprint
-from tkapp.crypto.keys import PublicKey
-from tkapp.crypto.minisign import parse_public_key
-from tkapp.crypto.selftest import run_selftest
-from tkapp.crypto.trust import TrustStore, TrustWarning
 from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
 from tkapp.i18n import _, current_language, format_number, ngettext, translate
-from tkapp.licensing.labels import LABEL_CODES, get_label
-from tkapp.licensing.notices import NOTICES
-from tkapp.licensing.text import (
-    describe_duty,
-    describe_outcome,
-    describe_reason,
-    purpose_name,
-    render_terms_text,
-    user_class_name,
-)
 from tkapp.licensing.vocab import Purpose, UserClass
-from tkapp.paths import identities_dir
 from tkapp.safetext import escape_json_text, safe_text
-from tkapp.services import trust_text
+
+if TYPE_CHECKING:
+    from tkapp.bundle.verifier import VerifyReport
+    from tkapp.crypto.age import AgeIdentity
+    from tkapp.crypto.fingerprint import Fingerprint
+    from tkapp.crypto.keys import PublicKey
 
 EXIT_SELFTEST_FAILED = 1
 
@@ -96,6 +82,8 @@ def _printable(text: str, limit: int = 300) -> str:
 
 def run_selftest_command(as_json: bool) -> int:
 
+    from tkapp.crypto.selftest import run_selftest
+
     report = run_selftest(raise_on_failure=False)
     if as_json:
         _print_json(report.to_json())
@@ -112,6 +100,8 @@ def run_selftest_command(as_json: bool) -> int:
 
 
 def _trust_key(path: Path | None) -> PublicKey | None:
+    from tkapp.crypto.minisign import parse_public_key
+
     if path is None:
         return None
     try:
@@ -124,6 +114,8 @@ def _trust_key(path: Path | None) -> PublicKey | None:
 
 def default_identities() -> list[AgeIdentity]:
     """Every identity saved by ``tkapp identity new`` (unreadable files are skipped)."""
+    from tkapp.crypto.age import parse_identity_file
+    from tkapp.paths import identities_dir
 
     found: list[AgeIdentity] = []
     for path in sorted(identities_dir().glob("*.txt")):
@@ -135,6 +127,11 @@ def default_identities() -> list[AgeIdentity]:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    from tkapp.bundle import revocation, rotation
+    from tkapp.bundle.verifier import verify_bundle, verify_error_json
+    from tkapp.crypto.age import load_identity_files
+    from tkapp.crypto.trust import TrustStore
+
     if args.selftest:
         return run_selftest_command(args.json)
     if args.bundle is None:
@@ -176,6 +173,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _explain_untrusted(exc: BundleError) -> None:
+    from tkapp.crypto.trust import TrustWarning
+    from tkapp.services import trust_text
+
     words = exc.params.get("words")
     if exc.code == "untrusted_key" and words:
         err(_("Key fingerprint words: {words}").format(words=words))
@@ -195,6 +195,18 @@ def _explain_untrusted(exc: BundleError) -> None:
 
 
 def _print_report(report: VerifyReport, show_qr: bool) -> None:
+
+    from tkapp.licensing.labels import LABEL_CODES, get_label
+    from tkapp.licensing.notices import NOTICES
+    from tkapp.licensing.text import (
+        describe_duty,
+        describe_outcome,
+        describe_reason,
+        purpose_name,
+        render_terms_text,
+        user_class_name,
+    )
+    from tkapp.services import trust_text
 
     m = report.manifest
     lang = current_language()
