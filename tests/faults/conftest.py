@@ -70,11 +70,11 @@ def make_catalogue(path: Path, records: int = 30, passphrase: str = PASSPHRASE) 
     cat = create_catalogue(path, passphrase, Community("Faults"))
     try:
         if records:
-            from tkapp.services.importer import import_file
+            from tkapp.services.importing import run_import
 
             source = path.with_name(path.name + ".seed.csv")
             write_csv(source, records, "Semilla")
-            import_file(cat, source)
+            run_import(cat, source)
             source.unlink()
     finally:
         cat.close()

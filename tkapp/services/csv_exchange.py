@@ -1,4 +1,5 @@
-"""CSV exchange of the catalogue with spreadsheets and other tools: export, preview, import.
+"""CSV exchange of the catalogue with spreadsheets and other tools: the export (its import is
+one of the formats of :mod:`tkapp.services.importing`, in ``importing/exchange.py``).
 
 An exchange is a folder or a ``.zip`` of six UTF-8 CSV files (comma-separated, a header row,
 quotes where needed, as spreadsheets write them). Every entity keeps its stable id, so an
@@ -6,7 +7,7 @@ export imported into another catalogue recreates the same records, taxa and peop
 export imported back into its own catalogue changes nothing.
 
 ``records.csv`` — one row per record. Column names are those of ``tkapp import``
-(:mod:`tkapp.services.importer`) where the meaning is the same:
+(:mod:`tkapp.services.importing`) where the meaning is the same:
     id, title, summary, description, language, category, access, restricted_group, labels
     (``;``-separated codes), status, open_licence (``CC0-1.0``, ``CC-BY-4.0``,
     ``CC-BY-NC-4.0`` or empty), terms_id, recorded_date (``YYYY-MM-DD``), recorded_by_id
