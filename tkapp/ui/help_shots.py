@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, Qt
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -68,7 +68,11 @@ def _wait(condition: Callable[[], Any], timeout_ms: int = 30_000) -> None:
     while not condition():
         if clock.elapsed() > timeout_ms:
             raise TimeoutError("help screenshots: the window did not get ready in time")
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        # An event loop, not processEvents(flags, ms): in PySide6 6.12 that corrupts the
+        # refcount of None when called many times.
+        loop = QEventLoop()
+        QTimer.singleShot(50, loop.quit)
+        loop.exec()
 
 
 def _save(widget: QWidget, shot: Shot, folder: Path) -> Path:
