@@ -17,6 +17,8 @@ DEB_TEST += binutils libglib2.0-bin unzip jq
 # tests/mediaclean: exiftool reads exported media as an independent checker; ffmpeg makes
 # the real MP3/Ogg/FLAC/M4A files and ffprobe checks they still decode after cleaning.
 DEB_TEST += libimage-exiftool-perl ffmpeg
+# tests/ui/test_audio_recorder_device.py: a private PulseAudio server is the recorder's microphone.
+DEB_TEST += pulseaudio
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test deps-run deps-test venv clean bench

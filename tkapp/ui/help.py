@@ -66,6 +66,12 @@ def book_page(page: str, lang: str | None = None) -> tuple[str, str]:
     raise FileNotFoundError(page)
 
 
+def image_search_paths(lang: str) -> list[str]:
+    """Folders the help browser resolves a page's ``img/<name>.png`` in: the language folders
+    along the chain, so a Kichwa page shows the Spanish screenshots until it has its own."""
+    return [str(HELP_DIR / code) for code in _language_chain(lang)]
+
+
 def page_title(markdown: str) -> str:
     """The first ``# heading`` of a page."""
     for line in markdown.splitlines():
@@ -80,7 +86,12 @@ class HelpBookDialog(QDialog):
     def __init__(self, page: str = "catalogue", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(window_title(_("Help")))
-        self.resize(980, 640)
+        # Wide enough for the screenshots (help_shots.MAX_WIDTH) beside the topics, and never
+        # larger than the screen (1366x768 laptops).
+        self.resize(1180, 700)
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        if screen is not None:
+            self.resize(min(1180, screen.width() - 40), min(700, screen.height() - 40))
         self.setSizeGripEnabled(True)
         self.pages = QListWidget()
         self.pages.setAccessibleName(_("Help topics"))
@@ -140,6 +151,8 @@ class HelpBookDialog(QDialog):
             return
         lang = current_language()
         used, text = book_page(str(item.data(Qt.ItemDataRole.UserRole)), lang)
+        # Screenshots are written as "img/<name>.png", found along the language chain.
+        self.browser.setSearchPaths(image_search_paths(used))
         self.browser.setMarkdown(text)
         note = ""
         if used.startswith("qu"):
