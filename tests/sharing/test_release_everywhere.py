@@ -273,7 +273,9 @@ def test_every_export_path_writes_only_what_the_gate_lets_go(
             answers = {i.record.id: i.release for i in open_plan.included}
             event("open data publishes" if answers else "open data: nothing")
             try:
-                dwca.export_dwca(cat, folder / "d.zip", on=DAY)
+                dwca.export_dwca(
+                    cat, folder / "d.zip", on=DAY, media_base_url="https://data.example.org/sy/"
+                )
             except NothingToPublish:
                 assert not any(answers.values())
             else:

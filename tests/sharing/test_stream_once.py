@@ -21,7 +21,7 @@ from tkapp.services import keys, sharing
 from tkapp.services.catalogue import Catalogue
 from tkapp.store.media import CHUNK_SIZE
 
-from .conftest import RESEARCHER
+from .conftest import RESEARCHER, grant_consent
 
 FIXED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 _CHUNK_READ = re.compile(r"SELECT bytes FROM media_chunk WHERE media_rowid = (\d+) AND seq = (\d+)")
@@ -29,13 +29,17 @@ _CHUNK_READ = re.compile(r"SELECT bytes FROM media_chunk WHERE media_rowid = (\d
 
 def test_export_reads_each_media_chunk_once(community: Catalogue, tmp_path: Path) -> None:
     sizes = (3 * CHUNK_SIZE + 17, CHUNK_SIZE, 5)
+    media_ids = []
     for n, size in enumerate(sizes):
         record = community.add_record(KnowledgeRecord(f"Canto {n}", access=AccessLevel.PUBLIC))
-        community.add_media(
+        grant_consent(community, [record.id])
+        media = community.add_media(
             Media(MediaKind.AUDIO, "audio/ogg", f"canto{n}.ogg", record_id=record.id),
             io.BytesIO(bytes([n + 1]) * size),
         )
-    plan = sharing.plan_export(community, None, RESEARCHER, "research")
+        media_ids.append(media.id)
+    # Opaque bytes cannot be cleaned: the custodian sends them as they are (read once).
+    plan = sharing.plan_export(community, None, RESEARCHER, "research", confirmed_media=media_ids)
     reads: Counter[tuple[int, int]] = Counter()
 
     def trace(sql: str) -> None:
@@ -70,7 +74,8 @@ class _CountingFiles(tuple):  # type: ignore[type-arg]
 
 def test_manifest_lookup_is_a_mapping(community: Catalogue, tmp_path: Path) -> None:
     for n in range(30):
-        community.add_record(KnowledgeRecord(f"Relato {n}", access=AccessLevel.PUBLIC))
+        record = community.add_record(KnowledgeRecord(f"Relato {n}", access=AccessLevel.PUBLIC))
+        grant_consent(community, [record.id])
     plan = sharing.plan_export(community, None, RESEARCHER, "research")
     result = sharing.export(community, plan, tmp_path / "out.tkb", created=FIXED)
     with verify_bundle(

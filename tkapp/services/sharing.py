@@ -145,6 +145,11 @@ class SharingPlan(ExportPlan):
     records: Mapping[str, PlannedRecord] = field(default_factory=dict)
     overrides: Mapping[str, ConsentOverride] = field(default_factory=dict)
     confirmed_media: frozenset[str] = frozenset()
+    #: (media id, stored file's SHA-256) -> what cleaning it gives: the export's fresh plan
+    #: reuses it, so each media byte is read once more only to be written.
+    cleaning: Mapping[tuple[str, str], MediaCleaning] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def terms_ids(self) -> tuple[str, ...]:
@@ -180,6 +185,7 @@ def plan_export(
     on: date | None = None,
     overrides: Mapping[str, ConsentOverride] | None = None,
     confirmed_media: Iterable[str] = (),
+    known_cleaning: Mapping[tuple[str, str], MediaCleaning] | None = None,
 ) -> SharingPlan:
     """Ask the release gate about every chosen record for ``recipient`` and ``purpose``.
 
@@ -192,6 +198,7 @@ def plan_export(
             record (who, when, why); recorded with the export.
         confirmed_media: media ids the custodian confirmed although their metadata cannot
             be cleaned.
+        known_cleaning: cleaning results of an earlier plan (by media id and stored hash).
 
     Raises:
         NotFound: an unknown record id. ValidationError: an unknown user class or purpose,
@@ -209,6 +216,7 @@ def plan_export(
     resolve = terms_service.terms_resolver(cat)
     customisations = terms_service.label_customisations(cat)
     people = PeopleCache(cat)
+    cleaning = dict(known_cleaning or {})
     plan = ExportPlan()
     planned: dict[str, PlannedRecord] = {}
     for record_id in ids:
@@ -216,7 +224,13 @@ def plan_export(
         terms = resolve(record)
         planned[record.id] = PlannedRecord(record.id, record.title, record.version, terms.id)
         item = release_for(
-            cat, record, terms, release, people=people, customisations=customisations
+            cat,
+            record,
+            terms,
+            release,
+            people=people,
+            customisations=customisations,
+            cleaning_cache=cleaning,
         )
         (plan.included if item.included else plan.excluded).append(item)
     return SharingPlan(
@@ -228,6 +242,7 @@ def plan_export(
         records=planned,
         overrides=dict(release.overrides),
         confirmed_media=release.confirmed_media,
+        cleaning=cleaning,
     )
 
 
@@ -261,9 +276,13 @@ def release_for(
     *,
     people: PeopleCache,
     customisations: Mapping[str, LabelCustomisation],
+    cleaning_cache: dict[tuple[str, str], MediaCleaning] | None = None,
 ) -> ReleaseDecision:
     """Load what the gate needs about ``record`` and ask it (media are cleaned into nothing
-    first, only when the record goes and only for files nothing else keeps home)."""
+    first, only when the record goes and only for files nothing else keeps home).
+
+    ``cleaning_cache`` keeps each file's cleaning result by media id and stored SHA-256: a
+    file is only inspected again when its bytes changed."""
     trashed = cat.is_trashed(record.id)
     media = [] if trashed else cat.list_media(record_id=record.id)
     consents = [] if trashed else cat.list_consents(record.id)
@@ -290,7 +309,11 @@ def release_for(
     ]
     if not first.included or not unchecked:
         return first
-    return ask({m.id: media_release.inspect(cat, m) for m in unchecked})
+    cache = cleaning_cache if cleaning_cache is not None else {}
+    for m in unchecked:
+        if (m.id, m.sha256) not in cache:
+            cache[(m.id, m.sha256)] = media_release.inspect(cat, m)
+    return ask({m.id: cache[(m.id, m.sha256)] for m in unchecked})
 
 
 # --- the redacted record ------------------------------------------------------------------
@@ -525,6 +548,7 @@ def _fresh_plan(cat: Catalogue, plan: SharingPlan) -> SharingPlan:
             on=plan.on,
             overrides=plan.overrides,
             confirmed_media=plan.confirmed_media,
+            known_cleaning=plan.cleaning,
         )
     except NotFound as exc:
         raise ValidationError("plan_outdated", field="records", id=exc.detail) from None
