@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.sharing.conftest import grant_consent
 from tests.ui import verify_helpers
 from tests.ui.shell_helpers import close_boxes
 from tests.ui.verify_helpers import DEMO_PASSPHRASE, RESEARCHER, copy_demo, wait_verdict
@@ -67,7 +68,8 @@ def test_lookalike_name_is_a_warning_not_a_first_contact(
     # Another catalogue whose name differs by a Cyrillic letter and a zero-width space.
     fake = bundles.community.replace("a", "\u0430", 1) + "\u200b"
     with create_catalogue(tmp_path / "fake.tkc", "fake pass phrase", Community(fake)) as cat:
-        cat.add_record(KnowledgeRecord("Guayusa", access=AccessLevel.PUBLIC))
+        record = cat.add_record(KnowledgeRecord("Guayusa", access=AccessLevel.PUBLIC))
+        grant_consent(cat, [record.id])
         plan = sharing.plan_export(cat, None, RESEARCHER, "research")
         forged = sharing.export(cat, plan, tmp_path / "forged.tkb", created=datetime.now(UTC))
     window.verify_path(forged.path)
