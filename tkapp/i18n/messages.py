@@ -196,6 +196,9 @@ _DETAILS: dict[str, str] = {
     "unexplained bytes before the central directory": N_("it has unexplained extra bytes"),
     "entry too large": N_("a file inside is too large"),
     "CRC mismatch": N_("a file inside was altered or damaged"),
+    "entries are not sorted by name as the bundle format requires": N_(
+        "its files are not in the order the bundle format requires"
+    ),
 }
 
 
