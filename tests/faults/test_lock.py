@@ -162,7 +162,7 @@ def test_passwd_during_import_loses_nothing(tmp_path: Path) -> None:
         current = new if passwd.returncode == 0 else old
         expected = 30 + (IMPORT_ROWS if importer.returncode == 0 else 0)
         if importer.returncode == 0:
-            assert f"{IMPORT_ROWS} records created".encode() in imp_out
+            assert f"Imported: {IMPORT_ROWS} new".encode() in imp_out
         assert record_count(path, current) == expected, (round_no, results)
         path.unlink()
     # The rounds really overlapped: the second process was refused at least once.
