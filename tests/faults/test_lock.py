@@ -157,6 +157,11 @@ def test_passwd_during_import_loses_nothing(tmp_path: Path) -> None:
         for name, (code, err) in results.items():
             if code != 0:
                 assert code == 5, (name, code, err.decode())
+                if name == "import" and passwd.returncode == 0 and b"Wrong passphrase" in err:
+                    # passwd had the lock first and finished before the import opened: the
+                    # import was refused at the door with the passphrase that is no longer
+                    # valid, before writing anything (the expected count below checks it).
+                    continue
                 assert b"open in another window or program" in err, err.decode()
                 refusals[name] += 1
         current = new if passwd.returncode == 0 else old
