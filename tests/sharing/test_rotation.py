@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import zipfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from tkapp.bundle import rotation
 from tkapp.cli.main import run_cli
 from tkapp.crypto.keys import generate_keypair
-from tkapp.errors import KeyMismatch, RotationError
+from tkapp.errors import RotationError
 from tkapp.services import keys, received, sharing
 from tkapp.services.catalogue import Catalogue
 
@@ -46,17 +47,20 @@ def test_rotation_moves_a_recipient_to_the_new_key(
     )
     assert run.returncode == 0, run.stderr
 
-    # Without the statement, a new key for a trusted catalogue is a mismatch ...
-    with pytest.raises(KeyMismatch):
-        received.verify_file(after.path, now=LATER)
-    # ... with it, the recipient who trusted only the old key moves to the new one.
-    statement = rotation.load(statement_path)
-    summary = received.import_bundle(researcher, after.path, rotations=[statement], now=LATER)
+    # The export carries the statement (data/keys/1.tkrot): a recipient who trusted only the
+    # old key moves to the new one with no --rotation file.
+    with zipfile.ZipFile(after.path) as z:
+        names = [n.split("/", 1)[1] for n in z.namelist()]
+        assert "data/keys/1.tkrot" in names and "data/keys/1.tkrot.minisig" in names
+        top = z.namelist()[0].split("/", 1)[0]
+        assert z.read(f"{top}/data/keys/1.tkrot") == statement_path.read_bytes()
+    assert received.verify_file(after.path, now=LATER, remember=False).trust == "rotation"
+    summary = received.import_bundle(researcher, after.path, now=LATER)
     assert summary.trust == "rotation"
     stored = {k.public_key: k for k in keys.trusted_keys()}
     assert stored[new_key.public.hex()].how == "rotation"
     assert stored[keys.trusted_keys()[0].public_key].replaced_by == new_key.public.hex()
-    # From now on the new key is known without the statement; old bundles still verify.
+    # From now on the new key is known; old bundles still verify.
     code, out, _ = run_cli(["verify", str(after.path)]), capsys.readouterr().out, None
     assert code == 0 and "key change signed by a key you trusted" in out
     assert run_cli(["verify", str(before.path)]) == 0

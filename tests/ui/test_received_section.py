@@ -133,3 +133,32 @@ def test_may_i_use_it_answers_from_the_stored_terms(section, open_runner, qtbot,
     assert page.result.headline.text() == "Only with an agreement with the community"
     assert page.result.state == "untrusted"
     assert "Ask the community for an agreement:" in details and "Contact:" in details
+
+
+def test_a_revoked_bundle_says_so(section, open_runner, qtbot, bundles, tmp_path) -> None:
+    import shutil
+
+    from tkapp.bundle import revocation
+    from tkapp.services import grants
+    from tkapp.services.catalogue import open_catalogue
+
+    summary = _import(open_runner, qtbot, bundles.plain)
+    # The community (a copy of its catalogue) revokes the grant and signs the list.
+    community = tmp_path / "community.tkc"
+    shutil.copyfile(bundles.demo, community)
+    with open_catalogue(community, verify_helpers.DEMO_PASSPHRASE) as cat:
+        grants.revoke(
+            cat,
+            bundle_ids=[summary.bundle_id],
+            reason="consent withdrawn by the assembly",
+            dest=tmp_path / "r.tkr",
+        )
+    lst = revocation.load(tmp_path / "r.tkr")
+    marked = call(open_runner, qtbot, lambda cat: received.apply_revocations(cat, [lst]))
+    assert marked == (summary.bundle_id,)
+    _refresh(section, qtbot)
+    section.table.selectRow(0)
+    qtbot.waitUntil(lambda: section.current is not None, timeout=10_000)
+    cell = section.table.item(0, 4).text()
+    assert cell.startswith("Revoked on ") and cell.endswith("consent withdrawn by the assembly")
+    assert section.about_text.text().startswith(cell)

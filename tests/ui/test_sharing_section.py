@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QWizard
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QWizard
 
 from tests.ui import sharing_fixtures
 from tests.ui.sharing_fixtures import call, mark_open_records
@@ -203,3 +204,55 @@ def test_open_file_name() -> None:
         "Sacha-Yaku-demo-open-data-2026-01-02.zip"
     )
     assert open_file_name("", date(2026, 1, 2), "geojson").endswith(".geojson")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_ledger_shows_revoked_grants(
+    demo_runner: Any, qtbot: Any, tmp_path: Path, lang: str
+) -> None:
+    from tkapp.i18n import set_language
+    from tkapp.services import grants
+
+    ana = export(demo_runner, qtbot, tmp_path, ANA, 10)
+    coop = Recipient("Cooperativa Kallari", user_class="commons_enterprise")
+    export(demo_runner, qtbot, tmp_path, coop, 5)
+    reason = "The assembly withdrew its consent after the meeting of 3 March"
+    call(
+        demo_runner,
+        qtbot,
+        lambda cat: grants.revoke(
+            cat,
+            bundle_ids=[ana.bundle_id],
+            reason=reason,
+            now=datetime(2026, 3, 4, 9, 0, tzinfo=UTC),
+        ),
+    )
+    set_language(lang)
+    try:
+        section = SharingSection(demo_runner)  # built in the language, as the app does
+        qtbot.addWidget(section)
+        section.resize(1366, 768)
+        section.show()
+        load(section, qtbot, 2)
+        row = section.model.row_of(ana.bundle_id)
+        other = 1 - row
+        cell = section.model.data(section.model.index(row, LedgerColumn.EXPIRES))
+        tip = section.model.data(
+            section.model.index(row, LedgerColumn.EXPIRES), Qt.ItemDataRole.ToolTipRole
+        )
+        word = {"en": "Revoked on", "es": "Revocado el"}[lang]
+        assert cell.startswith(word) and cell.endswith("…") and len(cell) < len(tip)
+        assert tip.endswith(reason) and "2026" in tip
+        assert not section.model.data(section.model.index(other, LedgerColumn.EXPIRES)).startswith(
+            word
+        )
+        section.table.selectRow(row)
+        assert section.info_labels["revoked"].text() == tip
+        section.table.selectRow(other)
+        assert section.info_labels["revoked"].text() == {"en": "No", "es": "No"}[lang]
+        section.table.selectRow(row)
+        QApplication.processEvents()
+        shot = sharing_fixtures.shots_dir(tmp_path) / f"sharing-ledger-revoked-{lang}.png"
+        assert section.grab().save(str(shot), "PNG")
+    finally:
+        set_language("en")

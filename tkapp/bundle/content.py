@@ -65,6 +65,8 @@ class BundleContent:
     expires: datetime | None = None
     odrl_profile: bytes | None = None  # the tkapp ODRL profile vocabulary (Turtle)
     local_contexts: Mapping[str, Any] | None = None  # Hub projects, Labels and Notices
+    # The catalogue's key rotation statements, oldest first: (statement, .minisig bytes).
+    key_changes: Sequence[tuple[bytes, bytes]] = ()
 
 
 def normalise_uuid(value: str, field_name: str) -> str:
@@ -104,6 +106,8 @@ def check_content(content: BundleContent) -> None:
             raise ValidationError("bad extension", field="media")
         if item.size < 0:
             raise ValidationError("bad size", field="media")
+    if len(content.key_changes) > 999:
+        raise ValidationError("too many key changes", field="key_changes")
     if not content.terms_texts:
         raise ValidationError("at least one language", field="terms_texts")
     for lang in content.terms_texts:

@@ -28,6 +28,10 @@ ODRL_PATH = "data/terms/policy.odrl.json"
 PROFILE_PATH = "data/terms/tkapp-profile.ttl"
 #: The Local Contexts Hub projects (Labels, Notices, page) that apply to the records.
 LOCALCONTEXTS_PATH = "data/terms/localcontexts.json"
+#: Key rotation statements the community made, carried in its later bundles (issue 14):
+#: ``data/keys/<n>.tkrot`` and ``data/keys/<n>.tkrot.minisig``, n = 1, 2, ... in order.
+KEYS_DIR = "data/keys/"
+KEY_CHANGE_RE = r"data/keys/[1-9][0-9]{0,2}\.tkrot"
 BAG_FILES = ("bag-info.txt", "bagit.txt", "manifest-sha256.txt")
 #: Files that are in the container but not in ``files`` (regenerated and compared instead).
 FIXED_TAG_FILES = (MANIFEST_PATH, SIGNATURE_PATH, TAGMANIFEST_PATH)
@@ -47,7 +51,8 @@ _FILE_PATH = re.compile(
     rf"|data/media/{HEX64_RE}\.{MEDIA_EXT_RE}"
     rf"|data/terms/terms\.json|data/terms/terms\.{LANG_RE}\.txt|data/terms/policy\.odrl\.json"
     rf"|data/terms/tkapp-profile\.ttl|data/terms/localcontexts\.json"
-    rf"|data/consent/{UUID_RE}\.json)"
+    rf"|data/consent/{UUID_RE}\.json"
+    rf"|{KEY_CHANGE_RE}(?:\.minisig)?)"
 )
 _MEDIA_PATH = re.compile(rf"data/media/({HEX64_RE})\.{MEDIA_EXT_RE}")
 MAX_SEQUENCE = 2**53 - 1  # JCS integers must survive an IEEE double
@@ -70,6 +75,11 @@ def parse_time(text: str) -> datetime:
 
 def bundle_urn(bundle_uuid: str) -> str:
     return f"urn:uuid:{bundle_uuid}"
+
+
+def key_change_path(n: int) -> str:
+    """Where the n-th key rotation statement (1 = the first) is carried in a bundle."""
+    return f"{KEYS_DIR}{n:d}.tkrot"
 
 
 @dataclass(frozen=True)
@@ -313,6 +323,12 @@ def validate(data: Any) -> Manifest:
     if paths != sorted(set(paths)):
         raise SchemaError("files not sorted by path or duplicated", field="files")
     listed = {entry.path for entry in files}
+    for path in listed:
+        # A carried key change is its statement and its signature, always both.
+        if path.startswith(KEYS_DIR):
+            pair = path.removesuffix(".minisig") if path.endswith(".minisig") else path + ".minisig"
+            if pair not in listed:
+                raise SchemaError("key change statement without its signature", field=path)
     for required in (*BAG_FILES, TERMS_PATH):
         if required not in listed:
             raise SchemaError("required file not listed", field=required)

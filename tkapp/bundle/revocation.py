@@ -220,33 +220,58 @@ def load(path: Path) -> RevocationList:
     )
 
 
+def revocation_for(
+    lists: Sequence[RevocationList],
+    *,
+    signer_fingerprint: str,
+    catalogue_id: str,
+    bundle_id: str,
+    trust: TrustStore | None = None,
+) -> Revocation | None:
+    """THE revocation rule for one authentic bundle (just verified, or held in Received).
+
+    A list applies to a bundle of the same catalogue when it is signed by the bundle's own
+    key (``signer_fingerprint``: SHA-256 of its public key, hex), or by a key the user trusts
+    for that catalogue (e.g. the key it rotated to). A list for the same catalogue signed by
+    any other key is refused, not ignored. The newest list (highest sequence) of the
+    catalogue decides.
+
+    Returns:
+        The bundle's revocation, or None.
+
+    Raises:
+        RevocationError: a list for the catalogue signed by another key.
+    """
+    mine = [lst for lst in lists if lst.catalogue_id == catalogue_id]
+    for lst in mine:
+        if hashlib.sha256(lst.signer.public).hexdigest() == signer_fingerprint:
+            continue
+        entry = trust.by_public_key(lst.signer.public) if trust is not None else None
+        if entry is None or entry.catalogue_id != catalogue_id:
+            raise RevocationError("the list is signed by a key not trusted for this catalogue")
+    if not mine:
+        return None
+    return max(mine, key=lambda lst: lst.sequence).find(bundle_id)
+
+
 def check_not_revoked(
     lists: Sequence[RevocationList],
     key: PublicKey,
     manifest: Manifest,
     trust: TrustStore | None = None,
 ) -> None:
-    """THE revocation rule for one verified bundle.
-
-    A list applies to a bundle of the same catalogue when it is signed by the bundle's own
-    key, or by a key the user trusts for that catalogue (e.g. the key it rotated to). A list
-    for the same catalogue signed by any other key is refused, not ignored. The newest list
-    (highest sequence) of the catalogue decides.
+    """Refuse a verified bundle that :func:`revocation_for` finds revoked.
 
     Raises:
         Revoked: with the reason and date. RevocationError: a list signed by another key.
     """
-    mine = [lst for lst in lists if lst.catalogue_id == manifest.catalogue_id]
-    for lst in mine:
-        if lst.signer == key:
-            continue
-        entry = trust.by_public_key(lst.signer.public) if trust is not None else None
-        if entry is None or entry.catalogue_id != manifest.catalogue_id:
-            raise RevocationError("the list is signed by a key not trusted for this catalogue")
-    if not mine:
-        return
-    newest = max(mine, key=lambda lst: lst.sequence)
-    found = newest.find(manifest.bundle_id)
+    found = revocation_for(
+        lists,
+        signer_fingerprint=hashlib.sha256(key.public).hexdigest(),
+        catalogue_id=manifest.catalogue_id,
+        bundle_id=manifest.bundle_id,
+        trust=trust,
+    )
     if found is not None:
         raise Revoked(
             "the community revoked this bundle",

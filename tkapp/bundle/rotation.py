@@ -46,6 +46,8 @@ from tkapp.errors import (
 TYPE = "tkapp/key-rotation/v1"
 SUFFIX = ".tkrot"
 SIGNATURE_SUFFIX = ".minisig"
+MAX_STATEMENT = 64 * 1024
+MAX_SIGNATURE = 16 * 1024
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 _URN = re.compile("urn:uuid:" + _UUID)
 _TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -70,14 +72,10 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def write_statement(
-    dest: Path, old: KeyPair, new: PublicKey, *, catalogue_id: str, community: str, when: datetime
-) -> Path:
-    """Write ``dest`` and ``dest.minisig`` (signed by ``old``).
-
-    Raises:
-        BundleIOError: a file exists or cannot be written.
-    """
+def statement_files(
+    old: KeyPair, new: PublicKey, *, catalogue_id: str, community: str, when: datetime
+) -> tuple[bytes, bytes]:
+    """The statement's bytes and its ``.minisig`` text (signed by ``old``). Pure."""
     data = canonical(
         {
             "type": TYPE,
@@ -93,16 +91,39 @@ def write_statement(
         f"old:{key_id_hex(old.key_id)} new:{key_id_hex(new.key_id)} sha256:{_sha(data)}"
     )
     signature = sign(data, old, comment, untrusted_comment(old.public_key))
+    return data, signature.encode("utf-8")
+
+
+def write_files(dest: Path, data: bytes, signature: bytes) -> Path:
+    """Write ``dest`` and ``dest.minisig`` (made by :func:`statement_files`).
+
+    Raises:
+        BundleIOError: a file exists or cannot be written.
+    """
     sig_path = dest.with_name(dest.name + SIGNATURE_SUFFIX)
     for path in (dest, sig_path):
         if path.exists():
             raise BundleIOError("file exists", path=str(path))
     try:
         atomic_write_bytes(dest, data, mode=0o644)
-        atomic_write_bytes(sig_path, signature.encode("utf-8"), mode=0o644)
+        atomic_write_bytes(sig_path, signature, mode=0o644)
     except OSError as exc:
         raise BundleIOError(exc.strerror or "cannot write", path=str(dest)) from None
     return dest
+
+
+def write_statement(
+    dest: Path, old: KeyPair, new: PublicKey, *, catalogue_id: str, community: str, when: datetime
+) -> Path:
+    """Write ``dest`` and ``dest.minisig`` (signed by ``old``).
+
+    Raises:
+        BundleIOError: a file exists or cannot be written.
+    """
+    data, signature = statement_files(
+        old, new, catalogue_id=catalogue_id, community=community, when=when
+    )
+    return write_files(dest, data, signature)
 
 
 def _read(path: Path, limit: int) -> bytes:
@@ -124,8 +145,17 @@ def load(path: Path) -> RotationStatement:
         BundleIOError: a file cannot be read.
     """
     path = Path(path)
-    data = _read(path, 64 * 1024)
-    raw_sig = _read(path.with_name(path.name + SIGNATURE_SUFFIX), 16 * 1024)
+    data = _read(path, MAX_STATEMENT)
+    raw_sig = _read(path.with_name(path.name + SIGNATURE_SUFFIX), MAX_SIGNATURE)
+    return parse(data, raw_sig)
+
+
+def parse(data: bytes, raw_sig: bytes) -> RotationStatement:
+    """Verify a statement given as bytes (from a file, or carried inside a bundle).
+
+    Raises:
+        RotationError: altered, malformed, or not signed by the old key it names.
+    """
     try:
         doc = strict_loads(data)
     except (DuplicateKeyError, ValueError, RecursionError):

@@ -35,6 +35,7 @@ from tkapp.bundle.decide import decide_record, request_for, stricter
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits, bounded_loads
 from tkapp.bundle.manifest import (
     FIXED_TAG_FILES,
+    KEYS_DIR,
     LOCALCONTEXTS_PATH,
     MANIFEST_PATH,
     ODRL_PATH,
@@ -46,7 +47,8 @@ from tkapp.bundle.manifest import (
     parse_manifest,
 )
 from tkapp.bundle.revocation import RevocationList, check_not_revoked
-from tkapp.bundle.rotation import RotationStatement, vouching_key
+from tkapp.bundle.rotation import MAX_SIGNATURE, MAX_STATEMENT, RotationStatement, vouching_key
+from tkapp.bundle.rotation import parse as parse_rotation
 from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
 from tkapp.core.model import AccessLevel
@@ -75,6 +77,7 @@ from tkapp.errors import (
     MissingFile,
     NotAnAgeFile,
     NotIntendedRecipient,
+    RotationError,
     SchemaError,
     SignatureFormatError,
     SignatureMetadataMismatch,
@@ -548,6 +551,32 @@ def _read_listed(
     return data
 
 
+def _carried_rotations(
+    source: _Source, index: ZipIndex, manifest: Manifest
+) -> tuple[RotationStatement, ...]:
+    """Step 5b: the key rotation statements the bundle carries (``data/keys/``).
+
+    The signed manifest lists their hashes, but it is signed by the NEW key, so that proves
+    nothing about them: each statement must verify on its own against the old key it names
+    (as a ``--rotation`` file does), and be about this bundle's catalogue. Any that fails is
+    refused (:class:`RotationError`), never skipped.
+    """
+    carried: list[RotationStatement] = []
+    for entry in manifest.files:
+        if not (entry.path.startswith(KEYS_DIR) and entry.path.endswith(".tkrot")):
+            continue
+        for path in (entry.path, entry.path + ".minisig"):
+            if path not in index.entries:
+                raise MissingFile(path, path=path)
+        data = _read_listed(source, index, manifest, entry.path, MAX_STATEMENT)
+        sig = _read_listed(source, index, manifest, entry.path + ".minisig", MAX_SIGNATURE)
+        statement = parse_rotation(data, sig)
+        if statement.catalogue_id != manifest.catalogue_id:
+            raise RotationError("the key change statement is for another catalogue")
+        carried.append(statement)
+    return tuple(carried)
+
+
 def _records(
     source: _Source, index: ZipIndex, manifest: Manifest, limits: Limits
 ) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -712,7 +741,8 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
     _bind_manifest(sig, key, manifest)
 
     # 5b. Trust: the key, labelled with the community name and catalogue id it signed.
-    rotation_from = vouching_key(opts.rotations, key, manifest.catalogue_id, trust)
+    rotations = (*opts.rotations, *_carried_rotations(source, index, manifest))
+    rotation_from = vouching_key(rotations, key, manifest.catalogue_id, trust)
     how, newly, warnings = _decide_key(key, manifest, opts, rotation_from)
 
     # 8. Policy: expiry, revocation, sequence (reported, never refused here), recipient.

@@ -43,6 +43,7 @@ from tkapp.bundle.manifest import (
     Signer,
     bundle_urn,
     format_time,
+    key_change_path,
 )
 from tkapp.bundle.signing import TrustedComment, untrusted_comment
 from tkapp.bundle.zipwrite import StoredZipWriter
@@ -109,6 +110,9 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
         small[PROFILE_PATH] = bytes(content.odrl_profile)
     if content.local_contexts is not None:
         small[LOCALCONTEXTS_PATH] = _json_file(dict(content.local_contexts), "local_contexts")
+    for n, (statement, statement_sig) in enumerate(content.key_changes, start=1):
+        small[key_change_path(n)] = bytes(statement)
+        small[key_change_path(n) + ".minisig"] = bytes(statement_sig)
     media = {item.path: item for item in content.media}
 
     files = [FileEntry(p, len(b), hashlib.sha256(b).hexdigest()) for p, b in small.items()]

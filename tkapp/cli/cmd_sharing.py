@@ -400,6 +400,17 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
         + ", "
         + ngettext("{n} media file", "{n} media files", summary.media).format(n=summary.media)
     )
+    if summary.revoked_in_received:
+        n = len(summary.revoked_in_received)
+        out(
+            ngettext(
+                "{n} bundle already received is now marked revoked:",
+                "{n} bundles already received are now marked revoked:",
+                n,
+            ).format(n=n)
+        )
+        for bundle_id in summary.revoked_in_received:
+            out("  - " + bundle_id)
     return EXIT_OK
 
 
@@ -438,6 +449,9 @@ def cmd_received(args: argparse.Namespace) -> int:
                     "verified_at": b.verified_at,
                     "records": b.records,
                     "terms_id": b.terms.id,
+                    "revoked": None
+                    if b.revoked is None
+                    else {"reason": b.revoked.reason, "date": b.revoked.revoked},
                 }
                 for b in bundles
             ]
@@ -471,6 +485,13 @@ def _print_bundle(bundle: received_service.ReceivedBundle) -> None:
         "    "
         + (_("expires {date}").format(date=bundle.expires) if bundle.expires else _("no expiry"))
     )
+    if bundle.revoked is not None:
+        out(
+            "    "
+            + _("REVOKED by the community on {date}: {reason}").format(
+                date=bundle.revoked.revoked[:10], reason=bundle.revoked.reason
+            )
+        )
 
 
 # --- address book and ledger --------------------------------------------------------------

@@ -21,7 +21,10 @@ from tkapp.store import sharing as ledger_store
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
 
-__all__ = ["RevokeResult", "grants_to", "revocations", "revoke"]
+__all__ = ["RevocationRow", "RevokeResult", "grants_to", "revocations", "revoke"]
+
+#: One revoked grant (bundle id, reason, date): what the sharing ledger shows.
+RevocationRow = ledger_store.RevocationRow
 
 
 @dataclass(frozen=True)

@@ -197,7 +197,8 @@ def rotate_signing_key(
     cat: Catalogue, dest: Path, now: datetime | None = None
 ) -> tuple[PublicKey, Path]:
     """Make a new community signing key; the old key signs a rotation statement (``dest``,
-    ``.tkrot`` plus ``.minisig``) that moves recipients who trusted it to the new key.
+    ``.tkrot`` plus ``.minisig``) that moves recipients who trusted it to the new key. The
+    statement is also kept in the catalogue, and every later bundle carries it.
 
     The statement is written first: if writing fails, the old key stays in use.
 
@@ -210,16 +211,18 @@ def rotate_signing_key(
     old = cat.signing_key()
     new = generate_keypair()
     moment = now or datetime.now(UTC)
-    path = rotation.write_statement(
-        Path(dest),
+    data, signature = rotation.statement_files(
         old,
         new.public_key,
         catalogue_id="urn:uuid:" + cat.id,
         community=cat.community.name,
         when=moment,
     )
+    path = rotation.write_files(Path(dest), data, signature)
     with cat._db.transaction() as conn:
         entities.save_signing_key(conn, new.key_id, new.secret_seed, new.public)
+        # Kept so that every later bundle carries it (data/keys/), beside the file above.
+        entities.save_key_rotation(conn, data, signature)
         cat._audit(
             conn,
             "rotate",

@@ -10,6 +10,7 @@ commits. Importing the same bundle again is a no-op.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tkapp import paths
 from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
-from tkapp.bundle.revocation import RevocationList
+from tkapp.bundle.revocation import RevocationList, revocation_for
 from tkapp.bundle.rotation import RotationStatement
 from tkapp.bundle.verifier import IdentityLike, VerifyReport, remember, verify_bundle
 from tkapp.crypto.keys import PublicKey
@@ -74,6 +75,8 @@ class ReceivedSummary:
     consents: int
     media: int
     already_imported: bool
+    # Bundles already in Received that the revocation lists given marked revoked just now.
+    revoked_in_received: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,7 @@ class ReceivedBundle:
     verification: dict[str, Any]
     records: int
     consents: int
+    revoked: received_store.RevokedRow | None = None  # the community withdrew it
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,9 @@ def import_bundle(
     """
     clock = now or datetime.now(UTC)
     store = trust_store()
+    # First the bundles already held: the lists withdraw them even if this import fails
+    # (for instance because the new bundle is itself revoked).
+    marked = apply_revocations(cat, revocations, now=clock, trust=store)
     report = verify_bundle(
         Path(path),
         trust=store,
@@ -263,12 +270,59 @@ def import_bundle(
                     len(received_store.list_media(conn, m.bundle_id)),
                 )
             _remember(report, store, clock)
-            return _summary(report, True, counts)
+            return dataclasses.replace(_summary(report, True, counts), revoked_in_received=marked)
         with cat._db.reading() as conn:
             check_rollback(received_store.list_bundles(conn), report)
         counts = _store(cat, report, Path(path).name, clock, progress=progress, cancel=cancel)
         _remember(report, store, clock)
-        return _summary(report, False, counts)
+        return dataclasses.replace(_summary(report, False, counts), revoked_in_received=marked)
+
+
+def apply_revocations(
+    cat: Catalogue,
+    lists: Sequence[RevocationList],
+    *,
+    now: datetime | None = None,
+    trust: TrustStore | None = None,
+) -> tuple[str, ...]:
+    """Mark the received bundles that verified revocation lists withdraw (the rule is
+    :func:`tkapp.bundle.revocation.revocation_for`). A mark is never undone.
+
+    Returns:
+        The bundle ids marked revoked by this call.
+
+    Raises:
+        RevocationError: a list for a held bundle's catalogue signed by a key that is neither
+            the bundle's own nor trusted for that catalogue (nothing is marked).
+    """
+    if not lists:
+        return ()
+    store = trust if trust is not None else trust_store()
+    applied = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
+    with cat._db.reading() as conn:
+        rows = received_store.list_bundles(conn)
+    found: list[received_store.RevokedRow] = []
+    for row in rows:
+        hit = revocation_for(
+            lists,
+            signer_fingerprint=row.fingerprint,
+            catalogue_id=row.catalogue_id,
+            bundle_id=row.bundle_id,
+            trust=store,
+        )
+        if hit is not None:
+            sequence = max(lst.sequence for lst in lists if lst.catalogue_id == row.catalogue_id)
+            found.append(
+                received_store.RevokedRow(row.bundle_id, hit.reason, hit.date, sequence, applied)
+            )
+    marked: list[str] = []
+    with cat._db.transaction() as conn:
+        for mark in found:
+            if received_store.add_revocation(conn, mark):
+                marked.append(mark.bundle_id)
+                state = json.dumps({"reason": mark.reason, "date": mark.revoked}, sort_keys=True)
+                cat._audit(conn, "revoke", "received_bundle", mark.bundle_id, state)
+    return tuple(marked)
 
 
 def _store(
@@ -361,6 +415,7 @@ def _bundle(cat: Catalogue, row: received_store.BundleRow) -> ReceivedBundle:
     with cat._db.reading() as conn:
         records = received_store.count_items(conn, row.bundle_id, received_store.RECORD)
         consents = received_store.count_items(conn, row.bundle_id, received_store.CONSENT)
+        revoked = received_store.revocations(conn).get(row.bundle_id)
     return ReceivedBundle(
         bundle_id=row.bundle_id,
         catalogue_id=row.catalogue_id,
@@ -381,6 +436,7 @@ def _bundle(cat: Catalogue, row: received_store.BundleRow) -> ReceivedBundle:
         verification=verification,
         records=records,
         consents=consents,
+        revoked=revoked,
     )
 
 

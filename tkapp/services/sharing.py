@@ -72,7 +72,7 @@ from tkapp.licensing.text import render_terms_text
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
 from tkapp.services import localcontexts, media_release
 from tkapp.services import terms as terms_service
-from tkapp.store import codec
+from tkapp.store import codec, entities
 from tkapp.store import sharing as ledger_store
 from tkapp.store import terms as terms_store
 
@@ -659,9 +659,17 @@ def _build_content(
         consents=[(c.id, _consent_json(c, included)) for c in consents.values()],
         odrl=odrl,
         expires=expires,
+        key_changes=_key_changes(cat),
         **_standards_parts(cat, [record_id for record_id, _json in records_json]),
     )
     return content, versions
+
+
+def _key_changes(cat: Catalogue) -> list[tuple[bytes, bytes]]:
+    """The catalogue's key rotation statements: every bundle carries them, so a recipient
+    who trusted an earlier key follows the change without a separate file."""
+    with cat._db.reading() as conn:
+        return entities.list_key_rotations(conn)
 
 
 def _standards_parts(cat: Catalogue, record_ids: Sequence[str]) -> dict[str, Any]:

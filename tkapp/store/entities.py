@@ -195,6 +195,20 @@ def load_signing_key(conn: Connection) -> tuple[bytes, bytes, bytes] | None:
     return (bytes(row[0]), bytes(row[1]), bytes(row[2])) if row else None
 
 
+def save_key_rotation(conn: Connection, statement: bytes, signature: bytes) -> None:
+    """Keep a rotation statement (appended after the earlier ones)."""
+    conn.execute(
+        "INSERT INTO key_rotation (statement, signature, created) VALUES (?, ?, ?)",
+        (statement, signature, datetime.now(UTC).isoformat()),
+    )
+
+
+def list_key_rotations(conn: Connection) -> list[tuple[bytes, bytes]]:
+    """(statement, signature) of every rotation, oldest first."""
+    rows = conn.execute("SELECT statement, signature FROM key_rotation ORDER BY position")
+    return [(bytes(r[0]), bytes(r[1])) for r in rows.fetchall()]
+
+
 # --- statistics -------------------------------------------------------------------------
 
 

@@ -405,6 +405,38 @@ def _v6(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_V7 = """
+-- The community's key rotation statements (issue 14), oldest first, each with its minisign
+-- signature by the old key: every later bundle carries them (data/keys/<position>.tkrot).
+CREATE TABLE key_rotation (
+    position INTEGER PRIMARY KEY,
+    statement BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    created TEXT NOT NULL
+);
+CREATE TRIGGER key_rotation_is_append_only BEFORE UPDATE ON key_rotation
+BEGIN SELECT RAISE(ABORT, 'key rotations are append-only'); END;
+-- Received bundles a community's revocation list withdrew (researcher side): one row per
+-- bundle id, kept even if the bundle is removed from Received (the revocation stays true).
+CREATE TABLE received_revocation (
+    bundle_id TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    revoked TEXT NOT NULL,
+    list_sequence INTEGER NOT NULL,
+    applied TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER received_revocation_is_append_only BEFORE UPDATE ON received_revocation
+BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+"""
+
+
+def _v7(conn: Connection) -> None:
+    """Key rotation statements kept for the bundles; revocations of received bundles (14)."""
+    for statement in _V7.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -415,6 +447,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (4, _v4),
     (5, _v5),
     (6, _v6),
+    (7, _v7),
 ]
 LATEST = MIGRATIONS[-1][0]
 

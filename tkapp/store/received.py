@@ -253,6 +253,35 @@ def delete_bundle(conn: Connection, bundle_id: str) -> None:
     conn.execute("DELETE FROM received_bundle WHERE rowid = ?", (rowid,))
 
 
+@dataclass(frozen=True)
+class RevokedRow:
+    bundle_id: str
+    reason: str
+    revoked: str  # RFC 3339 UTC, the community's date
+    list_sequence: int
+    applied: str  # when this catalogue learnt it (ISO 8601)
+
+
+def add_revocation(conn: Connection, row: RevokedRow) -> bool:
+    """Mark a received bundle revoked; False when it already was (the first mark stays)."""
+    cursor = conn.execute(
+        "INSERT OR IGNORE INTO received_revocation"
+        " (bundle_id, reason, revoked, list_sequence, applied) VALUES (?, ?, ?, ?, ?)",
+        (row.bundle_id, row.reason, row.revoked, row.list_sequence, row.applied),
+    )
+    return bool(cursor.rowcount > 0)
+
+
+def revocations(conn: Connection) -> dict[str, RevokedRow]:
+    """Revoked received bundles by bundle id."""
+    rows = conn.execute(
+        "SELECT bundle_id, reason, revoked, list_sequence, applied FROM received_revocation"
+    ).fetchall()
+    return {
+        str(r[0]): RevokedRow(str(r[0]), str(r[1]), str(r[2]), int(r[3]), str(r[4])) for r in rows
+    }
+
+
 def open_media(conn_getter: Callable[[], Connection], bundle_id: str, path: str) -> BinaryIO:
     """A buffered, seekable reader of one received media file."""
     with mapped_errors():

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -55,6 +56,16 @@ def _fingerprint(hex_text: str) -> Fingerprint | None:
         return Fingerprint.from_hex(hex_text)
     except ValueError:
         return None
+
+
+def _revoked_text(bundle: Any) -> str:
+    """ "Revoked on <date>: <reason>" for a bundle the community withdrew, else empty."""
+    mark = getattr(bundle, "revoked", None)
+    if mark is None:
+        return ""
+    return _("Revoked on {date}: {reason}").format(
+        date=moment_text(mark.revoked), reason=mark.reason
+    )
 
 
 class ReceivedSection(QWidget):
@@ -206,9 +217,16 @@ class ReceivedSection(QWidget):
                     name=terms_name(bundle.terms.name), version=bundle.terms.version
                 ),
             ]
+            revoked = _revoked_text(bundle)
+            if revoked:
+                # The community withdrew it: said where the terms are, not only in colour.
+                cells[-1] = revoked
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(BUNDLE_ROLE, bundle.bundle_id)
+                if revoked:
+                    item.setForeground(QColor("#a01818"))
+                    item.setToolTip(revoked)
                 self.table.setItem(row, column, item)
         self.table.setVisible(bool(bundles))
         self.empty.setVisible(not bundles)
@@ -253,7 +271,9 @@ class ReceivedSection(QWidget):
         who = str(recipient.get("name", ""))
         if recipient.get("organisation"):
             who += " — " + str(recipient.get("organisation"))
-        lines = [
+        revoked = _revoked_text(bundle)
+        lines = [revoked, ""] if revoked else []
+        lines += [
             _("Signed by: {community}").format(community=bundle.community),
             _("Key: {key_id}").format(key_id=bundle.key_id),
             how_name(bundle.trust),

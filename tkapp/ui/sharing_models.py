@@ -15,6 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from tkapp.i18n import N_, _, format_date, names, translate
+from tkapp.services.grants import RevocationRow
 from tkapp.services.sharing import ExportEntry
 
 Index = QModelIndex | QPersistentModelIndex
@@ -62,6 +63,22 @@ def expiry_text(expires: datetime | None) -> str:
     return format_date(expires.date())
 
 
+#: Longest reason shown in the table cell (the whole reason is in its tooltip and details).
+SHORT_REASON = 24
+
+
+def revoked_text(row: RevocationRow, limit: int | None = None) -> str:
+    """ "Revoked on <date>: <reason>" for a revoked grant (``limit``: shorten the reason)."""
+    try:
+        day = format_date(datetime.fromisoformat(row.revoked.replace("Z", "+00:00")).date())
+    except ValueError:
+        day = row.revoked[:10]
+    reason = row.reason
+    if limit is not None and len(reason) > limit:
+        reason = reason[: limit - 1].rstrip() + "…"
+    return _("Revoked on {date}: {reason}").format(date=day, reason=reason)
+
+
 def is_expired(entry: ExportEntry, now: datetime | None = None) -> bool:
     moment = now or datetime.now(UTC)
     return entry.expires is not None and entry.expires <= moment
@@ -75,20 +92,27 @@ class LedgerModel(QAbstractTableModel):
         self._rows: list[ExportEntry] = []
         self._versions: dict[str, str] = {}
         self._overdue: set[str] = set()
+        self._revoked: dict[str, RevocationRow] = {}
 
     def set_entries(
         self,
         entries: Sequence[ExportEntry],
         versions: Mapping[str, str] | None = None,
         overdue: set[str] | None = None,
+        revoked: Mapping[str, RevocationRow] | None = None,
     ) -> None:
         """Show ``entries``; ``versions`` maps terms ids to a short "name v2" text;
-        ``overdue`` holds the bundle ids with an overdue duty."""
+        ``overdue`` holds the bundle ids with an overdue duty; ``revoked`` the revoked grants
+        by bundle id (``services.grants.revocations``)."""
         self.beginResetModel()
         self._rows = list(entries)
         self._versions = dict(versions or {})
         self._overdue = set(overdue or ())
+        self._revoked = dict(revoked or {})
         self.endResetModel()
+
+    def revocation(self, bundle_id: str) -> RevocationRow | None:
+        return self._revoked.get(bundle_id)
 
     def entry(self, row: int) -> ExportEntry:
         return self._rows[row]
@@ -134,13 +158,15 @@ class LedgerModel(QAbstractTableModel):
                 return entry.bundle_sha256
             if column is LedgerColumn.DATE and entry.bundle_id in self._overdue:
                 return _("A duty of this export is overdue: see the note above the table.")
+            revoked = self._revoked.get(entry.bundle_id)
+            if column is LedgerColumn.EXPIRES and revoked is not None:
+                return revoked_text(revoked)
             return None
-        if (
-            role == Qt.ItemDataRole.ForegroundRole
-            and column is LedgerColumn.EXPIRES
-            and is_expired(entry)
-        ):
-            return QColor("#8a4a12")
+        if role == Qt.ItemDataRole.ForegroundRole and column is LedgerColumn.EXPIRES:
+            if entry.bundle_id in self._revoked:
+                return QColor("#a01818")
+            if is_expired(entry):
+                return QColor("#8a4a12")
         return None
 
     def _text(self, entry: ExportEntry, column: LedgerColumn) -> str:
@@ -161,6 +187,10 @@ class LedgerModel(QAbstractTableModel):
         if column is LedgerColumn.TERMS:
             return self.terms_text(entry.terms_id)
         if column is LedgerColumn.EXPIRES:
+            revoked = self._revoked.get(entry.bundle_id)
+            if revoked is not None:
+                # The grant no longer holds, whatever its end date was.
+                return revoked_text(revoked, SHORT_REASON)
             text = expiry_text(entry.expires)
             return _("{date} (ended)").format(date=text) if is_expired(entry) else text
         return entry.bundle_sha256[:SHORT_SHA]

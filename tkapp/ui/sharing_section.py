@@ -9,7 +9,7 @@ after a year are listed in a reminder above the table, in words.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -36,13 +36,16 @@ from PySide6.QtWidgets import (
 from tkapp.i18n import N_, _, format_date, names, ngettext, translate
 from tkapp.licensing.text import terms_name
 from tkapp.services import sharing
+from tkapp.services.grants import RevocationRow
 from tkapp.services.sharing import FOLLOW_UP_KINDS, ExportEntry, OverdueDuty
 from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color
 from tkapp.ui.export_wizard import ExportWizard
 from tkapp.ui.opendata_dialog import OpenDataDialog
-from tkapp.ui.sharing_models import LedgerColumn, LedgerModel, expiry_text
+from tkapp.ui.sharing_models import LedgerColumn, LedgerModel, expiry_text, revoked_text
 from tkapp.ui.worker import Runner
+
+_Loaded = tuple[list[ExportEntry], list[OverdueDuty], dict[str, str], dict[str, RevocationRow]]
 
 FOLLOW_UP_NAMES: dict[str, str] = {
     "results_returned": N_("Results returned"),
@@ -164,6 +167,7 @@ class SharingSection(QWidget):
             ("purpose", _("Purpose:")),
             ("terms", _("Terms:")),
             ("expires", _("Valid until:")),
+            ("revoked", _("Revoked:")),
             ("file", _("File:")),
             ("sha", _("SHA-256:")),
         ):
@@ -252,7 +256,8 @@ class SharingSection(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def op(cat: Any) -> tuple[list[ExportEntry], list[OverdueDuty], dict[str, str]]:
+        def op(cat: Any) -> _Loaded:
+            from tkapp.services import grants
             from tkapp.services import terms as terms_service
 
             versions = {
@@ -261,14 +266,19 @@ class SharingSection(QWidget):
                 )
                 for info in terms_service.list_terms(cat)
             }
-            return sharing.list_exports(cat), sharing.overdue_duties(cat), versions
+            return (
+                sharing.list_exports(cat),
+                sharing.overdue_duties(cat),
+                versions,
+                grants.revocations(cat),
+            )
 
-        def done(result: tuple[list[ExportEntry], list[OverdueDuty], dict[str, str]]) -> None:
+        def done(result: _Loaded) -> None:
             if generation != self._generation:
                 return  # a newer refresh is on its way
             current = self.current_entry()
-            entries, overdue, versions = result
-            self._show(entries, overdue, versions, current.bundle_id if current else "")
+            entries, overdue, versions, revoked = result
+            self._show(entries, overdue, versions, current.bundle_id if current else "", revoked)
             self._loading = False
 
         def failed(error: BaseException) -> None:
@@ -289,10 +299,11 @@ class SharingSection(QWidget):
         overdue: list[OverdueDuty],
         versions: dict[str, str],
         keep: str,
+        revoked: Mapping[str, RevocationRow] | None = None,
     ) -> None:
         self.error.hide()
         self.overdue = overdue
-        self.model.set_entries(entries, versions, {o.entry.bundle_id for o in overdue})
+        self.model.set_entries(entries, versions, {o.entry.bundle_id for o in overdue}, revoked)
         self.empty.setVisible(not entries)
         self._show_banner(overdue)
         row = self.model.row_of(keep) if keep else -1
@@ -359,6 +370,10 @@ class SharingSection(QWidget):
         self.info_labels["purpose"].setText(names.purpose_name(entry.purpose))
         self.info_labels["terms"].setText(self.model.terms_text(entry.terms_id))
         self.info_labels["expires"].setText(expiry_text(entry.expires))
+        revocation = self.model.revocation(entry.bundle_id)
+        self.info_labels["revoked"].setText(
+            revoked_text(revocation) if revocation is not None else _("No")
+        )
         self.info_labels["file"].setText(entry.file_name)
         self.info_labels["sha"].setText(entry.bundle_sha256)
         count = len(entry.records)
