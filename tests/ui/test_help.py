@@ -123,7 +123,7 @@ def test_question_buttons_explain_and_open_the_book(qtbot) -> None:
 
 
 def test_f1_and_the_empty_catalogue(main_window, qtbot, tmp_path: Path, passphrase) -> None:
-    from conftest import make_catalogue
+    from tests.ui.conftest import make_catalogue
 
     path = make_catalogue(tmp_path / "vacio.tkc", passphrase, titles=())
     window = main_window

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import IntEnum
@@ -54,6 +54,7 @@ from tkapp.errors import Cancelled, KeyFormatError, TkError, ValidationError
 from tkapp.i18n import _, names, ngettext
 from tkapp.licensing import release_text
 from tkapp.licensing import text as lt
+from tkapp.licensing.gate import ConsentOverride
 from tkapp.licensing.plan import RecordPlan
 from tkapp.licensing.terms import Duty
 from tkapp.licensing.text import terms_name
@@ -63,6 +64,12 @@ from tkapp.services.sharing import ExportResult, SharingPlan
 from tkapp.ui import settings as keys
 from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color, window_title
+from tkapp.ui.release_decisions import (
+    OverrideDialog,
+    ReleaseActions,
+    SendAsIsDialog,
+    with_override,
+)
 from tkapp.ui.worker import Job, Runner
 
 #: Name of the community's public key file written next to a bundle.
@@ -96,6 +103,7 @@ class PlanView:
     plan: SharingPlan
     terms_title: str = ""
     community: str = ""
+    actor: str = ""  # who unlocked the catalogue, if known (prefills "who decides")
 
 
 @dataclass(frozen=True)
@@ -109,19 +117,31 @@ class ExportOutcome:
 
 
 def compute_plan(
-    cat: Any, record_ids: Sequence[str] | None, recipient: Recipient, purpose: str
+    cat: Any,
+    record_ids: Sequence[str] | None,
+    recipient: Recipient,
+    purpose: str,
+    *,
+    overrides: Mapping[str, ConsentOverride] | None = None,
+    confirmed_media: Iterable[str] = (),
 ) -> PlanView:
-    """Worker thread: the sharing plan (the release gate's answers) and the terms' name."""
+    """Worker thread: the sharing plan (the release gate's answers) and the terms' name.
+
+    ``overrides`` and ``confirmed_media`` are the custodian's explicit decisions, passed to
+    the same service call as the CLI's ``--release-without-consent`` and ``--confirm-media``.
+    """
     from tkapp.services import terms as terms_service
 
-    plan = sharing.plan_export(cat, record_ids, recipient, purpose)
+    plan = sharing.plan_export(
+        cat, record_ids, recipient, purpose, overrides=overrides, confirmed_media=confirmed_media
+    )
     title = ""
     if len(plan.terms_ids) == 1:
         info = terms_service.get_terms_info(cat, plan.terms_ids[0])
         title = _("“{name}”, version {version}").format(
             name=terms_name(info.name), version=info.version
         )
-    return PlanView(plan, title, cat.community.name)
+    return PlanView(plan, title, cat.community.name, str(getattr(cat, "actor", "") or ""))
 
 
 # --- plain words ------------------------------------------------------------------------
@@ -675,16 +695,36 @@ class PlanPage(QWizardPage):
         self.details = QTextBrowser(self)
         self.details.setOpenLinks(False)
         self.details.setAccessibleName(_("The plan in detail"))
+        # The custodian's explicit decisions the gate's answer allows (issue 12).
+        self.actions = ReleaseActions(self)
+        self.actions.release_requested.connect(self.ask_release)
+        self.actions.send_as_is_requested.connect(self.ask_send_as_is)
+        self.actions.undo_release.connect(lambda rid: self._set_override(rid, None))
+        self.actions.undo_send_as_is.connect(lambda mid: self._set_confirmed(mid, False))
         box = QVBoxLayout(self)
         box.addWidget(self.summary)
         box.addWidget(self.busy)
         box.addWidget(self.details, 1)
+        box.addWidget(self.actions)
         self.view: PlanView | None = None
         self._generation = 0
+        #: Record id -> release without a consent record; media ids sent as they are.
+        self.overrides: dict[str, ConsentOverride] = {}
+        self.confirmed_media: set[str] = set()
+        #: The open decision dialog, if any (tests answer it).
+        self.dialog: OverrideDialog | SendAsIsDialog | None = None
 
     def initializePage(self) -> None:
+        # Decisions are made for one recipient and purpose: a new plan starts without them.
+        self.overrides = {}
+        self.confirmed_media = set()
+        self.replan()
+
+    def replan(self) -> None:
+        """Ask the gate again (on the worker) with the custodian's current decisions."""
         self.view = None
         self.wiz.plan_view = None
+        self.actions.set_busy(True)
         self._generation += 1
         generation = self._generation
         self.summary.setText(_("Working out which records may go…"))
@@ -694,6 +734,8 @@ class PlanPage(QWizardPage):
         ids = self.wiz.records_page.record_ids()
         recipient = self.wiz.recipient
         purpose = self.wiz.purpose
+        overrides = dict(self.overrides)
+        confirmed = frozenset(self.confirmed_media)
         assert recipient is not None
 
         def done(view: PlanView) -> None:
@@ -708,7 +750,12 @@ class PlanPage(QWizardPage):
             self.summary.setText(error_text(error))
 
         self.wiz.runner.run(
-            lambda cat: compute_plan(cat, ids, recipient, purpose), done, failed, context=self
+            lambda cat: compute_plan(
+                cat, ids, recipient, purpose, overrides=overrides, confirmed_media=confirmed
+            ),
+            done,
+            failed,
+            context=self,
         )
 
     def show_plan(self, view: PlanView) -> None:
@@ -717,7 +764,49 @@ class PlanPage(QWizardPage):
         self.busy.hide()
         self.summary.setText(plan_summary(view))
         self.details.setHtml(plan_html(view))
+        self.actions.show_plan(view.plan)
+        self.actions.set_busy(False)
         self.completeChanged.emit()
+
+    def ask_release(self, record_id: str) -> None:
+        """The "Release without consent…" action: who decides and why, then plan again."""
+        view = self.view
+        if view is None:
+            return
+        item = next((p for p in view.plan.excluded if p.record_id == record_id), None)
+        if item is None:
+            return
+        dialog = OverrideDialog(item, view.plan.title(record_id), view.actor, self)
+        dialog.accepted.connect(lambda: self._set_override(record_id, dialog.override()))
+        self._open(dialog)
+
+    def ask_send_as_is(self, media_id: str) -> None:
+        """The "Send as it is…" action: an explicit confirmation, then plan again."""
+        view = self.view
+        if view is None:
+            return
+        found = [m for p in view.plan.included for m in p.media if m.media.id == media_id]
+        if not found:
+            return
+        dialog = SendAsIsDialog(found[0], self)
+        dialog.accepted.connect(lambda: self._set_confirmed(media_id, True))
+        self._open(dialog)
+
+    def _open(self, dialog: OverrideDialog | SendAsIsDialog) -> None:
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
+
+    def _set_override(self, record_id: str, override: ConsentOverride | None) -> None:
+        self.overrides = with_override(self.overrides, record_id, override)
+        self.replan()
+
+    def _set_confirmed(self, media_id: str, confirmed: bool) -> None:
+        if confirmed:
+            self.confirmed_media.add(media_id)
+        else:
+            self.confirmed_media.discard(media_id)
+        self.replan()
 
     def isComplete(self) -> bool:
         view = self.view
