@@ -26,6 +26,7 @@ from tkapp.licensing.labels import LabelCustomisation, check_labels, get_label
 from tkapp.licensing.templates import TEMPLATES, template_info
 from tkapp.licensing.terms import Duty, Rule, Terms, resolve_duty
 from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome, Purpose, UserClass
+from tkapp.mediaclean import NOT_CLEANABLE_REASONS
 
 _USER_CLASS_NAMES: dict[UserClass, str] = {
     UserClass.COMMUNITY: N_("Members of the community"),
@@ -143,7 +144,7 @@ _REASONS: dict[str, str] = {
         "It carries a content warning, which an open portal cannot show before the file."
     ),
     "media_person_anonymous": N_("It shows a person who asked to stay anonymous."),
-    # Translators: {why} is a short code such as unsupported_format or malformed.
+    # Translators: {why} is a phrase such as "the file is too large to be cleaned".
     "metadata_cannot_be_cleaned": N_(
         "Its hidden metadata (place, names, device) cannot be removed ({why}); it stays unless "
         "you confirm this very file."
@@ -242,6 +243,9 @@ def _reason_fields(params: Mapping[str, str], lang: str | None) -> dict[str, str
         "valid_from": lambda v: _date(v, lang),
         "expires": lambda v: _date(v, lang),
         "sensitivity": lambda v: _tr(lang).gettext(_SENSITIVITY_NAMES[Sensitivity(v)]),
+        "why": lambda v: _tr(lang).gettext(
+            NOT_CLEANABLE_REASONS.get(v, NOT_CLEANABLE_REASONS["malformed"])
+        ),
     }
     for key, convert in converters.items():
         if key in fields:
