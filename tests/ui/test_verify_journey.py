@@ -21,28 +21,17 @@ from tests.ui.verify_helpers import (
 from tkapp.errors import HashMismatch
 from tkapp.i18n.messages import describe_error
 from tkapp.services import keys, received
-from tkapp.ui.verify_window import VerifyWindow, open_windows, show_verify
+from tkapp.ui.verify_window import open_windows, show_verify
 
 # Fixtures shared by the verify, Received and Keys tests.
 bundles = verify_helpers.bundles
 fast_kdf = verify_helpers.fast_kdf
+window = verify_helpers.verify_window
 
 
 @pytest.fixture(autouse=True)
 def _fast(fast_kdf) -> None:
     """Catalogues made by the shared fixtures use the test KDF profile."""
-
-
-@pytest.fixture
-def window(runner, qtbot) -> Any:
-    win = VerifyWindow(runner)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    close_boxes()
-    if not win._closed:
-        win.close()
 
 
 def _assert_named(window: Any) -> None:

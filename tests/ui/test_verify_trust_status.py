@@ -11,7 +11,6 @@ import pytest
 
 from tests.sharing.conftest import grant_consent
 from tests.ui import verify_helpers
-from tests.ui.shell_helpers import close_boxes
 from tests.ui.verify_helpers import DEMO_PASSPHRASE, RESEARCHER, copy_demo, wait_verdict
 from tkapp.core.model import AccessLevel, Community, KnowledgeRecord
 from tkapp.errors import ConfusableName, Revoked
@@ -22,24 +21,13 @@ from tkapp.ui.verify_window import VerifyWindow
 
 bundles = verify_helpers.bundles
 fast_kdf = verify_helpers.fast_kdf
+window = verify_helpers.verify_window
 SHOTS = os.environ.get("TKAPP_SHOTS")  # a folder: save screenshots there to look at them
 
 
 @pytest.fixture(autouse=True)
 def _fast(fast_kdf) -> None:
     """Catalogues made here use the test KDF profile."""
-
-
-@pytest.fixture
-def window(runner, qtbot) -> Any:
-    win = VerifyWindow(runner)
-    win.resize(1366, 768)
-    win.show()
-    qtbot.waitExposed(win)
-    yield win
-    close_boxes()
-    if not win._closed:
-        win.close()
 
 
 def test_revoked_bundle_is_shown_revoked(window, qtbot, bundles, tmp_path: Path) -> None:

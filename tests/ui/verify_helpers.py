@@ -192,3 +192,19 @@ def show_record_with_media(browser: Any, qtbot: Any) -> str:
         if browser.media.count():
             return str(rid)
     raise AssertionError("no record with media")
+
+
+@pytest.fixture(name="window")
+def verify_window(runner: Any, qtbot: Any) -> Iterator[Any]:
+    """The verify window at 1366x768, closed with any message box it left open."""
+    from tests.ui.shell_helpers import close_boxes
+    from tkapp.ui.verify_window import VerifyWindow
+
+    win = VerifyWindow(runner)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    yield win
+    close_boxes()
+    if not win._closed:
+        win.close()
