@@ -273,6 +273,12 @@ class CryptoError(TkError):
     code = "crypto_error"
 
 
+class KeyringError(CryptoError):
+    """A wrapped or sealed key could not be opened: wrong passphrase or key, or tampered."""
+
+    code = "keyring_open_failed"
+
+
 class SelfTestFailed(CryptoError):
     code = "selftest_failed"
 

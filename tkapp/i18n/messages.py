@@ -35,6 +35,9 @@ _ERRORS: dict[str, str] = {
     "unsupported_catalogue": N_(
         "This catalogue was made by a newer TK Commons, or this copy lacks a needed part: {detail}"
     ),
+    "keyring_open_failed": N_(
+        "Wrong passphrase, or a key in the catalogue does not open. Nothing was changed."
+    ),
     "disk_full": N_("The disk is full. Nothing was lost; free some space and try again."),
     "cancelled": N_("Cancelled. Nothing was changed."),
     "bundle_error": N_("This bundle cannot be used: {detail}"),

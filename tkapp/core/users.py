@@ -1,0 +1,63 @@
+"""People who use the catalogue (not knowledge holders): roles, protocol groups, who is reading.
+
+A *user* unlocks the catalogue with their own passphrase. What they may read inside it is
+decided by :meth:`Reader.may_read`: the one rule for "who may read which record" (the
+release gate decides what *leaves*; this decides what is *seen*).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from tkapp.core.model import AccessLevel, new_id
+
+#: The group that holds secret/sacred material unless the community names another.
+CUSTODIANS_GROUP = "custodians"
+
+
+class Role(StrEnum):
+    """What a user may do. Custodians do everything (terms, sharing, people)."""
+
+    CUSTODIAN = "custodian"
+    MEMBER = "member"  # reads what their groups allow, adds and edits drafts
+    VIEWER = "viewer"  # reads what their groups allow
+
+
+@dataclass(frozen=True)
+class User:
+    name: str
+    role: Role
+    groups: frozenset[str] = frozenset()
+    id: str = field(default_factory=new_id)
+
+
+@dataclass(frozen=True)
+class GroupKey:
+    """A protocol group's content key (32 random bytes) at one version."""
+
+    group: str
+    version: int
+    key: bytes = field(repr=False)
+
+
+def protocol_group(access: AccessLevel, restricted_group: str) -> str | None:
+    """The group whose key protects a record's content, or None for unprotected records."""
+    if access == AccessLevel.SECRET_SACRED:
+        return CUSTODIANS_GROUP
+    if access == AccessLevel.RESTRICTED:
+        return restricted_group.strip().casefold() or CUSTODIANS_GROUP
+    return None
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who has unlocked the catalogue, and the protocol keys they hold (memory only)."""
+
+    user: User
+    group_keys: Mapping[str, GroupKey] = field(default_factory=dict, repr=False)
+
+    def may_read(self, access: AccessLevel, restricted_group: str) -> bool:
+        group = protocol_group(access, restricted_group)
+        return group is None or group in self.group_keys
