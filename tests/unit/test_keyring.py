@@ -50,7 +50,14 @@ def test_locked_keypair_needs_the_right_passphrase() -> None:
 
 def test_reader_may_read_only_groups_whose_key_it_holds() -> None:
     user = User("Rosa", Role.MEMBER, frozenset({"midwives"}))
-    reader = Reader(user, {"midwives": GroupKey("midwives", 1, keyring.new_key())})
+    old, new = (
+        GroupKey("midwives", 1, keyring.new_key()),
+        GroupKey("midwives", 2, keyring.new_key()),
+    )
+    reader = Reader(user, (old, new))
+    assert reader.current("midwives") == new
+    assert reader.key("midwives", 1) == old
+    assert reader.key("healers", 1) is None
     assert reader.may_read(AccessLevel.PUBLIC, "")
     assert reader.may_read(AccessLevel.COMMUNITY, "")
     assert reader.may_read(AccessLevel.RESTRICTED, " Midwives ")

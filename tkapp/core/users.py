@@ -7,7 +7,6 @@ release gate decides what *leaves*; this decides what is *seen*).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -53,11 +52,26 @@ def protocol_group(access: AccessLevel, restricted_group: str) -> str | None:
 
 @dataclass(frozen=True)
 class Reader:
-    """Who has unlocked the catalogue, and the protocol keys they hold (memory only)."""
+    """Who has unlocked the catalogue, and the protocol keys they hold (memory only).
+
+    ``keys`` may hold several versions of a group's key while a rotation is under way: content
+    sealed under an older version still opens; new content is sealed under :meth:`current`.
+    """
 
     user: User
-    group_keys: Mapping[str, GroupKey] = field(default_factory=dict, repr=False)
+    keys: tuple[GroupKey, ...] = field(default=(), repr=False)
+
+    def current(self, group: str) -> GroupKey | None:
+        """The newest key this reader holds for ``group``."""
+        held = [k for k in self.keys if k.group == group]
+        return max(held, key=lambda k: k.version) if held else None
+
+    def key(self, group: str, version: int) -> GroupKey | None:
+        for k in self.keys:
+            if k.group == group and k.version == version:
+                return k
+        return None
 
     def may_read(self, access: AccessLevel, restricted_group: str) -> bool:
         group = protocol_group(access, restricted_group)
-        return group is None or group in self.group_keys
+        return group is None or self.current(group) is not None
