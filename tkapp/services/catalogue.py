@@ -7,10 +7,11 @@ the thread that opened it (the GUI's serial worker does this).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,6 +48,7 @@ __all__ = [
     "RecordFilter",
     "RecordSummary",
     "SearchPage",
+    "Session",
     "create_catalogue",
     "open_catalogue",
     "restore_backup",
@@ -150,6 +152,30 @@ def restore_backup(
     )
 
 
+class Session:
+    """One unit of work on a catalogue: a write transaction and the audit entries that
+    describe it, committed together or not at all (see :meth:`Catalogue.session`).
+
+    Services outside this module change the catalogue only through a session: they call the
+    store's functions with :attr:`conn` and record what they did with :meth:`audit`.
+    """
+
+    def __init__(self, catalogue: Catalogue, conn: Connection) -> None:
+        self.conn = conn
+        self._catalogue = catalogue
+
+    def audit(self, action: str, entity: str, entity_id: str, state: str = "{}") -> None:
+        """Append one entry to the hash-chained audit log, in this transaction.
+
+        Args:
+            action: what happened (``create``, ``update``, ``delete``, ``import``...).
+            entity: the kind of thing (``record``, ``terms``, ``recipient``...).
+            entity_id: its id.
+            state: its new state as JSON (what a later reader needs to see the change).
+        """
+        self._catalogue._audit(self.conn, action, entity, entity_id, state)
+
+
 class Catalogue:
     """One open catalogue. Changing calls are single, audited transactions."""
 
@@ -193,6 +219,37 @@ class Catalogue:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # --- units of work (for the services beside this one) ---------------------------------
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) with its audit entries.
+
+        Everything done through the session commits together when the block ends, or is
+        rolled back (audit entries included) when it raises::
+
+            with cat.session() as s:
+                terms_store.insert(s.conn, row)
+                s.audit("create", "terms", row.id, state)
+
+        Raises:
+            StoreError and its kinds (DiskFull...): SQLite failed; nothing was written.
+        """
+        with self._db.transaction() as conn:
+            yield Session(self, conn)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only use of the connection (a read never writes: no audit entry, no
+        default created on the way). SQLite errors leave as typed errors."""
+        with self._db.reading() as conn:
+            yield conn
+
+    def connection_source(self) -> Callable[[], Connection]:
+        """How a streaming reader finds the live connection (each read asks again, so a
+        reader used after :meth:`close` fails cleanly instead of reading a stale handle)."""
+        return lambda: self._db.conn
 
     def _audit(
         self, conn: Connection, action: str, entity: str, entity_id: str, state: str
@@ -451,7 +508,7 @@ class Catalogue:
 
         Use it on this catalogue's thread, and before the catalogue is closed.
         """
-        return media_store.open_reader(lambda: self._db.conn, media_id)
+        return media_store.open_reader(self.connection_source(), media_id)
 
     def get_media(self, media_id: str) -> Media:
         with self._db.reading() as conn:
