@@ -28,7 +28,7 @@ from tkapp.core.model import (
 )
 from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, StoreError, ValidationError
-from tkapp.services.terms import install_default_terms
+from tkapp.services.terms import install_default_terms, install_missing_default_terms
 from tkapp.store import Database, audit, codec, entities, maintenance, records
 from tkapp.store import media as media_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
@@ -127,13 +127,22 @@ def create_catalogue(
 
 
 def open_catalogue(path: Path, passphrase: str, *, actor: str = "") -> Catalogue:
-    """Open and unlock a catalogue.
+    """Open and unlock a catalogue; an older one is brought up to date first (schema
+    migrations, then its default terms if it was made before terms existed).
 
     Raises:
         WrongPassphrase, NotACatalogue, CatalogueCorrupt, CatalogueMissing,
         UnsupportedCatalogue, CatalogueLocked: a failed open never changes the file.
     """
-    return Catalogue(Database.open(Path(path), passphrase), actor=actor)
+    cat = Catalogue(Database.open(Path(path), passphrase), actor=actor)
+    try:
+        # Part of bringing an older catalogue up to date, like the schema migrations: from
+        # here on, reading never writes.
+        install_missing_default_terms(cat)
+    except BaseException:
+        cat.close()
+        raise
+    return cat
 
 
 def restore_backup(
@@ -601,4 +610,3 @@ class Catalogue:
     def set_setting(self, key: str, value: str) -> None:
         with self._db.transaction() as conn:
             entities.set_setting(conn, key, value)
-

@@ -36,9 +36,9 @@ __all__ = [
     "assign",
     "default_terms",
     "edit_terms",
-    "ensure_default_terms",
     "get_terms",
     "get_terms_info",
+    "install_missing_default_terms",
     "label_customisations",
     "list_labels",
     "list_terms",
@@ -119,8 +119,12 @@ def install_default_terms(conn: Connection, community: Community, template: str)
     return terms
 
 
-def ensure_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Terms:
-    """The catalogue's default terms, creating version 1 from ``template`` when it has none.
+def install_missing_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Terms:
+    """Give a catalogue made before terms existed version 1 of its default terms (from
+    ``template``), audited; a catalogue that has them is left as it is.
+
+    This is the explicit step that writes them: :func:`open_catalogue` calls it right after the
+    schema migrations, so that reads (:func:`default_terms`, plans) never write.
 
     Raises:
         ValidationError: unknown template.
@@ -139,8 +143,15 @@ def ensure_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Te
 
 
 def default_terms(cat: Catalogue) -> Terms:
-    """The catalogue's default terms version (created on first use for older catalogues)."""
-    return ensure_default_terms(cat)
+    """The catalogue's default terms version (every open catalogue has one: it is made with
+    the catalogue, or by :func:`install_missing_default_terms` when an older one is opened).
+
+    Raises:
+        NotFound: the catalogue has no default terms (it was not opened through
+            :func:`~tkapp.services.catalogue.open_catalogue`).
+    """
+    with cat.reading() as conn:
+        return _terms_of(terms_store.get(conn, terms_store.default_id(conn)))
 
 
 def get_terms(cat: Catalogue, terms_id: str) -> Terms:
@@ -166,7 +177,6 @@ def _info(conn: Connection, row: terms_store.TermsRow, default_id: str) -> Terms
 
 def list_terms(cat: Catalogue) -> list[TermsInfo]:
     """Every terms version, grouped by set, oldest first."""
-    ensure_default_terms(cat)
     with cat.reading() as conn:
         default_id = terms_store.default_id(conn)
         return [_info(conn, row, default_id) for row in terms_store.list_all(conn)]
