@@ -22,7 +22,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from tkapp.crypto.atomic import atomic_write_bytes
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.crypto.keys import KEY_ID_BYTES, PUBLIC_KEY_BYTES, KeyPair, PublicKey, key_id_hex
 from tkapp.errors import BadSignature, KeyFormatError, SignatureFormatError
 
