@@ -35,7 +35,6 @@ from tkapp.i18n import _, translate
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.importing import columns as cols
 from tkapp.services.importing import exchange
-from tkapp.services.importing.archive import SafeZip
 from tkapp.services.importing.exchange import CsvImportPreview, CsvImportReport
 from tkapp.services.importing.media import (
     MediaSource,
@@ -56,6 +55,7 @@ from tkapp.services.importing.sciname import parse_name
 from tkapp.store import codec, entities, import_keys, records
 from tkapp.store import media as media_store
 from tkapp.store.connection import Connection
+from tkapp.ziparchive import SafeZip
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "zip")
 _MAPPING_SETTING = "import.mapping."
