@@ -544,4 +544,3 @@ class Catalogue:
     def set_setting(self, key: str, value: str) -> None:
         with self._db.transaction() as conn:
             entities.set_setting(conn, key, value)
-
