@@ -111,6 +111,7 @@ def _hostile(change: Any) -> dict[str, Any]:
         (lambda d: d.update(holders=[{"role": "x"}]), SchemaError),
         (lambda d: d.update(description=None), SchemaError),
         (lambda d: d.update(media={}), SchemaError),
+        (lambda d: d.update(place=None), SchemaError),
         (lambda d: d.update(type="tkapp/record/v2"), UnsupportedVersion),
     ],
 )

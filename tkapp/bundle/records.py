@@ -111,9 +111,9 @@ class _Fields:
             raise self._bad(key, "expected a list")
         return value
 
-    def object(self, key: str) -> Any:
-        present, value = self._take(key, False)
-        return value if present else None
+    def optional(self, key: str) -> tuple[bool, Any]:
+        """(present, value) of a key whose value the caller reads (null is not absent)."""
+        return self._take(key, False)
 
     def done(self) -> None:
         if self._left:
@@ -426,7 +426,7 @@ class BundleRecord:
         kind = f.text("type", RECORD_TYPE)
         if kind != RECORD_TYPE:
             raise UnsupportedVersion("unknown record type", field=f"{where}.type"[:120])
-        place = f.object("place")
+        has_place, place = f.optional("place")
         taxa = f.objects("taxa")
         record = cls(
             id=f.text("id", required=True),
@@ -442,7 +442,7 @@ class BundleRecord:
             created=f.text_or_none("created"),
             modified=f.text_or_none("modified"),
             recorded_date=f.text_or_none("recorded_date"),
-            place=None if place is None else BundlePlace.from_json(place, f"{where}.place"),
+            place=BundlePlace.from_json(place, f"{where}.place") if has_place else None,
             withheld_fields=f.texts("withheld_fields"),
             terms_id=f.text("terms_id"),
             consent_ids=f.texts("consent_ids"),
