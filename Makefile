@@ -31,6 +31,13 @@ test: deps-test venv
 	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+# The quick loop while working: everything but the tests marked `slow` (subprocess end-to-end
+# runs, crash and kill tests, screenshot tours). CI (`make test`) still runs everything.
+.PHONY: test-fast
+test-fast: deps-test venv
+	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow" $(PYTEST_ARGS)
+
 deps-run:
 	@dpkg -s $(DEB_RUN) >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $(DEB_RUN); }
 

@@ -8,9 +8,13 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from tkapp.core.model import Community
+from tkapp.services.catalogue import Catalogue, create_catalogue
 
 # Timing belongs in benchmarks: a loaded 2-core CI machine must not fail a property test for
 # being slow, only for being wrong.
@@ -27,3 +31,35 @@ def _isolated_dirs(
     monkeypatch.setenv("TKAPP_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("TKAPP_PASSPHRASE", raising=False)
     yield
+
+
+# --- real catalogues in tmp_path (store, CLI and services tests) ----------------------------
+
+#: The passphrase of the ``cat`` fixture's catalogue.
+PASSPHRASE = "correct horse; battery 'staple'"
+
+
+@pytest.fixture
+def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The documented test-only ``TKAPP_KDF_PROFILE=fast``: hundreds of catalogues open
+    quickly. A folder makes it autouse in its conftest; ``real_kdf`` undoes it for one test."""
+    monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
+
+
+@pytest.fixture
+def real_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real Argon2id parameters (files that must open like a user's)."""
+    monkeypatch.delenv("TKAPP_KDF_PROFILE", raising=False)
+
+
+@pytest.fixture
+def cat_path(tmp_path: Path) -> Path:
+    return tmp_path / "community.tkc"
+
+
+@pytest.fixture
+def cat(cat_path: Path) -> Iterator[Catalogue]:
+    """A new, empty catalogue of the community "Sacha Yaku", open for the test."""
+    catalogue = create_catalogue(cat_path, PASSPHRASE, Community("Sacha Yaku"), actor="tester")
+    yield catalogue
+    catalogue.close()

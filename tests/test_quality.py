@@ -1,4 +1,5 @@
-"""Code quality gates run inside the suite: ruff, mypy (strict outside ui), import contracts."""
+"""Code quality gates run inside the suite: ruff (lint and format), mypy (strict outside ui),
+import contracts."""
 
 from __future__ import annotations
 
@@ -16,6 +17,12 @@ def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
 
 def test_ruff_clean() -> None:
     result = _run(str(BIN / "ruff"), "check", "tkapp", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ruff_format_clean() -> None:
+    # One formatting for everyone: merges and reviews show only real changes.
+    result = _run(str(BIN / "ruff"), "format", "--check", "tkapp", "tests", "benchmarks")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

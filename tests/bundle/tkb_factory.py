@@ -78,7 +78,14 @@ def content(
                     "summary": "Infusión de la mañana",
                     "labels": ["tka"],
                     "access": "public",
-                    "place": {"latitude": -0.5, "longitude": -76.4},
+                    "place": {
+                        "decimalLatitude": "-0.5",
+                        "decimalLongitude": "-76.4",
+                        "coordinateUncertaintyInMeters": 10000,
+                        "locality": None,
+                        "dataGeneralizations": "rounded to 0.1 degree",
+                        "informationWithheld": "",
+                    },
                 },
             ),
             (

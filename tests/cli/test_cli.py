@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 
 from tkapp.cli.main import run_cli
 from tkapp.crypto.minisign import parse_public_key
 
-from .conftest import PASSPHRASE
+# Catalogues made in this process use the documented fast test-only KDF.
+pytestmark = pytest.mark.usefixtures("fast_kdf")
 
 ROOT = Path(__file__).resolve().parents[2]
 

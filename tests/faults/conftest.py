@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
+def _fast_kdf(fast_kdf: None) -> None:
+    """Every test here uses the shared fast test-only KDF (tests/conftest.py)."""
 
 
 def cli_env(passphrase: str = PASSPHRASE, new: str | None = None) -> dict[str, str]:

@@ -14,8 +14,8 @@ PASSPHRASE = "open data; 'test' passphrase"
 
 
 @pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
+def _fast_kdf(fast_kdf: None) -> None:
+    """Every test here uses the shared fast test-only KDF (tests/conftest.py)."""
 
 
 def new_catalogue(path: Path, template: str = "open_attribution") -> Catalogue:

@@ -22,8 +22,8 @@ RESEARCHER = Recipient("Ana Paz", organisation="Universidad Central", user_class
 
 
 @pytest.fixture(autouse=True)
-def _fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
+def _fast_kdf(fast_kdf: None) -> None:
+    """Every test here uses the shared fast test-only KDF (tests/conftest.py)."""
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tkapp.bundle.records import BundleRecord
 from tkapp.bundle.verifier import verify_bundle
 from tkapp.core.model import (
     AccessLevel,
@@ -457,8 +458,10 @@ def test_bundle_record_matches_the_plan(demo: Catalogue) -> None:
         overrides={record.id: ConsentOverride("Rosa", FIXED, "the assembly agreed")},
     )
     item = decide_release(record, terms=terms, release=release)
-    data = sharing.bundle_record(record, item, terms_id=terms.id, taxon=lambda _i: None)
+    bundled = sharing.bundle_record(record, item, terms_id=terms.id, taxon=lambda _i: None)
+    data = bundled.to_json()
     json.dumps(data)  # plain JSON
+    assert BundleRecord.from_json(data) == bundled  # the reader gives back what was written
     assert data["id"] == record.id and data["labels"] == sorted(record.labels)
     excluded = decide_release(
         record,

@@ -51,7 +51,7 @@ def _expected_records(cat: Catalogue, plan: sharing.SharingPlan) -> dict[str, di
         covering = sorted(c.id for c in consents.values() if record.id in c.record_ids)
         result[record.id] = sharing.bundle_record(
             record, item, terms_id=terms.id, taxon=cat.get_taxon, consent_ids=covering
-        )
+        ).to_json()
     # Through JSON, as it travels.
     return json.loads(json.dumps(result))
 

@@ -75,9 +75,9 @@ def test_deleted_tail_detected(busy: Catalogue) -> None:
 
 
 def test_log_survives_reopen(busy: Catalogue) -> None:
-    from tkapp.services.catalogue import open_catalogue
+    from conftest import PASSPHRASE
 
-    from .conftest import PASSPHRASE
+    from tkapp.services.catalogue import open_catalogue
 
     path = busy.path
     busy.close()

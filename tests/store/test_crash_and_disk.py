@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 
 from tkapp.core.model import Community
 from tkapp.services.catalogue import create_catalogue, open_catalogue
-
-from .conftest import PASSPHRASE
 
 WORKLOAD = Path(__file__).resolve().parent / "workload.py"
 BATCH = 5000

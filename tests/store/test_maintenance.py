@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 
 from tkapp.core.model import KnowledgeRecord, Media, MediaKind
 from tkapp.errors import (
@@ -18,8 +19,6 @@ from tkapp.errors import (
     WrongPassphrase,
 )
 from tkapp.services.catalogue import Catalogue, open_catalogue, restore_backup
-
-from .conftest import PASSPHRASE
 
 
 def _fill(cat: Catalogue, n: int = 20) -> list[str]:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 
 from tkapp.core.model import Community, KnowledgeRecord
 from tkapp.errors import (
@@ -26,8 +27,6 @@ from tkapp.i18n.messages import describe_error
 from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue
 from tkapp.store import kdf
 from tkapp.store.connection import connect, read_salt
-
-from .conftest import PASSPHRASE
 
 
 def sha256(path: Path) -> str:

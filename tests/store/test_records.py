@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from conftest import PASSPHRASE
 
 from tkapp.core.model import (
     AccessLevel,
@@ -24,8 +25,6 @@ from tkapp.core.model import (
 )
 from tkapp.errors import DiskFull, NotFound, ValidationError
 from tkapp.services.catalogue import Catalogue, RecordFilter, open_catalogue
-
-from .conftest import PASSPHRASE
 
 
 def test_add_get_update_roundtrip(cat: Catalogue) -> None:

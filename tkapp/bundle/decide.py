@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
+from tkapp.bundle.records import BundleRecord
 from tkapp.core.model import AccessLevel
 from tkapp.errors import TermsError, UsageError, ValidationError
 from tkapp.licensing.evaluate import Decision, Request, evaluate
@@ -26,28 +26,21 @@ def request_for(user_class: str, purpose: str, on: date) -> Request:
         raise UsageError("unknown user class or purpose", field="intended") from None
 
 
-def decide_record(
-    terms: Terms, record_id: str, record: dict[str, Any], request: Request
-) -> Decision:
-    """The decision for one record as a bundle carries it (JSON with labels and access).
+def decide_record(terms: Terms, record: BundleRecord, request: Request) -> Decision:
+    """The decision for one record as a bundle carries it (its labels and access level).
 
     A record without ``labels``/``access`` fields is judged by the terms alone.
     """
-    labels = record.get("labels", [])
-    access = record.get("access", AccessLevel.PUBLIC.value)
-    group = record.get("restricted_group", "")
-    if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-        raise TermsError("record labels are malformed", path=record_id)
     try:
         return evaluate(
             terms,
-            labels,
-            AccessLevel(access),
+            record.labels,
+            AccessLevel(record.access),
             request,
-            group=group if isinstance(group, str) else "",
+            group=record.restricted_group,
         )
     except (ValidationError, ValueError, TypeError):
-        raise TermsError("record labels or access level unknown", path=record_id) from None
+        raise TermsError("record labels or access level unknown", path=record.id) from None
 
 
 def stricter(a: Decision, b: Decision) -> Decision:
@@ -72,13 +65,17 @@ class BundleDecision:
 
 
 def decide_bundle(
-    terms: Terms, records: Iterable[tuple[str, str, dict[str, Any]]], request: Request
+    terms: Terms, records: Iterable[BundleRecord], request: Request
 ) -> BundleDecision:
-    """Decide every (id, title, record JSON); the overall answer is the strictest."""
+    """Decide every record; the overall answer is the strictest.
+
+    ``records`` is consumed one at a time (the verifier streams them from the bundle) and
+    only each id, title and decision is kept.
+    """
     overall = evaluate(terms, (), AccessLevel.PUBLIC, request)
     decided: list[tuple[str, str, Decision]] = []
-    for record_id, title, record in records:
-        decision = decide_record(terms, record_id, record, request)
+    for record in records:
+        decision = decide_record(terms, record, request)
         overall = stricter(overall, decision)
-        decided.append((record_id, title, decision))
+        decided.append((record.id, record.title, decision))
     return BundleDecision(overall, tuple(decided))

@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.bundle.canonical import DuplicateKeyError, canonical, strict_loads
 from tkapp.bundle.manifest import Manifest
 from tkapp.bundle.signing import parse_untrusted_comment, untrusted_comment
-from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.keys import KeyPair, PublicKey
 from tkapp.crypto.minisign import parse_signature, sign, verify
 from tkapp.crypto.trust import TrustStore

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.bundle.canonical import DuplicateKeyError, canonical, strict_loads
 from tkapp.bundle.revocation import time_text
 from tkapp.bundle.signing import parse_untrusted_comment, untrusted_comment
-from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.keys import KeyPair, PublicKey, key_id_hex
 from tkapp.crypto.minisign import (
     encode_public_key_line,

@@ -31,7 +31,7 @@ from typing import Any, BinaryIO
 
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import DuplicateKeyError, strict_loads
-from tkapp.bundle.decide import decide_record, request_for, stricter
+from tkapp.bundle.decide import decide_bundle, request_for
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits, bounded_loads
 from tkapp.bundle.manifest import (
     FIXED_TAG_FILES,
@@ -46,12 +46,12 @@ from tkapp.bundle.manifest import (
     Manifest,
     parse_manifest,
 )
+from tkapp.bundle.records import BundleRecord
 from tkapp.bundle.revocation import RevocationList, check_not_revoked
 from tkapp.bundle.rotation import MAX_SIGNATURE, MAX_STATEMENT, RotationStatement, vouching_key
 from tkapp.bundle.rotation import parse as parse_rotation
 from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
-from tkapp.core.model import AccessLevel
 from tkapp.crypto import age
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, key_id_hex
@@ -86,7 +86,7 @@ from tkapp.errors import (
     UnexpectedFile,
     ValidationError,
 )
-from tkapp.licensing.evaluate import Decision, Request, evaluate
+from tkapp.licensing.evaluate import Decision, Request
 from tkapp.licensing.terms import Terms
 
 IdentityLike = age.AgeIdentity | str | os.PathLike[str]
@@ -579,13 +579,15 @@ def _carried_rotations(
 
 def _records(
     source: _Source, index: ZipIndex, manifest: Manifest, limits: Limits
-) -> Iterator[tuple[str, dict[str, Any]]]:
+) -> Iterator[BundleRecord]:
     """Parse records one at a time (never all of them in memory at once)."""
     for entry in manifest.files:
         if entry.path.startswith("data/records/"):
             raw = _read_listed(source, index, manifest, entry.path, limits.max_json_member_bytes)
-            record_id = entry.path.removeprefix("data/records/").removesuffix(".json")
-            yield record_id, _json_object(raw, entry.path, limits)
+            record = BundleRecord.from_json(_json_object(raw, entry.path, limits), entry.path)
+            if f"data/records/{record.id}.json" != entry.path:
+                raise SchemaError("record id differs from its file name", field=entry.path[:120])
+            yield record
 
 
 def _request(intended: tuple[str, str], now: datetime) -> Request:
@@ -806,18 +808,15 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
             source, index, manifest, LOCALCONTEXTS_PATH, limits.max_json_member_bytes
         )
         hub_projects = local_contexts_of(_json_object(raw, LOCALCONTEXTS_PATH))
-    request = _request(intended, now) if intended is not None else None
-    decision = evaluate(terms, (), AccessLevel.PUBLIC, request) if request is not None else None
-    summaries: list[RecordSummary] = []
-    for record_id, record in _records(source, index, manifest, limits):
-        record_decision = None
-        if request is not None and decision is not None:
-            record_decision = decide_record(terms, record_id, record, request)
-            decision = stricter(decision, record_decision)
-        title = record.get("title", "")
-        summaries.append(
-            RecordSummary(record_id, title[:500] if isinstance(title, str) else "", record_decision)
-        )
+    records = _records(source, index, manifest, limits)
+    decision: Decision | None = None
+    summaries: list[RecordSummary]
+    if intended is None:
+        summaries = [RecordSummary(r.id, r.title[:500]) for r in records]
+    else:
+        decided = decide_bundle(terms, records, _request(intended, now))
+        decision = decided.overall
+        summaries = [RecordSummary(i, t[:500], d) for i, t, d in decided.records]
 
     report = VerifyReport(
         source=path,

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from tkapp import __version__
-from tkapp.atomicfile import create_temp, fsync_dir
+from tkapp.atomicfile import create_temp, place, remove_temp
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
@@ -317,10 +317,9 @@ def write_bundle(
                         out.flush()
                         os.fsync(out.fileno())
                     plain_sha, file_sha = reader.hexdigest(), writer.hexdigest()
-                    os.replace(tmp, dest)
+                    place(tmp, dest, overwrite=False)
                 finally:
-                    with contextlib.suppress(OSError):
-                        tmp.unlink()
+                    remove_temp(tmp)
         else:
             tmp, fd = create_temp(dest, "bundle")
             try:
@@ -330,11 +329,12 @@ def write_bundle(
                 # CRC after the member's bytes, so the file's hash can only be taken once it
                 # is complete (from the page cache, just written).
                 plain_sha = file_sha = _sha256_file(tmp)
-                os.replace(tmp, dest)
+                place(tmp, dest, overwrite=False)
             finally:
-                with contextlib.suppress(OSError):
-                    tmp.unlink()
-        fsync_dir(dest.parent)
+                remove_temp(tmp)
+    except FileExistsError:
+        # Another program created the destination while the bundle was written.
+        raise BundleIOError("destination exists", path=dest.name) from None
     except OSError as exc:
         raise _io_error(exc) from None
     return WrittenBundle(

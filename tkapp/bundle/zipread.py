@@ -24,6 +24,7 @@ from tkapp.errors import (
     UnsafePath,
     UnsupportedEntry,
 )
+from tkapp.ziparchive import name_problem
 
 READ_CHUNK = 1024 * 1024
 _FILE_TYPE_MASK = 0o170000
@@ -65,16 +66,12 @@ def _check_name(raw: bytes, limits: Limits) -> str:
         raise UnsupportedEntry("directory entry", path=shown)
     if not unicodedata.is_normalized("NFC", name):
         raise UnsafePath("entry name is not NFC", path=shown)
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
-        raise UnsafePath("control or invisible character in entry name", path=shown)
-    if "\\" in name or ":" in name:
-        raise UnsafePath("backslash or colon in entry name", path=shown)
-    if name.startswith("/"):
-        raise UnsafePath("absolute entry name", path=shown)
-    parts = name.split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        raise UnsafePath("empty, '.' or '..' path component", path=shown)
-    if len(parts) < 2:
+    problem = name_problem(name)
+    if problem is not None:
+        raise UnsafePath(problem, path=shown)
+    if ":" in name:
+        raise UnsafePath("colon in entry name", path=shown)
+    if len(name.split("/")) < 2:
         raise ContainerError("entry outside the single top-level folder", path=shown)
     return name
 

@@ -30,8 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.crypto import bech32
-from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.errors import (
     DecryptionError,
     KeyFormatError,

@@ -1,11 +1,11 @@
-"""Atomic small-file writes for the trust store, identities and key files.
+"""Deprecated alias of :mod:`tkapp.atomicfile`, the one atomic writer: import from there.
 
-The helpers live in :mod:`tkapp.atomicfile` (one writer for the whole app); this module keeps
-the names the crypto layer and its callers import.
+Kept only while ``cli/cmd_catalogue.py`` and ``ui/keys_section.py`` still import it (the
+issue-18 use-case move replaces both); delete it with their last import.
 """
 
 from __future__ import annotations
 
-from tkapp.atomicfile import atomic_write_bytes, fsync_dir, temp_path_for
+from tkapp.atomicfile import atomic_write_bytes
 
-__all__ = ["atomic_write_bytes", "fsync_dir", "temp_path_for"]
+__all__ = ["atomic_write_bytes"]

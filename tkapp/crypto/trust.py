@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from tkapp import paths
-from tkapp.crypto.atomic import atomic_write_bytes
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.crypto.confusables import HIDING_FLAGS, looks_alike, name_flags
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, key_id_from_hex, key_id_hex

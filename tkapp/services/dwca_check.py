@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +33,7 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 from tkapp.licensing.open_licence import LICENCE_URIS
+from tkapp.ziparchive import SafeZip
 
 TEXT_NS = "http://rs.tdwg.org/dwc/text/"
 DWC = "http://rs.tdwg.org/dwc/terms/"
@@ -153,20 +153,25 @@ def check_archive(path: Path) -> list[Finding]:
     Meant for archives :func:`tkapp.services.dwca.export_dwca` wrote; ``meta.xml`` is read
     with the standard library's parser, which expands no external entities."""
     findings: list[Finding] = []
-    with zipfile.ZipFile(path) as archive:
-        names = set(archive.namelist())
+    with SafeZip(path) as archive:
+        names = set(archive.names())
         for member, schema in (("meta.xml", META_SCHEMA), ("eml.xml", EML_SCHEMA)):
             if member not in names:
                 findings.append(Finding("missing_value", member, "member missing"))
             else:
-                findings += validate_xml(schema, archive.read(member), member)
+                findings += validate_xml(schema, _read(archive, member), member)
         if "meta.xml" not in names:
             return findings
         # The archive is one export_dwca just wrote (``--check``), not foreign input.
-        meta = ET.fromstring(archive.read("meta.xml"))  # noqa: S314
+        meta = ET.fromstring(_read(archive, "meta.xml"))  # noqa: S314
         for position, node in enumerate(meta):
             findings += _check_table(archive, node, core=position == 0)
     return findings
+
+
+def _read(archive: SafeZip, member: str) -> bytes:
+    with archive.open(member) as handle:
+        return handle.read()
 
 
 def _columns(node: ET.Element) -> tuple[str, dict[int, str]]:
@@ -177,7 +182,7 @@ def _columns(node: ET.Element) -> tuple[str, dict[int, str]]:
     return location, fields
 
 
-def _check_table(archive: zipfile.ZipFile, node: ET.Element, *, core: bool) -> list[Finding]:
+def _check_table(archive: SafeZip, node: ET.Element, *, core: bool) -> list[Finding]:
     row_type = node.get("rowType", "")
     location, fields = _columns(node)
     findings: list[Finding] = []
@@ -192,16 +197,14 @@ def _check_table(archive: zipfile.ZipFile, node: ET.Element, *, core: bool) -> l
             findings.append(Finding("unknown_term", location, term))
         elif not core and term not in gbif_audiovisual_terms():
             findings.append(Finding("unknown_term", location, f"{term} (not in GBIF extension)"))
-    if location not in archive.namelist():
+    if location not in archive.entries:
         return [*findings, Finding("missing_value", location, "data file missing")]
     rows = _rows(archive, location, fields)
     findings += _check_core_rows(location, rows) if core else _check_media_rows(location, rows)
     return findings
 
 
-def _rows(
-    archive: zipfile.ZipFile, location: str, fields: dict[int, str]
-) -> Iterator[dict[str, str]]:
+def _rows(archive: SafeZip, location: str, fields: dict[int, str]) -> Iterator[dict[str, str]]:
     with archive.open(location) as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
         next(text, None)  # header line

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tkapp import paths
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.bundle import rotation
 from tkapp.crypto.age import AgeIdentity, AgeRecipient, parse_identity_file, write_identity_file
-from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, generate_keypair, key_id_hex
 from tkapp.crypto.minisign import encode_public_key

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
+from tkapp import atomicfile
 from tkapp.core.model import KnowledgeRecord, Place, Taxon
 from tkapp.errors import Cancelled, CatalogueExists, NotFound
 from tkapp.licensing.evaluate import Reason, Request
@@ -41,7 +41,7 @@ from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.sharing import PeopleCache, release_for
-from tkapp.store.fileio import create_temp, fsync_file, os_error, place
+from tkapp.store.fileio import os_error
 
 #: Resolves the terms that govern a record (default: the catalogue's terms service).
 TermsFor = Callable[[KnowledgeRecord], Terms]
@@ -324,7 +324,7 @@ def citation(item: OpenItem, plan: OpenPlan) -> str:
 
 @contextlib.contextmanager
 def atomic_output(dest: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
-    """Write ``dest`` through a temp file in its folder, fsync, then rename into place.
+    """:func:`tkapp.atomicfile.atomic_output` with the store's typed errors.
 
     Nothing appears under ``dest`` unless the block completes; on any error (including a
     cancel) the temp file is removed.
@@ -334,20 +334,10 @@ def atomic_output(dest: Path, *, overwrite: bool = False) -> Iterator[BinaryIO]:
         StoreError / DiskFull: the file could not be written.
     """
     dest = Path(dest)
-    if dest.exists() and not overwrite:
-        raise CatalogueExists(str(dest), path=str(dest))
     try:
-        tmp, fd = create_temp(dest, "export")
-    except OSError as exc:
-        raise os_error(exc, dest) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
+        with atomicfile.atomic_output(dest, "export", overwrite=overwrite) as handle:
             yield handle
-            handle.flush()
-        fsync_file(tmp)
-        place(tmp, dest, overwrite=overwrite)
+    except FileExistsError:
+        raise CatalogueExists(str(dest), path=str(dest)) from None
     except OSError as exc:
         raise os_error(exc, dest) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()

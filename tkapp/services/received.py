@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
+from tkapp.bundle.records import BundleRecord
 from tkapp.bundle.revocation import RevocationList, revocation_for
 from tkapp.bundle.rotation import RotationStatement
 from tkapp.bundle.verifier import IdentityLike, VerifyReport, remember, verify_bundle
@@ -436,7 +437,7 @@ def ask_received(
     tightened by each record's labels and access level, as ``tkapp verify --as`` answers."""
     bundle = get_received(cat, bundle_id)
     request = request_for(user_class, purpose, on or datetime.now(UTC).date())
-    records = ((r.id, r.title, r.data) for r in received_records(cat, bundle_id))
+    records = (BundleRecord.from_json(r.data) for r in received_records(cat, bundle_id))
     return decide_bundle(bundle.terms, records, request)
 
 

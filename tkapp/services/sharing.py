@@ -32,6 +32,15 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tkapp.bundle.content import BundleContent, MediaItem, RecipientSpec
+from tkapp.bundle.records import (
+    BundleHolder,
+    BundleMedia,
+    BundlePlace,
+    BundleRecord,
+    BundleTaxon,
+    BundleUse,
+    BundleVernacularName,
+)
 from tkapp.bundle.writer import write_bundle
 from tkapp.core.model import (
     ConsentRecord,
@@ -114,7 +123,6 @@ _DUTY_FOLLOW_UP: Mapping[DutyKind, str] = {
     DutyKind.NOTIFY_BEFORE_PUBLICATION: "publication_notified",
     DutyKind.BENEFIT_SHARE: "benefits_received",
 }
-RECORD_TYPE = "tkapp/record/v1"
 CONSENT_TYPE = "tkapp/consent/v1"
 #: Namespace of bundle ids (uuid5 of "<catalogue id>:<sequence>").
 _BUNDLE_NAMESPACE = uuid.UUID("5b0f3c1e-8f8e-4d55-9a53-6b1e7c2d9a10")
@@ -369,35 +377,35 @@ def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _place_json(place: GeneralisedPlace) -> dict[str, Any]:
+def _place(place: GeneralisedPlace) -> BundlePlace:
     # Darwin Core terms; coordinates as decimal strings (bundles hold no floats).
-    return {
-        "decimalLatitude": place.latitude,
-        "decimalLongitude": place.longitude,
-        "coordinateUncertaintyInMeters": place.uncertainty_m,
-        "locality": place.locality,
-        "dataGeneralizations": place.data_generalizations,
-        "informationWithheld": place.information_withheld,
-    }
+    return BundlePlace(
+        latitude=place.latitude,
+        longitude=place.longitude,
+        uncertainty_m=place.uncertainty_m,
+        locality=place.locality,
+        data_generalizations=place.data_generalizations,
+        information_withheld=place.information_withheld,
+    )
 
 
-def _taxon_json(taxon: Taxon, with_vernacular: bool) -> dict[str, Any]:
-    value: dict[str, Any] = {
-        "id": taxon.id,
-        "scientificName": taxon.scientific_name,
-        "scientificNameAuthorship": taxon.authorship,
-        "taxonRank": taxon.rank,
-        "kingdom": taxon.kingdom,
-        "family": taxon.family,
-        "genus": taxon.genus,
-        "gbif_key": taxon.gbif_key,
-        "col_id": taxon.col_id,
-    }
-    if with_vernacular:
-        value["vernacularNames"] = [
-            {"name": v.name, "language": v.language} for v in taxon.vernacular_names
-        ]
-    return value
+def _taxon(taxon: Taxon, with_vernacular: bool) -> BundleTaxon:
+    return BundleTaxon(
+        id=taxon.id,
+        scientific_name=taxon.scientific_name,
+        authorship=taxon.authorship,
+        rank=taxon.rank,
+        kingdom=taxon.kingdom,
+        family=taxon.family,
+        genus=taxon.genus,
+        gbif_key=taxon.gbif_key,
+        col_id=taxon.col_id,
+        vernacular_names=tuple(
+            BundleVernacularName(v.name, v.language) for v in taxon.vernacular_names
+        )
+        if with_vernacular
+        else None,
+    )
 
 
 def media_extension(media: Media) -> str:
@@ -409,28 +417,23 @@ def media_extension(media: Media) -> str:
     return guessed if _EXT.fullmatch(guessed) else "bin"
 
 
-def _media_json(release: MediaRelease) -> dict[str, Any]:
+def _media(release: MediaRelease) -> BundleMedia:
     media = release.media
-    value: dict[str, Any] = {
-        "path": f"data/media/{release.sha256}.{media_extension(media)}",
-        "sha256": release.sha256,
-        "size": release.size,
-        "kind": media.kind.value,
-        "mime_type": media.mime_type,
-        "caption": media.caption,
-        "created": _iso(media.created),
-        "language": media.language,
-        # Every warning travels; the reader shows them before the file.
-        "content_warning": "; ".join(release.warnings),
-        "content_warnings": list(release.warnings),
-        # What cleaning removed (metadata codes), or that the custodian sent the file as it
-        # is although its metadata could not be cleaned.
-        "metadata_removed": list(release.removed),
-        "metadata_not_cleaned": release.confirmed,
-    }
-    if release.creator is not None:
-        value["creator"] = release.creator
-    return value
+    return BundleMedia(
+        path=f"data/media/{release.sha256}.{media_extension(media)}",
+        sha256=release.sha256,
+        size=release.size,
+        kind=media.kind.value,
+        mime_type=media.mime_type,
+        caption=media.caption,
+        created=_iso(media.created),
+        language=media.language,
+        content_warning="; ".join(release.warnings),
+        content_warnings=tuple(release.warnings),
+        metadata_removed=tuple(release.removed),
+        metadata_not_cleaned=release.confirmed,
+        creator=release.creator,
+    )
 
 
 def bundle_record(
@@ -440,8 +443,8 @@ def bundle_record(
     terms_id: str,
     taxon: Callable[[str], Taxon | None],
     consent_ids: Sequence[str] = (),
-) -> dict[str, Any]:
-    """The JSON a bundle carries for one included record: only what the release gate lets
+) -> BundleRecord:
+    """The record a bundle carries for one included record: only what the release gate lets
     go (withheld fields left out, not blanked), the place generalised, persons reduced to
     a name (or "a knowledge holder"), taxa embedded, media as cleaned. No floats, no
     persons' ids or contacts.
@@ -451,51 +454,49 @@ def bundle_record(
     """
     if plan.record_id != record.id or not plan.included or plan.place is None:
         raise ValidationError("record_excluded", field="record", id=record.id)
-    value: dict[str, Any] = {
-        "type": RECORD_TYPE,
-        "id": record.id,
-        "title": record.title,
-        "summary": record.summary,
-        "language": record.language,
-        "category": record.category.value,
-        "status": record.status.value,
-        # The reader's verifier evaluates these three for its own use.
-        "access": record.access.value,
-        "restricted_group": record.restricted_group,
-        "labels": sorted(record.labels),
-        "version": record.version,
-        "created": _iso(record.created),
-        "modified": _iso(record.modified),
-        "recorded_date": _iso(record.recorded_date),
-        "place": _place_json(plan.place),
-        "withheld_fields": list(plan.withheld_fields),
-        "terms_id": terms_id,
-        "consent_ids": list(consent_ids),
-    }
-    if not plan.withholds("description"):
-        value["description"] = record.description
-    if not plan.withholds("uses"):
-        uses = []
-        for use in record.uses:
-            item = {"part": use.part, "purpose": use.purpose, "season": use.season}
-            if not plan.withholds("preparation"):
-                item["preparation"] = use.preparation
-            uses.append(item)
-        value["uses"] = uses
     taxa = [t for t in (taxon(tid) for tid in record.taxon_ids) if t is not None]
-    value["taxa"] = [_taxon_json(t, not plan.withholds("local_names")) for t in taxa]
-    if not plan.withholds("holders"):
-        value["holders"] = [
-            {"name": name, "role": link.role}
+    return BundleRecord(
+        id=record.id,
+        title=record.title,
+        summary=record.summary,
+        language=record.language,
+        category=record.category.value,
+        status=record.status.value,
+        access=record.access.value,
+        restricted_group=record.restricted_group,
+        labels=tuple(sorted(record.labels)),
+        version=record.version,
+        created=_iso(record.created),
+        modified=_iso(record.modified),
+        recorded_date=_iso(record.recorded_date),
+        place=_place(plan.place),
+        withheld_fields=tuple(plan.withheld_fields),
+        terms_id=terms_id,
+        consent_ids=tuple(consent_ids),
+        taxa=tuple(_taxon(t, not plan.withholds("local_names")) for t in taxa),
+        description=None if plan.withholds("description") else record.description,
+        uses=None
+        if plan.withholds("uses")
+        else tuple(
+            BundleUse(
+                part=use.part,
+                purpose=use.purpose,
+                season=use.season,
+                preparation=None if plan.withholds("preparation") else use.preparation,
+            )
+            for use in record.uses
+        ),
+        holders=None
+        if plan.withholds("holders")
+        else tuple(
+            BundleHolder(name, link.role)
             for link, name in zip(record.holders, plan.holders, strict=True)
-        ]
-    if not plan.withholds("recorded_by") and plan.recorded_by is not None:
-        value["recorded_by"] = plan.recorded_by
-    # Only files that leave are listed: a record whose media stay (or that has none) says
-    # nothing about media, as for every other withheld field.
-    if plan.released_media:
-        value["media"] = [_media_json(m) for m in plan.released_media]
-    return value
+        ),
+        recorded_by=None if plan.withholds("recorded_by") else plan.recorded_by,
+        # Only files that leave are listed: a record whose media stay (or that has none) says
+        # nothing about media, as for every other withheld field.
+        media=tuple(_media(m) for m in plan.released_media) or None,
+    )
 
 
 def _consent_json(consent: ConsentRecord, included: set[str]) -> dict[str, Any]:
@@ -663,7 +664,9 @@ def _build_content(
         records_json.append(
             (
                 record.id,
-                bundle_record(record, item, terms_id=terms.id, taxon=taxon, consent_ids=covering),
+                bundle_record(
+                    record, item, terms_id=terms.id, taxon=taxon, consent_ids=covering
+                ).to_json(),
             )
         )
     customisations = terms_service.label_customisations(cat)

@@ -18,7 +18,13 @@ from pathlib import Path
 
 import sqlcipher3
 
-from tkapp.atomicfile import clean_known_folders, create_temp, remove_stale_temps, remove_temp
+from tkapp.atomicfile import (
+    clean_known_folders,
+    create_temp,
+    fsync_file,
+    remove_stale_temps,
+    remove_temp,
+)
 from tkapp.errors import (
     CatalogueCorrupt,
     CatalogueExists,
@@ -39,7 +45,7 @@ from tkapp.store.connection import (
     read_salt,
     translate,
 )
-from tkapp.store.fileio import fsync_file, place
+from tkapp.store.fileio import place
 from tkapp.store.lock import CatalogueLock
 from tkapp.store.migrations import LATEST, current_version, migrate
 

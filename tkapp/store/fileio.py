@@ -1,5 +1,4 @@
-"""Atomic file placement for the store: the shared helpers of :mod:`tkapp.atomicfile`, with
-failures turned into the store's typed errors."""
+"""The store's typed errors for file placement; the writing itself is :mod:`tkapp.atomicfile`."""
 
 from __future__ import annotations
 
@@ -7,18 +6,9 @@ import errno
 from pathlib import Path
 
 from tkapp import atomicfile
-from tkapp.atomicfile import create_temp, fsync_dir, fsync_file, remove_temp, temp_path_for
 from tkapp.errors import CatalogueExists, DiskFull, StoreError
 
-__all__ = [
-    "create_temp",
-    "fsync_dir",
-    "fsync_file",
-    "os_error",
-    "place",
-    "remove_temp",
-    "temp_path_for",
-]
+__all__ = ["os_error", "place"]
 
 
 def place(tmp: Path, dest: Path, *, overwrite: bool) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlcipher3
 
+from tkapp.atomicfile import create_temp, fsync_file, remove_temp
 from tkapp.errors import (
     Cancelled,
     CatalogueCorrupt,
@@ -36,7 +37,7 @@ from tkapp.store.connection import (
     read_salt,
 )
 from tkapp.store.database import Database, new_temp_file
-from tkapp.store.fileio import create_temp, fsync_file, os_error, place, remove_temp
+from tkapp.store.fileio import os_error, place
 from tkapp.store.lock import CatalogueLock
 from tkapp.store.migrations import LATEST, current_version
 

@@ -470,6 +470,7 @@ class MainWindow(QMainWindow):
         if path.exists():
             open_it()
             return
+
         def op(_cat: Any, job: Any) -> None:
             # Built on the worker; the catalogue it returns is closed and then unlocked as usual.
             create_demo(path, DEMO_PASSPHRASE).close()
@@ -888,5 +889,3 @@ def _discard(dialog: QDialog) -> None:
     if shiboken6.isValid(dialog):
         dialog.done(QDialog.DialogCode.Rejected)
         dialog.deleteLater()
-
-

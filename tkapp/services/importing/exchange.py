@@ -41,16 +41,16 @@ from tkapp.core.model import (
     Use,
     VernacularName,
 )
-from tkapp.errors import Cancelled, NotFound, UsageError, ValidationError
+from tkapp.errors import Cancelled, NotFound, UnsafeArchive, UsageError, ValidationError
 from tkapp.i18n import N_, _, translate
 from tkapp.licensing.labels import check_labels
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress, Session
 from tkapp.services.csv_exchange import FILES, TEXT_COLUMNS
-from tkapp.services.importing.archive import SafeZip
 from tkapp.services.importing.rows import describe_problem
 from tkapp.store import codec, entities, records
 from tkapp.store.connection import Connection
+from tkapp.ziparchive import SafeZip
 
 _TRUE = {"true", "yes", "1", "si", "sí"}
 _FALSE = {"false", "no", "0", ""}
@@ -136,7 +136,15 @@ def _open_source(source: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:
     except (OSError, zipfile.BadZipFile) as exc:
         raise UsageError(str(exc), path=str(source)) from exc
     with archive:
-        by_name = {entry.rsplit("/", 1)[-1]: entry for entry in archive.names()}
+        by_name: dict[str, str] = {}
+        for member in archive.names():
+            base = member.rsplit("/", 1)[-1]
+            if base in FILES and base in by_name:
+                # Two records.csv in different folders: which one is meant is not ours to guess.
+                raise UnsafeArchive(
+                    f"the same exchange file twice: {base}", file=archive.label, row=0
+                )
+            by_name[base] = member
         for name in FILES:
             entry = by_name.get(name)
             if entry is not None:

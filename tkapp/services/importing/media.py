@@ -21,8 +21,8 @@ from typing import IO
 
 from tkapp.core.model import MediaKind
 from tkapp.errors import ImportFileError, NotAttachments
-from tkapp.services.importing.archive import SafeZip
 from tkapp.services.importing.columns import is_media_name
+from tkapp.ziparchive import SafeZip
 
 _EXTRA_TYPES = {
     ".m4a": "audio/mp4",

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tkapp.errors import ImportEncodingError, ImportFileError, ImportSpreadsheetError
-from tkapp.services.importing.archive import SafeZip
+from tkapp.ziparchive import SafeZip
 
 #: Largest table file read (CSV, JSON; XLSX is streamed but its rows are kept).
 MAX_TABLE_BYTES = 512 * 1024 * 1024

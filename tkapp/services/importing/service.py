@@ -35,7 +35,6 @@ from tkapp.i18n import _, translate
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress, Session
 from tkapp.services.importing import columns as cols
 from tkapp.services.importing import exchange
-from tkapp.services.importing.archive import SafeZip
 from tkapp.services.importing.exchange import CsvImportPreview, CsvImportReport
 from tkapp.services.importing.media import (
     MediaSource,
@@ -55,6 +54,7 @@ from tkapp.services.importing.rows import Counts, RowWriter, describe_problem
 from tkapp.services.importing.sciname import parse_name
 from tkapp.store import codec, entities, import_keys, records
 from tkapp.store import media as media_store
+from tkapp.ziparchive import SafeZip
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "zip")
 _MAPPING_SETTING = "import.mapping."

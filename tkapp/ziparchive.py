@@ -1,12 +1,19 @@
-"""A strict, bounded reader for ZIP files that come from the field (attachments, ODK Central
-exports, XLSX workbooks): entries are read as streams, never extracted to disk.
+"""The one strict, bounded reader for every ZIP the app accepts from outside: CSV exchange
+archives, attachments, ODK Central exports, XLSX workbooks and Darwin Core Archives. Entries
+are read as streams, never extracted to disk.
 
 Python's ``zipfile`` is used only to locate and inflate entries; every name and size is checked
 here first, because it accepts ``../`` names, absolute names and duplicates, and trusts the
 sizes an archive declares (PLATFORM-NOTES.md). Refused: unsafe names, duplicates (after
 Unicode and case folding, as Windows and macOS compare names), symlinks, encrypted entries,
 and "bombs" (too many entries, too large in total, or a compression ratio no photo or
-spreadsheet has).
+spreadsheet has, for one entry or for the whole archive).
+
+Bundles (``.tkb``) have their own stricter format reader (:mod:`tkapp.bundle.zipread`: stored
+entries only, one top folder, local headers checked); it applies :func:`name_problem`, the
+one rule for an unsafe entry name, before its format's own rules.
+
+This module sits below every layer (like ``tkapp.errors`` and ``tkapp.atomicfile``).
 """
 
 from __future__ import annotations
@@ -39,18 +46,35 @@ class ArchiveLimits:
 DEFAULT_LIMITS = ArchiveLimits()
 
 
-def _check_name(name: str, label: str) -> str:
-    shown = name.encode("unicode_escape").decode("ascii")[:120]
-    if len(name.encode("utf-8")) > DEFAULT_LIMITS.max_name_bytes:
-        raise UnsafeArchive("entry name too long", file=label, row=0, path=shown)
+def name_problem(name: str) -> str | None:
+    """Why an entry name is unsafe to use as a path on any system, or None when it is safe.
+
+    Refused: control or invisible characters, backslashes, absolute names and drive letters,
+    and empty, ``.`` or ``..`` path parts (a trailing ``/`` marks a folder and is allowed).
+    """
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in name):
-        raise UnsafeArchive("control character in an entry name", file=label, row=0, path=shown)
-    if "\\" in name or name.startswith("/") or (len(name) > 1 and name[1] == ":"):
-        raise UnsafeArchive(f"absolute or backslash entry name: {shown}", file=label, row=0)
-    parts = name.rstrip("/").split("/")
-    if any(part in ("", ".", "..") for part in parts):
-        raise UnsafeArchive(f"'..' or empty path part: {shown}", file=label, row=0)
+        return "control or invisible character in entry name"
+    if "\\" in name:
+        return "backslash in entry name"
+    if name.startswith("/") or (len(name) > 1 and name[1] == ":"):
+        return "absolute entry name"
+    if any(part in ("", ".", "..") for part in name.removesuffix("/").split("/")):
+        return "empty, '.' or '..' path component"
+    return None
+
+
+def _check_name(name: str, label: str, limits: ArchiveLimits) -> str:
+    shown = name.encode("unicode_escape").decode("ascii")[:120]
+    if len(name.encode("utf-8", "surrogateescape")) > limits.max_name_bytes:
+        raise UnsafeArchive("entry name too long", file=label, row=0, path=shown)
+    problem = name_problem(name)
+    if problem is not None:
+        raise UnsafeArchive(f"{problem}: {shown}", file=label, row=0, path=shown)
     return name
+
+
+def _bomb(size: int, compressed: int, limits: ArchiveLimits) -> bool:
+    return size > limits.ratio_floor and size > limits.max_ratio * max(compressed, 1)
 
 
 class SafeZip:
@@ -61,12 +85,13 @@ class SafeZip:
         zipfile.BadZipFile / OSError: not a ZIP at all (the caller says what it expected).
     """
 
-    def __init__(self, path: Path, *, label: str = "", limits: ArchiveLimits = DEFAULT_LIMITS):
+    def __init__(self, path: Path, *, label: str = "", limits: ArchiveLimits | None = None):
         self.path = Path(path)
         self.label = label or self.path.name
         self._zip = zipfile.ZipFile(self.path)
         try:
-            self.entries = self._check(limits)
+            # Looked up at each call, so one setting bounds every entry point.
+            self.entries = self._check(limits or DEFAULT_LIMITS)
         except BaseException:
             self._zip.close()
             raise
@@ -77,9 +102,9 @@ class SafeZip:
             raise UnsafeArchive("too many entries", file=self.label, row=0)
         entries: dict[str, zipfile.ZipInfo] = {}
         folded: set[str] = set()
-        total = 0
+        total = packed = 0
         for info in infos:
-            name = _check_name(info.filename, self.label)
+            name = _check_name(info.filename, self.label, limits)
             key = unicodedata.normalize("NFC", name.rstrip("/")).casefold()
             if key in folded:
                 raise UnsafeArchive(f"the same name twice: {name[:120]}", file=self.label, row=0)
@@ -94,15 +119,17 @@ class SafeZip:
             if info.file_size > limits.max_entry_size:
                 raise UnsafeArchive("an entry too large", file=self.label, row=0, path=name)
             total += info.file_size
+            packed += info.compress_size
             if total > limits.max_total_size:
                 raise UnsafeArchive("too large when unpacked", file=self.label, row=0)
-            if info.file_size > limits.ratio_floor and info.file_size > limits.max_ratio * max(
-                info.compress_size, 1
-            ):
+            if _bomb(info.file_size, info.compress_size, limits):
                 raise UnsafeArchive(
                     "compression ratio of a decompression bomb", file=self.label, row=0, path=name
                 )
             entries[name] = info
+        # Many small entries, each under the floor, can make a bomb together.
+        if _bomb(total, packed, limits):
+            raise UnsafeArchive("compression ratio of a decompression bomb", file=self.label, row=0)
         return entries
 
     def names(self) -> list[str]:
