@@ -654,18 +654,24 @@ def _search_both(
     in that order (its own early LIMIT, no sort of all hits) and the two lists are merged.
     """
     sides = [h for h in (_hits_sql(conn, filters), _hits_sql(conn, filters, _SEALED_INDEX)) if h]
-    if not sides:
-        return SearchPage([], 0, ranked=False)
     if total is None:
-        total = 0
-        for source, where, params in sides:
+        # Counted per index: an index with no hit is not asked for the page (ranking costs a
+        # pass over each word's hits, even for a few of them).
+        counted = []
+        for side in sides:
+            source, where, params = side
             sql = "SELECT count(*) FROM " + source + " WHERE " + where
-            total += int(conn.execute(sql, [match, *params]).fetchone()[0])
-    if total == 0:
+            n = int(conn.execute(sql, [match, *params]).fetchone()[0])
+            if n:
+                counted.append((side, n))
+        sides = [side for side, _n in counted]
+        total = sum(n for _side, n in counted)
+    if total == 0 or not sides:
         return SearchPage([], 0, ranked=False)
     ranked = total <= RANKED_HITS_MAX
     # rank is negative bm25 (smaller is better); rowid DESC is negated to sort ascending too.
-    order, key = ("f.rank", "f.rank") if ranked else ("f.rowid DESC", "-f.rowid")
+    # (The index's own rowid order, not an expression: it stops after the LIMIT, unsorted.)
+    key, order = ("f.rank", "k") if ranked else ("-f.rowid", "f.rowid DESC")
     want = -1 if limit is None else offset + limit
     merged: list[tuple[float, str]] = []
     for side, where, params in sides:
@@ -673,7 +679,7 @@ def _search_both(
         sql = (
             "SELECT "
             + key
-            + ", r.id FROM "
+            + " AS k, r.id FROM "
             + joined
             + " WHERE "
             + where
@@ -763,7 +769,21 @@ def index_sealed(conn: Connection) -> int:
     sealed.drop_index(conn)
     sealed.create_index(conn)
     names = NameCache()
-    count = 0
+    # One transaction and one final merge: row by row, each insert would leave its own index
+    # segment and every search would walk them all.
+    conn.execute("BEGIN")
+    try:
+        count = _index_sealed_rows(conn, names)
+        conn.execute("INSERT INTO temp.sealed_fts (sealed_fts) VALUES ('optimize')")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return count
+
+
+def _index_sealed_rows(conn: Connection, names: NameCache) -> int:
+    batch: list[tuple[int, str, str, str, str, str]] = []
     rows = conn.execute(
         "SELECT r.rowid, r.id, r.sealed_group, r.key_version, d.sealed FROM record r"
         " JOIN record_data d ON d.rowid = r.rowid WHERE r.sealed_group != ''"
@@ -787,17 +807,11 @@ def index_sealed(conn: Connection) -> int:
             taxon_ids=rec["taxon_ids"],
             holder_ids=[link["person_id"] for link in rec["holders"]],
         )
-        sealed.index_put(
-            conn,
-            int(rowid),
-            title=nfc(rec["title"]),
-            body=idx.body,
-            names=idx.names,
-            taxa_text=idx.taxa_text,
-            names_text=idx.names_text,
+        batch.append(
+            (int(rowid), nfc(rec["title"]), idx.body, idx.names, idx.taxa_text, idx.names_text)
         )
-        count += 1
-    return count
+    sealed.index_put_many(conn, batch)
+    return len(batch)
 
 
 def reseal_batch(conn: Connection, old: GroupKey, new: GroupKey, limit: int) -> int:

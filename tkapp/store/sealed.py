@@ -180,6 +180,18 @@ def index_put(
     )
 
 
+def index_put_many(conn: Connection, rows: list[tuple[int, str, str, str, str, str]]) -> None:
+    """Fill a freshly created index: (rowid, title, body, names, taxa_text, names_text)."""
+    conn.executemany(
+        "INSERT INTO temp.sealed_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
+        [r[:4] for r in rows],
+    )
+    conn.executemany(
+        "INSERT INTO temp.sealed_view (rowid, title, taxa_text, names_text) VALUES (?, ?, ?, ?)",
+        [(r[0], r[1], r[4], r[5]) for r in rows],
+    )
+
+
 def index_drop(conn: Connection, rowid: int) -> None:
     if not has_index(conn):
         return
