@@ -89,7 +89,7 @@ def test_non_member_sees_placeholders_member_sees_the_record(tmp_path: Path) -> 
             (row,) = cat.summaries([rec.id])
             assert not row.readable
             assert row.protected_group == "midwives"
-            assert row.title == "A record restricted to the group \u201cmidwives\u201d"
+            assert row.title == "Restricted to the group \u201cmidwives\u201d"
             assert RESTRICTED_MARK not in repr(row)
             assert row.media_count == 1
             with pytest.raises(NotPermitted) as caught:
@@ -120,7 +120,7 @@ def test_secret_sacred_is_for_the_custodians(tmp_path: Path) -> None:
     cat.close()
     with open_catalogue(path, PASSPHRASE, reader=reader("Rosa", MIDWIVES)) as cat:
         (row,) = cat.summaries([rec.id])
-        assert row.title == "A secret/sacred record, kept for the custodians"
+        assert row.title == "Secret/sacred: for the custodians only"
         with pytest.raises(NotPermitted):
             cat.get_record(rec.id)
 

@@ -16,8 +16,8 @@ from tkapp.store.records import RecordSummary
 def placeholder_for(access: AccessLevel, group: str) -> str:
     """The neutral title of a record sealed for ``group`` (never its own title)."""
     if access == AccessLevel.SECRET_SACRED and group == CUSTODIANS_GROUP:
-        return _("A secret/sacred record, kept for the custodians")
-    return _("A record restricted to the group \u201c{group}\u201d").format(group=group)
+        return _("Secret/sacred: for the custodians only")
+    return _("Restricted to the group \u201c{group}\u201d").format(group=group)
 
 
 def placeholder_title(summary: RecordSummary) -> str:
