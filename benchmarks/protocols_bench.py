@@ -23,13 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from store_bench import QUERIES, pct, write_csv  # noqa: E402
+from store_bench import QUERIES, pct, write_csv
 
-from tkapp.core.model import Community  # noqa: E402
-from tkapp.core.users import GroupKey, Reader, Role, User  # noqa: E402
-from tkapp.crypto.keyring import new_key  # noqa: E402
-from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue  # noqa: E402
-from tkapp.services.importing import run_import  # noqa: E402
+from tkapp.core.model import Community
+from tkapp.core.users import GroupKey, Reader, Role, User
+from tkapp.crypto.keyring import new_key
+from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue
+from tkapp.services.importing import run_import
 
 PASSPHRASE = "benchmark passphrase"
 GROUP = "midwives"
@@ -37,9 +37,10 @@ GROUP = "midwives"
 
 def _variant(source: Path, dest: Path, every: int) -> None:
     """The same rows; every ``every``-th restricted to GROUP (0: none protected at all)."""
-    with source.open(encoding="utf-8", newline="") as fh, dest.open(
-        "w", encoding="utf-8", newline=""
-    ) as out:
+    with (
+        source.open(encoding="utf-8", newline="") as fh,
+        dest.open("w", encoding="utf-8", newline="") as out,
+    ):
         rows = csv.DictReader(fh)
         assert rows.fieldnames is not None
         writer = csv.DictWriter(out, [*rows.fieldnames, "restricted_group"])
@@ -99,13 +100,17 @@ def main() -> None:
             if reader is not None:
                 unlock_s = opened_s
             figures[name] = _timed_searches(cat)
-            print(f"{name}: {counts.created:,} records built in {build_s:.1f} s; open {opened_s:.2f} s")
+            print(
+                f"{name}: {counts.created:,} records built in {build_s:.1f} s;"
+                f" open {opened_s:.2f} s"
+            )
             cat.close()
     for measure in ("page", "page+rows", "count only"):
         base = statistics.median(figures["today"][measure])
         ours = statistics.median(figures["10% sealed"][measure])
         print(
-            f"{measure:<11} today median {base:7.2f} ms p95 {pct(figures['today'][measure], 0.95):7.2f}"
+            f"{measure:<11} today median {base:7.2f} ms"
+            f" p95 {pct(figures['today'][measure], 0.95):7.2f}"
             f" | 10% sealed median {ours:7.2f} ms p95 "
             f"{pct(figures['10% sealed'][measure], 0.95):7.2f} | ratio {ours / base:.2f}x"
         )

@@ -77,12 +77,10 @@ def every_value(conn: Connection) -> Iterator[tuple[str, bytes]]:
         if not r[0].startswith("sqlite_")
     ]
     for table in tables:
-        sql_row = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name = ?", (table,)
-        ).fetchone()
+        sql_row = conn.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()
         if sql_row[0] and sql_row[0].upper().startswith("CREATE VIRTUAL"):
             continue  # its shadow tables are listed and read themselves
-        for row in conn.execute(f'SELECT * FROM "{table}"'):  # noqa: S608 - names from the schema
+        for row in conn.execute(f'SELECT * FROM "{table}"'):
             for value in row:
                 if isinstance(value, str):
                     yield table, value.encode("utf-8")
@@ -120,6 +118,8 @@ def hits(found: Iterator[tuple[str, bytes]], markers: list[str]) -> list[tuple[s
     """(where, marker) for every marker seen, in any case."""
     needles = [(m, m.encode().lower()) for m in markers]
     return [
-        (where, marker) for where, value in found for marker, needle in needles
+        (where, marker)
+        for where, value in found
+        for marker, needle in needles
         if needle in value.lower()
     ]

@@ -36,9 +36,7 @@ def test_database_key_alone_reads_no_protected_word(tmp_path: Path) -> None:
     path = tmp_path / "c.tkc"
     member = reader("Rosa", MIDWIVES, CUSTODIANS, role=Role.CUSTODIAN)
     cat = create_catalogue(path, PASSPHRASE, Community("Sacha Yaku"), reader=member)
-    restricted = cat.add_record(
-        marked_record(RESTRICTED_MARK, AccessLevel.RESTRICTED, "Midwives")
-    )
+    restricted = cat.add_record(marked_record(RESTRICTED_MARK, AccessLevel.RESTRICTED, "Midwives"))
     sacred = cat.add_record(marked_record(SACRED_MARK, AccessLevel.SECRET_SACRED))
     opened = cat.add_record(marked_record(OPEN_MARK, AccessLevel.COMMUNITY))
     add_media(cat, restricted.id, RESTRICTED_MARK)
@@ -248,9 +246,12 @@ def test_reseal_group_moves_every_record_to_the_new_key(tmp_path: Path) -> None:
         assert [cat.get_record(r.id).title for r in made] == [r.title for r in made]
         assert cat.open_media(media.id).read(13) == RESTRICTED_MARK.encode()
         assert cat.search_ids("rec3q") == [made[3].id]
-    with open_catalogue(path, PASSPHRASE, reader=reader("Left", MIDWIVES)) as cat:
-        with pytest.raises(NotPermitted):  # who left holds only the old key: it opens nothing
-            cat.get_record(made[0].id)
+    # Who left the group holds only the old key: it opens nothing any more.
+    with (
+        open_catalogue(path, PASSPHRASE, reader=reader("Left", MIDWIVES)) as cat,
+        pytest.raises(NotPermitted),
+    ):
+        cat.get_record(made[0].id)
 
 
 def test_store_refuses_a_moved_media_chunk(tmp_path: Path) -> None:
@@ -262,9 +263,7 @@ def test_store_refuses_a_moved_media_chunk(tmp_path: Path) -> None:
     with cat._db.transaction() as conn:  # swap the two chunks of the file
         rows = conn.execute("SELECT seq, bytes FROM media_chunk ORDER BY seq").fetchall()
         for seq, blob in rows:
-            conn.execute(
-                "UPDATE media_chunk SET bytes = ? WHERE seq = ?", (blob, 1 - seq)
-            )
+            conn.execute("UPDATE media_chunk SET bytes = ? WHERE seq = ?", (blob, 1 - seq))
     reader_ = cat.open_media(media.id)
     with pytest.raises(KeyringError):
         reader_.read()

@@ -62,7 +62,11 @@ def sealed_catalogue(tmp_path: Path, passphrase: str) -> Path:
 
 @pytest.mark.parametrize("language", ["en", "es"], indirect=True)
 def test_placeholder_row_and_view(
-    language: str, main_window: Any, qtbot: Any, sealed_catalogue: Path, passphrase: str,
+    language: str,
+    main_window: Any,
+    qtbot: Any,
+    sealed_catalogue: Path,
+    passphrase: str,
     tmp_path: Path,
 ) -> None:
     window = main_window

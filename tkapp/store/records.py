@@ -657,15 +657,15 @@ def _search_both(
     if total is None:
         # Counted per index: an index with no hit is not asked for the page (ranking costs a
         # pass over each word's hits, even for a few of them).
-        counted = []
-        for side in sides:
-            source, where, params = side
+        counted: list[tuple[tuple[str, str, list[Any]], int]] = []
+        for hits in sides:
+            source, where, params = hits
             sql = "SELECT count(*) FROM " + source + " WHERE " + where
             n = int(conn.execute(sql, [match, *params]).fetchone()[0])
             if n:
-                counted.append((side, n))
-        sides = [side for side, _n in counted]
-        total = sum(n for _side, n in counted)
+                counted.append((hits, n))
+        sides = [hits for hits, _n in counted]
+        total = sum(n for _hits, n in counted)
     if total == 0 or not sides:
         return SearchPage([], 0, ranked=False)
     ranked = total <= RANKED_HITS_MAX
@@ -674,8 +674,8 @@ def _search_both(
     key, order = ("f.rank", "k") if ranked else ("-f.rowid", "f.rowid DESC")
     want = -1 if limit is None else offset + limit
     merged: list[tuple[float, str]] = []
-    for side, where, params in sides:
-        joined = side if " JOIN " in side else side + " JOIN record r ON r.rowid = f.rowid"
+    for source, where, params in sides:
+        joined = source if " JOIN " in source else source + " JOIN record r ON r.rowid = f.rowid"
         sql = (
             "SELECT "
             + key
