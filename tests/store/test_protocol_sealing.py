@@ -104,6 +104,10 @@ def test_non_member_sees_placeholders_member_sees_the_record(tmp_path: Path) -> 
             # Writing into a group one is not in is refused; nothing changes.
             with pytest.raises(NotPermitted):
                 cat.add_record(marked_record("new", AccessLevel.RESTRICTED, "midwives"))
+            with pytest.raises(NotPermitted):  # nor move it to the trash, nor purge it
+                cat.delete_record(rec.id)
+            with pytest.raises(NotPermitted):
+                cat.purge_record(rec.id)
             assert cat.count() == 2
         finally:
             cat.close()

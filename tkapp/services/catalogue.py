@@ -359,6 +359,7 @@ class Catalogue:
 
     def _set_trashed(self, record_id: str, trashed: bool, action: str) -> None:
         with self._db.transaction() as conn:
+            records.load(conn, record_id)  # NotFound; NotPermitted: who may not read, may not
             records.set_trashed(conn, record_id, trashed)
             state = json.dumps({"id": record_id, "trashed": trashed})
             self._audit(conn, action, "record", record_id, state)
