@@ -273,3 +273,19 @@ def test_store_refuses_a_moved_media_chunk(tmp_path: Path) -> None:
         reader_.read()
     assert sealed.reader_for(cat._db.conn) is member
     cat.close()
+
+
+def test_media_moved_to_a_sealed_record_is_sealed(tmp_path: Path) -> None:
+    path = tmp_path / "c.tkc"
+    member = reader("Rosa", MIDWIVES)
+    cat = create_catalogue(path, PASSPHRASE, Community("Sacha Yaku"), reader=member)
+    open_rec = cat.add_record(marked_record("plain", AccessLevel.COMMUNITY))
+    sealed_rec = cat.add_record(marked_record("sealedq", AccessLevel.RESTRICTED, "midwives"))
+    media = add_media(cat, open_rec.id, RESTRICTED_MARK)
+    media.record_id = sealed_rec.id
+    cat.update_media(media)
+    assert cat.open_media(media.id).read(13) == RESTRICTED_MARK.encode()
+    cat.close()
+    assert hits(decrypted_pages(path, PASSPHRASE), [RESTRICTED_MARK]) == []
+    with open_catalogue(path, PASSPHRASE) as cat, pytest.raises(NotPermitted):
+        cat.open_media(media.id)

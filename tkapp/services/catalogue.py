@@ -568,6 +568,8 @@ class Catalogue:
             if meta.record_id and not records.exists(conn, meta.record_id):
                 raise ValidationError("unknown_record", field="record_id", id=meta.record_id)
             media_store.update_meta(conn, meta)
+            if meta.record_id and meta.record_id != old.record_id:
+                media_store.follow_record(conn, meta.record_id)  # its new record's key
             self._audit(conn, "update", "media", meta.id, codec.dumps(meta))
         return meta
 

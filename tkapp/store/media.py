@@ -220,6 +220,11 @@ def reseal_for_record(
         )
 
 
+def follow_record(conn: Connection, record_id: str) -> None:
+    """Seal (or unseal) a record's media as the record itself is (a file moved to it)."""
+    reseal_for_record(conn, record_id, _record_key(conn, record_id))
+
+
 def get(conn: Connection, media_id: str) -> Media:
     """Raises NotFound, or NotPermitted for a sealed file whose key the reader lacks."""
     row = conn.execute(
