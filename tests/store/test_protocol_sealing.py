@@ -289,3 +289,28 @@ def test_media_moved_to_a_sealed_record_is_sealed(tmp_path: Path) -> None:
     assert hits(decrypted_pages(path, PASSPHRASE), [RESTRICTED_MARK]) == []
     with open_catalogue(path, PASSPHRASE) as cat, pytest.raises(NotPermitted):
         cat.open_media(media.id)
+
+
+def test_import_seals_protected_rows(tmp_path: Path) -> None:
+    from tkapp.services.importing import run_import
+
+    rows = tmp_path / "rows.csv"
+    lines = ["title,access,restricted_group"]
+    for n in range(30):
+        group = "midwives" if n % 7 == 0 else ""
+        lines.append(
+            f"Row {n} {RESTRICTED_MARK if group else OPEN_MARK},"
+            f"{'restricted' if group else 'community'},{group}"
+        )
+    rows.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "c.tkc"
+    member = reader("Rosa", MIDWIVES)
+    with create_catalogue(path, PASSPHRASE, Community("Sacha Yaku"), reader=member) as cat:
+        assert run_import(cat, rows).counts.created == 30
+        assert len(cat.search_ids(RESTRICTED_MARK)) == 5
+        assert len(cat.search_ids(OPEN_MARK)) == 25
+        assert len(cat.search_ids("row")) == 30
+    found = hits(decrypted_pages(path, PASSPHRASE), [RESTRICTED_MARK, OPEN_MARK])
+    assert {m for _, m in found} == {OPEN_MARK}
+    with open_catalogue(path, PASSPHRASE) as cat:
+        assert len([s for s in cat.summaries(cat.search_ids("")) if not s.readable]) == 5
