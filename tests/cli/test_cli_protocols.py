@@ -5,16 +5,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tkapp.core.model import AccessLevel, Community, KnowledgeRecord
 from tkapp.core.users import GroupKey, Reader, Role, User
 from tkapp.crypto.keyring import new_key
 from tkapp.services.catalogue import create_catalogue
 
-from .conftest import PASSPHRASE
 from .test_cli import tk
 
+PASSPHRASE = "protocols: one shared catalogue passphrase"
 
-def test_show_and_search_without_the_group_key(tmp_path: Path) -> None:
+
+def test_show_and_search_without_the_group_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
     path = tmp_path / "c.tkc"
     key = GroupKey("midwives", 1, new_key())
     member = Reader(User("Rosa", Role.MEMBER, frozenset({"midwives"})), (key,))

@@ -16,6 +16,9 @@ from tkapp.services.catalogue import Catalogue
 from tkapp.store import kdf
 from tkapp.store.connection import PAGE_SIZE, Connection, connect, read_salt
 
+#: The protocol tests' own catalogue passphrase (the fast test KDF is on in tests/store).
+PASSPHRASE = "protocols: one shared catalogue passphrase"
+
 #: SQLCipher 4 page layout: each page ends with a 16-byte IV and a 64-byte HMAC.
 _RESERVE = 80
 _IV = 16

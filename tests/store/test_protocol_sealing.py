@@ -13,8 +13,8 @@ from tkapp.errors import KeyringError, NotPermitted
 from tkapp.services.catalogue import create_catalogue, open_catalogue
 from tkapp.store import sealed
 
-from .conftest import PASSPHRASE
 from .protocol_helpers import (
+    PASSPHRASE,
     add_media,
     attacker_connection,
     decrypted_pages,
