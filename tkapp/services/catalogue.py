@@ -305,6 +305,9 @@ class Catalogue:
             reader does not hold their group's key (a later reader who does seals them).
         """
         done = left = 0
+        with self._db.reading() as conn:
+            if not records.plain_protected_ids(conn):
+                return 0, 0  # nothing to do: no write, no lock
         with self._db.transaction() as conn:
             for record_id in records.plain_protected_ids(conn):
                 rec, trashed = records.load(conn, record_id)
