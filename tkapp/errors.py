@@ -48,6 +48,14 @@ class NotFound(TkError):
     exit_code = 3
 
 
+class NotPermitted(TkError):
+    """The person who unlocked does not hold the protocol key of this record's group (or may
+    not change it): ``params['group']`` names the group. Nothing was read or changed."""
+
+    code = "not_permitted"
+    exit_code = 2
+
+
 # --- Catalogue store -------------------------------------------------------------------------
 
 

@@ -13,6 +13,10 @@ _ERRORS: dict[str, str] = {
     "file_io": N_("A file could not be read or written: {detail}"),
     "invalid": N_("This value is not accepted ({field}): {detail}"),
     "not_found": N_("Not found: {detail}"),
+    "not_permitted": N_(
+        "This record is protected for the group \u201c{group}\u201d and you are not in it. "
+        "Nothing was shown or changed."
+    ),
     "store_error": N_("The catalogue could not be read or written: {detail}"),
     "wrong_passphrase": N_(
         "Wrong passphrase. Type it again: capital letters, accents and spaces count."

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -26,10 +27,12 @@ from tkapp.core.model import (
     Person,
     Taxon,
 )
+from tkapp.core.users import GroupKey, Reader
 from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
-from tkapp.errors import CatalogueCorrupt, StoreError, ValidationError
+from tkapp.errors import CatalogueCorrupt, NotPermitted, StoreError, ValidationError
+from tkapp.services.protocols import placeholder_title
 from tkapp.services.terms import install_default_terms, install_missing_default_terms
-from tkapp.store import Database, audit, codec, entities, maintenance, records
+from tkapp.store import Database, audit, codec, entities, maintenance, records, sealed
 from tkapp.store import media as media_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
 from tkapp.store.codec import to_jsonable
@@ -92,7 +95,13 @@ def _check_new_passphrase(passphrase: str) -> None:
 
 
 def create_catalogue(
-    path: Path, passphrase: str, community: Community, *, actor: str = "", template: str = "cbrl"
+    path: Path,
+    passphrase: str,
+    community: Community,
+    *,
+    actor: str = "",
+    template: str = "cbrl",
+    reader: Reader | None = None,
 ) -> Catalogue:
     """Create a new catalogue at ``path`` with a fresh community signing key.
 
@@ -123,18 +132,22 @@ def create_catalogue(
         )
 
     db = Database.create(Path(path), passphrase, setup)
-    return Catalogue(db, actor=actor)
+    return Catalogue(db, actor=actor, reader=reader)
 
 
-def open_catalogue(path: Path, passphrase: str, *, actor: str = "") -> Catalogue:
+def open_catalogue(
+    path: Path, passphrase: str, *, actor: str = "", reader: Reader | None = None
+) -> Catalogue:
     """Open and unlock a catalogue; an older one is brought up to date first (schema
-    migrations, then its default terms if it was made before terms existed).
+    migrations, then its default terms if it was made before terms existed). ``reader``: the
+    person unlocking and the protocol keys they hold (None: nobody's keys; sealed records
+    show only as placeholders).
 
     Raises:
         WrongPassphrase, NotACatalogue, CatalogueCorrupt, CatalogueMissing,
         UnsupportedCatalogue, CatalogueLocked: a failed open never changes the file.
     """
-    cat = Catalogue(Database.open(Path(path), passphrase), actor=actor)
+    cat = Catalogue(Database.open(Path(path), passphrase), actor=actor, reader=reader)
     try:
         # Part of bringing an older catalogue up to date, like the schema migrations: from
         # here on, reading never writes.
@@ -185,16 +198,34 @@ class Session:
         self._catalogue._audit(self.conn, action, entity, entity_id, state)
 
 
+def _placeholders(found: list[RecordSummary]) -> list[RecordSummary]:
+    return [s if s.readable else dataclasses.replace(s, title=placeholder_title(s)) for s in found]
+
+
 class Catalogue:
     """One open catalogue. Changing calls are single, audited transactions."""
 
-    def __init__(self, db: Database, *, actor: str = "") -> None:
+    def __init__(self, db: Database, *, actor: str = "", reader: Reader | None = None) -> None:
         self._db = db
         self.path = db.path
         self.actor = actor
+        #: Who unlocked and the protocol keys they hold (memory only; tkapp.store.sealed).
+        self.reader = reader
         with db.reading() as conn:
             self.id = entities.get_meta(conn, "catalogue_id")
             self._community = codec.loads(Community, entities.get_meta(conn, "community", "{}"))
+        self._unlock_protocols()
+
+    def _unlock_protocols(self) -> None:
+        """Attach the reader to the connection and index in memory the sealed records they
+        may read (again after the connection changed: a passphrase change reopens it)."""
+        with self._db.reading() as conn:
+            sealed.attach(conn, self.reader)
+            if self.reader is not None:
+                # Freed pages are zeroed: a record sealed after it was stored in the clear
+                # leaves none of its old words in the file.
+                conn.execute("PRAGMA secure_delete = ON")
+                records.index_sealed(conn)
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -215,7 +246,9 @@ class Catalogue:
         self._community = copy.deepcopy(community)
 
     def close(self) -> None:
-        """Lock: close the connection and forget the key. Safe to call twice."""
+        """Lock: close the connection and forget the keys. Safe to call twice."""
+        if self._db.is_open:
+            sealed.attach(self._db.conn, None)
         self._db.close()
 
     def __enter__(self) -> Catalogue:
@@ -317,8 +350,70 @@ class Catalogue:
         return rec
 
     def get_record(self, record_id: str) -> KnowledgeRecord:
+        """Raises NotFound, or NotPermitted for a sealed record whose key the reader lacks
+        (the one answer to "may not read" everywhere: list it by :meth:`summaries`)."""
         with self._db.reading() as conn:
             return records.load(conn, record_id)[0]
+
+    def readable_ids(self, record_ids: Sequence[str]) -> list[str]:
+        """Those of ``record_ids`` the person who unlocked may read, in order. What may
+        *leave* is decided from this: every export plan (bundle, open data, spreadsheet)
+        starts here, so a record the person cannot read never reaches the release gate."""
+        with self._db.reading() as conn:
+            hidden = records.unreadable_ids(conn, record_ids)
+        return [i for i in record_ids if i not in hidden]
+
+    def seal_existing(self) -> tuple[int, int]:
+        """Seal the protected records still stored in the clear (a catalogue from before
+        protocol keys) under the keys the reader holds, one audited transaction.
+
+        Returns:
+            (sealed, left): records sealed now, and records left in the clear because the
+            reader does not hold their group's key (a later reader who does seals them).
+        """
+        done = left = 0
+        with self._db.reading() as conn:
+            if not records.plain_protected_ids(conn):
+                return 0, 0  # nothing to do: no write, no lock
+        with self._db.transaction() as conn:
+            for record_id in records.plain_protected_ids(conn):
+                rec, trashed = records.load(conn, record_id)
+                try:
+                    records.save(conn, rec, codec.dumps(rec), new=False, trashed=trashed)
+                except NotPermitted:
+                    left += 1
+                    continue
+                done += 1
+            if done:
+                state = json.dumps({"sealed": done, "left": left})
+                self._audit(conn, "seal", "catalogue", self.id, state)
+        return done, left
+
+    def reseal_group(self, old: GroupKey, new: GroupKey, *, batch: int = 200) -> int:
+        """Move every record and media file of ``old``'s group and version to ``new`` (after a
+        member left the group). Resumable: each batch is one transaction, and each record
+        names its key version, so a kill leaves every record openable with the old or the new
+        key; calling again finishes the rest.
+
+        Returns:
+            How many records moved.
+        """
+        if old.group != new.group or new.version <= old.version:
+            raise ValidationError("key_version", field="group_key")
+        moved = 0
+        while True:
+            with self._db.transaction() as conn:
+                n = records.reseal_batch(conn, old, new, batch)
+                if n:
+                    state = json.dumps({"group": new.group, "version": new.version, "records": n})
+                    self._audit(conn, "reseal", "catalogue", self.id, state)
+            moved += n
+            if n < batch:
+                break
+        if self.reader is not None:
+            with self._db.reading() as conn:
+                records.index_sealed(conn)
+        return moved
 
     def is_trashed(self, record_id: str) -> bool:
         with self._db.reading() as conn:
@@ -334,6 +429,7 @@ class Catalogue:
 
     def _set_trashed(self, record_id: str, trashed: bool, action: str) -> None:
         with self._db.transaction() as conn:
+            records.load(conn, record_id)  # NotFound; NotPermitted: who may not read, may not
             records.set_trashed(conn, record_id, trashed)
             state = json.dumps({"id": record_id, "trashed": trashed})
             self._audit(conn, action, "record", record_id, state)
@@ -370,15 +466,17 @@ class Catalogue:
             )
 
     def summaries(self, ids: Sequence[str]) -> list[RecordSummary]:
-        """Table rows for ``ids`` in the same order (unknown ids left out)."""
+        """Table rows for ``ids`` in the same order (unknown ids left out). A sealed record
+        the reader may not read has ``readable`` False and a neutral placeholder title."""
         with self._db.reading() as conn:
-            return records.summaries(conn, ids)
+            return _placeholders(records.summaries(conn, ids))
 
     def search(
         self, query: str, filters: RecordFilter | None = None, limit: int = 50
     ) -> list[RecordSummary]:
         with self._db.reading() as conn:
-            return records.summaries(conn, records.search_ids(conn, query, filters, limit))
+            found = records.summaries(conn, records.search_ids(conn, query, filters, limit))
+            return _placeholders(found)
 
     def count(self, filters: RecordFilter | None = None) -> int:
         with self._db.reading() as conn:
@@ -540,6 +638,8 @@ class Catalogue:
             if meta.record_id and not records.exists(conn, meta.record_id):
                 raise ValidationError("unknown_record", field="record_id", id=meta.record_id)
             media_store.update_meta(conn, meta)
+            if meta.record_id and meta.record_id != old.record_id:
+                media_store.follow_record(conn, meta.record_id)  # its new record's key
             self._audit(conn, "update", "media", meta.id, codec.dumps(meta))
         return meta
 
@@ -553,7 +653,11 @@ class Catalogue:
     def change_passphrase(self, new_passphrase: str) -> None:
         """Re-encrypt the catalogue under a new passphrase (atomic file swap)."""
         _check_new_passphrase(new_passphrase)
-        maintenance.change_passphrase(self._db, new_passphrase)
+        sealed.attach(self._db.conn, None)
+        try:
+            maintenance.change_passphrase(self._db, new_passphrase)
+        finally:
+            self._unlock_protocols()  # the connection may be a new one
         with self._db.transaction() as conn:
             self._audit(conn, "passphrase", "catalogue", self.id, "{}")
 

@@ -262,7 +262,8 @@ def _collect(
     # Trashed records are asked about too: the taxa and people known only through them
     # must not leave either.
     trashed = set(cat.search_ids("", RecordFilter(in_trash=True)))
-    ids = cat.search_ids("") + sorted(trashed)
+    # Never a record the person who unlocked may not read.
+    ids = cat.readable_ids(cat.search_ids("") + sorted(trashed))
     people = PeopleCache(cat)
     resolve = terms_service.terms_resolver(cat)
     exported: list[tuple[KnowledgeRecord, ReleaseDecision]] = []

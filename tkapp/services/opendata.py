@@ -250,7 +250,7 @@ def plan_open_data(
     )
     people = PeopleCache(cat)
     taxa_cache: dict[str, Taxon | None] = {}
-    ids = cat.search_ids("")
+    ids = cat.readable_ids(cat.search_ids(""))  # never what the person may not read
     total = len(ids)
     for done, record_id in enumerate(ids, start=1):
         if done % _CHECK_EVERY == 0:

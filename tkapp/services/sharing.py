@@ -224,6 +224,7 @@ def plan_export(
         confirmed_media=frozenset(confirmed_media),
     )
     ids = list(dict.fromkeys(record_ids)) if record_ids is not None else cat.search_ids("")
+    ids = cat.readable_ids(ids)  # a record the person may not read never enters a plan
     resolve = terms_service.terms_resolver(cat)
     customisations = terms_service.label_customisations(cat)
     people = PeopleCache(cat)

@@ -8,15 +8,18 @@ are rows).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import os
 from collections.abc import Callable
-from typing import BinaryIO, cast
+from typing import Any, BinaryIO, cast
 
 from tkapp.core.model import Media
+from tkapp.core.users import GroupKey
+from tkapp.crypto import keyring
 from tkapp.errors import Cancelled, NotFound, StoreError
-from tkapp.store import codec
+from tkapp.store import codec, sealed
 from tkapp.store.connection import Connection, mapped_errors
 
 CHUNK_SIZE = 256 * 1024
@@ -51,10 +54,18 @@ def write(
     Runs inside the caller's transaction, so a cancel or an error leaves nothing behind.
     """
     total = _source_size(source)
+    key = _record_key(conn, meta.record_id)
     cur = conn.execute(
-        "INSERT INTO media (id, record_id, consent_id, size, chunk_size, sha256, data)"
-        " VALUES (?, ?, ?, 0, ?, '', '{}')",
-        (meta.id, meta.record_id, meta.consent_id, CHUNK_SIZE),
+        "INSERT INTO media (id, record_id, consent_id, size, chunk_size, sha256, data,"
+        " sealed_group, key_version) VALUES (?, ?, ?, 0, ?, '', '{}', ?, ?)",
+        (
+            meta.id,
+            meta.record_id,
+            meta.consent_id,
+            CHUNK_SIZE,
+            key.group if key else "",
+            key.version if key else 0,
+        ),
     )
     media_rowid = int(cur.lastrowid)
     digest = hashlib.sha256()
@@ -69,7 +80,7 @@ def write(
         digest.update(chunk)
         conn.execute(
             "INSERT INTO media_chunk (media_rowid, seq, bytes) VALUES (?, ?, ?)",
-            (media_rowid, seq, chunk),
+            (media_rowid, seq, _seal_chunk(key, meta.id, seq, chunk)),
         )
         size += len(chunk)
         seq += 1
@@ -94,35 +105,151 @@ def read_full(source: BinaryIO, n: int) -> bytes:
     return b"".join(parts)
 
 
+# --- sealing: media of a sealed record follow its key (tkapp.store.sealed) -----------------
+
+
+def _record_key(conn: Connection, record_id: str) -> GroupKey | None:
+    """The key a record's media are sealed under (its own); None for a record in the clear.
+
+    Raises:
+        NotPermitted: the record is sealed and the reader lacks its key.
+    """
+    if not record_id:
+        return None
+    row = conn.execute(
+        "SELECT sealed_group, key_version FROM record WHERE id = ?", (record_id,)
+    ).fetchone()
+    if row is None or not row[0]:
+        return None
+    return sealed.key_to_read(conn, row[0], int(row[1]), record_id)
+
+
+def _seal_chunk(key: GroupKey | None, media_id: str, seq: int, chunk: bytes) -> bytes:
+    if key is None:
+        return chunk
+    context = sealed.media_context(media_id, f"chunk:{seq:d}", key.version)
+    return keyring.seal(key.key, chunk, context)
+
+
+def _open_chunk(key: GroupKey | None, media_id: str, seq: int, blob: bytes) -> bytes:
+    if key is None:
+        return blob
+    context = sealed.media_context(media_id, f"chunk:{seq:d}", key.version)
+    return keyring.open_sealed(key.key, blob, context)
+
+
+def _row_key(conn: Connection, media_id: str, group: str, version: int) -> GroupKey | None:
+    return sealed.key_to_read(conn, group, version, media_id) if group else None
+
+
+def _decode(conn: Connection, media_id: str, row: tuple[Any, ...]) -> Media:
+    """``row``: (data, sealed_group, key_version, sealed)."""
+    key = _row_key(conn, media_id, row[1], int(row[2]))
+    if key is None:
+        return codec.loads(Media, row[0])
+    context = sealed.media_context(media_id, "meta", key.version)
+    return codec.loads(Media, sealed.open_text(key, row[3], context))
+
+
 def update_meta(conn: Connection, meta: Media) -> None:
-    cur = conn.execute(
-        "UPDATE media SET record_id = ?, consent_id = ?, size = ?, sha256 = ?, data = ?"
-        " WHERE id = ?",
-        (meta.record_id, meta.consent_id, meta.size, meta.sha256, codec.dumps(meta), meta.id),
-    )
-    if cur.rowcount == 0:
+    row = conn.execute(
+        "SELECT sealed_group, key_version FROM media WHERE id = ?", (meta.id,)
+    ).fetchone()
+    if row is None:
         raise NotFound(meta.id, entity="media", id=meta.id)
+    key = _row_key(conn, meta.id, row[0], int(row[1]))
+    state = codec.dumps(meta)
+    if key is None:
+        data, blob, sha256 = state, None, meta.sha256
+    else:
+        context = sealed.media_context(meta.id, "meta", key.version)
+        data, blob, sha256 = "", sealed.seal_text(key, state, context), ""
+    conn.execute(
+        "UPDATE media SET record_id = ?, consent_id = ?, size = ?, sha256 = ?, data = ?,"
+        " sealed = ? WHERE id = ?",
+        (meta.record_id, meta.consent_id, meta.size, sha256, data, blob, meta.id),
+    )
+
+
+def reseal_for_record(
+    conn: Connection, record_id: str, key: GroupKey | None, *, old: GroupKey | None = None
+) -> None:
+    """Seal a record's media under ``key`` (None: store them in the clear), chunk by chunk,
+    in the caller's transaction. ``old``: the key they are sealed under, if the reader may no
+    longer hold it (a group key rotation)."""
+    target = (key.group, key.version) if key else ("", 0)
+    rows = conn.execute(
+        "SELECT rowid, id, data, sealed_group, key_version, sealed FROM media WHERE record_id = ?",
+        (record_id,),
+    ).fetchall()
+    for rowid, media_id, data, group, version, blob in rows:
+        if (group, int(version)) == target:
+            continue
+        if group and old is not None and (old.group, old.version) == (group, int(version)):
+            was: GroupKey | None = old
+        else:
+            was = _row_key(conn, media_id, group, int(version))
+        if was is None:
+            meta_json = data
+        else:
+            meta_json = sealed.open_text(
+                was, blob, sealed.media_context(media_id, "meta", was.version)
+            )
+        chunks = conn.execute(
+            "SELECT seq FROM media_chunk WHERE media_rowid = ? ORDER BY seq", (rowid,)
+        ).fetchall()
+        for (seq,) in chunks:
+            stored = conn.execute(
+                "SELECT bytes FROM media_chunk WHERE media_rowid = ? AND seq = ?", (rowid, seq)
+            ).fetchone()[0]
+            plain = _open_chunk(was, media_id, int(seq), bytes(stored))
+            conn.execute(
+                "UPDATE media_chunk SET bytes = ? WHERE media_rowid = ? AND seq = ?",
+                (_seal_chunk(key, media_id, int(seq), plain), rowid, seq),
+            )
+        meta = codec.loads(Media, meta_json)
+        if key is None:
+            values: tuple[Any, ...] = (meta_json, None, meta.sha256, "", 0)
+        else:
+            context = sealed.media_context(media_id, "meta", key.version)
+            values = ("", sealed.seal_text(key, meta_json, context), "", key.group, key.version)
+        conn.execute(
+            "UPDATE media SET data = ?, sealed = ?, sha256 = ?, sealed_group = ?,"
+            " key_version = ? WHERE rowid = ?",
+            (*values, rowid),
+        )
+
+
+def follow_record(conn: Connection, record_id: str) -> None:
+    """Seal (or unseal) a record's media as the record itself is (a file moved to it)."""
+    reseal_for_record(conn, record_id, _record_key(conn, record_id))
 
 
 def get(conn: Connection, media_id: str) -> Media:
-    row = conn.execute("SELECT data FROM media WHERE id = ?", (media_id,)).fetchone()
+    """Raises NotFound, or NotPermitted for a sealed file whose key the reader lacks."""
+    row = conn.execute(
+        "SELECT data, sealed_group, key_version, sealed FROM media WHERE id = ?", (media_id,)
+    ).fetchone()
     if row is None:
         raise NotFound(media_id, entity="media", id=media_id)
-    return codec.loads(Media, row[0])
+    return _decode(conn, media_id, row)
 
 
 def list_for(conn: Connection, record_id: str | None, consent_id: str | None) -> list[Media]:
+    """Media of a record, of a consent, or all; sealed ones the reader may not open are left
+    out (a placeholder record shows how many it has, never what they are)."""
+    columns = "SELECT id, data, sealed_group, key_version, sealed FROM media"
     if record_id:
-        rows = conn.execute(
-            "SELECT data FROM media WHERE record_id = ? ORDER BY rowid", (record_id,)
-        )
+        rows = conn.execute(columns + " WHERE record_id = ? ORDER BY rowid", (record_id,))
     elif consent_id:
-        rows = conn.execute(
-            "SELECT data FROM media WHERE consent_id = ? ORDER BY rowid", (consent_id,)
-        )
+        rows = conn.execute(columns + " WHERE consent_id = ? ORDER BY rowid", (consent_id,))
     else:
-        rows = conn.execute("SELECT data FROM media ORDER BY rowid")
-    return [codec.loads(Media, r[0]) for r in rows]
+        rows = conn.execute(columns + " ORDER BY rowid")
+    return [
+        _decode(conn, r[0], r[1:])
+        for r in rows.fetchall()
+        if not r[2] or sealed.may_open(conn, r[2], int(r[3]))
+    ]
 
 
 def delete(conn: Connection, media_id: str) -> None:
@@ -151,8 +278,12 @@ class ChunkReader(io.RawIOBase):
         rowid: int,
         size: int,
         chunk_size: int,
+        *,
+        opener: Callable[[int, bytes], bytes] | None = None,
     ) -> None:
         super().__init__()
+        #: Turns a stored chunk (seq, bytes) into its plain bytes (sealed media).
+        self._opener = opener
         if chunk_table not in _CHUNK_TABLES:
             raise ValueError(chunk_table)
         self._conn_getter = conn_getter
@@ -199,7 +330,10 @@ class ChunkReader(io.RawIOBase):
                 row = conn.execute(self._select, (self._rowid, seq)).fetchone()
             if row is None:
                 raise StoreError(f"missing media chunk {seq}")
-            self._cached_seq, self._cached = seq, bytes(row[0])
+            stored = bytes(row[0])
+            if self._opener is not None:
+                stored = self._opener(seq, stored)
+            self._cached_seq, self._cached = seq, stored
         return self._cached
 
     def readinto(self, buffer: memoryview | bytearray) -> int:  # type: ignore[override]
@@ -223,15 +357,20 @@ class ChunkReader(io.RawIOBase):
 
 def open_reader(conn_getter: Callable[[], Connection], media_id: str) -> BinaryIO:
     """A buffered, seekable reader (what QtMultimedia and the bundle writer consume)."""
+    conn = conn_getter()
     with mapped_errors():
-        row = (
-            conn_getter()
-            .execute("SELECT rowid, size, chunk_size FROM media WHERE id = ?", (media_id,))
-            .fetchone()
-        )
+        row = conn.execute(
+            "SELECT rowid, size, chunk_size, sealed_group, key_version FROM media WHERE id = ?",
+            (media_id,),
+        ).fetchone()
     if row is None:
         raise NotFound(media_id, entity="media", id=media_id)
-    return buffered(ChunkReader(conn_getter, "media_chunk", int(row[0]), int(row[1]), int(row[2])))
+    key = _row_key(conn, media_id, row[3], int(row[4]))
+    opener = None if key is None else functools.partial(_open_chunk, key, media_id)
+    reader = ChunkReader(
+        conn_getter, "media_chunk", int(row[0]), int(row[1]), int(row[2]), opener=opener
+    )
+    return buffered(reader)
 
 
 def buffered(raw: ChunkReader) -> BinaryIO:

@@ -437,6 +437,29 @@ def _v7(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_V8 = """
+-- Protocol keys (issue 13): a record at access restricted or secret/sacred is sealed under its
+-- protocol group's key. The narrow row keeps what a placeholder and the filters need (id,
+-- access, status, category, labels, dates) and names the group and key version; its title,
+-- names and full JSON live only in record_data.sealed (AEAD, tkapp.store.sealed). Its media
+-- keep size and chunk layout in the clear; file name, caption, hash and bytes are sealed.
+ALTER TABLE record ADD COLUMN sealed_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE record ADD COLUMN key_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE record_data ADD COLUMN sealed BLOB;
+ALTER TABLE media ADD COLUMN sealed_group TEXT NOT NULL DEFAULT '';
+ALTER TABLE media ADD COLUMN key_version INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE media ADD COLUMN sealed BLOB;
+CREATE INDEX record_by_sealed_group ON record (sealed_group, key_version) WHERE sealed_group != ''
+"""
+
+
+def _v8(conn: Connection) -> None:
+    """Sealed (protocol-key encrypted) records and media (issue 13)."""
+    for statement in _V8.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -448,6 +471,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (5, _v5),
     (6, _v6),
     (7, _v7),
+    (8, _v8),
 ]
 LATEST = MIGRATIONS[-1][0]
 

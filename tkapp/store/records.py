@@ -28,8 +28,10 @@ from tkapp.core.model import (
     RecordStatus,
     Taxon,
 )
-from tkapp.errors import NotFound
-from tkapp.store import codec
+from tkapp.core.users import GroupKey
+from tkapp.errors import KeyringError, NotFound
+from tkapp.store import codec, sealed
+from tkapp.store import media as media_store
 from tkapp.store.connection import Connection
 from tkapp.store.text import fts_query, nfc
 
@@ -58,6 +60,11 @@ class RecordSummary:
     labels: tuple[str, ...]
     media_count: int
     modified: datetime
+    #: The protocol group whose key seals this record ("" for records stored in the clear).
+    protected_group: str = ""
+    #: False: the reader does not hold the group's key; ``title``, ``taxa`` and
+    #: ``local_names`` are empty and the front ends show a placeholder.
+    readable: bool = True
 
 
 def iso(moment: datetime) -> str:
@@ -162,12 +169,29 @@ def save(
     new: bool,
     names: NameCache | None = None,
     trashed: bool = False,
-) -> None:
-    """Insert or replace one record with its links and index entries (caller's transaction)."""
+) -> int:
+    """Insert or replace one record with its links and index entries (caller's transaction).
+
+    A protected record (tkapp.store.sealed) is sealed under its group's current key: its row
+    keeps no title or names, its links to taxa and people live only inside the sealed JSON,
+    its index entry only in the reader's in-memory index, and its media follow its key.
+
+    Raises:
+        NotPermitted: a protected record and the reader does not hold its group's key.
+    """
     assert rec.created is not None and rec.modified is not None
+    key = sealed.key_to_write(conn, rec.access, rec.restricted_group, rec.id)
     idx = _index_text(conn, rec, names or NameCache())
+    if key is None:
+        title, taxa_text, names_text = rec.title, idx.taxa_text, idx.names_text
+        group, key_version, data, blob = "", 0, state_json, None
+    else:
+        title = taxa_text = names_text = data = ""
+        group, key_version = key.group, key.version
+        blob = sealed.seal_text(key, state_json, sealed.record_context(rec.id, "data", key_version))
+        sealed.mark_protected(conn)
     values = (
-        rec.title,
+        title,
         rec.category.value,
         rec.access.value,
         rec.status.value,
@@ -177,36 +201,65 @@ def save(
         iso(rec.modified),
         codec.dumps_plain(rec.labels),
         rec.terms_id,
-        idx.taxa_text,
-        idx.names_text,
+        taxa_text,
+        names_text,
+        group,
+        key_version,
     )
     if new:
         cur = conn.execute(
             "INSERT INTO record (title, category, access, status, language, version, created,"
-            " modified, labels, terms_id, taxa_text, names_text, trashed, id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " modified, labels, terms_id, taxa_text, names_text, sealed_group, key_version,"
+            " trashed, id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (*values, int(trashed), rec.id),
         )
         rowid = int(cur.lastrowid)
-        conn.execute("INSERT INTO record_data (rowid, data) VALUES (?, ?)", (rowid, state_json))
+        conn.execute(
+            "INSERT INTO record_data (rowid, data, sealed) VALUES (?, ?, ?)", (rowid, data, blob)
+        )
     else:
-        rowid = _rowid(conn, rec.id)
+        old = conn.execute(
+            "SELECT rowid, sealed_group, key_version FROM record WHERE id = ?", (rec.id,)
+        ).fetchone()
+        if old is None:
+            raise NotFound(rec.id, entity="record", id=rec.id)
+        rowid = int(old[0])
         conn.execute(
             "UPDATE record SET title = ?, category = ?, access = ?, status = ?, language = ?,"
             " version = ?, created = ?, modified = ?, labels = ?, terms_id = ?, taxa_text = ?,"
-            " names_text = ? WHERE rowid = ?",
+            " names_text = ?, sealed_group = ?, key_version = ? WHERE rowid = ?",
             (*values, rowid),
         )
-        conn.execute("UPDATE record_data SET data = ? WHERE rowid = ?", (state_json, rowid))
+        conn.execute(
+            "UPDATE record_data SET data = ?, sealed = ? WHERE rowid = ?", (data, blob, rowid)
+        )
         conn.execute("DELETE FROM record_label WHERE record_rowid = ?", (rowid,))
         conn.execute("DELETE FROM record_taxon WHERE record_rowid = ?", (rowid,))
         conn.execute("DELETE FROM record_person WHERE record_rowid = ?", (rowid,))
         conn.execute("DELETE FROM record_fts WHERE rowid = ?", (rowid,))
+        sealed.index_drop(conn, rowid)
+        if (old[1], int(old[2])) != (group, key_version):
+            media_store.reseal_for_record(conn, rec.id, key)
+        if key is not None and not old[1]:
+            # Protected from now on: its words, deleted above, still sit in the index's
+            # segments under a tombstone until a merge. Merge now, so none is left on disk.
+            conn.execute("INSERT INTO record_fts (record_fts) VALUES ('optimize')")
     if rec.labels:
         conn.executemany(
             "INSERT OR IGNORE INTO record_label (code, record_rowid) VALUES (?, ?)",
             [(code, rowid) for code in rec.labels],
         )
+    if key is not None:
+        sealed.index_put(
+            conn,
+            rowid,
+            title=nfc(rec.title),
+            body=idx.body,
+            names=idx.names,
+            taxa_text=idx.taxa_text,
+            names_text=idx.names_text,
+        )
+        return rowid
     if rec.taxon_ids:
         conn.executemany(
             "INSERT OR IGNORE INTO record_taxon (record_rowid, taxon_id) VALUES (?, ?)",
@@ -224,6 +277,7 @@ def save(
         "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
         (rowid, nfc(rec.title), idx.body, idx.names),
     )
+    return rowid
 
 
 class BulkInserter:
@@ -252,6 +306,15 @@ class BulkInserter:
 
     def add(self, rec: KnowledgeRecord, state_json: str) -> int:
         assert rec.created is not None and rec.modified is not None
+        if sealed.key_to_write(self.conn, rec.access, rec.restricted_group, rec.id) is not None:
+            # A protected record is sealed one at a time (rare in an import): the pending rows
+            # go first, so the rowid save() takes is the next one.
+            self.flush()
+            rowid = save(self.conn, rec, state_json, new=True, names=self.names)
+            assert rowid == self.next_rowid
+            self.next_rowid += 1
+            self.flushed_below = self.next_rowid
+            return rowid
         rowid = self.next_rowid
         self.next_rowid += 1
         idx = _index_text(self.conn, rec, self.names)
@@ -341,15 +404,40 @@ def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
 
 
 def load(conn: Connection, record_id: str) -> tuple[KnowledgeRecord, bool]:
-    """The record and whether it is in the trash."""
+    """The record and whether it is in the trash.
+
+    Raises:
+        NotFound: no such record. NotPermitted: it is sealed and the reader lacks its key.
+        KeyringError: its sealed value does not open here (moved from another record).
+    """
     row = conn.execute(
-        "SELECT d.data, r.trashed FROM record r JOIN record_data d ON d.rowid = r.rowid"
-        " WHERE r.id = ?",
+        "SELECT d.data, r.trashed, r.sealed_group, r.key_version, d.sealed"
+        " FROM record r JOIN record_data d ON d.rowid = r.rowid WHERE r.id = ?",
         (record_id,),
     ).fetchone()
     if row is None:
         raise NotFound(record_id, entity="record", id=record_id)
-    return codec.loads(KnowledgeRecord, row[0]), bool(row[1])
+    data = row[0]
+    if row[2]:
+        version = int(row[3])
+        key = sealed.key_to_read(conn, row[2], version, record_id)
+        data = sealed.open_text(key, row[4], sealed.record_context(record_id, "data", version))
+    return codec.loads(KnowledgeRecord, data), bool(row[1])
+
+
+def unreadable_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
+    """Those of ``ids`` that are sealed under a key the reader does not hold."""
+    found: set[str] = set()
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = list(ids[start : start + _IN_CHUNK])
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT id, sealed_group, key_version FROM record"
+            f" WHERE sealed_group != '' AND id IN ({marks})",
+            chunk,
+        )
+        found.update(r[0] for r in rows if not sealed.may_open(conn, r[1], int(r[2])))
+    return found
 
 
 def set_trashed(conn: Connection, record_id: str, trashed: bool) -> None:
@@ -362,6 +450,7 @@ def purge(conn: Connection, record_id: str) -> None:
     for table in ("record_label", "record_taxon", "record_person"):
         conn.execute(f"DELETE FROM {table} WHERE record_rowid = ?", (rowid,))
     conn.execute("DELETE FROM record_fts WHERE rowid = ?", (rowid,))
+    sealed.index_drop(conn, rowid)
     conn.execute("DELETE FROM consent_record WHERE record_id = ?", (record_id,))
     conn.execute("DELETE FROM record_data WHERE rowid = ?", (rowid,))
     conn.execute("DELETE FROM record WHERE rowid = ?", (rowid,))
@@ -372,7 +461,7 @@ def reindex(conn: Connection, rowids: Iterable[int]) -> None:
     names = NameCache()
     for rowid in rowids:
         row = conn.execute("SELECT data FROM record_data WHERE rowid = ?", (rowid,)).fetchone()
-        if row is None:
+        if row is None or not row[0]:  # sealed records have no links to re-index from
             continue
         rec = codec.loads(KnowledgeRecord, row[0])
         save(conn, rec, row[0], new=False, names=names)
@@ -383,7 +472,8 @@ def rebuild_index(conn: Connection) -> None:
     names = NameCache()
     batch: list[tuple[int, str, str, str]] = []
     sql = "INSERT INTO record_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)"
-    for rowid, data in conn.execute("SELECT rowid, data FROM record_data ORDER BY rowid"):
+    rows = conn.execute("SELECT rowid, data FROM record_data WHERE data != '' ORDER BY rowid")
+    for rowid, data in rows:
         # The stored JSON's own fields, not a decoded KnowledgeRecord: decoding is most of the
         # cost, and a million records should migrate in minutes.
         rec = json.loads(data)
@@ -463,25 +553,34 @@ class SearchPage:
     ranked: bool
 
 
-def _hits_sql(conn: Connection, filters: RecordFilter) -> tuple[str, str, list[Any]] | None:
+#: The on-disk index, and the reader's in-memory index of the sealed records they may read.
+_DISK_INDEX = ("record_fts", "record_fts")
+_SEALED_INDEX = ("temp.sealed_fts", "sealed_fts")
+
+
+def _hits_sql(
+    conn: Connection, filters: RecordFilter, index: tuple[str, str] = _DISK_INDEX
+) -> tuple[str, str, list[Any]] | None:
     """(FROM clause, WHERE conditions, parameters) for full-text hits ``f`` within filters;
-    None when nothing can match (the trash is asked for and empty).
+    None when nothing can match (the trash is asked for and empty). ``index``: the table
+    and its MATCH column name.
 
     Only the trash flag set: with an empty trash (an index probe says so) the hits need no
     check at all; otherwise they are checked against the (usually small) set of trashed
     rowids, which SQLite builds once per statement from an index, so the full-text index's
     own order and early LIMIT stay intact. Any other filter joins the record row.
     """
+    table, column = index
     only_trash = filters == RecordFilter(in_trash=filters.in_trash)
     if only_trash:
         trash = "SELECT rowid FROM record WHERE trashed = 1"
         if conn.execute("SELECT EXISTS (" + trash + ")").fetchone()[0] == 0:
-            return None if filters.in_trash else ("record_fts f", "record_fts MATCH ?", [])
+            return None if filters.in_trash else (table + " f", column + " MATCH ?", [])
         clause = "f.rowid IN" if filters.in_trash else "f.rowid NOT IN"
-        return "record_fts f", "record_fts MATCH ? AND " + clause + " (" + trash + ")", []
+        return table + " f", column + " MATCH ? AND " + clause + " (" + trash + ")", []
     where, params = _filter_sql(filters)
-    source = "record_fts f JOIN record r ON r.rowid = f.rowid"
-    return source, "record_fts MATCH ? AND " + where, params
+    source = table + " f JOIN record r ON r.rowid = f.rowid"
+    return source, column + " MATCH ? AND " + where, params
 
 
 def search_page(
@@ -513,6 +612,8 @@ def search_page(
     match = fts_query(query)
     if not match:
         return SearchPage([], 0, ranked=False)
+    if sealed.index_in_use(conn):
+        return _search_both(conn, match, filters, offset=offset, limit=limit, total=total)
     hits = _hits_sql(conn, filters)
     if hits is None:
         return SearchPage([], 0, ranked=False)
@@ -537,6 +638,61 @@ def search_page(
     return SearchPage(ids, total, ranked)
 
 
+def _search_both(
+    conn: Connection,
+    match: str,
+    filters: RecordFilter,
+    *,
+    offset: int,
+    limit: int | None,
+    total: int | None,
+) -> SearchPage:
+    """:func:`search_page` over the on-disk index and the in-memory index of sealed records.
+
+    Same rules as one index: relevance order up to :data:`RANKED_HITS_MAX` hits in all,
+    newest (highest rowid) first beyond. Each index gives its first ``offset + limit`` hits
+    in that order (its own early LIMIT, no sort of all hits) and the two lists are merged.
+    """
+    sides = [h for h in (_hits_sql(conn, filters), _hits_sql(conn, filters, _SEALED_INDEX)) if h]
+    if total is None:
+        # Counted per index: an index with no hit is not asked for the page (ranking costs a
+        # pass over each word's hits, even for a few of them).
+        counted: list[tuple[tuple[str, str, list[Any]], int]] = []
+        for hits in sides:
+            source, where, params = hits
+            sql = "SELECT count(*) FROM " + source + " WHERE " + where
+            n = int(conn.execute(sql, [match, *params]).fetchone()[0])
+            if n:
+                counted.append((hits, n))
+        sides = [hits for hits, _n in counted]
+        total = sum(n for _hits, n in counted)
+    if total == 0 or not sides:
+        return SearchPage([], 0, ranked=False)
+    ranked = total <= RANKED_HITS_MAX
+    # rank is negative bm25 (smaller is better); rowid DESC is negated to sort ascending too.
+    # (The index's own rowid order, not an expression: it stops after the LIMIT, unsorted.)
+    key, order = ("f.rank", "k") if ranked else ("-f.rowid", "f.rowid DESC")
+    want = -1 if limit is None else offset + limit
+    merged: list[tuple[float, str]] = []
+    for source, where, params in sides:
+        joined = source if " JOIN " in source else source + " JOIN record r ON r.rowid = f.rowid"
+        sql = (
+            "SELECT "
+            + key
+            + " AS k, r.id FROM "
+            + joined
+            + " WHERE "
+            + where
+            + " ORDER BY "
+            + order
+            + " LIMIT ?"
+        )
+        merged += conn.execute(sql, [match, *params, want]).fetchall()
+    merged.sort(key=lambda hit: hit[0])
+    end = None if limit is None else offset + limit
+    return SearchPage([hit[1] for hit in merged[offset:end]], total, ranked)
+
+
 def search_ids(
     conn: Connection, query: str, filters: RecordFilter | None, limit: int | None = None
 ) -> list[str]:
@@ -557,29 +713,133 @@ _STATUSES = {member.value: member for member in RecordStatus}
 
 
 def summaries(conn: Connection, ids: Sequence[str]) -> list[RecordSummary]:
-    """Table rows for ``ids``, in the same order (unknown ids are left out)."""
+    """Table rows for ``ids``, in the same order (unknown ids are left out).
+
+    A sealed record's title and names come from the reader's in-memory view; one they may not
+    read comes back with ``readable`` False and no title or names.
+    """
     found: dict[str, RecordSummary] = {}
+    if sealed.has_index(conn):
+        titles = (
+            "coalesce(v.title, r.title), coalesce(v.taxa_text, r.taxa_text),"
+            " coalesce(v.names_text, r.names_text)"
+        )
+        view, seen = " LEFT JOIN temp.sealed_view v ON v.rowid = r.rowid", ", v.rowid IS NOT NULL"
+    else:
+        titles, view, seen = "r.title, r.taxa_text, r.names_text", "", ", 0"
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = list(ids[start : start + _IN_CHUNK])
         marks = ",".join("?" * len(chunk))
         rows = conn.execute(
-            "SELECT r.id, r.title, r.category, r.access, r.status, r.taxa_text, r.names_text,"
-            " r.labels, r.modified,"
-            " (SELECT count(*) FROM media m WHERE m.record_id = r.id)"
-            f" FROM record r WHERE r.id IN ({marks})",
+            "SELECT r.id, " + titles + ", r.category, r.access, r.status, r.labels, r.modified,"
+            " (SELECT count(*) FROM media m WHERE m.record_id = r.id), r.sealed_group"
+            + seen
+            + " FROM record r"
+            + view
+            + f" WHERE r.id IN ({marks})",
             chunk,
         )
         for row in rows:
             found[row[0]] = RecordSummary(
                 id=row[0],
                 title=row[1],
-                category=_CATEGORIES[row[2]],
-                access=_ACCESS_LEVELS[row[3]],
-                status=_STATUSES[row[4]],
-                taxa=row[5],
-                local_names=row[6],
+                category=_CATEGORIES[row[4]],
+                access=_ACCESS_LEVELS[row[5]],
+                status=_STATUSES[row[6]],
+                taxa=row[2],
+                local_names=row[3],
                 labels=tuple(json.loads(row[7])) if row[7] != "[]" else (),
                 media_count=int(row[9]),
                 modified=datetime.fromisoformat(row[8]),
+                protected_group=row[10],
+                readable=not row[10] or row[11] == 1,
             )
     return [found[i] for i in ids if i in found]
+
+
+# --- sealed records: the reader's in-memory index, re-sealing ----------------------------
+
+
+def index_sealed(conn: Connection) -> int:
+    """Build the in-memory index of the sealed records the reader may read (at unlock).
+
+    Returns:
+        How many records it holds.
+    """
+    sealed.drop_index(conn)
+    sealed.create_index(conn)
+    names = NameCache()
+    # One transaction and one final merge: row by row, each insert would leave its own index
+    # segment and every search would walk them all.
+    conn.execute("BEGIN")
+    try:
+        count = _index_sealed_rows(conn, names)
+        conn.execute("INSERT INTO temp.sealed_fts (sealed_fts) VALUES ('optimize')")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return count
+
+
+def _index_sealed_rows(conn: Connection, names: NameCache) -> int:
+    batch: list[tuple[int, str, str, str, str, str]] = []
+    rows = conn.execute(
+        "SELECT r.rowid, r.id, r.sealed_group, r.key_version, d.sealed FROM record r"
+        " JOIN record_data d ON d.rowid = r.rowid WHERE r.sealed_group != ''"
+    ).fetchall()
+    for rowid, record_id, group, version, blob in rows:
+        if not sealed.may_open(conn, group, int(version)):
+            continue
+        key = sealed.key_to_read(conn, group, int(version), record_id)
+        context = sealed.record_context(record_id, "data", int(version))
+        try:
+            rec = json.loads(sealed.open_text(key, blob, context))
+        except KeyringError:
+            continue  # a damaged or moved value: listed as a placeholder, opening it says so
+        uses = [(u["part"], u["preparation"], u["purpose"], u["season"]) for u in rec["uses"]]
+        idx = _index_parts(
+            conn,
+            names,
+            summary=rec["summary"],
+            description=rec["description"],
+            uses=uses,
+            taxon_ids=rec["taxon_ids"],
+            holder_ids=[link["person_id"] for link in rec["holders"]],
+        )
+        batch.append(
+            (int(rowid), nfc(rec["title"]), idx.body, idx.names, idx.taxa_text, idx.names_text)
+        )
+    sealed.index_put_many(conn, batch)
+    return len(batch)
+
+
+def reseal_batch(conn: Connection, old: GroupKey, new: GroupKey, limit: int) -> int:
+    """Move up to ``limit`` records (and their media) of ``old``'s group and version to
+    ``new`` (caller's transaction). Returns how many moved; 0 when none is left."""
+    rows = conn.execute(
+        "SELECT r.rowid, r.id, d.sealed FROM record r JOIN record_data d ON d.rowid = r.rowid"
+        " WHERE r.sealed_group = ? AND r.key_version = ? LIMIT ?",
+        (old.group, old.version, limit),
+    ).fetchall()
+    for rowid, record_id, blob in rows:
+        state = sealed.open_text(old, blob, sealed.record_context(record_id, "data", old.version))
+        fresh = sealed.seal_text(new, state, sealed.record_context(record_id, "data", new.version))
+        conn.execute(
+            "UPDATE record SET sealed_group = ?, key_version = ? WHERE rowid = ?",
+            (new.group, new.version, rowid),
+        )
+        conn.execute("UPDATE record_data SET sealed = ? WHERE rowid = ?", (fresh, rowid))
+        media_store.reseal_for_record(conn, record_id, new, old=old)
+    return len(rows)
+
+
+def plain_protected_ids(conn: Connection) -> list[str]:
+    """Records at a protected access level still stored in the clear (before sealing)."""
+    return [
+        r[0]
+        for r in conn.execute(
+            "SELECT id FROM record WHERE sealed_group = '' AND access IN (?, ?) ORDER BY rowid",
+            (AccessLevel.RESTRICTED.value, AccessLevel.SECRET_SACRED.value),
+        )
+    ]

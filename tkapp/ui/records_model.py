@@ -12,6 +12,7 @@ generation counter drops pages that belong to an older search, and only
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPixmap
+from PySide6.QtGui import QFont, QPainter, QPixmap
 
 from tkapp.i18n import N_, _, format_date, format_number, names, pgettext, translate
 from tkapp.ui.labels_widgets import label_name, label_pixmap
@@ -91,6 +92,14 @@ def labels_strip(labels: tuple[str, ...]) -> QPixmap:
         painter.end()
         _STRIPS[labels] = strip
     return strip
+
+
+@functools.cache
+def _placeholder_font() -> QFont:
+    """Italic: a placeholder row reads as a stand-in, not a record's own title."""
+    font = QFont()
+    font.setItalic(True)
+    return font
 
 
 def _display_row(summary: Any) -> tuple[str, ...]:
@@ -255,6 +264,8 @@ class RecordsModel(QAbstractTableModel):
             return entry is not None
         if role == SUMMARY_ROLE:
             return entry[0] if entry else None
+        if role == Qt.ItemDataRole.FontRole and entry is not None and not entry[0].readable:
+            return _placeholder_font()  # a sealed record the person may not read
         if index.column() == Column.LABELS and entry is not None:
             labels = entry[0].labels
             if role == Qt.ItemDataRole.DecorationRole:

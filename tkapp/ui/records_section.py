@@ -33,7 +33,7 @@ from tkapp.i18n import _, format_number, names, ngettext, translate
 from tkapp.licensing.labels import LABELS
 from tkapp.ui.dialogs import confirm, show_error, show_info
 from tkapp.ui.record_editor import RecordEditorDialog
-from tkapp.ui.records_model import Column, Page, RecordsModel, fetch_page
+from tkapp.ui.records_model import SUMMARY_ROLE, Column, Page, RecordsModel, fetch_page
 from tkapp.ui.worker import Runner
 
 SEARCH_DELAY_MS = 150
@@ -444,6 +444,15 @@ class RecordsSection(QWidget):
         return self._open_editor(record_id)
 
     def _open_editor(self, record_id: str | None) -> QDialog:
+        row = self.model.row_of(record_id) if record_id is not None else -1
+        summary = self.model.data(self.model.index(row, 0), SUMMARY_ROLE) if row >= 0 else None
+        if summary is not None and not summary.readable:
+            # A sealed record the person may not read: its placeholder, never an editor.
+            text = _(
+                "{title}\n\nOnly people in this group can open it. If you should be one of "
+                "them, ask a custodian to add you."
+            ).format(title=summary.title)
+            return show_info(self.window(), text, _("Protected record"))
         if record_id is not None:
             for dialog, open_id in self._live_editors():
                 if open_id == record_id:
