@@ -24,6 +24,7 @@ from tkapp.crypto.keys import PublicKey, generate_keypair, key_id_hex
 from tkapp.crypto.minisign import encode_public_key
 from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore
 from tkapp.errors import BundleIOError, KeyFormatError, UsageError
+from tkapp.services import people
 from tkapp.services.received import load_trust_key
 from tkapp.store import entities
 
@@ -221,6 +222,8 @@ def rotate_signing_key(
     path = rotation.write_files(Path(dest), data, signature)
     with cat._db.transaction() as conn:
         entities.save_signing_key(conn, new.key_id, new.secret_seed, new.public)
+        if cat.user is not None:  # wrapped to the custodians; no plain seed stays
+            people.store_signing_key(conn, new.key_id, new.secret_seed)
         # Kept so that every later bundle carries it (data/keys/), beside the file above.
         entities.save_key_rotation(conn, data, signature)
         cat._audit(
