@@ -398,10 +398,11 @@ class KeySlotsInvalid(StoreError):
     code = "keyslots_invalid"
 
 
-class PersonRequired(UsageError):
+class PersonRequired(TkError):
     """Several people use this catalogue: say who you are (``params["names"]``)."""
 
     code = "person_required"
+    exit_code = 4
 
 
 class UnknownPerson(NotFound):

@@ -14,6 +14,7 @@ from tkapp.cli.common import (
     add_passphrase_option,
     open_from_args,
     out,
+    person_from_args,
     print_json,
     progress_printer,
     read_creation_passphrase,
@@ -107,7 +108,13 @@ def cmd_init(args: argparse.Namespace) -> int:
         region=args.region,
     )
     passphrase = read_creation_passphrase(args)
-    with create_catalogue(args.catalogue, passphrase, community, actor=actor_name()) as cat:
+    with create_catalogue(
+        args.catalogue,
+        passphrase,
+        community,
+        actor=actor_name(),
+        custodian=person_from_args(args) or "",
+    ) as cat:
         fingerprint = fingerprint_of(cat.signing_key().public)
     out(
         _("Created catalogue {path} for {community}.").format(
@@ -197,6 +204,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         read_passphrase(args),
         progress=progress_printer(_("Restore")),
         overwrite=args.overwrite,
+        person=person_from_args(args),
     )
     out(_("Backup checked and restored to {path}.").format(path=args.catalogue))
     return EXIT_OK
