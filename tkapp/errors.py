@@ -355,6 +355,8 @@ class HubUnavailable(TkError):
 
     code = "hub_unavailable"
     exit_code = 1
+
+
 # --- Field data import (issue 15) ------------------------------------------------------------
 
 

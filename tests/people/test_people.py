@@ -23,7 +23,7 @@ from tkapp.errors import (
     ValidationError,
     WrongPassphrase,
 )
-from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue, restore_backup
+from tkapp.services.catalogue import create_catalogue, open_catalogue, restore_backup
 from tkapp.services.people import people_names
 from tkapp.store import keyslots
 from tkapp.store.connection import connect, read_salt
@@ -105,7 +105,7 @@ def test_roles_decide_what_each_person_may_change(path: Path) -> None:
             viewer.people().add("Eve", Role.CUSTODIAN, [], "eve's phrase")
         with pytest.raises(PermissionDenied):
             viewer.signing_key()
-        assert [u.name for u in viewer.people().list()] == ["Ana", "Luis", "Rosa"]
+        assert [u.name for u in viewer.people().everyone()] == ["Ana", "Luis", "Rosa"]
     with open_catalogue(path, ROSA, person="Rosa") as member:
         draft = member.add_record(KnowledgeRecord("draft"))
         draft.title = "draft, edited"

@@ -10,7 +10,6 @@ from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
-    actor_name,
     add_passphrase_option,
     open_from_args,
     out,
@@ -112,7 +111,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         args.catalogue,
         passphrase,
         community,
-        actor=actor_name(),
         custodian=person_from_args(args) or "",
     ) as cat:
         fingerprint = fingerprint_of(cat.signing_key().public)

@@ -44,7 +44,7 @@ def register(subparsers: Any) -> None:
     sub = p.add_subparsers(dest="people_command", metavar=_("ACTION"))
 
     def action(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
-        a = sub.add_parser(name, help=help_text)
+        a: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
         a.add_argument("catalogue", type=Path, metavar=_("CATALOGUE"))
         add_passphrase_option(a)
         a.set_defaults(handler=handler)
@@ -55,7 +55,9 @@ def register(subparsers: Any) -> None:
 
     a = action("add", _("add a person with their own passphrase"), cmd_add)
     a.add_argument("name", metavar=_("NAME"), help=_("shown when unlocking: may be a pseudonym"))
-    a.add_argument("--role", choices=_ROLES, default="member", help=_("custodian, member or viewer"))
+    a.add_argument(
+        "--role", choices=_ROLES, default="member", help=_("custodian, member or viewer")
+    )
     a.add_argument("--groups", metavar=_("GROUPS"), help=_("protocol groups, comma separated"))
     _new_passphrase_option(a)
 
@@ -102,7 +104,7 @@ def _new_passphrase_option(a: argparse.ArgumentParser) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with open_from_args(args) as cat:
-        users = cat.people().list()
+        users = cat.people().everyone()
     if args.json:
         data = [
             {"id": u.id, "name": u.name, "role": str(u.role), "groups": sorted(u.groups)}

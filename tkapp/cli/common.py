@@ -212,9 +212,8 @@ def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalog
     path = Path(getattr(args, attr))
     from tkapp.services.catalogue import open_catalogue  # deferred: the command line starts fast
 
-    return open_catalogue(
-        path, read_passphrase(args), actor=actor_name(), person=person_from_args(args)
-    )
+    # The audit log names the unlocked person (not the operating system's user).
+    return open_catalogue(path, read_passphrase(args), person=person_from_args(args))
 
 
 def actor_name() -> str:

@@ -127,8 +127,7 @@ _ERRORS: dict[str, str] = {
     ),
     "nothing_to_export": N_("No record may be shared with this recipient for this purpose."),
     "confirmation_required": N_(
-        "Some records are culturally sensitive: the custodian must confirm before they are "
-        "shared."
+        "Some records are culturally sensitive: the custodian must confirm before they are shared."
     ),
     "nothing_to_publish": N_(
         "No record can be published openly: mark records with an open licence, make them "

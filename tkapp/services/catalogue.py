@@ -23,21 +23,21 @@ from tkapp.core.model import (
     KnowledgeRecord,
     Media,
     Person,
+    RecordStatus,
     Taxon,
 )
+from tkapp.core.users import Reader, User
 from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, StoreError, ValidationError
-from tkapp.core.model import RecordStatus
-from tkapp.core.users import Reader, User
 from tkapp.services import people as people_service
 from tkapp.services.permissions import Action, require
 from tkapp.services.terms import install_default_terms
 from tkapp.store import Database, audit, codec, entities, keyslots, maintenance, records
 from tkapp.store import media as media_store
+from tkapp.store import people as people_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
 from tkapp.store.codec import to_jsonable
 from tkapp.store.connection import Connection
-from tkapp.store import people as people_store
 from tkapp.store.records import RecordFilter, RecordSummary, SearchPage
 
 __all__ = [
@@ -131,7 +131,7 @@ def create_catalogue(
         install_default_terms(conn, community, template)  # default terms from ``template``
         chain.append(
             conn,
-            actor=session.user.name,
+            actor=actor or session.user.name,
             action="create",
             entity="catalogue",
             entity_id=catalogue_id,
@@ -206,8 +206,9 @@ class Catalogue:
         self._db = db
         self.path = db.path
         self._session = session
-        # The unlocked person is the actor of every change (issue 13).
-        self.actor = session.user.name if session is not None else actor
+        # The unlocked person is the actor of every change (issue 13); front ends pass no
+        # ``actor``. Tools and tests may name another (the same process holds the keys).
+        self.actor = actor or (session.user.name if session is not None else "")
         with db.reading() as conn:
             self.id = entities.get_meta(conn, "catalogue_id")
             self._community = codec.loads(Community, entities.get_meta(conn, "community", "{}"))
@@ -661,4 +662,3 @@ class Catalogue:
         self._require(Action.MANAGE_TERMS)
         with self._db.transaction() as conn:
             entities.set_setting(conn, key, value)
-

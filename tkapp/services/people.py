@@ -118,18 +118,27 @@ def create_database(
     name: str,
     setup_more: Callable[[Connection, AuditChain, Session], None],
 ) -> tuple[Database, Session]:
-    """A new catalogue under a random database key, with its first custodian ``name``.
+    """A new catalogue with its first custodian ``name``.
+
+    The database key is derived from the founding custodian's passphrase (as in a catalogue
+    from before people, so both kinds behave alike): the catalogue file copied alone still
+    opens with it, and the keys file is then rewritten from the database. After a removal,
+    :meth:`People.rotate_database_key` moves it to a random key that only key slots hold.
 
     ``setup_more(conn, chain, session)`` adds the first contents in the same transaction.
     The key slots file is written before the catalogue gets its name.
     """
     check_passphrase(passphrase)
     name = check_name(name)
-    key = keyring.new_key()
     salt = kdf.new_salt()
+    key = kdf.derive_key(passphrase, salt)
     pair, locked = new_person_keys(passphrase)
     user = User(name, Role.CUSTODIAN, effective_groups(Role.CUSTODIAN, ()))
-    slots = (keyslots.make_slot(salt, key, user.id, name, pair.public, locked),)
+    slots = (
+        keyslots.make_slot(
+            salt, key, person_id=user.id, name=name, public=pair.public, locked=locked
+        ),
+    )
     session_box: list[Session] = []
 
     def setup(conn: Connection, chain: AuditChain) -> None:
@@ -256,9 +265,18 @@ def _migrate_first_custodian(db: Database, passphrase: str, name: str) -> Sessio
             wrapped = keyring.wrap_to(pair.public, seed, _signing_context(key_id, user.id))
             rows.save_signing_wrap(conn, key_id, user.id, wrapped)
         rows.clear_signing_seeds(conn)
-        slot = keyslots.make_slot(db.salt, db.key, user.id, name, pair.public, locked)
+        slot = keyslots.make_slot(
+            db.salt, db.key, person_id=user.id, name=name, public=pair.public, locked=locked
+        )
         rows.set_slots_mirror(conn, keyslots.mirror_text((slot,)))
-        _audit(db, conn, name, "create", user.id, {"name": name, "role": "custodian"})
+        _audit(
+            db,
+            conn,
+            actor=name,
+            action="create",
+            entity_id=user.id,
+            state={"name": name, "role": "custodian"},
+        )
     return session
 
 
@@ -320,11 +338,18 @@ class People:
         return self._db.conn
 
     def _audit(self, conn: Connection, action: str, user_id: str, state: dict[str, object]) -> None:
-        _audit(self._db, conn, self.session.user.name, action, user_id, state)
+        _audit(
+            self._db,
+            conn,
+            actor=self.session.user.name,
+            action=action,
+            entity_id=user_id,
+            state=state,
+        )
 
     # -- queries --
 
-    def list(self) -> list[User]:
+    def everyone(self) -> list[User]:
         require(self.session.user, Action.READ)
         return [r.user for r in rows.list_users(self._read())]
 
@@ -419,14 +444,17 @@ class People:
         old_slots = keyslots.from_mirror(rows.get_slots_mirror(self._read()) or "[]")
         key, salt = keyring.new_key(), kdf.new_salt()
         new_slots = tuple(
-            keyslots.make_slot(salt, key, s.person_id, s.name, s.public, s.locked)
+            keyslots.make_slot(
+                salt, key, person_id=s.person_id, name=s.name, public=s.public, locked=s.locked
+            )
             for s in old_slots
         )
         old_key, old_salt = db.key, db.salt
 
         def in_new_file(conn: Connection, schema: str) -> None:
             conn.execute(
-                f"UPDATE {schema}.meta SET value = ? WHERE key = 'keyslots'",
+                # ``schema`` is the fixed name maintenance.rekey attaches the new file as.
+                f"UPDATE {schema}.meta SET value = ? WHERE key = 'keyslots'",  # noqa: S608
                 (keyslots.mirror_text(new_slots),),
             )
 
@@ -442,7 +470,8 @@ class People:
 
     def _keep_a_custodian(self, conn: Connection, leaving_id: str) -> None:
         others = [
-            r for r in rows.list_users(conn)
+            r
+            for r in rows.list_users(conn)
             if r.user.role == Role.CUSTODIAN and r.user.id != leaving_id
         ]
         if not others:
@@ -478,7 +507,7 @@ class People:
         if user_id == self.session.user.id:
             reader = self.session.reader
             self.session = Session(
-                self.session.user, self.session.keypair, Reader(reader.user, reader.keys + (gk,))
+                self.session.user, self.session.keypair, Reader(reader.user, (*reader.keys, gk))
             )
 
     def _rotate_group(self, conn: Connection, grp: str) -> None:
@@ -489,7 +518,9 @@ class People:
         key = keyring.new_key()
         for member in members:
             ctx = _group_context(grp, version, member.user.id)
-            rows.save_group_wrap(conn, grp, version, member.user.id, keyring.wrap_to(member.public, key, ctx))
+            rows.save_group_wrap(
+                conn, grp, version, member.user.id, keyring.wrap_to(member.public, key, ctx)
+            )
             self._remember(GroupKey(grp, version, key), member.user.id)
 
     def _regroup(
@@ -512,7 +543,10 @@ class People:
                 continue
             seed = keyring.unwrap(self.session.keypair, wrapped, _signing_context(key_id, me))
             rows.save_signing_wrap(
-                conn, key_id, user_id, keyring.wrap_to(public, seed, _signing_context(key_id, user_id))
+                conn,
+                key_id,
+                user_id,
+                keyring.wrap_to(public, seed, _signing_context(key_id, user_id)),
             )
 
     def _set_slots(
@@ -536,7 +570,11 @@ class People:
             ]
         if add is not None:
             user_id, name, public, locked = add
-            slots.append(keyslots.make_slot(db.salt, db.key, user_id, name, public, locked))
+            slots.append(
+                keyslots.make_slot(
+                    db.salt, db.key, person_id=user_id, name=name, public=public, locked=locked
+                )
+            )
         rows.set_slots_mirror(conn, keyslots.mirror_text(tuple(slots)))
 
 
@@ -548,7 +586,9 @@ def store_signing_key(conn: Connection, key_id: bytes, seed: bytes) -> None:
     for row in rows.list_users(conn):
         if row.user.role == Role.CUSTODIAN:
             ctx = _signing_context(key_id, row.user.id)
-            rows.save_signing_wrap(conn, key_id, row.user.id, keyring.wrap_to(row.public, seed, ctx))
+            rows.save_signing_wrap(
+                conn, key_id, row.user.id, keyring.wrap_to(row.public, seed, ctx)
+            )
     rows.clear_signing_seeds(conn)
 
 
@@ -566,7 +606,13 @@ def signing_seed(conn: Connection, session: Session | None, key_id: bytes, store
 
 
 def _audit(
-    db: Database, conn: Connection, actor: str, action: str, entity_id: str, state: dict[str, object]
+    db: Database,
+    conn: Connection,
+    *,
+    actor: str,
+    action: str,
+    entity_id: str,
+    state: dict[str, object],
 ) -> None:
     db.audit.append(
         conn,

@@ -102,7 +102,9 @@ class Database:
             raise StoreError(str(path.parent), path=str(path))
         lock = CatalogueLock(path).acquire()
         try:
-            return cls._create_locked(path, key, salt, setup, before_place, lock)
+            return cls._create_locked(
+                path, key, salt, setup=setup, before_place=before_place, lock=lock
+            )
         except BaseException:
             lock.release()
             raise
@@ -113,6 +115,7 @@ class Database:
         path: Path,
         key: bytes,
         salt: bytes,
+        *,
         setup: Callable[[Connection, AuditChain], None] | None,
         before_place: Callable[[], None] | None,
         lock: CatalogueLock,

@@ -65,7 +65,9 @@ def db_key_context(salt: bytes, person_id: str) -> bytes:
     return b"tkapp/keyslots/db-key/v1\x00" + salt + person_id.encode("utf-8")
 
 
-def make_slot(salt: bytes, key: bytes, person_id: str, name: str, public: bytes, locked: bytes) -> Slot:
+def make_slot(
+    salt: bytes, key: bytes, *, person_id: str, name: str, public: bytes, locked: bytes
+) -> Slot:
     wrapped = keyring.wrap_to(public, key, db_key_context(salt, person_id))
     return Slot(salt, person_id, name, public, locked, wrapped)
 
@@ -247,5 +249,7 @@ def mirror_text(slots: tuple[Slot, ...]) -> str:
 
 
 def from_mirror(text: str) -> tuple[Slot, ...]:
-    doc = json.dumps({"format": _FORMAT, "version": _VERSION, "slots": json.loads(text), "macs": {}})
+    doc = json.dumps(
+        {"format": _FORMAT, "version": _VERSION, "slots": json.loads(text), "macs": {}}
+    )
     return decode(doc.encode("utf-8")).slots

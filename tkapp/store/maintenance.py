@@ -233,7 +233,10 @@ def restore(
     # The destination may be a catalogue open elsewhere: take its lock for the whole swap.
     with CatalogueLock(dest):
         _restore_locked(
-            backup_file, dest, key_for, progress=progress,
+            backup_file,
+            dest,
+            key_for,
+            progress=progress,
             cancel=cancel,
             overwrite=overwrite,
             before_place=before_place,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from tkapp.core.users import Role, User
 from tkapp.store.connection import Connection
@@ -31,10 +32,10 @@ def _groups(conn: Connection, user_id: str) -> frozenset[str]:
     return frozenset(str(r[0]) for r in rows)
 
 
-def _row(conn: Connection, row: tuple[object, ...]) -> UserRow:
+def _row(conn: Connection, row: tuple[Any, ...]) -> UserRow:
     user_id = str(row[0])
     user = User(str(row[1]), Role(str(row[2])), _groups(conn, user_id), user_id)
-    return UserRow(user, bytes(row[3]), bytes(row[4]))  # type: ignore[arg-type]
+    return UserRow(user, bytes(row[3]), bytes(row[4]))
 
 
 _SELECT = "SELECT id, name, role, public, locked FROM app_user"
@@ -88,7 +89,9 @@ def remove_from_group(conn: Connection, user_id: str, grp: str) -> None:
 
 def group_members(conn: Connection, grp: str) -> list[UserRow]:
     rows = conn.execute(
-        _SELECT + " WHERE id IN (SELECT user_id FROM user_group WHERE grp = ?)", (grp,)
+        "SELECT id, name, role, public, locked FROM app_user "
+        "WHERE id IN (SELECT user_id FROM user_group WHERE grp = ?)",
+        (grp,),
     ).fetchall()
     return [_row(conn, tuple(r)) for r in rows]
 
