@@ -224,6 +224,9 @@ def describe_error(error: TkError) -> str:
         code = "catalogue_in_use_unknown"  # the other program did not say who it is
     template = _ERRORS.get(code, _ERRORS["error"])
     fields = {key: _safe(value) for key, value in error.params.items()}
+    if code == "permission_denied":  # words marked with N_ where the rule lives
+        for key in ("action", "role"):
+            fields[key] = _safe(translate(str(error.params.get(key, ""))))
     known = _DETAILS.get(error.detail)
     fields.setdefault("detail", translate(known) if known else _safe(error.detail))
     fields.setdefault("field", "")

@@ -35,6 +35,13 @@ ACTION_WORDS: dict[Action, str] = {
     Action.MANAGE_PEOPLE: N_("manage people and access"),
 }
 
+#: Words for the roles in messages.
+ROLE_WORDS: dict[Role, str] = {
+    Role.CUSTODIAN: N_("custodian"),
+    Role.MEMBER: N_("member"),
+    Role.VIEWER: N_("viewer"),
+}
+
 _ALLOWED: dict[Role, frozenset[Action]] = {
     Role.CUSTODIAN: frozenset(Action),
     Role.MEMBER: frozenset({Action.READ, Action.EDIT_DRAFT}),
@@ -53,4 +60,6 @@ def require(user: User | None, action: Action) -> None:
     and fixtures that never went through an unlock); every unlock names a person.
     """
     if user is not None and not allowed(user, action):
-        raise PermissionDenied(str(action), action=ACTION_WORDS[action], role=str(user.role))
+        raise PermissionDenied(
+            str(action), action=ACTION_WORDS[action], role=ROLE_WORDS[user.role]
+        )
