@@ -200,7 +200,10 @@ def open_database(
     db = Database.open_with(path, unlock)
     try:
         session = _session_after_open(db, unlock, passphrase, person, default_name)
-        sync_slots_file(db)
+        try:
+            sync_slots_file(db)
+        except StoreError:
+            pass  # e.g. a read-only stick: the keys file is brought in line at a later open
     except BaseException:
         db.close()
         raise
