@@ -17,6 +17,7 @@ so the catalogue's session object can replace them in one place.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -200,10 +201,9 @@ def open_database(
     db = Database.open_with(path, unlock)
     try:
         session = _session_after_open(db, unlock, passphrase, person, default_name)
-        try:
+        # On a read-only stick the keys file is brought in line at a later open.
+        with contextlib.suppress(StoreError):
             sync_slots_file(db)
-        except StoreError:
-            pass  # e.g. a read-only stick: the keys file is brought in line at a later open
     except BaseException:
         db.close()
         raise
