@@ -296,3 +296,14 @@ def test_the_fixture_catalogue_migrates_to_a_first_custodian(tmp_path: Path) -> 
     with open_catalogue(old, FIXTURE_PASSPHRASE, person="custodian"):
         pass
     assert people_names(old) == ["custodian", "Rosa"]
+
+
+def test_everyone_sees_the_public_key_only_custodians_sign(path: Path) -> None:
+    from tkapp.services.keys import public_key
+
+    with open_catalogue(path, ANA, person="Ana") as cat:
+        expected = cat.signing_key().public_key
+    with open_catalogue(path, LUIS, person="Luis") as cat:
+        assert public_key(cat) == expected
+        with pytest.raises(PermissionDenied):
+            cat.signing_key()

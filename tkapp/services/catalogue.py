@@ -27,7 +27,7 @@ from tkapp.core.model import (
     Taxon,
 )
 from tkapp.core.users import Reader, User
-from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
+from tkapp.crypto.keys import KeyPair, PublicKey, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, StoreError, ValidationError
 from tkapp.services import people as people_service
 from tkapp.services.permissions import Action, require
@@ -653,6 +653,14 @@ class Catalogue:
             key_id, stored, _public = row
             seed = people_service.signing_seed(conn, self._session, key_id, stored)
         return keypair_from_seed(key_id, seed)
+
+    def public_key(self) -> PublicKey:
+        """The community's public signing key: anyone who unlocked may see it."""
+        with self._db.reading() as conn:
+            row = entities.load_signing_key(conn)
+        if row is None:
+            raise StoreError("no signing key", path=str(self.path))
+        return PublicKey(row[0], row[2])
 
     def get_setting(self, key: str, default: str = "") -> str:
         with self._db.reading() as conn:

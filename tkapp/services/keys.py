@@ -49,8 +49,8 @@ __all__ = [
 
 
 def public_key(cat: Catalogue) -> PublicKey:
-    """The community's public signing key."""
-    return cat.signing_key().public_key
+    """The community's public signing key (every role sees it; only custodians sign)."""
+    return cat.public_key()
 
 
 def _comment(key: PublicKey) -> str:
