@@ -210,9 +210,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def cmd_key(args: argparse.Namespace) -> int:
     with open_from_args(args) as cat:
-        keys = cat.signing_key()
+        keys = cat.public_key()  # every role may show and hand out the public key
         community = cat.community.name
-    public = keys.public_key
+    public = keys
     fingerprint = fingerprint_of(keys.public)
     if args.public_out is not None:
         if args.public_out.exists():
