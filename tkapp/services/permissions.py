@@ -60,6 +60,4 @@ def require(user: User | None, action: Action) -> None:
     and fixtures that never went through an unlock); every unlock names a person.
     """
     if user is not None and not allowed(user, action):
-        raise PermissionDenied(
-            str(action), action=ACTION_WORDS[action], role=ROLE_WORDS[user.role]
-        )
+        raise PermissionDenied(str(action), action=ACTION_WORDS[action], role=ROLE_WORDS[user.role])

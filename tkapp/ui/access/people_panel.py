@@ -123,6 +123,7 @@ class PersonDialog(QDialog):
         return Role(str(self.role.currentData()))
 
     def _check(self) -> None:
+        self.error.setVisible(False)
         if self.name.isVisible() and not self.name.text().strip():
             self._say(_("Type the person's name."))
         elif self.passphrase.isVisible() and not self.passphrase.text():
