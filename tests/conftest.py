@@ -35,8 +35,7 @@ def _isolated_dirs(
 
 # --- real catalogues in tmp_path (store, CLI and services tests) ----------------------------
 
-#: The passphrase of the ``cat`` fixture's catalogue.
-PASSPHRASE = "correct horse; battery 'staple'"
+from shared_values import PASSPHRASE  # noqa: E402 - after the Qt platform is chosen
 
 
 @pytest.fixture

@@ -397,3 +397,38 @@ class UnsafeArchive(ImportFileError):
     """A ZIP with a dangerous entry name, a duplicate name, or a decompression bomb."""
 
     code = "unsafe_archive"
+
+
+# --- People, key slots and protocol roles (issue 13) -----------------------------------------
+
+
+class KeySlotsInvalid(StoreError):
+    """The catalogue's key slots file (``<catalogue>-keys``) is damaged or not ours."""
+
+    code = "keyslots_invalid"
+
+
+class PersonRequired(TkError):
+    """Several people use this catalogue: say who you are (``params["names"]``)."""
+
+    code = "person_required"
+    exit_code = 4
+
+
+class UnknownPerson(NotFound):
+    """No person of that name uses this catalogue (``params["name"]``)."""
+
+    code = "unknown_person"
+
+
+class PermissionDenied(TkError):
+    """The unlocked person's role does not allow this (``params``: ``action``, ``role``)."""
+
+    code = "permission_denied"
+    exit_code = 2
+
+
+class GroupKeyNotHeld(PermissionDenied):
+    """Adding someone to a protocol group needs a custodian who holds that group's key."""
+
+    code = "group_key_not_held"

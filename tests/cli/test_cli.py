@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from shared_values import PASSPHRASE
 
 from tkapp.cli.main import run_cli
 from tkapp.crypto.minisign import parse_public_key

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from shared_values import PASSPHRASE
 
 from tkapp.core.model import (
     AccessLevel,
@@ -53,8 +54,6 @@ from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import csv_exchange, dwca, geojson, sharing
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import Catalogue, create_catalogue
-
-from .conftest import PASSPHRASE
 
 DAY = date(2026, 6, 1)
 FIXED = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from shared_values import PASSPHRASE
 
 from tkapp.core.model import Community
 from tkapp.services.catalogue import create_catalogue, open_catalogue
@@ -160,5 +160,11 @@ def test_no_plaintext_on_disk(tmp_path: Path) -> None:
     assert proc.stdout.readline().strip() == "DONE"
     assert proc.wait(timeout=30) == 0
     assert scan() == []
-    assert sorted(p.name for p in folder.iterdir()) == ["markers-backup.tkc", "markers.tkc"]
+    # Each catalogue has its key slots file beside it (issue 13): names only, no content.
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "markers-backup.tkc",
+        "markers-backup.tkc-keys",
+        "markers.tkc",
+        "markers.tkc-keys",
+    ]
     assert list(tmp.iterdir()) == []

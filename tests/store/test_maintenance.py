@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from shared_values import PASSPHRASE
 
 from tkapp.core.model import KnowledgeRecord, Media, MediaKind
 from tkapp.errors import (
@@ -36,7 +36,8 @@ def test_backup_opens_with_same_passphrase(cat: Catalogue, tmp_path: Path) -> No
     steps: list[tuple[int, int]] = []
     cat.backup(dest, progress=lambda d, t: steps.append((d, t)))
     assert steps and steps[-1][0] == steps[-1][1]
-    assert sorted(p.name for p in dest.parent.iterdir()) == ["copy.tkc"]
+    # The backup's key slots file goes with it, so everyone can open the copy.
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["copy.tkc", "copy.tkc-keys"]
     with pytest.raises(CatalogueExists):
         cat.backup(dest)
     with pytest.raises(UsageError):
@@ -110,14 +111,15 @@ def test_change_passphrase(cat: Catalogue, tmp_path: Path) -> None:
     ids = _fill(cat)
     old_salt = cat.path.read_bytes()[:16]
     cat.change_passphrase("nueva frase; con 'comillas' y ñ")
-    assert cat.path.read_bytes()[:16] != old_salt
+    # Only the person's key slot changes; the file keeps its key (issue 13).
+    assert cat.path.read_bytes()[:16] == old_salt
     assert set(cat.search_ids()) == set(ids)  # still open and usable
     cat.add_record(KnowledgeRecord("After change"))
     assert cat.check().ok
     assert cat.audit_entries(limit=2)[1].action == "passphrase"
     path = cat.path
     cat.close()
-    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [path.name, path.name + "-keys"]
     with pytest.raises(WrongPassphrase):
         open_catalogue(path, PASSPHRASE)
     with open_catalogue(path, "nueva frase; con 'comillas' y ñ") as again:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSPHRASE
+from shared_values import PASSPHRASE
 
 from tkapp.core.model import Community, KnowledgeRecord
 from tkapp.errors import (
@@ -47,8 +47,8 @@ def test_create_and_open_with_real_kdf(real_kdf: None, cat_path: Path) -> None:
         assert cat.community.name == "Sacha Yaku"
         assert cat.id == catalogue_id
         assert cat.signing_key().public == keys.public
-    # Only the catalogue is left: no -wal/-shm, no temp files.
-    assert listing(cat_path.parent) == [cat_path.name]
+    # Only the catalogue and its key slots file are left: no -wal/-shm, no temp files.
+    assert listing(cat_path.parent) == [cat_path.name, cat_path.name + "-keys"]
     # The file starts with our random salt, not a SQLite header.
     assert not cat_path.read_bytes().startswith(b"SQLite format 3")
     assert read_salt(cat_path) == cat_path.read_bytes()[:16]
@@ -68,7 +68,7 @@ def test_wrong_passphrase_real_kdf_is_typed_and_changes_nothing(
         "Wrong passphrase. Type it again: capital letters, accents and spaces count."
     )
     assert sha256(cat_path) == before
-    assert listing(cat_path.parent) == [cat_path.name]
+    assert listing(cat_path.parent) == [cat_path.name, cat_path.name + "-keys"]
 
 
 @pytest.mark.parametrize(

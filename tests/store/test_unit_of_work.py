@@ -8,14 +8,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shared_values import PASSPHRASE
 
 from tkapp.core.model import Community, KnowledgeRecord, Recipient
 from tkapp.services import sharing
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import Catalogue, create_catalogue, open_catalogue
 from tkapp.store import entities
-
-from .conftest import PASSPHRASE
 
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "catalogue-v1.tkc"
 FIXTURE_PASSPHRASE = "fixture passphrase v1"

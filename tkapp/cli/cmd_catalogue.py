@@ -10,10 +10,10 @@ from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_INTEGRITY,
     EXIT_OK,
-    actor_name,
     add_passphrase_option,
     open_from_args,
     out,
+    person_from_args,
     print_json,
     progress_printer,
     read_creation_passphrase,
@@ -104,7 +104,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         region=args.region,
     )
     passphrase = read_creation_passphrase(args)
-    with create_catalogue(args.catalogue, passphrase, community, actor=actor_name()) as cat:
+    with create_catalogue(
+        args.catalogue,
+        passphrase,
+        community,
+        custodian=person_from_args(args) or "",
+    ) as cat:
         fingerprint = keys_service.fingerprint(cat)
     out(
         _("Created catalogue {path} for {community}.").format(
@@ -194,6 +199,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         read_passphrase(args),
         progress=progress_printer(_("Restore")),
         overwrite=args.overwrite,
+        person=person_from_args(args),
     )
     out(_("Backup checked and restored to {path}.").format(path=args.catalogue))
     return EXIT_OK

@@ -38,6 +38,11 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("key", "tkapp.cli.cmd_catalogue", N_("show the community signing key's fingerprint")),
     Command(
+        "people",
+        "tkapp.cli.cmd_people",
+        N_("who uses the catalogue: add, list, remove, roles, groups, passphrases"),
+    ),
+    Command(
         "import",
         "tkapp.cli.cmd_records",
         N_(

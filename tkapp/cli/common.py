@@ -33,6 +33,7 @@ EXIT_CATALOGUE = 5
 EXIT_CANCELLED = 130
 
 PASSPHRASE_ENV = "TKAPP_PASSPHRASE"  # noqa: S105 - a variable name, not a secret
+PERSON_ENV = "TKAPP_PERSON"
 NEW_PASSPHRASE_ENV = "TKAPP_NEW_PASSPHRASE"  # noqa: S105
 
 
@@ -129,6 +130,19 @@ def add_passphrase_option(parser: argparse.ArgumentParser) -> None:
             "TKAPP_PASSPHRASE environment variable, or asked without showing it)"
         ),
     )
+    parser.add_argument(
+        "--person",
+        metavar=_("NAME"),
+        help=_(
+            "who you are, when several people use the catalogue (otherwise from the "
+            "TKAPP_PERSON environment variable); the passphrase is then your own"
+        ),
+    )
+
+
+def person_from_args(args: argparse.Namespace) -> str | None:
+    """Who unlocks: --person, else TKAPP_PERSON, else nobody named (one person only)."""
+    return getattr(args, "person", None) or os.environ.get(PERSON_ENV) or None
 
 
 def _read_secret_file(path: Path) -> str:
@@ -198,7 +212,8 @@ def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalog
     path = Path(getattr(args, attr))
     from tkapp.services.catalogue import open_catalogue  # deferred: the command line starts fast
 
-    return open_catalogue(path, read_passphrase(args), actor=actor_name())
+    # The audit log names the unlocked person (not the operating system's user).
+    return open_catalogue(path, read_passphrase(args), person=person_from_args(args))
 
 
 def actor_name() -> str:

@@ -42,6 +42,19 @@ _ERRORS: dict[str, str] = {
     "keyring_open_failed": N_(
         "Wrong passphrase, or a key in the catalogue does not open. Nothing was changed."
     ),
+    "keyslots_invalid": N_(
+        "The catalogue's keys file (beside it, ending in -keys) is damaged. Nothing was "
+        "changed: bring back the keys file from the catalogue's backup."
+    ),
+    "person_required": N_("Several people use this catalogue. Say who you are: {names}"),
+    "unknown_person": N_("Nobody called {name} uses this catalogue."),
+    "permission_denied": N_(
+        "Your role ({role}) does not allow this: {action}. Ask a custodian. Nothing was changed."
+    ),
+    "group_key_not_held": N_(
+        "Only a custodian who belongs to the group {group} can add people to it. Nothing was "
+        "changed."
+    ),
     "disk_full": N_("The disk is full. Nothing was lost; free some space and try again."),
     "cancelled": N_("Cancelled. Nothing was changed."),
     "bundle_error": N_("This bundle cannot be used: {detail}"),
@@ -215,6 +228,9 @@ def describe_error(error: TkError) -> str:
         code = "catalogue_in_use_unknown"  # the other program did not say who it is
     template = _ERRORS.get(code, _ERRORS["error"])
     fields = {key: _safe(value) for key, value in error.params.items()}
+    if code == "permission_denied":  # words marked with N_ where the rule lives
+        for key in ("action", "role"):
+            fields[key] = _safe(translate(str(error.params.get(key, ""))))
     known = _DETAILS.get(error.detail)
     fields.setdefault("detail", translate(known) if known else _safe(error.detail))
     fields.setdefault("field", "")

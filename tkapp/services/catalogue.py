@@ -25,15 +25,19 @@ from tkapp.core.model import (
     KnowledgeRecord,
     Media,
     Person,
+    RecordStatus,
     Taxon,
 )
-from tkapp.core.users import GroupKey, Reader
-from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
+from tkapp.core.users import GroupKey, Reader, User
+from tkapp.crypto.keys import KeyPair, PublicKey, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, NotPermitted, StoreError, ValidationError
+from tkapp.services import people as people_service
+from tkapp.services.permissions import Action, require
 from tkapp.services.protocols import placeholder_title
 from tkapp.services.terms import install_default_terms, install_missing_default_terms
-from tkapp.store import Database, audit, codec, entities, maintenance, records, sealed
+from tkapp.store import Database, audit, codec, entities, keyslots, maintenance, records, sealed
 from tkapp.store import media as media_store
+from tkapp.store import people as people_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
 from tkapp.store.codec import to_jsonable
 from tkapp.store.connection import Connection
@@ -101,9 +105,14 @@ def create_catalogue(
     *,
     actor: str = "",
     template: str = "cbrl",
+    custodian: str = "",
     reader: Reader | None = None,
 ) -> Catalogue:
     """Create a new catalogue at ``path`` with a fresh community signing key.
+
+    The database key is random; ``passphrase`` becomes the first custodian's, named
+    ``custodian`` (default: "custodian"); the key slots file is written beside the catalogue.
+    The audit log names that custodian as the actor.
 
     Raises:
         CatalogueExists: something is already at ``path``.
@@ -113,7 +122,9 @@ def create_catalogue(
     community.validate()
     catalogue_id = str(uuid.uuid4())
 
-    def setup(conn: Connection, chain: AuditChain) -> None:
+    name = custodian or people_service.DEFAULT_CUSTODIAN
+
+    def setup(conn: Connection, chain: AuditChain, session: people_service.Session) -> None:
         now = _now().isoformat()
         entities.set_meta(conn, "catalogue_id", catalogue_id)
         entities.set_meta(conn, "created", now)
@@ -121,33 +132,46 @@ def create_catalogue(
         entities.set_meta(conn, "community", state)
         keys = generate_keypair()
         entities.save_signing_key(conn, keys.key_id, keys.secret_seed, keys.public)
+        people_service.store_signing_key(conn, keys.key_id, keys.secret_seed)
         install_default_terms(conn, community, template)  # default terms from ``template``
         chain.append(
             conn,
-            actor=actor,
+            actor=actor or session.user.name,
             action="create",
             entity="catalogue",
             entity_id=catalogue_id,
             state_json=json.dumps({"community": community.id, "key": keys.public.hex()}),
         )
 
-    db = Database.create(Path(path), passphrase, setup)
-    return Catalogue(db, actor=actor, reader=reader)
+    _check_new_passphrase(passphrase)
+    db, session = people_service.create_database(Path(path), passphrase, name, setup)
+    return Catalogue(db, actor=actor, session=session, reader=reader)
 
 
 def open_catalogue(
-    path: Path, passphrase: str, *, actor: str = "", reader: Reader | None = None
+    path: Path,
+    passphrase: str,
+    *,
+    actor: str = "",
+    person: str | None = None,
+    reader: Reader | None = None,
 ) -> Catalogue:
-    """Open and unlock a catalogue; an older one is brought up to date first (schema
-    migrations, then its default terms if it was made before terms existed). ``reader``: the
-    person unlocking and the protocol keys they hold (None: nobody's keys; sealed records
-    show only as placeholders).
+    """Open and unlock a catalogue as ``person`` (name or id) with their own passphrase; an
+    older one is brought up to date first (schema migrations, then its default terms if it
+    was made before terms existed).
+
+    ``person`` may be left out when one person uses the catalogue. A catalogue from before
+    people opens with its old passphrase, which becomes the first custodian's (migration).
+    The audit log names the unlocked person as the actor of every change. ``reader`` (tools
+    and tests): read with these protocol keys instead of the unlocked person's.
 
     Raises:
         WrongPassphrase, NotACatalogue, CatalogueCorrupt, CatalogueMissing,
         UnsupportedCatalogue, CatalogueLocked: a failed open never changes the file.
+        PersonRequired: several people and no ``person``. UnknownPerson.
     """
-    cat = Catalogue(Database.open(Path(path), passphrase), actor=actor, reader=reader)
+    db, session = people_service.open_database(Path(path), passphrase, person)
+    cat = Catalogue(db, actor=actor, session=session, reader=reader)
     try:
         # Part of bringing an older catalogue up to date, like the schema migrations: from
         # here on, reading never writes.
@@ -166,11 +190,31 @@ def restore_backup(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     overwrite: bool = False,
+    person: str | None = None,
 ) -> None:
     """Check that ``backup`` opens with ``passphrase`` and passes both integrity checks, then
-    write it atomically to ``dest`` (an existing ``dest`` only with ``overwrite``)."""
+    write it atomically to ``dest`` (an existing ``dest`` only with ``overwrite``).
+
+    The backup's key slots file is restored with it (written first), so everyone who could
+    open the backup can open the restored catalogue."""
+    backup, dest = Path(backup), Path(dest)
+    key_for = people_service.SlotKey(backup, passphrase, person)
+
+    def restore_slots() -> None:
+        if key_for.file is not None and key_for.unlocked is not None:
+            data = keyslots.slots_path(backup).read_bytes()
+            from tkapp.atomicfile import atomic_write_bytes
+
+            atomic_write_bytes(keyslots.slots_path(dest), data)
+
     maintenance.restore(
-        Path(backup), Path(dest), passphrase, progress=progress, cancel=cancel, overwrite=overwrite
+        backup,
+        dest,
+        key_for,
+        progress=progress,
+        cancel=cancel,
+        overwrite=overwrite,
+        before_place=restore_slots,
     )
 
 
@@ -205,12 +249,21 @@ def _placeholders(found: list[RecordSummary]) -> list[RecordSummary]:
 class Catalogue:
     """One open catalogue. Changing calls are single, audited transactions."""
 
-    def __init__(self, db: Database, *, actor: str = "", reader: Reader | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        actor: str = "",
+        session: people_service.Session | None = None,
+        reader: Reader | None = None,
+    ) -> None:
         self._db = db
         self.path = db.path
-        self.actor = actor
-        #: Who unlocked and the protocol keys they hold (memory only; tkapp.store.sealed).
-        self.reader = reader
+        self._session = session
+        self._reader_override = reader
+        # The unlocked person is the actor of every change (issue 13); front ends pass no
+        # ``actor``. Tools and tests may name another (the same process holds the keys).
+        self.actor = actor or (session.user.name if session is not None else "")
         with db.reading() as conn:
             self.id = entities.get_meta(conn, "catalogue_id")
             self._community = codec.loads(Community, entities.get_meta(conn, "community", "{}"))
@@ -230,6 +283,31 @@ class Catalogue:
     # --- lifecycle ----------------------------------------------------------------------
 
     @property
+    def user(self) -> User | None:
+        """Who unlocked the catalogue (None only for a catalogue built on a bare store)."""
+        return self._session.user if self._session is not None else None
+
+    @property
+    def reader(self) -> Reader | None:
+        """The unlocked person's protocol group keys (memory only), for sealed content."""
+        if self._reader_override is not None:
+            return self._reader_override
+        return self._session.reader if self._session is not None else None
+
+    def people(self) -> people_service.People:
+        """People management as the unlocked person (custodians change; everyone reads)."""
+        if self._session is None:
+            raise StoreError("no person unlocked this catalogue", path=str(self.path))
+        return people_service.People(self._db, self._session)
+
+    def _require(self, action: Action) -> None:
+        require(self.user, action)
+
+    def _require_record_edit(self, status: RecordStatus) -> None:
+        """Members add and edit drafts; anything past a draft is a custodian's."""
+        self._require(Action.EDIT_DRAFT if status == RecordStatus.DRAFT else Action.EDIT)
+
+    @property
     def community(self) -> Community:
         return copy.deepcopy(self._community)
 
@@ -238,6 +316,7 @@ class Catalogue:
         return self._db.is_open
 
     def update_community(self, community: Community) -> None:
+        self._require(Action.MANAGE_TERMS)
         community.validate()
         state = codec.dumps(community)
         with self._db.transaction() as conn:
@@ -321,6 +400,7 @@ class Catalogue:
     def add_record(self, rec: KnowledgeRecord) -> KnowledgeRecord:
         """Save a new record (version 1, created and modified now)."""
         rec = copy.deepcopy(rec)
+        self._require_record_edit(rec.status)
         rec.validate()
         now = _now()
         rec.created = rec.modified = now
@@ -338,8 +418,10 @@ class Catalogue:
         """Save an edit: version + 1, modified now."""
         rec = copy.deepcopy(rec)
         rec.validate()
+        self._require_record_edit(rec.status)
         with self._db.transaction() as conn:
             old, _trashed = records.load(conn, rec.id)
+            self._require_record_edit(old.status)
             self._check_links(conn, rec)
             rec.version = old.version + 1
             rec.created = old.created
@@ -428,6 +510,7 @@ class Catalogue:
         self._set_trashed(record_id, False, "restore")
 
     def _set_trashed(self, record_id: str, trashed: bool, action: str) -> None:
+        self._require(Action.EDIT)
         with self._db.transaction() as conn:
             records.load(conn, record_id)  # NotFound; NotPermitted: who may not read, may not
             records.set_trashed(conn, record_id, trashed)
@@ -436,6 +519,7 @@ class Catalogue:
 
     def purge_record(self, record_id: str) -> None:
         """Delete a record for good, with its media."""
+        self._require(Action.EDIT)
         with self._db.transaction() as conn:
             records.load(conn, record_id)  # NotFound
             for media_id in media_store.ids_for_record(conn, record_id):
@@ -489,6 +573,7 @@ class Catalogue:
     # --- taxa, persons, consents ----------------------------------------------------------
 
     def add_taxon(self, t: Taxon) -> Taxon:
+        self._require(Action.EDIT_DRAFT)
         t = copy.deepcopy(t)
         t.validate()
         state = codec.dumps(t)
@@ -501,6 +586,7 @@ class Catalogue:
 
     def update_taxon(self, t: Taxon) -> Taxon:
         """Save a taxon; records naming it are re-indexed in the same transaction."""
+        self._require(Action.EDIT_DRAFT)
         t = copy.deepcopy(t)
         t.validate()
         state = codec.dumps(t)
@@ -520,6 +606,7 @@ class Catalogue:
             return entities.list_taxa(conn, query)
 
     def add_person(self, p: Person) -> Person:
+        self._require(Action.EDIT_DRAFT)
         p = copy.deepcopy(p)
         p.validate()
         state = codec.dumps(p)
@@ -531,6 +618,7 @@ class Catalogue:
         return p
 
     def update_person(self, p: Person) -> Person:
+        self._require(Action.EDIT_DRAFT)
         p = copy.deepcopy(p)
         p.validate()
         state = codec.dumps(p)
@@ -549,6 +637,7 @@ class Catalogue:
             return entities.list_persons(conn, query)
 
     def add_consent(self, c: ConsentRecord) -> ConsentRecord:
+        self._require(Action.EDIT_DRAFT)
         c = copy.deepcopy(c)
         c.validate()
         state = codec.dumps(c)
@@ -559,6 +648,7 @@ class Catalogue:
         return c
 
     def update_consent(self, c: ConsentRecord) -> ConsentRecord:
+        self._require(Action.EDIT_DRAFT)
         c = copy.deepcopy(c)
         c.validate()
         state = codec.dumps(c)
@@ -599,6 +689,7 @@ class Catalogue:
         ``meta.record_id`` or ``meta.consent_id`` links it. A cancel or an error leaves
         nothing behind (one transaction).
         """
+        self._require(Action.EDIT_DRAFT)
         meta = copy.deepcopy(meta)
         meta.validate()
         with self._db.transaction() as conn:
@@ -630,6 +721,7 @@ class Catalogue:
     def update_media(self, meta: Media) -> Media:
         """Change descriptive fields (caption, creator, date, warning...); the bytes, size and
         hash stay as stored."""
+        self._require(Action.EDIT_DRAFT)
         meta = copy.deepcopy(meta)
         meta.validate()
         with self._db.transaction() as conn:
@@ -644,6 +736,7 @@ class Catalogue:
         return meta
 
     def delete_media(self, media_id: str) -> None:
+        self._require(Action.EDIT)
         with self._db.transaction() as conn:
             media_store.delete(conn, media_id)
             self._audit(conn, "delete", "media", media_id, json.dumps({"id": media_id}))
@@ -651,15 +744,21 @@ class Catalogue:
     # --- maintenance --------------------------------------------------------------------
 
     def change_passphrase(self, new_passphrase: str) -> None:
-        """Re-encrypt the catalogue under a new passphrase (atomic file swap)."""
+        """Change the unlocked person's own passphrase: only their key slot changes (the
+        catalogue is not re-encrypted; :meth:`People.rotate_database_key` does that)."""
         _check_new_passphrase(new_passphrase)
-        sealed.attach(self._db.conn, None)
-        try:
-            maintenance.change_passphrase(self._db, new_passphrase)
-        finally:
-            self._unlock_protocols()  # the connection may be a new one
-        with self._db.transaction() as conn:
-            self._audit(conn, "passphrase", "catalogue", self.id, "{}")
+        if self._session is None:  # a bare store: the old whole-file passphrase
+            sealed.attach(self._db.conn, None)
+            try:
+                maintenance.change_passphrase(self._db, new_passphrase)
+            finally:
+                self._unlock_protocols()  # the connection may be a new one
+            with self._db.transaction() as conn:
+                self._audit(conn, "passphrase", "catalogue", self.id, "{}")
+            return
+        people = self.people()
+        people.change_my_passphrase(new_passphrase)
+        self._session = people.session
 
     def check(self, *, progress: Progress | None = None) -> CheckReport:
         """``integrity_check`` + ``cipher_integrity_check`` + the audit chain."""
@@ -686,9 +785,25 @@ class Catalogue:
         cancel: CancelCheck | None = None,
         overwrite: bool = False,
     ) -> None:
-        """Write an encrypted copy (same passphrase) to ``dest``, atomically."""
+        """Write an encrypted copy (same passphrases) to ``dest``, atomically, with its key
+        slots file beside it (written first: a backup is never without the means to open it).
+        """
+        dest = Path(dest)
+        db = self._db
+
+        def write_slots() -> None:
+            with db.reading() as conn:
+                text = people_store.get_slots_mirror(conn)
+            if text is not None:
+                keyslots.write(dest, keyslots.from_mirror(text), {db.salt: db.key})
+
         maintenance.backup(
-            self._db, Path(dest), progress=progress, cancel=cancel, overwrite=overwrite
+            db,
+            dest,
+            progress=progress,
+            cancel=cancel,
+            overwrite=overwrite,
+            before_place=write_slots,
         )
 
     def audit_entries(self, entity_id: str | None = None, limit: int = 1000) -> list[AuditEntry]:
@@ -699,18 +814,32 @@ class Catalogue:
     # --- keys and settings --------------------------------------------------------------
 
     def signing_key(self) -> KeyPair:
-        """The community's Ed25519 key pair (the private half never leaves the catalogue)."""
+        """The community's Ed25519 key pair (the private half never leaves the catalogue).
+
+        It is wrapped to custodians only: anyone else gets :class:`PermissionDenied`.
+        """
+        self._require(Action.SIGN)
+        with self._db.reading() as conn:
+            row = entities.load_signing_key(conn)
+            if row is None:
+                raise StoreError("no signing key", path=str(self.path))
+            key_id, stored, _public = row
+            seed = people_service.signing_seed(conn, self._session, key_id, stored)
+        return keypair_from_seed(key_id, seed)
+
+    def public_key(self) -> PublicKey:
+        """The community's public signing key: anyone who unlocked may see it."""
         with self._db.reading() as conn:
             row = entities.load_signing_key(conn)
         if row is None:
             raise StoreError("no signing key", path=str(self.path))
-        key_id, seed, _public = row
-        return keypair_from_seed(key_id, seed)
+        return PublicKey(row[0], row[2])
 
     def get_setting(self, key: str, default: str = "") -> str:
         with self._db.reading() as conn:
             return entities.get_setting(conn, key, default)
 
     def set_setting(self, key: str, value: str) -> None:
+        self._require(Action.MANAGE_TERMS)
         with self._db.transaction() as conn:
             entities.set_setting(conn, key, value)

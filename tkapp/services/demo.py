@@ -974,14 +974,20 @@ def populate(cat: Catalogue) -> None:
     )
 
 
+#: The name of the demo catalogue's custodian (shown in People & access).
+DEMO_CUSTODIAN = "Sisa Tanguila"
+
+
 def create_demo(path: Path, passphrase: str, *, actor: str = "demo") -> Catalogue:
     """Create the demo catalogue at ``path`` (refuses an existing file) and return it open."""
-    cat = create_catalogue(path, passphrase, DEMO_COMMUNITY, actor=actor)
+    # The demo's one person (issue 13): an invented custodian, like everyone in the demo.
+    cat = create_catalogue(path, passphrase, DEMO_COMMUNITY, actor=actor, custodian=DEMO_CUSTODIAN)
     try:
         populate(cat)
     except BaseException:
         cat.close()
         # A half-filled demo is worth nothing; the next run starts clean.
         path.unlink(missing_ok=True)
+        Path(str(path) + "-keys").unlink(missing_ok=True)  # its key slots file goes too
         raise
     return cat

@@ -24,6 +24,7 @@ from tkapp.crypto.keys import PublicKey, generate_keypair, key_id_hex
 from tkapp.crypto.minisign import encode_public_key
 from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore, TrustWarning
 from tkapp.errors import BundleIOError, KeyFormatError, UsageError
+from tkapp.services import people
 from tkapp.services.verifying import load_trust_key
 from tkapp.store import entities
 
@@ -53,8 +54,8 @@ __all__ = [
 
 
 def public_key(cat: Catalogue) -> PublicKey:
-    """The community's public signing key."""
-    return cat.signing_key().public_key
+    """The community's public signing key (every role sees it; only custodians sign)."""
+    return cat.public_key()
 
 
 def _comment(key: PublicKey) -> str:
@@ -300,6 +301,8 @@ def rotate_signing_key(
     path = rotation.write_files(Path(dest), data, signature)
     with cat.session() as s:
         entities.save_signing_key(s.conn, new.key_id, new.secret_seed, new.public)
+        if cat.user is not None:  # wrapped to the custodians; no plain seed stays
+            people.store_signing_key(s.conn, new.key_id, new.secret_seed)
         # Kept so that every later bundle carries it (data/keys/), beside the file above.
         entities.save_key_rotation(s.conn, data, signature)
         s.audit(

@@ -87,13 +87,30 @@ class Database:
         The file is built under a temporary name in the same folder and moved into place only
         when complete, so a crash never leaves a half-made catalogue under the real name.
         """
+        salt = kdf.new_salt()
+        return cls.create_keyed(path, kdf.derive_key(passphrase, salt), salt, setup)
+
+    @classmethod
+    def create_keyed(
+        cls,
+        path: Path,
+        key: bytes,
+        salt: bytes,
+        setup: Callable[[Connection, AuditChain], None] | None = None,
+        before_place: Callable[[], None] | None = None,
+    ) -> Database:
+        """:meth:`create` with a given database key; ``before_place`` runs (under the lock)
+        just before the finished file gets its name (the key slots file is written there, so
+        a catalogue never exists without the means to open it)."""
         if path.exists():
             raise CatalogueExists(str(path), path=str(path))
         if not path.parent.is_dir():
             raise StoreError(str(path.parent), path=str(path))
         lock = CatalogueLock(path).acquire()
         try:
-            return cls._create_locked(path, passphrase, setup, lock)
+            return cls._create_locked(
+                path, key, salt, setup=setup, before_place=before_place, lock=lock
+            )
         except BaseException:
             lock.release()
             raise
@@ -102,12 +119,13 @@ class Database:
     def _create_locked(
         cls,
         path: Path,
-        passphrase: str,
+        key: bytes,
+        salt: bytes,
+        *,
         setup: Callable[[Connection, AuditChain], None] | None,
+        before_place: Callable[[], None] | None,
         lock: CatalogueLock,
     ) -> Database:
-        salt = kdf.new_salt()
-        key = kdf.derive_key(passphrase, salt)
         try:
             tmp = new_temp_file(path, "new")
         except OSError as exc:
@@ -136,6 +154,8 @@ class Database:
             # Encrypted, but still nobody else's business: owner-only like a key file.
             os.chmod(tmp, 0o600)
             fsync_file(tmp)
+            if before_place is not None:
+                before_place()
             place(tmp, path, overwrite=False)
         except OSError as exc:
             raise StoreError(str(exc), path=str(path)) from exc
@@ -151,10 +171,16 @@ class Database:
             CatalogueMissing, NotACatalogue, CatalogueCorrupt, WrongPassphrase,
             UnsupportedCatalogue, CatalogueLocked: the file's bytes are left untouched.
         """
+        return cls.open_with(path, lambda salt: kdf.derive_key(passphrase, salt))
+
+    @classmethod
+    def open_with(cls, path: Path, key_for: Callable[[bytes], bytes]) -> Database:
+        """:meth:`open` with the key given by ``key_for(salt)``, called under the lock (key
+        slots are read there). Its errors leave the file untouched, like a wrong key's."""
         lock = CatalogueLock(path).acquire()
         try:
             salt = read_salt(path)
-            key = kdf.derive_key(passphrase, salt)
+            key = key_for(salt)
             db = cls._open_checked(path, key, salt, lock)
         except BaseException:
             lock.release()

@@ -77,6 +77,7 @@ def backup(
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     overwrite: bool = False,
+    before_place: Callable[[], None] | None = None,
 ) -> None:
     """Write an encrypted copy of the open catalogue to ``dest`` (same passphrase)."""
     if _same_file(db.path, dest):
@@ -87,7 +88,14 @@ def backup(
         raise StoreError(str(dest.parent), path=str(dest))
     # Replacing a file: it may be a catalogue someone has open; never pull it from under them.
     with CatalogueLock(dest) if overwrite and dest.exists() else contextlib.nullcontext():
-        _backup_to(db, dest, progress=progress, cancel=cancel, overwrite=overwrite)
+        _backup_to(
+            db,
+            dest,
+            progress=progress,
+            cancel=cancel,
+            overwrite=overwrite,
+            before_place=before_place,
+        )
 
 
 def _backup_to(
@@ -97,6 +105,7 @@ def _backup_to(
     progress: Progress | None,
     cancel: CancelCheck | None,
     overwrite: bool,
+    before_place: Callable[[], None] | None,
 ) -> None:
     try:
         tmp = new_temp_file(dest, "backup")
@@ -120,6 +129,8 @@ def _backup_to(
             target.close()
         os.chmod(tmp, 0o600)
         fsync_file(tmp)
+        if before_place is not None:
+            before_place()  # the backup's key slots file goes first: never a backup without
         place(tmp, dest, overwrite=overwrite)
     except OSError as exc:
         raise os_error(exc, dest) from exc
@@ -134,7 +145,23 @@ def change_passphrase(db: Database, new_passphrase: str) -> None:
     (the key never appears in SQL text); the old file stays intact until the final rename.
     """
     salt = kdf.new_salt()
-    key = kdf.derive_key(new_passphrase, salt)
+    rekey(db, kdf.derive_key(new_passphrase, salt), salt)
+
+
+def rekey(
+    db: Database,
+    key: bytes,
+    salt: bytes,
+    *,
+    in_new_file: Callable[[Connection, str], None] | None = None,
+    before_swap: Callable[[], None] | None = None,
+) -> None:
+    """Re-encrypt the whole catalogue under ``key`` and ``salt``, then swap files atomically.
+
+    ``in_new_file(conn, schema)`` may change the new copy (attached as ``schema``) before it is
+    sealed; ``before_swap()`` runs once the new file is complete and fsynced, just before it
+    replaces the old one (the key slots file is widened to both keys there).
+    """
     conn = db.conn
     try:
         tmp = new_temp_file(db.path, "rekey")
@@ -151,10 +178,14 @@ def change_passphrase(db: Database, new_passphrase: str) -> None:
                 version = current_version(conn)
                 conn.execute(f"PRAGMA rekeyed.user_version = {version:d}")
                 conn.execute(f"PRAGMA rekeyed.application_id = {APPLICATION_ID:d}")
+                if in_new_file is not None:
+                    in_new_file(conn, "rekeyed")
             finally:
                 conn.execute("DETACH DATABASE rekeyed")
         os.chmod(tmp, 0o600)
         fsync_file(tmp)
+        if before_swap is not None:
+            before_swap()
         db.replace_file(tmp, key, salt)
     except OSError as exc:
         raise os_error(exc, db.path) from exc
@@ -162,10 +193,18 @@ def change_passphrase(db: Database, new_passphrase: str) -> None:
         remove_temp(tmp)
 
 
-def verify_file(path: Path, passphrase: str) -> tuple[list[str], list[str]]:
+KeyFor = Callable[[bytes], bytes]
+
+
+def passphrase_key_for(passphrase: str) -> KeyFor:
+    """The key of a catalogue from before key slots: derived from its passphrase."""
+    return lambda salt: kdf.derive_key(passphrase, salt)
+
+
+def verify_file(path: Path, key_for: KeyFor) -> tuple[list[str], list[str]]:
     """Open ``path`` read-only (never written) and run both integrity checks."""
     salt = read_salt(path)
-    key = kdf.derive_key(passphrase, salt)
+    key = key_for(salt)
     conn = connect(path, key, salt, probe=True)
     try:
         check_key_and_features(conn, path)
@@ -180,11 +219,12 @@ def verify_file(path: Path, passphrase: str) -> tuple[list[str], list[str]]:
 def restore(
     backup_file: Path,
     dest: Path,
-    passphrase: str,
+    key_for: KeyFor,
     *,
     progress: Progress | None = None,
     cancel: CancelCheck | None = None,
     overwrite: bool = False,
+    before_place: Callable[[], None] | None = None,
 ) -> None:
     """Check ``backup_file`` (key and integrity), then copy it atomically to ``dest``."""
     if _same_file(backup_file, dest):
@@ -194,18 +234,25 @@ def restore(
     # The destination may be a catalogue open elsewhere: take its lock for the whole swap.
     with CatalogueLock(dest):
         _restore_locked(
-            backup_file, dest, passphrase, progress=progress, cancel=cancel, overwrite=overwrite
+            backup_file,
+            dest,
+            key_for,
+            progress=progress,
+            cancel=cancel,
+            overwrite=overwrite,
+            before_place=before_place,
         )
 
 
 def _restore_locked(
     backup_file: Path,
     dest: Path,
-    passphrase: str,
+    key_for: KeyFor,
     *,
     progress: Progress | None,
     cancel: CancelCheck | None,
     overwrite: bool,
+    before_place: Callable[[], None] | None,
 ) -> None:
     if dest.exists() and not overwrite:
         raise CatalogueExists(str(dest), path=str(dest))
@@ -215,7 +262,7 @@ def _restore_locked(
         raise CatalogueLocked("catalogue in use", path=str(dest))
     if not dest.parent.is_dir():
         raise StoreError(str(dest.parent), path=str(dest))
-    problems, cipher = verify_file(backup_file, passphrase)
+    problems, cipher = verify_file(backup_file, key_for)
     if problems or cipher:
         raise CatalogueCorrupt("; ".join((problems + cipher)[:5]), path=str(backup_file))
     try:
@@ -239,6 +286,8 @@ def _restore_locked(
             out.flush()
         os.chmod(tmp, 0o600)
         fsync_file(tmp)
+        if before_place is not None:
+            before_place()
         place(tmp, dest, overwrite=overwrite)
         for stale in (wal, Path(str(dest) + "-shm")):
             with contextlib.suppress(OSError):

@@ -460,6 +460,54 @@ def _v8(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_V9 = """
+-- People who unlock the catalogue (issue 13; not knowledge holders): their role, their box
+-- public key and their private key locked under their own passphrase.
+CREATE TABLE app_user (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    role TEXT NOT NULL CHECK (role IN ('custodian', 'member', 'viewer')),
+    public BLOB NOT NULL,
+    locked BLOB NOT NULL,
+    created TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE user_group (
+    user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    grp TEXT NOT NULL,
+    PRIMARY KEY (user_id, grp)
+) WITHOUT ROWID;
+-- Each version of a protocol group's key; the key itself exists only wrapped to members.
+CREATE TABLE group_key (
+    grp TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created TEXT NOT NULL,
+    PRIMARY KEY (grp, version)
+) WITHOUT ROWID;
+CREATE TABLE group_key_wrap (
+    grp TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    wrapped BLOB NOT NULL,
+    PRIMARY KEY (grp, version, user_id),
+    FOREIGN KEY (grp, version) REFERENCES group_key (grp, version)
+) WITHOUT ROWID;
+-- The community signing key's seed, wrapped to each custodian (signing_key.seed is emptied).
+CREATE TABLE signing_key_wrap (
+    key_id BLOB NOT NULL REFERENCES signing_key (key_id),
+    user_id TEXT NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    wrapped BLOB NOT NULL,
+    PRIMARY KEY (key_id, user_id)
+) WITHOUT ROWID;
+"""
+
+
+def _v9(conn: Connection) -> None:
+    """People, protocol groups, group key and signing key wraps (13)."""
+    for statement in _V9.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -472,6 +520,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (6, _v6),
     (7, _v7),
     (8, _v8),
+    (9, _v9),
 ]
 LATEST = MIGRATIONS[-1][0]
 

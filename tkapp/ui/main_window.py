@@ -38,6 +38,7 @@ from tkapp.services.catalogue import CATALOGUE_SUFFIX
 from tkapp.services.demo import create_demo
 from tkapp.ui import settings as keys
 from tkapp.ui.about import AboutDialog
+from tkapp.ui.access import AccessSection
 from tkapp.ui.consent_section import ConsentSection
 from tkapp.ui.create_wizard import CreateCatalogueWizard
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
@@ -72,6 +73,7 @@ SECTIONS: tuple[tuple[str, type[QWidget] | None], ...] = (
     ("sharing", SharingSection),
     ("received", ReceivedSection),
     ("keys", KeysSection),
+    ("access", AccessSection),
 )
 
 IDLE_CHOICES = (0, 5, 10, 15, 30, 60)
@@ -87,6 +89,7 @@ def section_title(key: str) -> str:
         "sharing": _("Sharing"),
         "received": _("Received"),
         "keys": _("Keys"),
+        "access": _("People & access"),
     }
     return titles[key]
 

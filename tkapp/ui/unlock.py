@@ -22,15 +22,16 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import _
+from tkapp.ui.access.who import PersonChooser
 from tkapp.ui.dialogs import bad_color, error_text, set_text_color
 from tkapp.ui.passphrase_widgets import PassphraseEdit
 from tkapp.ui.worker import Runner
 
 
-def _open(path: Path, passphrase: str) -> Any:
+def _open(path: Path, passphrase: str, person: str | None = None) -> Any:
     from tkapp.services.catalogue import open_catalogue
 
-    return open_catalogue(path, passphrase)
+    return open_catalogue(path, passphrase, person=person)
 
 
 class UnlockScreen(QWidget):
@@ -89,6 +90,12 @@ class UnlockScreen(QWidget):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(_("Catalogue:"), self.name_label)
+        # "Who are you" (issue 13): shown only when several people use the catalogue.
+        self.who = PersonChooser(self)
+        self.who_label = QLabel(_("Who are you:"), self)
+        self.who_label.setBuddy(self.who)
+        self.who.currentIndexChanged.connect(self._update_buttons)
+        form.addRow(self.who_label, self.who)
         pass_label = QLabel(_("Passphrase:"), self)
         pass_label.setBuddy(self.passphrase.edit)
         form.addRow(pass_label, self.passphrase)
@@ -137,6 +144,8 @@ class UnlockScreen(QWidget):
         self.hint.setText(hint)
         self.hint.setVisible(bool(hint))
         self.name_label.setText(self.path.stem if self.path else "")
+        self.who.load(self.path)
+        self.who_label.setVisible(self.who.asks())
         self.path_label.setText(_("File: {path}").format(path=str(self.path)) if self.path else "")
         self.path_label.setToolTip(str(self.path) if self.path else "")
         if locked and by_user:
@@ -157,7 +166,11 @@ class UnlockScreen(QWidget):
             )
         else:
             self.heading.setText(_("Unlock the catalogue"))
-            self.explain.setText(_("Type the passphrase of this catalogue to open it."))
+            self.explain.setText(
+                _("Choose your name, then type your own passphrase.")
+                if self.who.asks()
+                else _("Type the passphrase of this catalogue to open it.")
+            )
         self._set_busy(False)
 
     def focus_passphrase(self) -> None:
@@ -168,11 +181,13 @@ class UnlockScreen(QWidget):
         self.error.setVisible(True)
 
     def _update_buttons(self, *_args: object) -> None:
-        self.unlock_button.setEnabled(not self._busy and bool(self.passphrase.text()))
+        chosen = not self.who.asks() or self.who.person() is not None
+        self.unlock_button.setEnabled(not self._busy and chosen and bool(self.passphrase.text()))
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.passphrase.setEnabled(not busy)
+        self.who.setEnabled(not busy)
         self.back_button.setEnabled(not busy)
         self.status.setText(_("Opening…") if busy else "")
         self._update_buttons()
@@ -181,10 +196,15 @@ class UnlockScreen(QWidget):
         """Open the catalogue with the typed passphrase (on the worker)."""
         if self._busy or self.path is None or not self.passphrase.text():
             return
+        person = self.who.person()
+        if self.who.asks() and person is None:
+            return
         path, passphrase = self.path, self.passphrase.text()
         self.error.setVisible(False)
         self._set_busy(True)
-        self.runner.open(lambda: _open(path, passphrase), self._opened, self._failed, context=self)
+        self.runner.open(
+            lambda: _open(path, passphrase, person), self._opened, self._failed, context=self
+        )
 
     def _opened(self, catalogue: Any) -> None:
         self.passphrase.clear()
