@@ -52,8 +52,12 @@ from tkapp.ui.terms_section import TermsSection
 from tkapp.ui.unlock import UnlockScreen
 from tkapp.ui.worker import Runner
 
+#: Builds a section from the window's runner and its parent widget.
+SectionFactory = Callable[[Runner, QWidget], QWidget]
+
 #: Sidebar sections in order: key, and the class that shows it (records is built apart).
-SECTIONS: tuple[tuple[str, type[QWidget] | None], ...] = (
+#: A new section is one more line here and one title in :func:`section_title`.
+SECTIONS: tuple[tuple[str, SectionFactory | None], ...] = (
     ("records", None),
     ("species", SpeciesSection),
     ("people", PeopleSection),
@@ -121,10 +125,10 @@ class CatalogueView(QWidget):
         left.setContentsMargins(8, 8, 0, 8)
         left.addWidget(self.community)
         left.addWidget(self.sidebar, 1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(left)
-        row.addWidget(self.stack, 1)
+        columns = QHBoxLayout(self)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.addLayout(left)
+        columns.addWidget(self.stack, 1)
         self.sidebar.setCurrentRow(0)
 
     def current_key(self) -> str:
@@ -459,7 +463,7 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         path = self.runner.path
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible() and widget is not self:
+            if isinstance(widget, QDialog) and widget.isVisible():
                 widget.hide()
                 self._hidden.append(widget)
         self._locked = True
