@@ -270,3 +270,20 @@ def test_import_a_kobo_export_from_the_menu(
     assert "Traceback" not in dialog.problems.toPlainText()
     dialog.reject()
     assert window.records.model.rowCount() == before + 2
+
+
+def test_find_brings_the_records_search_from_any_section(
+    main_window, qtbot, catalogue_path, passphrase
+):
+    from tkapp.ui.main_window import MainWindow
+
+    window = main_window
+    open_in_window(window, qtbot, catalogue_path, passphrase)
+    window.view.show_section("terms")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.act_find.trigger()
+    assert window.view.current_key() == "records"
+    assert window.records.search.hasFocus()
+    # The menu's Find no longer hides QWidget.find (look a widget up by its window id).
+    assert "find" not in vars(MainWindow)
