@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from tkapp.ui.import_dialog import ImportDialog
     from tkapp.ui.main_window import MainWindow
     from tkapp.ui.verify_window import VerifyWindow
-    from tkapp.ui.worker import Job
+    from tkapp.ui.worker import Job, Runner
 
 #: The demo catalogue's passphrase: shown on screen, it protects only made-up records.
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - public on purpose, see above
@@ -63,7 +63,7 @@ class MainOperations:
         self.window = window
 
     @property
-    def runner(self) -> Any:
+    def runner(self) -> Runner:
         return self.window.runner
 
     def _say(self, text: str) -> None:
