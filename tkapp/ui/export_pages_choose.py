@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import Recipient
-from tkapp.crypto.age import AgeRecipient
 from tkapp.errors import KeyFormatError, ValidationError
 from tkapp.i18n import _, names, ngettext
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import sharing
+from tkapp.services.types import AgeRecipient
 from tkapp.ui.dialogs import set_text_color, warning_color
 from tkapp.ui.export_pages_base import Scope
 

@@ -17,11 +17,9 @@ from PySide6.QtWidgets import (
 
 from tkapp.i18n import _, ngettext
 from tkapp.licensing.gate import ConsentOverride
+from tkapp.services import sharing
+from tkapp.services.sharing import PlanSummary
 from tkapp.ui.dialogs import error_text
-from tkapp.ui.export_jobs import (
-    PlanView,
-    compute_plan,
-)
 from tkapp.ui.export_pages_base import Page, title_font
 from tkapp.ui.export_texts import plan_html, plan_summary
 from tkapp.ui.release_decisions import (
@@ -64,7 +62,7 @@ class PlanPage(QWizardPage):
         box.addWidget(self.busy)
         box.addWidget(self.details, 1)
         box.addWidget(self.release_actions)
-        self.view: PlanView | None = None
+        self.view: PlanSummary | None = None
         self._generation = 0
         #: Record id -> release without a consent record; media ids sent as they are.
         self.overrides: dict[str, ConsentOverride] = {}
@@ -96,7 +94,7 @@ class PlanPage(QWizardPage):
         confirmed = frozenset(self.confirmed_media)
         assert recipient is not None
 
-        def done(view: PlanView) -> None:
+        def done(view: PlanSummary) -> None:
             if generation != self._generation:
                 return
             self.show_plan(view)
@@ -108,7 +106,7 @@ class PlanPage(QWizardPage):
             self.summary.setText(error_text(error))
 
         self.wiz.runner.run(
-            lambda cat: compute_plan(
+            lambda cat: sharing.plan_export_summary(
                 cat, ids, recipient, purpose, overrides=overrides, confirmed_media=confirmed
             ),
             done,
@@ -116,7 +114,7 @@ class PlanPage(QWizardPage):
             context=self,
         )
 
-    def show_plan(self, view: PlanView) -> None:
+    def show_plan(self, view: PlanSummary) -> None:
         self.view = view
         self.wiz.plan_view = view
         self.busy.hide()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QGuiApplication
@@ -27,14 +27,10 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import Cancelled
 from tkapp.i18n import _, ngettext
-from tkapp.services import sharing
+from tkapp.services.keys import PUBLIC_KEY_FILE_NAME
 from tkapp.ui.dates import use_app_date_format
 from tkapp.ui.dialogs import error_text, set_text_color, warning_color, window_title
-from tkapp.ui.export_jobs import (
-    PUBLIC_KEY_NAME,
-    ExportOutcome,
-    write_public_key,
-)
+from tkapp.ui.export_jobs import ExportChoices, ExportOutcome, write_bundle
 from tkapp.ui.export_pages_base import mono_font, title_font
 from tkapp.ui.export_texts import verify_text
 from tkapp.ui.worker import Job
@@ -98,7 +94,7 @@ class DestinationPage(QWizardPage):
         self.browse.clicked.connect(self.choose_file)
         self.with_key = QCheckBox(
             _("Also save the community's public key next to it ({file}), to send with it").format(
-                file=PUBLIC_KEY_NAME
+                file=PUBLIC_KEY_FILE_NAME
             ),
             self,
         )
@@ -247,14 +243,15 @@ class ProgressPage(QWizardPage):
         view = self.wiz.plan_view
         assert view is not None and self.wiz.recipient is not None
         dest_page = self.wiz.destination_page
-        plan = view.plan
-        dest = dest_page.destination()
-        expires = dest_page.expiry_date()
-        encrypt = dest_page.encrypt.isChecked() and bool(plan.recipient.age_recipient)
-        with_key = dest_page.with_key.isChecked()
-        confirmed = self.wiz.confirm_page.check.isChecked()
-        save_recipient = self.wiz.save_recipient
-        recipient = self.wiz.recipient
+        choices = ExportChoices(
+            plan=view.plan,
+            dest=dest_page.destination(),
+            expires=dest_page.expiry_date(),
+            encrypt=dest_page.encrypt.isChecked(),
+            with_key=dest_page.with_key.isChecked(),
+            confirmed_sensitive=self.wiz.confirm_page.check.isChecked(),
+            save_recipient=self.wiz.recipient if self.wiz.save_recipient else None,
+        )
         self.outcome = None
         self.failure = None
         self.retry.hide()
@@ -263,26 +260,12 @@ class ProgressPage(QWizardPage):
         self.bar.setRange(0, 0)
         self.label.setText(_("Signing and writing the bundle…"))
 
-        def op(cat: Any, job: Job) -> ExportOutcome:
-            from tkapp.services import keys as keys_service
-
-            if save_recipient:
-                sharing.add_recipient(cat, recipient)
-            result = sharing.export(
-                cat,
-                plan,
-                dest,
-                expires=expires,
-                encrypt_to=[plan.recipient.age_recipient] if encrypt else [],
-                progress=job.report,
-                cancel=job.is_cancelled,
-                confirmed_sensitive=confirmed,
-            )
-            public = write_public_key(cat, keys_service, dest.parent) if with_key else None
-            return ExportOutcome(result, keys_service.fingerprint(cat), public, cat.community.name)
-
         self.job = self.wiz.runner.run_job(
-            op, self._done, self._failed, context=self, on_progress=self.set_progress
+            lambda cat, job: write_bundle(cat, job, choices),
+            self._done,
+            self._failed,
+            context=self,
+            on_progress=self.set_progress,
         )
         self.completeChanged.emit()
 

@@ -11,8 +11,9 @@ from tkapp.licensing import text as lt
 from tkapp.licensing.plan import RecordPlan
 from tkapp.licensing.terms import Duty
 from tkapp.licensing.vocab import Purpose
-from tkapp.services.sharing import ExportResult, SharingPlan
-from tkapp.ui.export_jobs import PUBLIC_KEY_NAME, ExportOutcome, PlanView
+from tkapp.services.keys import PUBLIC_KEY_FILE_NAME
+from tkapp.services.sharing import ExportResult, PlanSummary, SharingPlan
+from tkapp.ui.export_jobs import ExportOutcome
 
 
 def stay_reasons(item: RecordPlan) -> list[str]:
@@ -62,7 +63,7 @@ def common_duties(plan: SharingPlan) -> list[Duty]:
     return sorted(common, key=Duty.sort_key)
 
 
-def plan_summary(view: PlanView) -> str:
+def plan_summary(view: PlanSummary) -> str:
     plan = view.plan
     total = len(plan.included) + len(plan.excluded)
     going = len(plan.included)
@@ -80,7 +81,7 @@ def plan_summary(view: PlanView) -> str:
     ).format(n=going, total=total, name=who, use=use)
 
 
-def plan_html(view: PlanView) -> str:
+def plan_html(view: PlanSummary) -> str:
     """The plan in plain words as simple HTML (titles escaped: they are the user's text)."""
     plan = view.plan
     esc = html.escape
@@ -165,7 +166,7 @@ def verify_text(outcome: ExportOutcome, recipient: str) -> str:
     fp = outcome.fingerprint
     name = result.path.name
     plain = name[: -len(".age")] if result.encrypted else name
-    key = outcome.public_key.name if outcome.public_key else PUBLIC_KEY_NAME
+    key = outcome.public_key.name if outcome.public_key else PUBLIC_KEY_FILE_NAME
     lines = [
         _("How to check the bundle “{file}” from {community}").format(
             file=name, community=outcome.community

@@ -26,12 +26,10 @@ from tkapp.core.model import Recipient
 from tkapp.errors import TkError
 from tkapp.i18n import _
 from tkapp.licensing.vocab import Purpose
+from tkapp.services.sharing import PlanSummary
 from tkapp.ui import settings as keys
 from tkapp.ui.dialogs import window_title
-from tkapp.ui.export_jobs import (
-    ExportOutcome,
-    PlanView,
-)
+from tkapp.ui.export_jobs import ExportOutcome
 from tkapp.ui.export_pages_base import Page
 from tkapp.ui.export_pages_choose import RecipientPage, RecordsPage
 from tkapp.ui.export_pages_plan import ConfirmPage, PlanPage
@@ -59,7 +57,7 @@ class ExportWizard(QWizard):
         self.recipient: Recipient | None = None
         self.purpose = Purpose.RESEARCH.value
         self.save_recipient = False
-        self.plan_view: PlanView | None = None
+        self.plan_view: PlanSummary | None = None
         self.outcome: ExportOutcome | None = None
         self.setObjectName("export-wizard")
         self.setWindowTitle(window_title(_("Share records")))
