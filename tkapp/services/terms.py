@@ -119,24 +119,26 @@ def install_default_terms(conn: Connection, community: Community, template: str)
     return terms
 
 
-def install_missing_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Terms:
+def install_missing_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Terms | None:
     """Give a catalogue made before terms existed version 1 of its default terms (from
     ``template``), audited; a catalogue that has them is left as it is.
 
     This is the explicit step that writes them: :func:`open_catalogue` calls it right after the
-    schema migrations, so that reads (:func:`default_terms`, plans) never write.
+    schema migrations, so that reads (:func:`default_terms`, plans) never write. It runs on
+    every open, so the usual case (terms present) is one small query and nothing parsed.
+
+    Returns:
+        The terms installed now, or None when the catalogue already had default terms.
 
     Raises:
         ValidationError: unknown template.
     """
     with cat.reading() as conn:
-        row = terms_store.find(conn, terms_store.default_id(conn))
-    if row is not None:
-        return _terms_of(row)
+        if terms_store.find(conn, terms_store.default_id(conn)) is not None:
+            return None
     with cat.session() as s:
-        row = terms_store.find(s.conn, terms_store.default_id(s.conn))
-        if row is not None:
-            return _terms_of(row)
+        if terms_store.find(s.conn, terms_store.default_id(s.conn)) is not None:
+            return None
         terms = install_default_terms(s.conn, cat.community, template)
         s.audit("create", "terms", terms.id, canonical_terms_bytes(terms).decode())
         return terms
