@@ -103,6 +103,11 @@ def decrypted_pages(path: Path, passphrase: str) -> Iterator[tuple[str, bytes]]:
     """Every page of the main file and every frame of its WAL, decrypted with the database
     key (free pages and superseded WAL frames too: what a forensic reader would see)."""
     key, _salt = database_key(path, passphrase)
+    return pages_with_key(path, key)
+
+
+def pages_with_key(path: Path, key: bytes) -> Iterator[tuple[str, bytes]]:
+    """As :func:`decrypted_pages`, for an attacker who holds the raw database key."""
     data = path.read_bytes()
     for n in range(len(data) // PAGE_SIZE):
         yield f"page {n + 1}", _decrypt_page(key, data[n * PAGE_SIZE : (n + 1) * PAGE_SIZE], n == 0)

@@ -174,8 +174,11 @@ def open_catalogue(
     cat = Catalogue(db, actor=actor, session=session, reader=reader)
     try:
         # Part of bringing an older catalogue up to date, like the schema migrations: from
-        # here on, reading never writes.
+        # here on, reading never writes. Each step writes only when something is behind.
         install_missing_default_terms(cat)
+        if cat.reader is not None:
+            cat.seal_existing()  # protected records from before protocol keys
+            cat.finish_key_rotations()  # a re-seal a kill cut short
     except BaseException:
         cat.close()
         raise
@@ -298,7 +301,31 @@ class Catalogue:
         """People management as the unlocked person (custodians change; everyone reads)."""
         if self._session is None:
             raise StoreError("no person unlocked this catalogue", path=str(self.path))
-        return people_service.People(self._db, self._session)
+        return people_service.People(self._db, self._session, on_change=self._people_changed)
+
+    def _people_changed(self, session: people_service.Session) -> None:
+        """After a change to people or groups: use the keys it gave me at once, and move the
+        records of a group whose key was rotated (someone left it) onto the new key."""
+        self._session = session
+        self._unlock_protocols()
+        self.finish_key_rotations()
+
+    def finish_key_rotations(self) -> int:
+        """Re-seal records still under an older version of a group key than the newest this
+        person holds (a member left the group; or a re-seal cut short by a kill, resumed at
+        the next unlock). Returns how many records moved; nothing is written when none is
+        behind."""
+        reader = self.reader
+        if reader is None:
+            return 0
+        with self._db.reading() as conn:
+            behind = records.sealed_versions(conn)
+        moved = 0
+        for group, version in sorted(behind):
+            newest, old = reader.current(group), reader.key(group, version)
+            if newest is not None and old is not None and version < newest.version:
+                moved += self.reseal_group(old, newest)
+        return moved
 
     def _require(self, action: Action) -> None:
         require(self.user, action)

@@ -325,9 +325,17 @@ class People:
     the audit log. Every change is one transaction, then the slots file is rewritten.
     """
 
-    def __init__(self, db: Database, session: Session) -> None:
+    def __init__(
+        self,
+        db: Database,
+        session: Session,
+        on_change: Callable[[Session], None] | None = None,
+    ) -> None:
         self._db = db
         self.session = session
+        # The open catalogue's follow-up after each change (fresh keys in use, records
+        # re-sealed under a rotated group key): see Catalogue.people.
+        self._on_change = on_change
 
     # -- store access (the few places to switch to the catalogue's session object) --
 
@@ -336,6 +344,8 @@ class People:
         with self._db.transaction() as conn:
             yield conn
         sync_slots_file(self._db)
+        if self._on_change is not None:
+            self._on_change(self.session)
 
     def _read(self) -> Connection:
         return self._db.conn

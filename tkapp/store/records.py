@@ -834,6 +834,16 @@ def reseal_batch(conn: Connection, old: GroupKey, new: GroupKey, limit: int) -> 
     return len(rows)
 
 
+def sealed_versions(conn: Connection) -> set[tuple[str, int]]:
+    """Every (group, key version) some record is sealed under."""
+    return {
+        (str(r[0]), int(r[1]))
+        for r in conn.execute(
+            "SELECT DISTINCT sealed_group, key_version FROM record WHERE sealed_group != ''"
+        )
+    }
+
+
 def plain_protected_ids(conn: Connection) -> list[str]:
     """Records at a protected access level still stored in the clear (before sealing)."""
     return [
