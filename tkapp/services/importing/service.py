@@ -428,7 +428,10 @@ def _run_table(
         result.errors.append(problem)
         return result
     try:
-        with cat._db.transaction() as conn:
+        # A real import may be a million rows: the rollback-journal transaction keeps it
+        # all-or-nothing without a -wal file as large as the rows (see bulk_transaction).
+        begin = cat._db.transaction if result.dry_run else cat._db.bulk_transaction
+        with begin() as conn:
             run = _Run(
                 cat=cat,
                 conn=conn,

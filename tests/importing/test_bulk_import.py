@@ -1,0 +1,44 @@
+"""Large imports: all-or-nothing without a WAL as large as the rows (issue 19)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from tkapp.services.catalogue import Catalogue
+from tkapp.services.importing import run_import
+
+
+def _rows(path: Path, n: int) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["title", "description", "scientific_name"])
+        for i in range(n):
+            writer.writerow([f"Registro {i}", "hoja corteza raíz semilla " * 20, "Ilex guayusa"])
+
+
+def test_a_large_import_keeps_side_files_small(cat: Catalogue, tmp_path: Path) -> None:
+    """The -wal file used to grow by every page of the import (the whole import, again)."""
+    source = tmp_path / "rows.csv"
+    _rows(source, 3000)
+    db = cat._db.path
+    before = db.stat().st_size
+    peak = {"-wal": 0, "-journal": 0}
+
+    def watch(_done: int, _total: int) -> None:
+        for suffix in peak:
+            side = Path(str(db) + suffix)
+            if side.exists():
+                peak[suffix] = max(peak[suffix], side.stat().st_size)
+
+    result = run_import(cat, source, progress=watch)
+    watch(0, 0)
+    assert result.counts.created == 3000
+    growth = db.stat().st_size - before
+    assert growth > 4 * 2**20
+    # The journal holds only pages that existed before; nothing is written twice.
+    assert peak["-wal"] < growth / 10
+    assert peak["-journal"] < growth / 10
+    assert cat.stats().records == 3000
+    mode = cat._db.conn.execute("PRAGMA journal_mode").fetchone()[0]
+    assert mode == "wal"  # back in WAL mode for everything else
