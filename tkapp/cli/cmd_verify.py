@@ -127,13 +127,13 @@ def default_identities() -> list[AgeIdentity]:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    if args.selftest:  # before the verifier's imports: the self-test starts fast (issue 19)
+        return run_selftest_command(args.json)
     from tkapp.bundle import revocation, rotation
     from tkapp.bundle.verifier import verify_bundle, verify_error_json
     from tkapp.crypto.age import load_identity_files
     from tkapp.crypto.trust import TrustStore
 
-    if args.selftest:
-        return run_selftest_command(args.json)
     if args.bundle is None:
         raise UsageError(_("name the bundle to verify, or use --selftest"))
     if (args.user_class is None) != (args.purpose is None):
