@@ -659,7 +659,9 @@ def apply_csv_import(
     )  # fmt: skip
     total = len(preview.planned)
     now = datetime.now(UTC)
-    with cat._db.transaction() as conn:  # one transaction, as the importer of issue 2 does
+    # One transaction, all or nothing, in rollback-journal mode: no -wal file as large as the
+    # import (Database.bulk_transaction).
+    with cat._db.bulk_transaction() as conn:
         names = records.NameCache()
         stale_rowids: set[int] = set()
         for done, entity in enumerate(preview.planned, start=1):
