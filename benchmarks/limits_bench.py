@@ -48,6 +48,7 @@ from store_bench import write_csv  # noqa: E402
 from tkapp.core.model import (  # noqa: E402
     AccessLevel,
     Community,
+    ConsentRecord,
     KnowledgeRecord,
     Media,
     MediaKind,
@@ -253,6 +254,15 @@ def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
     recipient = Recipient("Ana Paz", organisation="Universidad", user_class="public_research")
     with open_catalogue(cat_path, PASSPHRASE) as cat:
         record = cat.add_record(KnowledgeRecord("Cantos", access=AccessLevel.PUBLIC))
+        # Consent is binding (issue 12): without it nothing leaves.
+        cat.add_consent(
+            ConsentRecord(
+                "Asamblea",
+                record_ids=[record.id],
+                purposes=["research"],
+                user_classes=["public_research"],
+            )
+        )
         for path in files:
             with path.open("rb") as fh:
                 cat.add_media(
