@@ -26,10 +26,10 @@ def test_a_large_import_keeps_side_files_small(cat: Catalogue, tmp_path: Path) -
     peak = {"-wal": 0, "-journal": 0}
 
     def watch(_done: int, _total: int) -> None:
-        for suffix in peak:
+        for suffix, seen in peak.items():
             side = Path(str(db) + suffix)
             if side.exists():
-                peak[suffix] = max(peak[suffix], side.stat().st_size)
+                peak[suffix] = max(seen, side.stat().st_size)
 
     result = run_import(cat, source, progress=watch)
     watch(0, 0)
