@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from tkapp.core.model import KnowledgeRecord
 from tkapp.services.catalogue import Catalogue
 from tkapp.services.importing import run_import
 
@@ -42,3 +43,19 @@ def test_a_large_import_keeps_side_files_small(cat: Catalogue, tmp_path: Path) -
     assert cat.stats().records == 3000
     mode = cat._db.conn.execute("PRAGMA journal_mode").fetchone()[0]
     assert mode == "wal"  # back in WAL mode for everything else
+
+
+def test_an_unfinished_read_falls_back_to_an_ordinary_transaction(
+    cat: Catalogue, tmp_path: Path
+) -> None:
+    """A cursor still reading keeps WAL mode; the import still happens, all of it."""
+    source = tmp_path / "rows.csv"
+    _rows(source, 50)
+    cat.add_record(KnowledgeRecord("Antes"))
+    cat.add_record(KnowledgeRecord("Antes también"))
+    cursor = cat._db.conn.execute("SELECT rowid FROM record")
+    assert cursor.fetchone() is not None  # a statement left open, mid-way
+    assert run_import(cat, source).counts.created == 50
+    cursor.close()
+    assert cat.stats().records == 52
+    assert cat._db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -264,18 +264,21 @@ class Database:
         anything is read. WAL mode is restored afterwards, whatever happened.
         """
         conn = self.conn
-        with mapped_errors(self.path):
-            # Leaving WAL mode checkpoints and removes the -wal file; we hold the only
-            # connection (one process, one connection: the OS lock), so it cannot be busy.
-            mode = conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
-            if str(mode).lower() != "delete":
-                raise StoreError("journal_mode " + str(mode), path=str(self.path))
+        # Leaving WAL mode checkpoints and removes the -wal file. We hold the only connection
+        # (one process, one connection: the OS lock); should a statement of ours still be
+        # reading, the mode cannot change and the import runs as an ordinary transaction
+        # (still all-or-nothing, only with the large -wal file).
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+        except sqlcipher3.Error:
+            mode = "wal"
         try:
             with self.transaction() as tx:
                 yield tx
         finally:
-            with mapped_errors(self.path):
-                conn.execute("PRAGMA journal_mode = WAL")
+            if mode != "wal":
+                with mapped_errors(self.path):
+                    conn.execute("PRAGMA journal_mode = WAL")
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[Connection]:
