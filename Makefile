@@ -58,6 +58,12 @@ bench: venv
 	$(BIN)/pip install -q -c constraints.txt -e .
 	$(BIN)/python benchmarks/limits_bench.py $(BENCH_ARGS)
 
+# The 1,000,000-record scale run (search and import figures; long, never in CI).
+.PHONY: bench-1m
+bench-1m: venv
+	$(BIN)/pip install -q -c constraints.txt -e .
+	$(BIN)/python benchmarks/limits_bench.py --scale --skip media --skip start --reps 3
+
 # Translations (translations/README.md): extract the strings from the code into
 # translations/tkapp.pot, merge them into every language's .po (new strings empty, changed
 # ones marked fuzzy), then check each translation keeps its {fields} and compile into

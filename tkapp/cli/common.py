@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import getpass
 import json
 import os
 import sys
@@ -164,6 +163,8 @@ def _prompt(prompt: str) -> str:
             )
         )
     try:
+        import getpass  # termios; only when a passphrase is asked for
+
         return getpass.getpass(prompt)
     except EOFError:
         raise UsageError(_("no passphrase given")) from None
@@ -219,6 +220,8 @@ def open_from_args(args: argparse.Namespace, attr: str = "catalogue") -> Catalog
 def actor_name() -> str:
     """Who the audit log names for command-line changes."""
     try:
+        import getpass
+
         return "cli:" + getpass.getuser()
     except (OSError, KeyError):
         return "cli"

@@ -17,7 +17,6 @@ import binascii
 import hashlib
 import hmac
 import secrets
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -421,6 +420,8 @@ def decrypt_stream(
     head = src.read(len(ARMOR_BEGIN) + 16)
     src.seek(-len(head), 1)
     if is_armored(head):
+        import tempfile  # only for armored input; the self-test need not load it
+
         with tempfile.TemporaryFile() as binary:  # ciphertext only
             dearmor(src, binary, max_bytes=None if max_plaintext is None else 2 * max_plaintext)
             binary.seek(0)

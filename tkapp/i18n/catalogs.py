@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gettext
 import io
-import logging
 import string
 import sys
 from collections.abc import Iterable, Sequence
@@ -27,8 +26,6 @@ from typing import TYPE_CHECKING
 # developer tools), never on the way to a command's first line of output.
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog, Message
-
-from tkapp.atomicfile import atomic_write_bytes
 
 DOMAIN = "tkapp"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +46,7 @@ COMMENT_TAGS = ("Translators:",)
 
 
 def _warn(message: str, *args: object) -> None:
+    import logging  # only on a problem: every command's start imports this module
 
     logging.getLogger(__name__).warning(message, *args)
 
@@ -236,6 +234,8 @@ def compile_all(
 
 def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
+    from tkapp.atomicfile import atomic_write_bytes  # a build step, not a command's start
+
     atomic_write_bytes(target, data, mode=0o644)
 
 

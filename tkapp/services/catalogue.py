@@ -371,7 +371,7 @@ class Catalogue:
     # --- units of work (for the services beside this one) ---------------------------------
 
     @contextlib.contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self, *, bulk: bool = False) -> Iterator[Session]:
         """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) with its audit entries.
 
         Everything done through the session commits together when the block ends, or is
@@ -381,10 +381,14 @@ class Catalogue:
                 terms_store.insert(s.conn, row)
                 s.audit("create", "terms", row.id, state)
 
+        ``bulk``: a large import; the same all-or-nothing transaction in rollback-journal
+        mode, so no ``-wal`` file grows as large as the rows (``Database.bulk_transaction``).
+
         Raises:
             StoreError and its kinds (DiskFull...): SQLite failed; nothing was written.
         """
-        with self._db.transaction() as conn:
+        begin = self._db.bulk_transaction if bulk else self._db.transaction
+        with begin() as conn:
             yield Session(self, conn)
 
     @contextlib.contextmanager

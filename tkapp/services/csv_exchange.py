@@ -57,14 +57,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO, BinaryIO, cast
 
 from tkapp.core.model import (
     CONFIDENTIAL_FIELDS,
     KnowledgeRecord,
+    Taxon,
 )
 from tkapp.errors import Cancelled, CatalogueExists
 from tkapp.i18n import N_
@@ -204,13 +207,90 @@ class CsvExportReport:
     persons_left_out: int
 
 
-@dataclass
-class _Tables:
-    rows: dict[str, list[list[str]]] = field(default_factory=lambda: {name: [] for name in FILES})
+class _Sink:
+    """The six CSV files being written, as rows arrive (nothing is gathered in memory).
+
+    A folder takes every file at once, so the records are read in one pass; a ZIP writes one
+    member at a time, so ``records.csv``, ``uses.csv`` and ``holders.csv`` each take a pass.
+    Every file (or the ZIP) is an atomic output: on any error none of them appears.
+    """
+
+    def __init__(self, stack: ExitStack, dest: Path, overwrite: bool) -> None:
+        self.stack = stack
+        self.counts = dict.fromkeys(FILES, 0)
+        self._tables: dict[str, _Table] = {}
+        self._archive: zipfile.ZipFile | None = None
+        self._folder = dest
+        self._overwrite = overwrite
+        self._stamp = datetime.now(UTC).timetuple()[:6]
+        if dest.suffix.lower() == ".zip":
+            handle = stack.enter_context(atomic_output(dest, overwrite=overwrite))
+            self._archive = stack.enter_context(zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED))
+        else:
+            dest.mkdir(parents=True, exist_ok=True)
+            if not overwrite:
+                for name in FILES:
+                    if (dest / name).exists():
+                        raise CatalogueExists(str(dest / name), path=str(dest / name))
+
+    @property
+    def one_pass(self) -> bool:
+        return self._archive is None
+
+    def begin(self, names: Iterable[str]) -> None:
+        """Open ``names`` for writing (a ZIP finishes the members of the pass before)."""
+        if self._archive is not None:
+            self.finish()
+        for name in names:
+            raw: IO[bytes]
+            if self._archive is not None:
+                info = zipfile.ZipInfo(name, date_time=self._stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                # zip64 up front: the size of a streamed member is known only at its end.
+                raw = self._archive.open(info, "w", force_zip64=True)
+            else:
+                raw = self.stack.enter_context(
+                    atomic_output(self._folder / name, overwrite=self._overwrite)
+                )
+            table = _Table(raw, FILES[name], close_raw=self._archive is not None)
+            # Runs before its atomic output ends (callbacks unwind last-in, first-out).
+            self.stack.callback(table.release)
+            self._tables[name] = table
 
     def add(self, name: str, values: dict[str, str]) -> None:
-        columns = FILES[name]
-        self.rows[name].append([_escape(c, values.get(c, "")) for c in columns])
+        self._tables[name].row(values)
+        self.counts[name] += 1
+
+    def finish(self) -> None:
+        for table in self._tables.values():
+            table.release()
+        self._tables.clear()
+
+
+class _Table:
+    """One CSV file: UTF-8 with a BOM (spreadsheet programs then read it as UTF-8)."""
+
+    def __init__(self, raw: IO[bytes], columns: tuple[str, ...], *, close_raw: bool) -> None:
+        self.raw: IO[bytes] | None = raw
+        self.text = io.TextIOWrapper(cast(BinaryIO, raw), encoding="utf-8-sig", newline="")
+        self.columns = columns
+        self.close_raw = close_raw
+        self.writer = csv.writer(self.text, lineterminator="\r\n")
+        self.writer.writerow(columns)
+
+    def row(self, values: dict[str, str]) -> None:
+        self.writer.writerow([_escape(c, values.get(c, "")) for c in self.columns])
+
+    def release(self) -> None:
+        """Flush and let go of the file (a ZIP member is closed: its entry is complete)."""
+        if self.raw is None:
+            return
+        raw, self.raw = self.raw, None
+        self.text.flush()
+        self.text.detach()
+        if self.close_raw:
+            raw.close()
 
 
 def _record_row(rec: KnowledgeRecord, release: ReleaseDecision) -> dict[str, str]:
@@ -256,71 +336,101 @@ def _record_row(rec: KnowledgeRecord, release: ReleaseDecision) -> dict[str, str
     }
 
 
-def _collect(
-    cat: Catalogue, progress: Progress | None, cancel: CancelCheck | None
-) -> tuple[_Tables, dict[str, int]]:
+def _scan(
+    cat: Catalogue,
+    ids: list[str],
+    trashed: set[str],
+    tick: Callable[[], None],
+) -> Iterator[tuple[KnowledgeRecord, ReleaseDecision]]:
+    """Each record with the gate's answer, one at a time (a pass over the catalogue)."""
+    people = PeopleCache(cat)
+    resolve = terms_service.terms_resolver(cat)
+    for record_id in ids:
+        tick()
+        rec = cat.get_record(record_id)
+        yield rec, _release(rec, resolve(rec), people, record_id in trashed)
+
+
+def _record_files(
+    rec: KnowledgeRecord, release: ReleaseDecision, names: set[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The rows a released record adds to ``names`` (of records.csv, uses.csv, holders.csv)."""
+    if "records.csv" in names:
+        yield "records.csv", _record_row(rec, release)
+    if "uses.csv" in names and not release.withholds("uses"):
+        for use in rec.uses:
+            prep = "" if release.withholds("preparation") else use.preparation
+            yield "uses.csv", {"record_id": rec.id, "part": use.part, "preparation": prep,
+                               "purpose": use.purpose, "season": use.season}  # fmt: skip
+    if "holders.csv" in names and not release.withholds("holders"):
+        for link in rec.holders:
+            yield "holders.csv", {"record_id": rec.id, "person_id": link.person_id,
+                                  "role": link.role}  # fmt: skip
+
+
+_RECORD_FILES = ("records.csv", "uses.csv", "holders.csv")
+
+
+def _write(
+    cat: Catalogue, sink: _Sink, progress: Progress | None, cancel: CancelCheck | None
+) -> dict[str, int]:
     # Trashed records are asked about too: the taxa and people known only through them
     # must not leave either.
     trashed = set(cat.search_ids("", RecordFilter(in_trash=True)))
     # Never a record the person who unlocked may not read.
     ids = cat.readable_ids(cat.search_ids("") + sorted(trashed))
-    people = PeopleCache(cat)
-    resolve = terms_service.terms_resolver(cat)
-    exported: list[tuple[KnowledgeRecord, ReleaseDecision]] = []
-    taxon_links: dict[str, list[bool]] = {}  # taxon id -> [link leaves?] per linking record
-    names_hidden: set[str] = set()
-    person_links: dict[str, list[bool]] = {}
-    left_out = 0
-    for done, record_id in enumerate(ids, start=1):
+    passes = [set(_RECORD_FILES)] if sink.one_pass else [{name} for name in _RECORD_FILES]
+    total = len(ids) * len(passes)
+    done = 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
         if done % 200 == 0:
             if cancel is not None and cancel():
                 raise Cancelled()
             if progress is not None:
-                progress(done, len(ids))
-        rec = cat.get_record(record_id)
-        release = _release(rec, resolve(rec), people, record_id in trashed)
-        leaves = release.included
-        if leaves:
-            exported.append((rec, release))
-        elif record_id not in trashed:
-            left_out += 1
-        for taxon_id in rec.taxon_ids:
-            taxon_links.setdefault(taxon_id, []).append(leaves)
-            if release.withholds("local_names"):
-                names_hidden.add(taxon_id)
-        for link in rec.holders:
-            person_links.setdefault(link.person_id, []).append(not release.withholds("holders"))
-        if rec.recorded_by:
-            person_links.setdefault(rec.recorded_by, []).append(
-                not release.withholds("recorded_by")
-            )
-    tables = _Tables()
-    counts = {"records": len(exported), "records_left_out": left_out}
-    for rec, release in exported:
-        tables.add("records.csv", _record_row(rec, release))
-        if not release.withholds("uses"):
-            for use in rec.uses:
-                prep = "" if release.withholds("preparation") else use.preparation
-                tables.add(
-                    "uses.csv",
-                    {"record_id": rec.id, "part": use.part, "preparation": prep,
-                     "purpose": use.purpose, "season": use.season},
-                )  # fmt: skip
-        if not release.withholds("holders"):
+                progress(done, total)
+
+    # Per taxon / person: [linked from a record, some link leaves] (not one entry per link:
+    # memory stays constant in the number of records).
+    taxon_links: dict[str, list[bool]] = {}
+    names_hidden: set[str] = set()
+    person_links: dict[str, list[bool]] = {}
+    left_out = exported = 0
+    for number, names in enumerate(passes):
+        sink.begin(sorted(names, key=_RECORD_FILES.index))
+        for rec, release in _scan(cat, ids, trashed, tick):
+            leaves = release.included
+            if leaves:
+                for name, values in _record_files(rec, release, names):
+                    sink.add(name, values)
+            if number:
+                continue  # the links are the same on every pass
+            if leaves:
+                exported += 1
+            elif rec.id not in trashed:
+                left_out += 1
+            for taxon_id in rec.taxon_ids:
+                _link(taxon_links, taxon_id, leaves)
+                if release.withholds("local_names"):
+                    names_hidden.add(taxon_id)
             for link in rec.holders:
-                tables.add(
-                    "holders.csv",
-                    {"record_id": rec.id, "person_id": link.person_id, "role": link.role},
-                )
+                _link(person_links, link.person_id, not release.withholds("holders"))
+            if rec.recorded_by:
+                _link(person_links, rec.recorded_by, not release.withholds("recorded_by"))
+    counts = {"records": exported, "records_left_out": left_out}
+    sink.begin(["taxa.csv", "vernacular_names.csv"] if sink.one_pass else ["taxa.csv"])
     taxa_out = taxa_left = 0
+    hidden_by_taxon: list[tuple[str, bool]] = []
     for taxon in cat.list_taxa():
-        links = taxon_links.get(taxon.id, [])
-        if links and not any(links):
+        linked, leaves = taxon_links.get(taxon.id, (False, False))
+        if linked and not leaves:
             taxa_left += 1
             continue
         taxa_out += 1
         hidden = taxon.id in names_hidden
-        tables.add(
+        sink.add(
             "taxa.csv",
             {
                 "id": taxon.id, "scientific_name": taxon.scientific_name,
@@ -329,46 +439,54 @@ def _collect(
                 "col_id": taxon.col_id, "names_withheld": _bool_text(hidden),
             },
         )  # fmt: skip
-        if not hidden:
-            for name in taxon.vernacular_names:
-                tables.add(
-                    "vernacular_names.csv",
-                    {"taxon_id": taxon.id, "name": name.name, "language": name.language,
-                     "community_review": _bool_text(name.community_review)},
-                )  # fmt: skip
+        hidden_by_taxon.append((taxon.id, hidden))
+        if sink.one_pass and not hidden:
+            _vernacular_rows(sink, taxon)
+    if not sink.one_pass:
+        sink.begin(["vernacular_names.csv"])
+        shown = {taxon_id for taxon_id, hidden in hidden_by_taxon if not hidden}
+        for taxon in cat.list_taxa():
+            if taxon.id in shown:
+                _vernacular_rows(sink, taxon)
+    sink.begin(["people.csv"])
     persons_out = persons_left = 0
     for person in cat.list_persons():
-        links = person_links.get(person.id, [])
-        if links and not any(links):
+        linked, leaves = person_links.get(person.id, (False, False))
+        if linked and not leaves:
             persons_left += 1
             continue
         persons_out += 1
-        shown = released_name(person, Destination.CSV_EXCHANGE)
-        anonymous = person.anonymous_outside
-        tables.add(
+        shown_name = released_name(person, Destination.CSV_EXCHANGE)
+        sink.add(
             "people.csv",
             {
-                "id": person.id, "name": shown or "",
+                "id": person.id, "name": shown_name or "",
                 "roles": _join(person.roles), "community": person.community,
                 "consent_status": person.consent_status.value,
                 "deceased": _bool_text(person.deceased),
-                "anonymous_outside": _bool_text(anonymous),
-                "withheld": "name" if shown is None else "",
+                "anonymous_outside": _bool_text(person.anonymous_outside),
+                "withheld": "name" if shown_name is None else "",
             },
         )  # fmt: skip
+    sink.finish()
     counts.update(
         taxa=taxa_out, taxa_left_out=taxa_left, persons=persons_out, persons_left_out=persons_left
     )
-    return tables, counts
+    return counts
 
 
-def _csv_bytes(columns: tuple[str, ...], rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
-    # A BOM so spreadsheet programs read the file as UTF-8.
-    return buffer.getvalue().encode("utf-8-sig")
+def _link(links: dict[str, list[bool]], entity_id: str, leaves: bool) -> None:
+    state = links.setdefault(entity_id, [True, False])
+    state[1] = state[1] or leaves
+
+
+def _vernacular_rows(sink: _Sink, taxon: Taxon) -> None:
+    for name in taxon.vernacular_names:
+        sink.add(
+            "vernacular_names.csv",
+            {"taxon_id": taxon.id, "name": name.name, "language": name.language,
+             "community_review": _bool_text(name.community_review)},
+        )  # fmt: skip
 
 
 def export_csv(
@@ -389,28 +507,9 @@ def export_csv(
         Cancelled: ``cancel()`` returned True (nothing written).
     """
     dest = Path(dest)
-    tables, counts = _collect(cat, progress, cancel)
-    contents = {name: _csv_bytes(cols, tables.rows[name]) for name, cols in FILES.items()}
-    if dest.suffix.lower() == ".zip":
-        with (
-            atomic_output(dest, overwrite=overwrite) as handle,
-            zipfile.ZipFile(handle, "w", zipfile.ZIP_DEFLATED) as archive,
-        ):
-            stamp = datetime.now(UTC).timetuple()[:6]
-            for name, data in contents.items():
-                info = zipfile.ZipInfo(name, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, data)
-    else:
-        dest.mkdir(parents=True, exist_ok=True)
-        if not overwrite:
-            for name in contents:
-                if (dest / name).exists():
-                    raise CatalogueExists(str(dest / name), path=str(dest / name))
-        for name, data in contents.items():
-            with atomic_output(dest / name, overwrite=overwrite) as handle:
-                handle.write(data)
+    with ExitStack() as stack:
+        sink = _Sink(stack, dest, overwrite)
+        counts = _write(cat, sink, progress, cancel)
     if progress is not None:
         progress(1, 1)
     return CsvExportReport(
@@ -418,9 +517,9 @@ def export_csv(
         records=counts["records"],
         taxa=counts["taxa"],
         persons=counts["persons"],
-        uses=len(tables.rows["uses.csv"]),
-        holders=len(tables.rows["holders.csv"]),
-        vernacular_names=len(tables.rows["vernacular_names.csv"]),
+        uses=sink.counts["uses.csv"],
+        holders=sink.counts["holders.csv"],
+        vernacular_names=sink.counts["vernacular_names.csv"],
         records_left_out=counts["records_left_out"],
         taxa_left_out=counts["taxa_left_out"],
         persons_left_out=counts["persons_left_out"],

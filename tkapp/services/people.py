@@ -331,7 +331,7 @@ class People:
         session: Session,
         on_change: Callable[[Session], None] | None = None,
     ) -> None:
-        self._db = db
+        self._database = db
         self.session = session
         # The open catalogue's follow-up after each change (fresh keys in use, records
         # re-sealed under a rotated group key): see Catalogue.people.
@@ -341,18 +341,20 @@ class People:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self._db.transaction() as conn:
+        with self._database.transaction() as conn:
             yield conn
-        sync_slots_file(self._db)
+        sync_slots_file(self._database)
         if self._on_change is not None:
             self._on_change(self.session)
 
     def _read(self) -> Connection:
-        return self._db.conn
+        return self._database.conn
 
-    def _audit(self, conn: Connection, action: str, user_id: str, state: dict[str, object]) -> None:
+    def _log_change(
+        self, conn: Connection, action: str, user_id: str, state: dict[str, object]
+    ) -> None:
         _audit(
-            self._db,
+            self._database,
             conn,
             actor=self.session.user.name,
             action=action,
@@ -395,7 +397,7 @@ class People:
             if user.role == Role.CUSTODIAN:
                 self._give_signing_key(conn, user.id, pair.public)
             self._set_slots(conn, add=(user.id, name, pair.public, locked))
-            self._audit(conn, "create", user.id, _user_state(user))
+            self._log_change(conn, "create", user.id, _user_state(user))
         return user
 
     def remove(self, who: str) -> None:
@@ -409,7 +411,7 @@ class People:
             for grp in sorted(row.user.groups):
                 self._rotate_group(conn, grp)
             self._set_slots(conn, drop=row.user.id)
-            self._audit(conn, "delete", row.user.id, {"name": row.user.name})
+            self._log_change(conn, "delete", row.user.id, {"name": row.user.name})
 
     def set_role(self, who: str, role: Role) -> User:
         require(self.session.user, Action.MANAGE_PEOPLE)
@@ -424,7 +426,7 @@ class People:
             else:
                 rows.drop_signing_wraps(conn, row.user.id)
             user = self._regroup(conn, row, role, row.user.groups)
-            self._audit(conn, "update", row.user.id, _user_state(user))
+            self._log_change(conn, "update", row.user.id, _user_state(user))
         return user
 
     def set_groups(self, who: str, groups: Iterable[str]) -> User:
@@ -432,7 +434,7 @@ class People:
         with self._write() as conn:
             row = self._find(conn, who)
             user = self._regroup(conn, row, row.user.role, groups)
-            self._audit(conn, "update", row.user.id, _user_state(user))
+            self._log_change(conn, "update", row.user.id, _user_state(user))
         return user
 
     def change_my_passphrase(self, new_passphrase: str) -> None:
@@ -443,7 +445,7 @@ class People:
         with self._write() as conn:
             rows.set_locked(conn, me.id, locked)
             self._set_slots(conn, relock=(me.id, locked))
-            self._audit(conn, "passphrase", me.id, {"name": me.name})
+            self._log_change(conn, "passphrase", me.id, {"name": me.name})
 
     def rotate_database_key(self) -> None:
         """Re-encrypt the catalogue under a new random database key (after removing someone).
@@ -453,7 +455,7 @@ class People:
         slots for both keys; the new file replaces the old; the slots file keeps the new only.
         """
         require(self.session.user, Action.MANAGE_PEOPLE)
-        db = self._db
+        db = self._database
         old_slots = keyslots.from_mirror(rows.get_slots_mirror(self._read()) or "[]")
         key, salt = keyring.new_key(), kdf.new_salt()
         new_slots = tuple(
@@ -477,7 +479,7 @@ class People:
         maintenance.rekey(db, key, salt, in_new_file=in_new_file, before_swap=before_swap)
         keyslots.write(db.path, new_slots, {salt: key})
         with db.transaction() as conn:
-            self._audit(conn, "rotate", "database_key", {})
+            self._log_change(conn, "rotate", "database_key", {})
 
     # -- helpers (inside a transaction) --
 
@@ -570,7 +572,7 @@ class People:
         drop: str | None = None,
         relock: tuple[str, bytes] | None = None,
     ) -> None:
-        db = self._db
+        db = self._database
         slots = list(keyslots.from_mirror(rows.get_slots_mirror(conn) or "[]"))
         if drop is not None:
             slots = [s for s in slots if s.person_id != drop]

@@ -128,75 +128,141 @@ def loads(cls: type[T], text: str) -> T:
     return from_jsonable(cls, json.loads(text))
 
 
+Decoder = Callable[[Any, str], Any]
+_DECODERS: dict[Any, Decoder] = {}
+
+
 def _convert(tp: Any, value: Any, where: str) -> Any:
+    return _decoder(tp)(value, where)
+
+
+def _decoder(tp: Any) -> Decoder:
+    """The converter for ``tp``, chosen once per type (the hot path of every load: an
+    export decodes every record; asking ``typing`` about each value cost more than the JSON)."""
+    decoder = _DECODERS.get(tp)
+    if decoder is None:
+        decoder = _DECODERS[tp] = _build_decoder(tp)
+    return decoder
+
+
+def _build_decoder(tp: Any) -> Decoder:
     origin = typing.get_origin(tp)
     if origin in (typing.Union, types.UnionType):
         args = typing.get_args(tp)
-        if value is None and type(None) in args:
-            return None
-        last: ValidationError | None = None
-        for arg in args:
-            if arg is type(None):
-                continue
-            try:
-                return _convert(arg, value, where)
-            except ValidationError as exc:
-                last = exc
-        raise last or ValidationError("bad_value", field=where)
+        nullable = type(None) in args
+        options = [a for a in args if a is not type(None)]
+
+        def union(value: Any, where: str) -> Any:
+            if value is None and nullable:
+                return None
+            last: ValidationError | None = None
+            for arg in options:
+                try:
+                    return _decoder(arg)(value, where)
+                except ValidationError as exc:
+                    last = exc
+            raise last or ValidationError("bad_value", field=where)
+
+        return union
     if origin in (list, set, tuple, frozenset):
         (item,) = typing.get_args(tp)[:1]
-        if not isinstance(value, list | tuple | set):
-            raise ValidationError("expected_list", field=where)
-        items = [_convert(item, v, where) for v in value]
-        return origin(items)
+        make = origin
+
+        def sequence(value: Any, where: str) -> Any:
+            if not isinstance(value, list | tuple | set):
+                raise ValidationError("expected_list", field=where)
+            convert = _decoder(item)
+            return make([convert(v, where) for v in value])
+
+        return sequence
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
-        if not isinstance(value, dict):
-            raise ValidationError("expected_object", field=where)
-        hints = _hints(tp)
-        kwargs = {
-            f.name: _convert(hints[f.name], value[f.name], f.name)
-            for f in dataclasses.fields(tp)
-            if f.name in value and f.init
-        }
-        try:
-            return tp(**kwargs)
-        except TypeError as exc:  # a required field is missing
-            raise ValidationError(str(exc), field=where) from exc
+        cls = tp
+        fields: list[tuple[str, Decoder]] = []
+
+        def record(value: Any, where: str) -> Any:
+            if not isinstance(value, dict):
+                raise ValidationError("expected_object", field=where)
+            if not fields:  # resolved on first use: a type may name itself
+                hints = _hints(cls)
+                fields.extend(
+                    (f.name, _decoder(hints[f.name])) for f in dataclasses.fields(cls) if f.init
+                )
+            kwargs = {name: conv(value[name], name) for name, conv in fields if name in value}
+            try:
+                return cls(**kwargs)
+            except TypeError as exc:  # a required field is missing
+                raise ValidationError(str(exc), field=where) from exc
+
+        return record
     if isinstance(tp, type) and issubclass(tp, Enum):
-        try:
-            return tp(value)
-        except ValueError as exc:
-            raise ValidationError("unknown_value", field=where) from exc
-    if tp is datetime:
-        if isinstance(value, datetime):
-            return value
-        try:
-            return datetime.fromisoformat(str(value))
-        except ValueError as exc:
-            raise ValidationError("bad_date", field=where) from exc
-    if tp is date:
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value)[:10])
-        except ValueError as exc:
-            raise ValidationError("bad_date", field=where) from exc
-    if tp is bool:
-        if isinstance(value, bool):
-            return value
-        raise ValidationError("expected_boolean", field=where)
-    if tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        raise ValidationError("expected_integer", field=where)
-    if tp is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
-        raise ValidationError("expected_number", field=where)
-    if tp is str:
-        if isinstance(value, str):
-            return value
-        raise ValidationError("expected_text", field=where)
-    if tp is bytes:
-        return bytes.fromhex(str(value))
+        enum_type = tp
+
+        def enum(value: Any, where: str) -> Any:
+            try:
+                return enum_type(value)
+            except ValueError as exc:
+                raise ValidationError("unknown_value", field=where) from exc
+
+        return enum
+    return _SCALARS.get(tp, _as_is)
+
+
+def _as_is(value: Any, where: str) -> Any:
     return value
+
+
+def _datetime(value: Any, where: str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ValidationError("bad_date", field=where) from exc
+
+
+def _date(value: Any, where: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise ValidationError("bad_date", field=where) from exc
+
+
+def _bool(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise ValidationError("expected_boolean", field=where)
+
+
+def _int(value: Any, where: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise ValidationError("expected_integer", field=where)
+
+
+def _float(value: Any, where: str) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise ValidationError("expected_number", field=where)
+
+
+def _str(value: Any, where: str) -> str:
+    if isinstance(value, str):
+        return value
+    raise ValidationError("expected_text", field=where)
+
+
+def _bytes(value: Any, where: str) -> bytes:
+    return bytes.fromhex(str(value))
+
+
+_SCALARS: dict[Any, Decoder] = {
+    datetime: _datetime,
+    date: _date,
+    bool: _bool,
+    int: _int,
+    float: _float,
+    str: _str,
+    bytes: _bytes,
+}

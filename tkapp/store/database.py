@@ -284,6 +284,35 @@ class Database:
             raise
 
     @contextlib.contextmanager
+    def bulk_transaction(self) -> Iterator[Connection]:
+        """A large all-or-nothing write (imports): :meth:`transaction` in rollback-journal mode.
+
+        In WAL mode one transaction grows the -wal file by every page it writes (gigabytes for
+        a million records) until it commits. A rollback journal keeps only the ORIGINAL
+        content of the pages that existed before the transaction (pages appended to the file
+        are not journaled), so an import into a catalogue holds a small journal while its
+        rows spill to the main file in batches. All-or-nothing is SQLite's own: a kill leaves
+        a hot ``-journal`` that the next open rolls back (:meth:`_open_checked`) before
+        anything is read. WAL mode is restored afterwards, whatever happened.
+        """
+        conn = self.conn
+        # Leaving WAL mode checkpoints and removes the -wal file. We hold the only connection
+        # (one process, one connection: the OS lock); should a statement of ours still be
+        # reading, the mode cannot change and the import runs as an ordinary transaction
+        # (still all-or-nothing, only with the large -wal file).
+        try:
+            mode = str(conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0]).lower()
+        except sqlcipher3.Error:
+            mode = "wal"
+        try:
+            with self.transaction() as tx:
+                yield tx
+        finally:
+            if mode != "wal":
+                with mapped_errors(self.path):
+                    conn.execute("PRAGMA journal_mode = WAL")
+
+    @contextlib.contextmanager
     def reading(self) -> Iterator[Connection]:
         """A read; SQLite errors leave as typed errors."""
         with mapped_errors(self.path):
@@ -332,13 +361,19 @@ def new_temp_file(dest: Path, purpose: str) -> Path:
 def _check_not_truncated(path: Path, page_count: int) -> None:
     """A file cut short (failed copy to a USB stick) is reported before any write."""
     wal = Path(str(path) + "-wal")
+    journal = Path(str(path) + "-journal")
     try:
         size = path.stat().st_size
         wal_size = wal.stat().st_size if wal.exists() else 0
+        journal_size = journal.stat().st_size if journal.exists() else 0
     except OSError as exc:
         raise StoreError(str(exc), path=str(path)) from exc
     if wal_size:
         return  # pages may legitimately live in the WAL until the next checkpoint
+    if journal_size:
+        # A bulk import was killed (Database.bulk_transaction): the main file holds part of
+        # it until the read-write connection rolls the hot journal back, first thing.
+        return
     if size % PAGE_SIZE or page_count * PAGE_SIZE > size:
         raise CatalogueCorrupt("truncated", path=str(path))
 

@@ -667,7 +667,9 @@ def apply_csv_import(
     )  # fmt: skip
     total = len(preview.planned)
     now = datetime.now(UTC)
-    with cat.session() as s:  # one transaction, as the importer of issue 2 does
+    # One transaction, all or nothing, in rollback-journal mode: no -wal file as large as the
+    # import (Database.bulk_transaction).
+    with cat.session(bulk=True) as s:
         names = records.NameCache()
         stale_rowids: set[int] = set()
         for done, entity in enumerate(preview.planned, start=1):

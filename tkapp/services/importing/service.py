@@ -427,7 +427,9 @@ def _run_table(
         result.errors.append(problem)
         return result
     try:
-        with cat.session() as s:
+        # A real import may be a million rows: the rollback-journal transaction keeps it
+        # all-or-nothing without a -wal file as large as the rows (see bulk_transaction).
+        with cat.session(bulk=not result.dry_run) as s:
             run = _Run(
                 cat=cat,
                 session=s,
