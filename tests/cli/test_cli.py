@@ -104,7 +104,6 @@ def test_demo_and_key(
     assert info["key_id"] in capsys.readouterr().out
 
 
-@pytest.mark.slow
 def test_search_show_filters(
     tmp_path: Path, with_passphrase: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
