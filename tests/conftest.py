@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from catalogue_fixture import PASSPHRASE
 from hypothesis import settings
 
 from tkapp.core.model import Community
@@ -34,8 +35,6 @@ def _isolated_dirs(
 
 
 # --- real catalogues in tmp_path (store, CLI and services tests) ----------------------------
-
-from shared_values import PASSPHRASE  # noqa: E402 - after the Qt platform is chosen
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from shared_values import PASSPHRASE
+from catalogue_fixture import PASSPHRASE
 
 from tkapp.cli.main import run_cli
 from tkapp.crypto.minisign import parse_public_key
@@ -40,6 +40,7 @@ def with_passphrase(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TKAPP_LANG", "en")
 
 
+@pytest.mark.slow
 def test_end_to_end_in_subprocess(tmp_path: Path) -> None:
     cat = tmp_path / "c.tkc"
     env = {"TKAPP_PASSPHRASE": PASSPHRASE}
@@ -69,6 +70,7 @@ def test_end_to_end_in_subprocess(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_passphrase_file_and_no_tty(tmp_path: Path) -> None:
     cat = tmp_path / "c.tkc"
     secret = tmp_path / "pass.txt"
@@ -206,6 +208,7 @@ def test_unexpected_error_has_no_traceback(
         run_cli(["key", str(cat), "--debug"])
 
 
+@pytest.mark.slow
 def test_search_names_categories_in_the_chosen_language(tmp_path: Path) -> None:
     catalogue = tmp_path / "demo.tkc"
     env = {"TKAPP_PASSPHRASE": PASSPHRASE, "TKAPP_DATA_DIR": str(tmp_path / "data")}
@@ -217,6 +220,7 @@ def test_search_names_categories_in_the_chosen_language(tmp_path: Path) -> None:
     assert "Food" in english.stdout
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     catalogue = tmp_path / "demo.tkc"
     env = {

@@ -13,6 +13,7 @@ import dataclasses
 import hashlib
 import io
 import uuid
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -77,8 +78,9 @@ def tiny_records_bundle(dest: Path, n_records: int) -> Path:
     return dest
 
 
-def hostile_bundle(dest: Path, records: list[bytes]) -> Path:
-    """A signed bundle whose records' bytes are exactly ``records`` (any content)."""
+def hostile_bundle(dest: Path, records: Sequence[bytes | Callable[[str], bytes]]) -> Path:
+    """A signed bundle whose records' bytes are exactly ``records`` (any content; a callable
+    is given the record's id, for records that must name it to pass the schema)."""
     draft = dest.with_name(dest.name + ".draft")
     write_bundle(_content(len(records)), community_key(), draft, created=CREATED)
     with draft.open("rb") as f:
@@ -91,7 +93,8 @@ def hostile_bundle(dest: Path, records: list[bytes]) -> Path:
     manifest = parse_manifest(files[MANIFEST_PATH])
     record_paths = sorted(p for p in files if p.startswith("data/records/"))
     for path, data in zip(record_paths, records, strict=True):
-        files[path] = data
+        record_id = path.removeprefix("data/records/").removesuffix(".json")
+        files[path] = data(record_id) if callable(data) else data
     entries = [
         FileEntry(e.path, len(files[e.path]), hashlib.sha256(files[e.path]).hexdigest())
         if e.path.startswith("data/")
@@ -136,6 +139,19 @@ def many_keys(size: int) -> bytes:
     """One JSON object of about ``size`` bytes made of as many short keys as fit."""
     n = size // 11
     return b"{" + b",".join(b'"%06x":0' % i for i in range(n)) + b"}"
+
+
+def many_items(size: int) -> Callable[[str], bytes]:
+    """A valid record of about ``size`` bytes: its one list holds as many short strings as fit
+    (the record schema is closed, so the bulk must sit in a field it knows)."""
+    n = (size - 120) // 9
+
+    def record(record_id: str) -> bytes:
+        items = b",".join(b'"%06x"' % i for i in range(n))
+        head = b'{"id":"%s","title":"R","withheld_fields":[' % record_id.encode()
+        return head + items + b"]}"
+
+    return record
 
 
 def deep(depth: int) -> bytes:

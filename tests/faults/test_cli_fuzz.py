@@ -112,6 +112,7 @@ _STATE = st.sampled_from(["missing", "file", "folder", "unwritable", "junk", "de
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="chmod-based unwritable folders are POSIX")
 @settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(command=_COMMANDS, name=_NAMES, state=_STATE, trust=st.booleans())

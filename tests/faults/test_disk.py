@@ -57,6 +57,7 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
+@pytest.mark.slow
 def test_full_disk_refuses_plainly_and_loses_nothing(small_disk: Path, tmp_path: Path) -> None:
     path = small_disk / "c.tkc"
     make_catalogue(path, records=200)
@@ -83,6 +84,7 @@ def test_full_disk_refuses_plainly_and_loses_nothing(small_disk: Path, tmp_path:
     print(f"\nfull disk: refusals {outcomes}, 200 of 200 records, check clean")
 
 
+@pytest.mark.slow
 def test_read_only_media(small_disk: Path) -> None:
     path = small_disk / "c.tkc"
     make_catalogue(path, records=50)

@@ -46,9 +46,13 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "key": hostile.write_pubkey(folder / "k.pub"),
         # 16 MiB, about 1.5 million keys, in one record.
         "huge": hostile.hostile_bundle(folder / "huge.tkb", [hostile.many_keys(16 * hostile.MiB)]),
-        # Eight records each just under the 2 MiB cap, each as many keys as fit.
+        # Eight valid records each just under the 2 MiB cap, each as many list items as fit.
         "eight": hostile.hostile_bundle(
-            folder / "eight.tkb", [hostile.many_keys(2 * hostile.MiB - 64)] * 8
+            folder / "eight.tkb", [hostile.many_items(2 * hostile.MiB - 64)] * 8
+        ),
+        # The same size as keys the record schema does not know (and no id): refused, in bounds.
+        "unknown": hostile.hostile_bundle(
+            folder / "unknown.tkb", [hostile.many_keys(2 * hostile.MiB - 64)]
         ),
         # 100,000 levels of nesting (about 600 KB).
         "deep": hostile.hostile_bundle(folder / "deep.tkb", [hostile.deep(100_000)]),
@@ -57,13 +61,16 @@ def bundles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"), [("huge", 3), ("eight", 0), ("deep", 3), ("tiny", 0)]
+    ("name", "expected"),
+    [("huge", 3), ("eight", 0), ("deep", 3), ("tiny", 0), ("unknown", 3)],
 )
 def test_verify_stays_under_256_mib(bundles: dict[str, Path], name: str, expected: int) -> None:
     code, peak, err = _run_measured("verify", bundles[name], "--trust", bundles["key"])
     print(f"\nverify {name}: exit {code}, peak {peak // 1024} MiB")
     assert code == expected, err
-    if expected == 3:
+    if name == "unknown":
+        assert "missing key" in err or "unknown key" in err, err
+    elif expected == 3:
         assert "larger than allowed" in err or "limit" in err.lower(), err
     assert peak < LIMIT_KIB, f"{name}: {peak // 1024} MiB"
 

@@ -131,6 +131,7 @@ def test_lock_in_a_killed_process_dies_with_it(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_passwd_during_import_loses_nothing(tmp_path: Path) -> None:
     """The issue's scenario, 20 rounds: ``tkapp passwd`` while ``tkapp import`` writes 20,000
     records. Every run either completes or is refused with exit 5 and the documented

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,6 +190,7 @@ def _as_exported(record: KnowledgeRecord) -> KnowledgeRecord:
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
+@pytest.mark.slow
 @given(data=catalogues(), as_zip=st.booleans())
 def test_round_trip_into_a_new_catalogue_and_back_into_the_same(
     data: tuple[list[Person], list[Taxon], list[KnowledgeRecord]], as_zip: bool

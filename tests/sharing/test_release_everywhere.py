@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from catalogue_fixture import PASSPHRASE
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-from shared_values import PASSPHRASE
 
 from tkapp.core.model import (
     AccessLevel,

@@ -75,7 +75,7 @@ def test_deleted_tail_detected(busy: Catalogue) -> None:
 
 
 def test_log_survives_reopen(busy: Catalogue) -> None:
-    from conftest import PASSPHRASE
+    from catalogue_fixture import PASSPHRASE
 
     from tkapp.services.catalogue import open_catalogue
 

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from shared_values import PASSPHRASE
+from catalogue_fixture import PASSPHRASE
 
 from tkapp.core.model import Community
 from tkapp.services.catalogue import create_catalogue, open_catalogue

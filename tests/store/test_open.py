@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from shared_values import PASSPHRASE
+from catalogue_fixture import PASSPHRASE
 
 from tkapp.core.model import Community, KnowledgeRecord
 from tkapp.errors import (

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
-from shared_values import PASSPHRASE
+from catalogue_fixture import PASSPHRASE
 
 from tkapp.core.model import (
     AccessLevel,

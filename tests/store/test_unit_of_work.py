@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from shared_values import PASSPHRASE
+from catalogue_fixture import PASSPHRASE
 
 from tkapp.core.model import Community, KnowledgeRecord, Recipient
 from tkapp.services import sharing

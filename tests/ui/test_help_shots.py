@@ -68,6 +68,7 @@ def test_pages_show_screenshots_that_exist() -> None:
         assert shown == {f"img/{shot.name}.png" for shot in SHOTS}, lang
 
 
+@pytest.mark.slow
 def test_committed_screenshots_match_fresh_ones(fresh: Path) -> None:
     total = 0
     for lang in SHOT_LANGUAGES:

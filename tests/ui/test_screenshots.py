@@ -38,6 +38,7 @@ def _save(widget, folder: Path, name: str) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_screenshots(lang, runner, qtbot, shots, tmp_path):
     set_language(lang)

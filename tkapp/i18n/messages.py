@@ -94,7 +94,7 @@ _ERRORS: dict[str, str] = {
         "The signed comment does not match the bundle: it was altered."
     ),
     "non_canonical_manifest": N_("The bundle's manifest is not in canonical form."),
-    "schema_error": N_("The bundle's manifest has an unexpected shape: {detail}"),
+    "schema_error": N_("A file in the bundle has an unexpected shape ({field}): {detail}"),
     "unsupported_version": N_("This bundle uses a format version this program does not know."),
     "expired": N_("This bundle has expired."),
     "rollback": N_(
@@ -176,7 +176,8 @@ _DETAILS: dict[str, str] = {
     "directory entry": N_("it holds a folder entry"),
     "entry name is not NFC": N_("a file name is written in an unusual form"),
     "control or invisible character in entry name": N_("a file name has invisible characters"),
-    "backslash or colon in entry name": N_("a file name has a backslash or a colon"),
+    "backslash in entry name": N_("a file name has a backslash"),
+    "colon in entry name": N_("a file name has a colon"),
     "absolute entry name": N_("a file name points outside the bundle"),
     "empty, '.' or '..' path component": N_("a file name points outside its folder"),
     "entry outside the single top-level folder": N_("a file lies outside the bundle's folder"),
