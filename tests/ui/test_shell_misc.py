@@ -20,7 +20,7 @@ from tkapp.errors import Cancelled
 from tkapp.ui import settings as keys
 from tkapp.ui.about import AboutDialog
 from tkapp.ui.passphrase_widgets import estimate_strength
-from tkapp.ui.progress import run_with_progress
+from tkapp.ui.progress import run_any_with_progress
 from tkapp.ui.settings import Settings
 
 
@@ -94,7 +94,7 @@ def test_long_job_shows_progress_and_can_be_cancelled(main_window, qtbot):
             time.sleep(0.005)
         return "finished"
 
-    dialog = run_with_progress(
+    dialog = run_any_with_progress(
         main_window,
         main_window.runner,
         op,

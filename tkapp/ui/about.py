@@ -6,11 +6,8 @@ the GUI thread); the dialog shows "checking…" until they answer.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import platform
 import sys
-from typing import Any
 
 import PySide6
 from PySide6.QtCore import Qt, qVersion
@@ -25,48 +22,19 @@ from PySide6.QtWidgets import (
 
 from tkapp import DISPLAY_NAME, __version__
 from tkapp.i18n import _
+from tkapp.services import diagnostics
 from tkapp.ui.dialogs import bad_color, error_text, good_color, set_text_color, window_title
 from tkapp.ui.worker import Runner
 
 
-def _module(name: str) -> Any:
-    """Import ``name`` if this installation has it (parts arrive with later issues)."""
-    try:
-        if importlib.util.find_spec(name) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return importlib.import_module(name)
-
-
-def sqlcipher_version(catalogue: Any) -> str:
-    """Ask the store (through the services) which SQLCipher it runs. Worker thread only."""
-    for owner in (catalogue, _module("tkapp.services.catalogue")):
-        if owner is None:
-            continue
-        for name in ("sqlcipher_version", "cipher_version"):
-            getter = getattr(owner, name, None)
-            if callable(getter):
-                return str(getter())
-            if isinstance(getter, str):
-                return getter
-    return ""
+def sqlcipher_version() -> str:
+    """Which SQLCipher the store runs. Worker thread only."""
+    return diagnostics.sqlcipher_version()
 
 
 def run_selftest() -> tuple[bool, str]:
     """Run the crypto known-answer self-test. Worker thread only. (ok, detail)"""
-    module = _module("tkapp.crypto.selftest")
-    if module is None:
-        return False, ""
-    for name in ("run_selftest", "selftest", "run", "self_test"):
-        func = getattr(module, name, None)
-        if callable(func):
-            result = func()
-            if result is None:
-                return True, ""
-            ok = getattr(result, "ok", result)
-            return bool(ok), ""
-    return False, ""
+    return diagnostics.crypto_selftest(), ""
 
 
 class AboutDialog(QDialog):
@@ -115,8 +83,8 @@ class AboutDialog(QDialog):
             self.sqlcipher.setText(_("unknown"))
             self.selftest.setText(_("not run"))
         else:
-            runner.run(
-                lambda cat: (sqlcipher_version(cat), *run_selftest()),
+            runner.run_any(
+                lambda _cat: (sqlcipher_version(), *run_selftest()),
                 self._checked,
                 self._failed,
                 context=self,
@@ -131,13 +99,10 @@ class AboutDialog(QDialog):
     def _checked(self, result: tuple[str, bool, str]) -> None:
         version, ok, _detail = result
         self.sqlcipher.setText(version or _("shown when a catalogue is open"))
-        self._show_selftest(ok, available=_module("tkapp.crypto.selftest") is not None)
+        self._show_selftest(ok)
 
-    def _show_selftest(self, ok: bool, *, available: bool = True) -> None:
-        self.selftest_ok = ok if available else None
-        if not available:
-            self.selftest.setText(_("not available in this version"))
-            return
+    def _show_selftest(self, ok: bool) -> None:
+        self.selftest_ok = ok
         if ok:
             self.selftest.setText(_("passed"))
             set_text_color(self.selftest, good_color(self.palette()))

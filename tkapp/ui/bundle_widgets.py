@@ -5,8 +5,8 @@
   relies on colour alone, and the colours are chosen for the light or the dark palette.
 - :class:`RecordBrowser`: received records, read-only: a list, the chosen record's details and
   its media (opened in :class:`~tkapp.ui.media_viewer.MediaViewerDialog`).
-- :class:`MediaSourceRunner`: lets the media viewer and player, which read media with
-  ``cat.open_media(id)`` on the worker, read a bundle member or a received media file instead.
+- :class:`~tkapp.ui.media_source.MediaSourceRunner` (re-exported here): lets the media viewer
+  and player read a bundle member or a received media file instead of stored media.
 
 Everything shown here comes from a file someone else made: every text is HTML-escaped and
 every code is looked up defensively (an unknown code is shown as it is, never trusted).
@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import PurePosixPath
-from typing import Any, BinaryIO
+from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap
@@ -46,6 +46,7 @@ from tkapp.safetext import safe_text
 from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.labels_widgets import label_name
+from tkapp.ui.media_source import MediaSourceRunner
 
 # -- the verdict ---------------------------------------------------------------------------
 
@@ -217,55 +218,6 @@ class VerdictBanner(QFrame):
 
 
 # -- reading media from a bundle or from the received area ---------------------------------
-
-
-class _CatalogueShim:
-    """Stands in for the catalogue inside a media op: ``open_media(id)`` opens ``id`` (a
-    bundle path such as ``data/media/<sha>.png``) from another source."""
-
-    def __init__(self, cat: Any, opener: Callable[[Any, str], BinaryIO]) -> None:
-        self._cat = cat
-        self._opener = opener
-
-    def open_media(self, media_id: str) -> BinaryIO:
-        return self._opener(self._cat, media_id)
-
-
-class MediaSourceRunner:
-    """A runner for the media viewer and player that reads media from another source.
-
-    ``opener(cat, path)`` runs on the worker and returns a binary stream; for a bundle it is
-    ``report.open_member`` (whose reader checks the SHA-256 at the end of the stream), for the
-    Received section ``open_received_media``. The bytes stay in memory, as for stored media.
-    """
-
-    def __init__(self, runner: Any, opener: Callable[[Any, str], BinaryIO]) -> None:
-        self._runner = runner
-        self._opener = opener
-
-    @property
-    def catalogue_changed(self) -> Any:
-        """The real runner's signal: viewers close when the catalogue locks."""
-        return self._runner.catalogue_changed
-
-    def __getattr__(self, name: str) -> Any:
-        # Anything else a viewer asks of its runner comes from the real one.
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(self._runner, name)
-
-    def run(
-        self,
-        op: Callable[[Any], Any],
-        on_success: Callable[[Any], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        *,
-        context: Any = None,
-    ) -> Any:
-        opener = self._opener
-        return self._runner.run(
-            lambda cat: op(_CatalogueShim(cat, opener)), on_success, on_error, context=context
-        )
 
 
 def media_from_json(item: Mapping[str, Any]) -> Media | None:

@@ -318,7 +318,7 @@ class KeysSection(QWidget):
     def refresh(self) -> None:
         """Read the keys again on the worker."""
         self.loading = True
-        self._runner.run(load_keys_info, self._loaded, self._load_failed, context=self)
+        self._runner.run_any(load_keys_info, self._loaded, self._load_failed, context=self)
 
     def _loaded(self, info: KeysInfo) -> None:
         self.loading = False
@@ -470,7 +470,7 @@ class KeysSection(QWidget):
         if dest.suffix.lower() != ".pdf":
             dest = dest.with_name(dest.name + ".pdf")
         data = card_pdf_bytes(card)
-        self._runner.run(
+        self._runner.run_any(
             lambda _cat: write_file_atomically(dest, data),
             lambda path: self.status.setText(
                 _("The key card was saved: {path}").format(path=str(path))
@@ -552,14 +552,14 @@ class KeysSection(QWidget):
                 return
             if not self.ask_trust(community, fingerprint):
                 return
-            self._runner.run(
+            self._runner.run_any(
                 lambda _cat: keys_service.trust_key_file(path, community, how="in_person"),
                 lambda _entry: self.refresh(),
                 lambda exc: show_error(self, exc, _("Trust a key file")),
                 context=self,
             )
 
-        self._runner.run(
+        self._runner.run_any(
             read, compare, lambda exc: show_error(self, exc, _("Trust a key file")), context=self
         )
 
@@ -571,7 +571,7 @@ class KeysSection(QWidget):
         community = self.trusted.item(items[0].row(), 0).text()
         if not self.confirm_untrust(community):
             return
-        self._runner.run(
+        self._runner.run_any(
             lambda _cat: keys_service.untrust(fingerprint),
             lambda _removed: self.refresh(),
             lambda exc: show_error(self, exc, _("Stop trusting")),
@@ -588,7 +588,7 @@ class KeysSection(QWidget):
             # Only the public address leaves the worker; the secret stays in the file.
             return str(identity.recipient()), path
 
-        self._runner.run(op, self._identity_made, lambda exc: show_error(self, exc), context=self)
+        self._runner.run_any(op, self._identity_made, lambda exc: show_error(self, exc), context=self)
 
     def _identity_made(self, result: tuple[str, Path]) -> None:
         recipient, path = result

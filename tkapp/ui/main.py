@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -13,16 +12,12 @@ from PySide6.QtWidgets import QApplication
 from tkapp import APP_ID, APP_NAME, __version__
 from tkapp.i18n import set_language
 from tkapp.ui import settings as keys
+from tkapp.ui.keyboard import install_focus_style
+from tkapp.ui.qt_translations import install_qt_translations
+from tkapp.ui.smoke import install_quit_timer
 
 ORGANISATION = "TK Commons"
 ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "tkapp.svg"
-
-
-def _has(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _follow_dark_scheme(app: QApplication) -> None:
@@ -44,13 +39,8 @@ def configure_application(app: QApplication, settings: keys.Settings) -> str:
     if ICON.exists():
         app.setWindowIcon(QIcon(str(ICON)))
     lang = set_language(settings.get(keys.LANGUAGE) or None)
-    if _has("tkapp.ui.qt_translations"):
-        from tkapp.ui.qt_translations import install_qt_translations
-
-        install_qt_translations(app, lang)
+    install_qt_translations(app, lang)
     _follow_dark_scheme(app)
-    from tkapp.ui.keyboard import install_focus_style
-
     install_focus_style(app)
     return lang
 
@@ -73,10 +63,7 @@ def run_gui(args: list[str]) -> int:
         window.verify_bundle_path(Path(bundles[0]))
     elif not settings.get(keys.GUIDE_SEEN):
         window.show_guide()  # the very first start: what the app is for
-    if _has("tkapp.ui.smoke"):
-        from tkapp.ui.smoke import install_quit_timer
-
-        install_quit_timer(app)
+    install_quit_timer(app)
     try:
         status = app.exec()
     finally:

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import Media, MediaKind
 from tkapp.i18n import _
 from tkapp.ui.entity_models import size_text
+from tkapp.ui.media_source import MediaOp, MediaReader, MediaRunner
 
 #: Largest clip played from memory (bytes).
 MAX_PLAYBACK_BYTES = 512 * 1024 * 1024
@@ -58,10 +59,10 @@ def read_into_qbytearray(stream: Any, limit: int) -> QByteArray:
             raise MediaTooLarge()
 
 
-def load_media_op(media_id: str, limit: int = MAX_PLAYBACK_BYTES):
+def load_media_op(media_id: str, limit: int = MAX_PLAYBACK_BYTES) -> MediaOp[QByteArray]:
     """A worker op returning the stored media's bytes as a ``QByteArray``."""
 
-    def op(cat: Any) -> QByteArray:
+    def op(cat: MediaReader) -> QByteArray:
         stream = cat.open_media(media_id)
         try:
             return read_into_qbytearray(stream, limit)
@@ -73,10 +74,10 @@ def load_media_op(media_id: str, limit: int = MAX_PLAYBACK_BYTES):
     return op
 
 
-def load_file_op(path: Path, limit: int = MAX_PLAYBACK_BYTES):
+def load_file_op(path: Path, limit: int = MAX_PLAYBACK_BYTES) -> MediaOp[QByteArray]:
     """A worker op reading a file the user picked but has not saved into the catalogue yet."""
 
-    def op(_cat: Any) -> QByteArray:
+    def op(_cat: MediaReader) -> QByteArray:
         with path.open("rb") as stream:
             return read_into_qbytearray(stream, limit)
 
@@ -98,7 +99,7 @@ class MediaPlayerWidget(QWidget):
     #: Loading failed; the message is already shown in the widget.
     failed = Signal(str)
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: MediaRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._buffer: QBuffer | None = None

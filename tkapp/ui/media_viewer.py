@@ -40,6 +40,7 @@ from tkapp.errors import TkError
 from tkapp.i18n import _, format_date, format_percent, names
 from tkapp.i18n.messages import describe_error
 from tkapp.ui.entity_models import size_text
+from tkapp.ui.media_source import MediaOp, MediaReader, MediaRunner
 from tkapp.ui.media_player import (
     MAX_PLAYBACK_BYTES,
     MediaPlayerWidget,
@@ -52,7 +53,7 @@ from tkapp.ui.media_player import (
 MAX_PHOTO_BYTES = 256 * 1024 * 1024
 
 
-def decode_image_op(media_id: str | None, path: Path | None):
+def decode_image_op(media_id: str | None, path: Path | None) -> MediaOp[QImage]:
     """A worker op: read a photo (stored or picked) and decode it to a ``QImage``.
 
     ``QImage`` may be built off the GUI thread; only ``QPixmap`` must wait for it.
@@ -63,7 +64,7 @@ def decode_image_op(media_id: str | None, path: Path | None):
         else load_media_op(str(media_id), MAX_PHOTO_BYTES)
     )
 
-    def op(cat: Any) -> QImage:
+    def op(cat: MediaReader) -> QImage:
         return decode_image(loader(cat))
 
     return op
@@ -204,7 +205,7 @@ class MediaViewerDialog(QDialog):
 
     def __init__(
         self,
-        runner,
+        runner: MediaRunner,
         media: Media,
         *,
         warning: str = "",

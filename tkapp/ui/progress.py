@@ -9,7 +9,7 @@ half-written.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 from tkapp.errors import Cancelled
 from tkapp.i18n import _
 from tkapp.ui.dialogs import show_error, show_info, window_title
-from tkapp.ui.worker import Job, Runner
+from tkapp.ui.worker import Job, OnError, OnProgress, OnSuccess, Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
+
+T = TypeVar("T")
 
 
 class ProgressDialog(QDialog):
@@ -74,14 +79,59 @@ class ProgressDialog(QDialog):
 def run_with_progress(
     parent: QWidget,
     runner: Runner,
-    op: Callable[[Any, Job], Any],
+    op: Callable[[Catalogue, Job], T],
     *,
     title: str,
     label: str,
-    on_success: Callable[[Any], None] | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
+    on_success: OnSuccess[T] | None = None,
+    on_error: OnError | None = None,
 ) -> ProgressDialog:
     """Run ``op(catalogue, job)`` on the worker behind a cancellable progress window."""
+    return _with_progress(
+        parent,
+        lambda done, failed, progress: runner.run_job(
+            op, done, failed, context=parent, on_progress=progress
+        ),
+        title=title,
+        label=label,
+        on_success=on_success,
+        on_error=on_error,
+    )
+
+
+def run_any_with_progress(
+    parent: QWidget,
+    runner: Runner,
+    op: Callable[[Catalogue | None, Job], T],
+    *,
+    title: str,
+    label: str,
+    on_success: OnSuccess[T] | None = None,
+    on_error: OnError | None = None,
+) -> ProgressDialog:
+    """Run ``op(catalogue or None, job)`` behind a cancellable progress window."""
+    return _with_progress(
+        parent,
+        lambda done, failed, progress: runner.run_any_job(
+            op, done, failed, context=parent, on_progress=progress
+        ),
+        title=title,
+        label=label,
+        on_success=on_success,
+        on_error=on_error,
+    )
+
+
+def _with_progress(
+    parent: QWidget,
+    start: Callable[[OnSuccess[T], OnError, OnProgress], Job],
+    *,
+    title: str,
+    label: str,
+    on_success: OnSuccess[T] | None,
+    on_error: OnError | None,
+) -> ProgressDialog:
+    """Open the window, then ``start(succeeded, failed, progress)`` posts the job."""
     dialog = ProgressDialog(title, label, parent)
 
     def finish() -> None:
@@ -89,7 +139,7 @@ def run_with_progress(
         dialog.done(QDialog.DialogCode.Accepted)
         dialog.deleteLater()
 
-    def succeeded(result: Any) -> None:
+    def succeeded(result: T) -> None:
         finish()
         if on_success:
             on_success(result)
@@ -105,8 +155,6 @@ def run_with_progress(
 
     # The context is the parent, not the dialog: the result must still arrive after the
     # dialog closed itself, so the caller learns the job ended.
-    dialog.job = runner.run_job(
-        op, succeeded, failed, context=parent, on_progress=dialog.set_progress
-    )
+    dialog.job = start(succeeded, failed, dialog.set_progress)
     dialog.open()
     return dialog

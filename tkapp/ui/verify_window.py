@@ -197,7 +197,7 @@ class VerifyWindow(QMainWindow):
 
     def load_identities(self) -> None:
         """List the researcher's age identities (read on the worker)."""
-        self.runner.run(
+        self.runner.run_any(
             lambda _cat: keys_service.list_identities(),
             self._identities_loaded,
             lambda exc: None,  # no identity files: the picker stays empty
@@ -351,7 +351,7 @@ class VerifyWindow(QMainWindow):
                 rotations=changes,
             )
 
-        self.runner.run(
+        self.runner.run_any(
             op,
             lambda result: self._verified(generation, result),
             lambda exc: self._failed(generation, exc),
@@ -392,7 +392,7 @@ class VerifyWindow(QMainWindow):
         if report is None:
             return
         try:
-            self.runner.run(lambda _cat: report.close())
+            self.runner.run_any(lambda _cat: report.close())
         except RuntimeError:  # the runner already stopped
             report.close()
 
@@ -480,7 +480,7 @@ class VerifyWindow(QMainWindow):
                 data = json.loads(report.read_bytes(f"data/records/{record_id}.json"))
                 return data if isinstance(data, dict) else {}
 
-            self.runner.run(op, deliver, self._record_failed, context=self)
+            self.runner.run_any(op, deliver, self._record_failed, context=self)
 
         return load
 
@@ -552,7 +552,7 @@ class VerifyWindow(QMainWindow):
         catalogue_id = report.manifest.catalogue_id
         if not self.ask_trust(community, report.fingerprint):
             return
-        self.runner.run(
+        self.runner.run_any(
             lambda _cat: keys_service.trust_signer(
                 signer, community, "in_person", catalogue_id=catalogue_id
             ),
