@@ -264,7 +264,7 @@ def test_import_a_kobo_export_from_the_menu(
     bad = tmp_path / "bad.csv"
     bad.write_text("title,latitude\nSin lugar,not-a-number\n", encoding="utf-8")
     dialog = window.import_from(bad)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=15_000)
     assert not dialog.import_button.isEnabled()
     assert "row 2" in dialog.problems.toPlainText()
     assert "Traceback" not in dialog.problems.toPlainText()

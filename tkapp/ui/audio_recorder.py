@@ -14,8 +14,9 @@ generated sound through exactly the same dialog, encoder and store.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QIODevice, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +43,10 @@ from tkapp.services.recording import (
 )
 from tkapp.ui.media_player import MediaPlayerWidget, format_ms
 from tkapp.ui.record_editor_widgets import heading, hint
+from tkapp.ui.worker import Runner
+
+if TYPE_CHECKING:  # QtMultimedia loads only when a recording starts
+    from PySide6.QtMultimedia import QAudioSource
 
 
 class PcmSource(QObject):
@@ -76,8 +81,8 @@ class MicrophoneSource(PcmSource):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._source = None
-        self._device = None
+        self._source: QAudioSource | None = None
+        self._device: QIODevice | None = None
 
     @staticmethod
     def available() -> bool:
@@ -160,7 +165,7 @@ class RecorderDialog(QDialog):
         *,
         speaker_ids: Sequence[str] = (),
         source_factory: Callable[[], PcmSource] | None = None,
-        runner=None,
+        runner: Runner | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -294,7 +299,7 @@ class RecorderDialog(QDialog):
         layout.addLayout(buttons)
         return page
 
-    def _review_page(self, runner) -> QWidget:
+    def _review_page(self, runner: Runner | None) -> QWidget:
         page = QWidget()
         self.review_label = QLabel()
         self.review_label.setWordWrap(True)

@@ -15,6 +15,7 @@ every code is looked up defensively (an unknown code is shown as it is, never tr
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -22,8 +23,8 @@ from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -198,7 +199,7 @@ class VerdictBanner(QFrame):
         """The banner's background colour now (for tests and screenshots)."""
         return self._colours()[1]
 
-    def paintEvent(self, _event) -> None:  # Qt's name
+    def paintEvent(self, _event: QPaintEvent) -> None:  # Qt's name
         # Painted here, not with a style sheet or palette: it follows the window's palette
         # whenever it changes (a switch to the dark theme) with nothing to keep in sync.
         accent, tint = self._colours()
@@ -211,7 +212,7 @@ class VerdictBanner(QFrame):
         if (self.state, accent.name()) != self._icon_key:
             self._paint_colours()
 
-    def changeEvent(self, event) -> None:  # Qt's name
+    def changeEvent(self, event: QEvent) -> None:  # Qt's name
         super().changeEvent(event)
         if event.type() in (event.Type.PaletteChange, event.Type.ApplicationPaletteChange):
             self._paint_colours()
@@ -314,10 +315,10 @@ def record_html(data: Mapping[str, Any]) -> str:
     parts += _place_html(data.get("place"))
     withheld = data.get("withheld_fields")
     if isinstance(withheld, list) and withheld:
-        shown = ", ".join(names.confidential_field_name(_text(w)) for w in withheld)
+        fields = ", ".join(names.confidential_field_name(_text(w)) for w in withheld)
         parts.append(
             "<p><i>"
-            + html.escape(_("The community did not share: {fields}.").format(fields=shown))
+            + html.escape(_("The community did not share: {fields}.").format(fields=fields))
             + "</i></p>"
         )
     return "\n".join(parts)
@@ -564,7 +565,7 @@ class RecordBrowser(QWidget):
             self.open_media_button.hide()
             if loading and rid is not None and self._loading != rid and self._loader is not None:
                 self._loading = rid
-                self._loader(rid, lambda value, r=rid: self._loaded(r, value))
+                self._loader(rid, functools.partial(self._loaded, rid))
             return
         self.detail.setHtml(record_html(data))
         entries = data.get("media")

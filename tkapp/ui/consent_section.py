@@ -7,10 +7,15 @@ signed *acta*, the recording of the assembly) is stored encrypted with the conse
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -28,7 +33,7 @@ from tkapp.core.model import ConsentMethod, ConsentRecord, ConsentStatus, Person
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, ngettext
 from tkapp.ui.entity_models import ID_ROLE, ConsentTableModel
-from tkapp.ui.entity_section import EntitySection
+from tkapp.ui.entity_section import EntitySection, ListOp, SaveOp
 from tkapp.ui.help import with_help
 from tkapp.ui.media_list import MediaListWidget
 from tkapp.ui.record_editor_widgets import (
@@ -40,6 +45,7 @@ from tkapp.ui.record_editor_widgets import (
     show_error,
     with_error,
 )
+from tkapp.ui.worker import Runner
 
 #: Most records listed for linking in one consent record's editor.
 MAX_RECORD_CHOICES = 2000
@@ -77,7 +83,9 @@ def _checked(box: QListWidget) -> list[str]:
 class ConsentForm(QWidget):
     """Every field of one consent record, and its evidence media."""
 
-    def __init__(self, runner, on_change, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: Runner, on_change: Callable[[], None], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._id = new_id()
         self._people: list[Person] = []
@@ -150,12 +158,13 @@ class ConsentForm(QWidget):
         self.records_list.itemChanged.connect(lambda _i: on_change())
         self.terms_combo.currentIndexChanged.connect(lambda _i: on_change())
         self.notes_edit.textChanged.connect(on_change)
-        for box in (
+        boxes: list[QAbstractButton] = [
             *self.purpose_boxes.values(),
             *self.class_boxes.values(),
             *self.toggles.values(),
-        ):
-            box.toggled.connect(lambda _on: on_change())
+        ]
+        for button in boxes:
+            button.toggled.connect(lambda _on: on_change())
         self.evidence.changed.connect(on_change)
 
     def set_choices(self, people: list[Person], records: list[tuple[str, str]]) -> None:
@@ -217,7 +226,7 @@ class ConsentForm(QWidget):
 class ConsentSection(EntitySection):
     """The list of consent records with an editor beside it."""
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         self.title_text = _("Consent")
         self.new_text = _("New consent record")
         self.search_text = _("Search by who granted it")
@@ -230,10 +239,10 @@ class ConsentSection(EntitySection):
         self.consent_form = ConsentForm(self._runner, self.form_changed)
         return self.consent_form
 
-    def list_op(self, query: str):
+    def list_op(self, query: str) -> ListOp:
         folded = query.casefold()
 
-        def op(cat: Any) -> list[ConsentRecord]:
+        def op(cat: Catalogue) -> list[ConsentRecord]:
             consents = cat.list_consents(None)
             if folded:
                 consents = [c for c in consents if folded in c.granted_by.casefold()]
@@ -244,7 +253,7 @@ class ConsentSection(EntitySection):
     def refresh(self) -> None:
         """Reload the people and records to choose from, then the list."""
 
-        def choices(cat: Any) -> tuple[list[Person], list[tuple[str, str]]]:
+        def choices(cat: Catalogue) -> tuple[list[Person], list[tuple[str, str]]]:
             ids = cat.search_ids("")[:MAX_RECORD_CHOICES]
             summaries = cat.summaries(ids)
             return cat.list_persons(""), [(s.id, s.title) for s in summaries]
@@ -285,12 +294,12 @@ class ConsentSection(EntitySection):
             else (),
         )
 
-    def save_op(self, entry: ConsentRecord, is_new: bool):
+    def save_op(self, entry: ConsentRecord, is_new: bool) -> SaveOp:
         if is_new:
             return lambda cat: cat.add_consent(entry)
         return lambda cat: cat.update_consent(entry)
 
-    def after_save(self, entry: ConsentRecord, done) -> None:
+    def after_save(self, entry: ConsentRecord, done: Callable[[], None]) -> None:
         evidence = self.consent_form.evidence
         if not evidence.has_changes():
             done()

@@ -454,7 +454,11 @@ class BackupPage(QWizardPage):
 
     def suggested_name(self) -> str:
         wizard = self.wizard()
-        stem = file_stem(wizard.community_page.name.text()) if wizard else "catalogue"
+        stem = (
+            file_stem(wizard.community_page.name.text())
+            if isinstance(wizard, CreateCatalogueWizard)
+            else "catalogue"
+        )
         # Translators: file name of a backup; keep {name} and {date}
         return _("{name}-backup-{date}").format(name=stem, date=date.today().isoformat()) + (
             EXTENSION

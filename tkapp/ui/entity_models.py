@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
 from tkapp.core.model import ConsentRecord, HolderLink, Media, Person, Taxon, Use
 from tkapp.i18n import _, format_date, format_number, names
@@ -30,7 +30,7 @@ class ObjectTableModel(QAbstractTableModel, Generic[T]):
 
     Column: type[IntEnum]
 
-    def __init__(self, items: Sequence[T] = (), parent=None) -> None:
+    def __init__(self, items: Sequence[T] = (), parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._items: list[T] = list(items)
 
@@ -307,7 +307,7 @@ class HolderTableModel(ObjectTableModel[HolderLink]):
 
     Column = HolderColumn
 
-    def __init__(self, items: Sequence[HolderLink] = (), parent=None) -> None:
+    def __init__(self, items: Sequence[HolderLink] = (), parent: QObject | None = None) -> None:
         super().__init__(items, parent)
         self._people: dict[str, Person] = {}
 

@@ -8,9 +8,10 @@ so tests can answer it).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -30,6 +31,15 @@ from tkapp.errors import ValidationError
 from tkapp.i18n import _
 from tkapp.ui.entity_models import ObjectTableModel
 from tkapp.ui.record_editor_widgets import heading, show_error
+from tkapp.ui.worker import Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
+
+#: A worker op listing the entries that match a search.
+ListOp = Callable[["Catalogue"], list[Any]]
+#: A worker op storing one entry; returns the stored entry.
+SaveOp = Callable[["Catalogue"], Any]
 
 
 class EntitySection(QWidget):
@@ -44,7 +54,7 @@ class EntitySection(QWidget):
     new_text = ""
     search_text = ""
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._current: Any = None  # the stored entry shown in the form, None for a new one
@@ -53,7 +63,7 @@ class EntitySection(QWidget):
         self._loading_form = False
         self._saving = False
 
-        self.model: ObjectTableModel = self.make_model()
+        self.model: ObjectTableModel[Any] = self.make_model()
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.search_text or _("Search"))
         self.search_edit.setClearButtonEnabled(True)
@@ -125,13 +135,13 @@ class EntitySection(QWidget):
 
     # -- for subclasses --------------------------------------------------------------------
 
-    def make_model(self) -> ObjectTableModel:
+    def make_model(self) -> ObjectTableModel[Any]:
         raise NotImplementedError
 
     def make_form(self) -> QWidget:
         raise NotImplementedError
 
-    def list_op(self, query: str):
+    def list_op(self, query: str) -> ListOp:
         """A worker op returning the entries matching ``query``."""
         raise NotImplementedError
 
@@ -143,7 +153,7 @@ class EntitySection(QWidget):
         """The entry as edited (may raise ValidationError before anything is sent)."""
         raise NotImplementedError
 
-    def save_op(self, entry: Any, is_new: bool):
+    def save_op(self, entry: Any, is_new: bool) -> SaveOp:
         """A worker op storing ``entry``; returns the stored entry."""
         raise NotImplementedError
 
@@ -158,7 +168,7 @@ class EntitySection(QWidget):
     def clear_validation(self) -> None:
         """Hide every inline problem."""
 
-    def after_save(self, entry: Any, done) -> None:
+    def after_save(self, entry: Any, done: Callable[[], None]) -> None:
         """Extra work after the entry itself is stored (e.g. evidence media); call done()."""
         done()
 
@@ -198,7 +208,7 @@ class EntitySection(QWidget):
     def select_row(self, row: int) -> None:
         self.table.selectRow(row)
 
-    def _on_row_changed(self, current, previous) -> None:
+    def _on_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         if not current.isValid():
             return
         entry = self.model.item(current.row())

@@ -15,8 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -165,7 +166,7 @@ class HelpBookDialog(QDialog):
         self.draft_note.setText(note)
         self.draft_note.setVisible(bool(note))
 
-    def _follow(self, url) -> None:
+    def _follow(self, url: QUrl) -> None:
         # Links between pages are written as "page-name.md".
         target = url.toString().removesuffix(".md")
         if target in BOOK_PAGES:
@@ -244,7 +245,7 @@ def show_topic(parent: QWidget, key: str) -> QMessageBox:
     box.addButton(QMessageBox.StandardButton.Close)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
-    def clicked(button) -> None:
+    def clicked(button: QAbstractButton) -> None:
         if button is more:
             open_help_book(parent, topic.page)
 
@@ -282,7 +283,9 @@ def with_help(field: QWidget, key: str) -> QWidget:
 def open_help_book(parent: QWidget | None, page: str = "catalogue") -> HelpBookDialog:
     """Open (or bring forward) the help book at ``page``."""
     window = parent.window() if parent is not None else None
-    existing = getattr(window, "_help_book", None) if window is not None else None
+    existing: HelpBookDialog | None = (
+        getattr(window, "_help_book", None) if window is not None else None
+    )
     try:
         if existing is not None and existing.isVisible():
             existing.open_page(page)

@@ -95,7 +95,7 @@ def _save(widget: QWidget, shot: Shot, folder: Path) -> Path:
     )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{shot.name}.png"
-    if not image.save(str(path), "PNG", 0):  # quality 0: the strongest compression
+    if not image.save(str(path), b"PNG", 0):  # quality 0: the strongest compression
         raise OSError(f"could not save {path}")
     return path
 

@@ -114,7 +114,7 @@ class ImportDialog(QDialog):
         self.source = Path(source)
         self.media: Path | None = None
         self.mapping: dict[str, str] = {}
-        self.result: ImportResult | None = None
+        self.preview_result: ImportResult | None = None
         self.failure: BaseException | None = None
         self.job: Job | None = None
         self.setObjectName("import-dialog")
@@ -194,7 +194,7 @@ class ImportDialog(QDialog):
         self.runner.run_job(op, self._previewed, self._failed, context=self)
 
     def _previewed(self, result: ImportResult) -> None:
-        self.result = result
+        self.preview_result = result
         self.failure = None
         details = [result.format.upper()]
         if result.encoding:

@@ -21,8 +21,10 @@ from PySide6.QtGui import (
     QPageSize,
     QPaintDevice,
     QPainter,
+    QPaintEvent,
     QPdfWriter,
     QPen,
+    QResizeEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -261,11 +263,11 @@ class KeyCardPreview(QWidget):
         height = int(measure_key_card(float(width), self.card)) + 1 if self.card else 0
         return QSize(520, height)
 
-    def resizeEvent(self, event) -> None:  # Qt's name
+    def resizeEvent(self, event: QResizeEvent) -> None:  # Qt's name
         super().resizeEvent(event)
         self._fit_height()
 
-    def paintEvent(self, _event) -> None:  # Qt's name
+    def paintEvent(self, _event: QPaintEvent) -> None:  # Qt's name
         if self.card is None:
             return
         painter = QPainter(self)

@@ -13,7 +13,14 @@ the name of their row's label, so a screen reader says what each field is.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QFormLayout,
+    QLabel,
+    QWidget,
+)
 
 FOCUS_STYLE = "QAbstractItemView:focus { border: 2px solid palette(highlight); }"
 
@@ -68,6 +75,6 @@ def name_form_fields(root: QWidget) -> None:
             for control in controls:
                 if not _is_control(control) or control.accessibleName():
                     continue
-                if control.inherits("QAbstractButton") and control.text():
+                if isinstance(control, QAbstractButton) and control.text():
                     continue  # "Known", "Show anyway": the button's own words name it
                 control.setAccessibleName(text)

@@ -303,6 +303,11 @@ class KeysSection(QWidget):
         self._show(None)
 
     @staticmethod
+    def _cell_text(table: QTableWidget, row: int, column: int = 0) -> str:
+        item = table.item(row, column)
+        return item.text() if item is not None else ""
+
+    @staticmethod
     def _table(table: QTableWidget) -> None:
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -568,7 +573,7 @@ class KeysSection(QWidget):
         if not items:
             return
         fingerprint = str(items[0].data(Qt.ItemDataRole.UserRole))
-        community = self.trusted.item(items[0].row(), 0).text()
+        community = self._cell_text(self.trusted, items[0].row())
         if not self.confirm_untrust(community):
             return
         self._runner.run_any(
@@ -588,7 +593,9 @@ class KeysSection(QWidget):
             # Only the public address leaves the worker; the secret stays in the file.
             return str(identity.recipient()), path
 
-        self._runner.run_any(op, self._identity_made, lambda exc: show_error(self, exc), context=self)
+        self._runner.run_any(
+            op, self._identity_made, lambda exc: show_error(self, exc), context=self
+        )
 
     def _identity_made(self, result: tuple[str, Path]) -> None:
         recipient, path = result
@@ -599,6 +606,6 @@ class KeysSection(QWidget):
     def copy_identity(self) -> None:
         items = self.identities.selectedItems()
         if items:
-            text = self.identities.item(items[0].row(), 0).text()
+            text = self._cell_text(self.identities, items[0].row())
             QGuiApplication.clipboard().setText(text)
             self.status.setText(_("Copied: {address}").format(address=text))

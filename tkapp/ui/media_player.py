@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import (
@@ -99,7 +100,8 @@ class MediaPlayerWidget(QWidget):
     #: Loading failed; the message is already shown in the widget.
     failed = Signal(str)
 
-    def __init__(self, runner: MediaRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: MediaRunner | None, parent: QWidget | None = None) -> None:
+        """``runner`` reads stored media; None for a player given only clips in memory."""
         super().__init__(parent)
         self._runner = runner
         self._buffer: QBuffer | None = None
@@ -172,6 +174,8 @@ class MediaPlayerWidget(QWidget):
         if data is not None:
             self._on_bytes(QByteArray(data))
             return
+        if self._runner is None:
+            raise ValueError("this player plays only clips held in memory")
         self.message.setText(_("Loading…"))
         op = load_file_op(source_path) if source_path else load_media_op(media.id)
         self._runner.run(op, self._on_bytes, self._on_load_error, context=self)
@@ -271,6 +275,6 @@ class MediaPlayerWidget(QWidget):
     def _on_error(self, _error: QMediaPlayer.Error, _text: str) -> None:
         self.message.setText(_("This recording cannot be played here."))
 
-    def closeEvent(self, event) -> None:
+    def closeEvent(self, event: QCloseEvent) -> None:
         self.unload()
         super().closeEvent(event)

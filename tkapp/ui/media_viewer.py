@@ -9,7 +9,6 @@ warning, the window first shows the warning and loads nothing until the custodia
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -18,6 +17,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPainter,
     QPixmap,
+    QResizeEvent,
     QShortcut,
     QWheelEvent,
 )
@@ -40,7 +40,6 @@ from tkapp.errors import TkError
 from tkapp.i18n import _, format_date, format_percent, names
 from tkapp.i18n.messages import describe_error
 from tkapp.ui.entity_models import size_text
-from tkapp.ui.media_source import MediaOp, MediaReader, MediaRunner
 from tkapp.ui.media_player import (
     MAX_PLAYBACK_BYTES,
     MediaPlayerWidget,
@@ -48,6 +47,7 @@ from tkapp.ui.media_player import (
     load_file_op,
     load_media_op,
 )
+from tkapp.ui.media_source import MediaOp, MediaReader, MediaRunner
 
 #: Largest photo decoded for viewing (bytes); a 100-megapixel JPEG is far below this.
 MAX_PHOTO_BYTES = 256 * 1024 * 1024
@@ -151,7 +151,7 @@ class PhotoView(QGraphicsView):
             self.fitInView(self._item, Qt.AspectRatioMode.KeepAspectRatio)
         self.zoom_changed.emit(self.zoom())
 
-    def resizeEvent(self, event) -> None:
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         if self._fit:
             self.fit()

@@ -169,8 +169,8 @@ class OpenDataDialog(QDialog):
         self.bar = QProgressBar(self)
         self.bar.setAccessibleName(_("Progress"))
         self.bar.hide()
-        self.result = QLabel(self)
-        self.result.setWordWrap(True)
+        self.outcome = QLabel(self)
+        self.outcome.setWordWrap(True)
         self.buttons = QDialogButtonBox(self)
         self.export_button = self.buttons.addButton(
             _("Write the file"), QDialogButtonBox.ButtonRole.AcceptRole
@@ -196,9 +196,9 @@ class OpenDataDialog(QDialog):
         layout.addWidget(self.media)
         layout.addLayout(file_row)
         layout.addWidget(self.bar)
-        layout.addWidget(self.result)
+        layout.addWidget(self.outcome)
         layout.addWidget(self.buttons)
-        self.kind_group.idToggled.connect(lambda _id, on: on and self._kind_changed())
+        self.kind_group.idToggled.connect(self._kind_toggled)
         self.resize(820, 600)
         self._load()
 
@@ -225,6 +225,10 @@ class OpenDataDialog(QDialog):
     def kind(self) -> str:
         return DWCA if self.dwca.isChecked() else GEOJSON
 
+    def _kind_toggled(self, _id: int, on: bool) -> None:
+        if on:
+            self._kind_changed()
+
     def _kind_changed(self) -> None:
         self.media.setEnabled(self.kind() == DWCA)
         current = self.path.text().strip()
@@ -244,10 +248,10 @@ class OpenDataDialog(QDialog):
         """Write the chosen file on the worker (never replaces an existing file)."""
         dest = Path(self.path.text().strip()).expanduser()
         if not self.path.text().strip() or not dest.parent.is_dir():
-            self.result.setText(_("This folder does not exist. Choose another place."))
+            self.outcome.setText(_("This folder does not exist. Choose another place."))
             return
         if dest.exists():
-            self.result.setText(_("A file with this name is already there. Choose another name."))
+            self.outcome.setText(_("A file with this name is already there. Choose another name."))
             return
         kind = self.kind()
         media = self.media.isChecked()
@@ -268,7 +272,7 @@ class OpenDataDialog(QDialog):
         self.export_button.setEnabled(False)
         self.stop_button.show()
         self.stop_button.setEnabled(True)
-        self.result.setText(_("Writing…"))
+        self.outcome.setText(_("Writing…"))
         self.job = self.runner.run_job(
             op, self._written, self._write_failed, context=self, on_progress=self._progress
         )
@@ -282,7 +286,7 @@ class OpenDataDialog(QDialog):
         if self.job is not None:
             self.job.cancel()
         self.stop_button.setEnabled(False)
-        self.result.setText(_("Stopping safely…"))
+        self.outcome.setText(_("Stopping safely…"))
 
     def running(self) -> bool:
         return self.job is not None
@@ -294,7 +298,7 @@ class OpenDataDialog(QDialog):
         self.bar.setValue(1000)
         self.stop_button.hide()
         self.export_button.setEnabled(True)
-        self.result.setText(
+        self.outcome.setText(
             # Each count gets its own plural form ("1 archivo multimedia").
             _("Written: {path} ({records}, {media}, {licence}).").format(
                 path=str(report.path),
@@ -317,7 +321,7 @@ class OpenDataDialog(QDialog):
                 "the media folder somewhere public and export again with --media-base-url URL.",
                 left_out,
             ).format(n=left_out)
-            self.result.setText(self.result.text() + "\n" + note)
+            self.outcome.setText(self.outcome.text() + "\n" + note)
 
     def _write_failed(self, error: BaseException) -> None:
         self.job = None
@@ -326,9 +330,9 @@ class OpenDataDialog(QDialog):
         self.stop_button.hide()
         self.export_button.setEnabled(True)
         if isinstance(error, Cancelled):
-            self.result.setText(_("Stopped. Nothing was written."))
+            self.outcome.setText(_("Stopped. Nothing was written."))
         else:
-            self.result.setText(error_text(error))
+            self.outcome.setText(error_text(error))
 
     def reject(self) -> None:
         if self.job is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -20,8 +23,9 @@ from tkapp.core.model import PERSON_ROLES, ConsentStatus, Person, new_id
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names
 from tkapp.ui.entity_models import PersonTableModel
-from tkapp.ui.entity_section import EntitySection
+from tkapp.ui.entity_section import EntitySection, ListOp, SaveOp
 from tkapp.ui.record_editor_widgets import EnumCombo, FieldError, hint, show_error, with_error
+from tkapp.ui.worker import Runner
 
 
 class PersonForm(QWidget):
@@ -97,7 +101,7 @@ class PersonForm(QWidget):
             contact=self.contact_edit.text().strip(),
         )
 
-    def state(self) -> tuple:
+    def state(self) -> tuple[object, ...]:
         p = self.collect()
         return (
             p.name,
@@ -122,7 +126,9 @@ class PersonForm(QWidget):
 class NewPersonDialog(QDialog):
     """Add a person without leaving the record editor; stored at once with ``add_person``."""
 
-    def __init__(self, runner, parent: QWidget | None = None, *, name_hint: str = "") -> None:
+    def __init__(
+        self, runner: Runner, parent: QWidget | None = None, *, name_hint: str = ""
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
         self.person: Person | None = None
@@ -166,7 +172,7 @@ class PeopleSection(EntitySection):
 
     title_text = ""
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         self.title_text = _("People")
         self.new_text = _("New person")
         self.search_text = _("Search people by name")
@@ -180,7 +186,7 @@ class PeopleSection(EntitySection):
         self.person_form.changed.connect(self.form_changed)
         return self.person_form
 
-    def list_op(self, query: str):
+    def list_op(self, query: str) -> ListOp:
         return lambda cat: cat.list_persons(query)
 
     def load_form(self, entry: Any) -> None:
@@ -192,7 +198,7 @@ class PeopleSection(EntitySection):
     def form_state(self) -> Any:
         return self.person_form.state()
 
-    def save_op(self, entry: Person, is_new: bool):
+    def save_op(self, entry: Person, is_new: bool) -> SaveOp:
         if is_new:
             return lambda cat: cat.add_person(entry)
         return lambda cat: cat.update_person(entry)

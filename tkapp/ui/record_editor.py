@@ -8,6 +8,8 @@ red and on its tab, never in a pop-up. Closing with unsaved changes asks first.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.core.model import KnowledgeRecord
+from tkapp.core.model import KnowledgeRecord, Taxon
 from tkapp.errors import Cancelled, ValidationError
 from tkapp.i18n import _
 from tkapp.services.terms import list_terms
@@ -43,15 +45,19 @@ from tkapp.ui.record_editor_pages import (
     UsesPage,
 )
 from tkapp.ui.record_editor_widgets import TabMarker, error_text, show_error, validation_message
+from tkapp.ui.worker import Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 # Fields named by service errors that are not on a page of their own.
 _FIELD_ALIASES = {"person_ids": "holders", "record_id": "title"}
 
 
-def load_editor_data(cat, record_id: str | None) -> EditorData:
+def load_editor_data(cat: Catalogue, record_id: str | None) -> EditorData:
     """Worker op: the record and everything its pickers need, in one round trip."""
     record = cat.get_record(record_id) if record_id else None
-    taxa = []
+    taxa: list[Taxon] = []
     if record is not None:
         wanted = set(record.taxon_ids)
         taxa = [t for t in cat.list_taxa("") if t.id in wanted]
@@ -66,10 +72,10 @@ def load_editor_data(cat, record_id: str | None) -> EditorData:
     )
 
 
-def save_record_op(rec: KnowledgeRecord, is_new: bool):
+def save_record_op(rec: KnowledgeRecord, is_new: bool) -> Callable[[Catalogue], KnowledgeRecord]:
     """Worker op: store the record and keep consent records pointing back at it."""
 
-    def op(cat) -> KnowledgeRecord:
+    def op(cat: Catalogue) -> KnowledgeRecord:
         saved = cat.add_record(rec) if is_new else cat.update_record(rec)
         linked = set(saved.consent_ids)
         for consent in cat.list_consents(None):
@@ -93,13 +99,15 @@ class RecordEditorDialog(QDialog):
     #: The record and pickers finished loading (for tests and busy indicators).
     loaded = Signal()
 
-    def __init__(self, runner, record_id: str | None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: Runner, record_id: str | None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
         self.record_id = record_id
         self._record: KnowledgeRecord | None = None  # as stored
         self._draft = KnowledgeRecord(title="")  # a new record's id is fixed from the start
-        self._baseline: tuple | None = None
+        self._baseline: tuple[object, ...] | None = None
         self._loading = True
         self._saving = False
         self._close_after_save = False
@@ -248,7 +256,7 @@ class RecordEditorDialog(QDialog):
         for button in (self.save_button, self.save_close_button):
             button.setEnabled(on)
 
-    def _holders_changed(self, *_args) -> None:
+    def _holders_changed(self, *_args: object) -> None:
         # People created in this editor must be known to the media list too (the recorder
         # offers them as speakers; the deceased warning names them).
         self.media.media.set_people(self.people.people)
@@ -260,7 +268,7 @@ class RecordEditorDialog(QDialog):
         """The tab holding ``page`` (its scroll area)."""
         return self._containers[page]
 
-    def _state(self) -> tuple:
+    def _state(self) -> tuple[object, ...]:
         return tuple(page.state() for page in self.pages)
 
     def has_unsaved_changes(self) -> bool:
@@ -353,7 +361,11 @@ class RecordEditorDialog(QDialog):
     @staticmethod
     def _neutralise(probe: KnowledgeRecord, name: str) -> bool:
         # Replace the faulty value by a valid one so validate() can look further.
-        fixes = {
+        def no_point() -> None:
+            probe.place.latitude = None
+            probe.place.longitude = None
+
+        fixes: dict[str, Callable[[], None]] = {
             "title": lambda: setattr(probe, "title", "x"),
             "summary": lambda: setattr(probe, "summary", ""),
             "description": lambda: setattr(probe, "description", ""),
@@ -361,10 +373,7 @@ class RecordEditorDialog(QDialog):
             "latitude": lambda: setattr(probe.place, "latitude", 0.0),
             "longitude": lambda: setattr(probe.place, "longitude", 0.0),
             "uncertainty_m": lambda: setattr(probe.place, "uncertainty_m", None),
-            "place": lambda: (
-                setattr(probe.place, "latitude", None),
-                setattr(probe.place, "longitude", None),
-            ),
+            "place": no_point,
             "restricted_group": lambda: setattr(probe, "restricted_group", "x"),
             "labels": lambda: setattr(probe, "labels", []),
             "confidential": lambda: setattr(probe, "confidential", set()),

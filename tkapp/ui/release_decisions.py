@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -87,14 +87,14 @@ class ReleaseActions(QFrame):
         self.rows = QWidget()
         self.rows_box = QVBoxLayout(self.rows)
         self.rows_box.setContentsMargins(0, 0, 0, 0)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.rows)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(self.rows)
         box = QVBoxLayout(self)
         box.setContentsMargins(8, 6, 8, 6)
         box.addWidget(self.title)
-        box.addWidget(self.scroll)
+        box.addWidget(self.scroll_area)
         #: The buttons by record or media id (tests press them).
         self.buttons: dict[str, QPushButton] = {}
         self.hide()
@@ -151,10 +151,10 @@ class ReleaseActions(QFrame):
                     count += 1
         # Up to three rows show at once; more scroll (the plan above keeps its room).
         row_height = self.fontMetrics().height() * 2 + 8
-        self.scroll.setFixedHeight(min(count, 3) * row_height)
+        self.scroll_area.setFixedHeight(min(count, 3) * row_height)
         self.setVisible(count > 0)
 
-    def _row(self, text: str, button_text: str, key: str, signal: Signal) -> None:
+    def _row(self, text: str, button_text: str, key: str, signal: SignalInstance) -> None:
         row = QWidget(self.rows)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
@@ -162,7 +162,7 @@ class ReleaseActions(QFrame):
         label.setWordWrap(True)
         button = QPushButton(button_text, row)
         button.setAccessibleName(button_text.rstrip("…") + " — " + text)
-        button.clicked.connect(lambda _checked=False, k=key: signal.emit(k))  # type: ignore[attr-defined]
+        button.clicked.connect(lambda _checked=False, k=key: signal.emit(k))
         line.addWidget(label, 1)
         line.addWidget(button)
         self.rows_box.addWidget(row)

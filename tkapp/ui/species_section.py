@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -23,9 +27,10 @@ from tkapp.core.model import Taxon, VernacularName, new_id
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, ngettext
 from tkapp.ui.entity_models import TaxonTableModel
-from tkapp.ui.entity_section import EntitySection
+from tkapp.ui.entity_section import EntitySection, ListOp, SaveOp
 from tkapp.ui.record_editor_widgets import FieldError, heading, hint, with_error
 from tkapp.ui.taxon_picker import RANKS, rank_name
+from tkapp.ui.worker import Runner
 
 
 class VernacularTable(QTableWidget):
@@ -62,12 +67,16 @@ class VernacularTable(QTableWidget):
         for v in names_:
             self.add_name(v)
 
+    def _cell_text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text().strip() if item is not None else ""
+
     def names(self) -> list[VernacularName]:
         self.setCurrentIndex(QModelIndex())  # commit a cell being typed in
         result = []
         for row in range(self.rowCount()):
-            name = (self.item(row, 0).text() if self.item(row, 0) else "").strip()
-            language = (self.item(row, 1).text() if self.item(row, 1) else "").strip()
+            name = self._cell_text(row, 0)
+            language = self._cell_text(row, 1)
             check = self.item(row, 2)  # None while a row is being inserted
             review = check is not None and check.checkState() == Qt.CheckState.Checked
             if name or language:
@@ -78,7 +87,7 @@ class VernacularTable(QTableWidget):
 class TaxonForm(QWidget):
     """Every field of one taxon."""
 
-    def __init__(self, on_change, parent: QWidget | None = None) -> None:
+    def __init__(self, on_change: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._id = new_id()
         self.scientific_edit = QLineEdit()
@@ -147,7 +156,9 @@ class TaxonForm(QWidget):
     def _add_name(self) -> None:
         row = self.vernacular.add_name()
         self.vernacular.setCurrentCell(row, 0)
-        self.vernacular.editItem(self.vernacular.item(row, 0))
+        item = self.vernacular.item(row, 0)
+        if item is not None:
+            self.vernacular.editItem(item)
 
     def _remove_name(self) -> None:
         row = self.vernacular.currentRow()
@@ -189,7 +200,7 @@ class TaxonForm(QWidget):
 class SpeciesSection(EntitySection):
     """The list of species with an editor beside it."""
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         self.title_text = _("Species")
         self.new_text = _("New species")
         self.search_text = _("Search by scientific or local name")
@@ -202,7 +213,7 @@ class SpeciesSection(EntitySection):
         self.taxon_form = TaxonForm(self.form_changed)
         return self.taxon_form
 
-    def list_op(self, query: str):
+    def list_op(self, query: str) -> ListOp:
         return lambda cat: cat.list_taxa(query)
 
     def load_form(self, entry: Any) -> None:
@@ -225,7 +236,7 @@ class SpeciesSection(EntitySection):
             t.col_id,
         )
 
-    def save_op(self, entry: Taxon, is_new: bool):
+    def save_op(self, entry: Taxon, is_new: bool) -> SaveOp:
         if is_new:
             return lambda cat: cat.add_taxon(entry)
         return lambda cat: cat.update_taxon(entry)

@@ -33,6 +33,7 @@ from tkapp.ui.record_editor_widgets import (
     show_error,
     with_error,
 )
+from tkapp.ui.worker import Runner
 
 SEARCH_DELAY_MS = 250
 
@@ -53,7 +54,14 @@ def rank_name(rank: str) -> str:
 class NewTaxonDialog(QDialog):
     """Write down a new species: scientific name and, optionally, its local name."""
 
-    def __init__(self, runner, *, name_hint: str = "", language: str = "es", parent=None) -> None:
+    def __init__(
+        self,
+        runner: Runner,
+        *,
+        name_hint: str = "",
+        language: str = "es",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._runner = runner
         self.taxon: Taxon | None = None
@@ -162,7 +170,7 @@ class TaxonPicker(QWidget):
     #: A search finished (for tests and busy indicators).
     searched = Signal()
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self.language = "es"

@@ -7,7 +7,7 @@ report, already read on the worker); none of them touches files, keys or the cat
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
@@ -87,7 +87,7 @@ def _label(text: str = "", *, bold: bool = False) -> QLabel:
     return label
 
 
-def _code_name(convert, value: str) -> str:
+def _code_name(convert: Callable[[str], str], value: str) -> str:
     try:
         return convert(value)
     except (ValueError, KeyError):
@@ -221,8 +221,9 @@ class LocalContextsBox(QGroupBox):
     def show_projects(self, projects: Sequence[HubProjectSummary]) -> None:
         while self._layout.count():
             item = self._layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for project in projects:
             self._layout.addWidget(self._project(project))
         self.setVisible(bool(projects))
@@ -378,8 +379,8 @@ class IntendedUsePage(QWidget):
             self.user_class.addItem(user_class_name(code), code.value)
         self.purpose = QComboBox()
         self.purpose.setAccessibleName(_("What for"))
-        for code in Purpose:
-            self.purpose.addItem(names.purpose_name(code.value), code.value)
+        for purpose in Purpose:
+            self.purpose.addItem(names.purpose_name(purpose.value), purpose.value)
         self.check_button = QPushButton(_("Check"))
         form = QFormLayout()
         form.addRow(_("I am:"), self.user_class)

@@ -21,12 +21,20 @@ the window closes; for an encrypted bundle that deletes the private decrypted co
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import shiboken6
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeySequence,
+    QShortcut,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -70,6 +78,9 @@ from tkapp.ui.progress import run_with_progress
 from tkapp.ui.trust_dialog import TrustKeyDialog
 from tkapp.ui.verify_pages import IntendedUsePage, SummaryPage, TermsPage
 from tkapp.ui.worker import Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 BUNDLE_SUFFIXES = (".tkb", ".tkb.age")
 
@@ -254,7 +265,7 @@ class VerifyWindow(QMainWindow):
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         if self._dropped_bundle(event) is not None:
             event.acceptProposedAction()
         else:
@@ -454,9 +465,7 @@ class VerifyWindow(QMainWindow):
             self.terms.show_report(report)
             outcomes = self._record_outcomes(report)
             current = self.browser.current_id()
-            self.browser.media_runner = MediaSourceRunner(
-                self.runner, lambda _cat, member, r=report: r.open_member(member)
-            )
+            self.browser.media_runner = MediaSourceRunner(self.runner, self._member_opener(report))
             self.browser.set_records(self.records, outcomes, loader=self._record_loader(report))
             if current:
                 for row in range(self.browser.list.count()):
@@ -471,6 +480,16 @@ class VerifyWindow(QMainWindow):
             self.pages.setCurrentWidget(self.tabs)
         self.tabs.setEnabled(True)
         self._update_import()
+
+    @staticmethod
+    def _member_opener(report: Any) -> Callable[[Catalogue | None, str], BinaryIO]:
+        """Opens a media member of ``report``'s bundle on the worker (hash checked at the end)."""
+
+        def open_member(_cat: Catalogue | None, member: str) -> BinaryIO:
+            stream: BinaryIO = report.open_member(member)
+            return stream
+
+        return open_member
 
     def _record_loader(self, report: Any) -> Any:
         """Reads one record of ``report`` on the worker (hash re-checked) when it is chosen."""

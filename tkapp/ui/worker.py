@@ -31,10 +31,10 @@ if TYPE_CHECKING:  # imported lazily at run time: the start screen must not load
 
 T = TypeVar("T")
 
-#: Called on the GUI thread with the op's result.
-OnSuccess = Callable[[T], None]
-#: Called on the GUI thread with what the op raised.
-OnError = Callable[[BaseException], None]
+#: Called on the GUI thread with the op's result (what it returns is ignored).
+OnSuccess = Callable[[T], object]
+#: Called on the GUI thread with what the op raised (what it returns is ignored).
+OnError = Callable[[BaseException], object]
 #: Called on the GUI thread with a job's ``(done, total)`` report.
 OnProgress = Callable[[int, int], None]
 
@@ -75,7 +75,7 @@ class _Pending:
 
     def __init__(
         self,
-        on_success: Callable[[Any], None] | None,
+        on_success: Callable[[Any], object] | None,
         on_error: OnError | None,
         on_progress: OnProgress | None,
         context: QObject | None,
