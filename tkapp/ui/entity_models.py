@@ -1,122 +1,20 @@
-"""Thin Qt table models over lists of the core dataclasses.
-
-Each model holds a plain Python list (the service's result) and answers Qt's questions about
-it; nothing here talks to the catalogue. Columns are an ``IntEnum`` per model; the extra item
-roles are module constants so views, delegates and tests name them the same way.
-"""
+"""Table models over lists of the core dataclasses (people, taxa, consent, uses, holders,
+media), each an :class:`~tkapp.ui.table_model.ObjectTableModel`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import IntEnum
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from tkapp.core.model import ConsentRecord, HolderLink, Media, Person, Taxon, Use
 from tkapp.i18n import _, format_date, format_number, names
+from tkapp.ui.table_model import ID_ROLE, ITEM_ROLE, AnyIndex, ObjectTableModel
 
-#: The dataclass behind a row.
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
-#: The row's entity id (``str``), when it has one.
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-T = TypeVar("T")
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-class ObjectTableModel(QAbstractTableModel, Generic[T]):
-    """A read-only table over ``list[T]``; subclasses say what each column shows."""
-
-    Column: type[IntEnum]
-
-    def __init__(self, items: Sequence[T] = (), parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[T] = list(items)
-
-    # -- the list --------------------------------------------------------------------------
-
-    def items(self) -> list[T]:
-        """A copy of the rows, in order."""
-        return list(self._items)
-
-    def set_items(self, items: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._items = list(items)
-        self.endResetModel()
-
-    def item(self, row: int) -> T:
-        return self._items[row]
-
-    def append(self, item: T) -> None:
-        row = len(self._items)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._items.append(item)
-        self.endInsertRows()
-
-    def remove_row(self, row: int) -> T:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        item = self._items.pop(row)
-        self.endRemoveRows()
-        return item
-
-    def replace(self, row: int, item: T) -> None:
-        self._items[row] = item
-        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
-
-    def row_of(self, predicate: Callable[[T], bool]) -> int:
-        """The first row whose item matches, or -1."""
-        for row, item in enumerate(self._items):
-            if predicate(item):
-                return row
-        return -1
-
-    # -- Qt --------------------------------------------------------------------------------
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.Column):
-            return self.header(self.Column(section))
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._items)):
-            return None
-        if not (0 <= index.column() < len(self.Column)):
-            return None
-        item = self._items[index.row()]
-        if role == ITEM_ROLE:
-            return item
-        if role == ID_ROLE:
-            return getattr(item, "id", None)
-        column = self.Column(index.column())
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return self.display(item, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tooltip(item, column)
-        return None
-
-    # -- for subclasses --------------------------------------------------------------------
-
-    def header(self, column: IntEnum) -> str:
-        raise NotImplementedError
-
-    def display(self, item: T, column: IntEnum) -> str:
-        raise NotImplementedError
-
-    def tooltip(self, item: T, column: IntEnum) -> str | None:
-        return None
+# The generic model lives in table_model; these three names stay importable from here too.
+__all__ = ["ID_ROLE", "ITEM_ROLE", "ObjectTableModel"]
 
 
 # -- people ---------------------------------------------------------------------------------

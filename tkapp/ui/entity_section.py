@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import _
-from tkapp.ui.entity_models import ObjectTableModel
 from tkapp.ui.record_editor_widgets import heading, show_error
+from tkapp.ui.table_model import ObjectTableModel
 from tkapp.ui.worker import Runner
 
 if TYPE_CHECKING:

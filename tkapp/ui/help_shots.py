@@ -95,7 +95,9 @@ def _save(widget: QWidget, shot: Shot, folder: Path) -> Path:
     )
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{shot.name}.png"
-    if not image.save(str(path), b"PNG", 0):  # quality 0: the strongest compression
+    # quality 0: the strongest compression. PySide6's stub types the format as bytes, but the
+    # binding accepts only str there.
+    if not image.save(str(path), "PNG", 0):  # type: ignore[call-overload]
         raise OSError(f"could not save {path}")
     return path
 

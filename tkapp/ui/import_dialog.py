@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -37,6 +36,7 @@ from tkapp.i18n import _, format_number, ngettext
 from tkapp.services.importing import ImportResult, column_reason, run_import, target_label
 from tkapp.services.importing import columns as cols
 from tkapp.ui.dialogs import error_text, window_title
+from tkapp.ui.progress import JobProgressBar
 from tkapp.ui.worker import Job, Runner
 
 
@@ -116,7 +116,6 @@ class ImportDialog(QDialog):
         self.mapping: dict[str, str] = {}
         self.preview_result: ImportResult | None = None
         self.failure: BaseException | None = None
-        self.job: Job | None = None
         self.setObjectName("import-dialog")
         self.setWindowTitle(window_title(_("Import records")))
         self.heading = QLabel(self.source.name, self)
@@ -153,8 +152,7 @@ class ImportDialog(QDialog):
         self.problems.setAccessibleName(_("Problems"))
         self.problems.setMaximumHeight(140)
         self.problems.hide()
-        self.bar = QProgressBar(self)
-        self.bar.setAccessibleName(_("Progress"))
+        self.bar = JobProgressBar(self)
         self.bar.hide()
         self.buttons = QDialogButtonBox(self)
         self.import_button = self.buttons.addButton(
@@ -280,29 +278,27 @@ class ImportDialog(QDialog):
 
         self.import_button.setEnabled(False)
         self.table.setEnabled(False)
-        self.bar.setRange(0, 0)
-        self.bar.show()
         self.summary.setText(_("Importing… Nothing is saved unless every row is correct."))
-        self.job = self.runner.run_job(
-            op, self._imported, self._import_failed, context=self, on_progress=self._progress
+        self.bar.track(
+            self.runner.run_job(
+                op,
+                self._imported,
+                self._import_failed,
+                context=self,
+                on_progress=self.bar.set_progress,
+            )
         )
 
-    def _progress(self, done: int, total: int) -> None:
-        self.bar.setRange(0, max(total, 1))
-        self.bar.setValue(done)
-
     def _imported(self, result: ImportResult) -> None:
-        self.job = None
-        self.bar.hide()
+        self.bar.finish(completed=False)
         self.imported.emit(result)
         self.accept()
 
     def _import_failed(self, error: BaseException) -> None:
-        self.job = None
+        self.bar.finish(completed=False)
         self.table.setEnabled(True)
         self._failed(error)
 
     def reject(self) -> None:
-        if self.job is not None:
-            self.job.cancel()  # the transaction rolls back: nothing is kept
+        self.bar.cancel()  # the transaction rolls back: nothing is kept
         super().reject()

@@ -9,6 +9,7 @@ methods (:meth:`KeysSection.ask_save_path`, :meth:`KeysSection.confirm_untrust`,
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +38,7 @@ from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.trust import TrustWarning
 from tkapp.errors import BundleIOError
-from tkapp.i18n import _
+from tkapp.i18n import N_, _, translate
 from tkapp.services import keys as keys_service
 from tkapp.services import trust_text
 from tkapp.services.received import load_trust_key
@@ -46,6 +46,7 @@ from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
 from tkapp.ui.key_card import KeyCard, KeyCardPreview, card_pdf_bytes, paint_on_page
 from tkapp.ui.record_editor_widgets import heading
+from tkapp.ui.table_model import ObjectTableModel
 from tkapp.ui.trust_dialog import TrustKeyDialog
 from tkapp.ui.verify_pages import moment_text
 
@@ -112,6 +113,86 @@ def how_name(how: str) -> str:
         return _("Key change signed by the old key")
     # Translators: the key was accepted the first time a bundle arrived (trust on first use).
     return _("Accepted on first use")
+
+
+class TrustedColumn(IntEnum):
+    COMMUNITY = 0
+    CATALOGUE = 1
+    WORDS = 2
+    HOW = 3
+    SINCE = 4
+
+
+TRUSTED_HEADERS: dict[TrustedColumn, str] = {
+    TrustedColumn.COMMUNITY: N_("Community"),
+    TrustedColumn.CATALOGUE: N_("Catalogue"),
+    TrustedColumn.WORDS: N_("Words"),
+    TrustedColumn.HOW: N_("How you trust it"),
+    TrustedColumn.SINCE: N_("Since"),
+}
+
+
+class TrustedKeysModel(ObjectTableModel[TrustedRow]):
+    """The keys of other communities you trust, found by fingerprint."""
+
+    Column = TrustedColumn
+    numbered_rows = False
+
+    def key(self, item: TrustedRow) -> str:
+        return item.fingerprint
+
+    def header(self, column: IntEnum) -> str:
+        return translate(TRUSTED_HEADERS[TrustedColumn(column)])
+
+    def display(self, item: TrustedRow, column: IntEnum) -> str:
+        if column is TrustedColumn.COMMUNITY:
+            return item.community
+        if column is TrustedColumn.CATALOGUE:
+            return item.catalogue.removeprefix("urn:uuid:")[:8] or _("not known yet")
+        if column is TrustedColumn.WORDS:
+            return item.words
+        if column is TrustedColumn.HOW:
+            return how_name(item.how)
+        return moment_text(item.first_seen)
+
+    def tooltip(self, item: TrustedRow, column: IntEnum) -> str:
+        line = _("Fingerprint: {fingerprint}").format(
+            fingerprint=trust_text.fingerprint_line(item.fingerprint)
+        )
+        return line + ("\n" + item.catalogue if item.catalogue else "")
+
+
+@dataclass(frozen=True)
+class IdentityRow:
+    recipient: str  # the age1... address to send
+    path: Path  # the file holding the secret key
+
+
+class IdentityColumn(IntEnum):
+    ADDRESS = 0
+    FILE = 1
+
+
+IDENTITY_HEADERS: dict[IdentityColumn, str] = {
+    IdentityColumn.ADDRESS: N_("Address to send"),
+    IdentityColumn.FILE: N_("Key file"),
+}
+
+
+class IdentitiesModel(ObjectTableModel[IdentityRow]):
+    """Your age keys for receiving encrypted bundles, found by address."""
+
+    Column = IdentityColumn
+    numbered_rows = False
+
+    def key(self, item: IdentityRow) -> str:
+        return item.recipient
+
+    def header(self, column: IntEnum) -> str:
+        return translate(IDENTITY_HEADERS[IdentityColumn(column)])
+
+    def display(self, item: IdentityRow, column: IntEnum) -> str:
+        return item.recipient if column is IdentityColumn.ADDRESS else item.path.name
 
 
 def write_file_atomically(dest: Path, data: bytes) -> Path:
@@ -215,10 +296,9 @@ class KeysSection(QWidget):
 
         # Keys of other communities.
         trusted_box = QGroupBox(_("Keys of other communities you trust"))
-        self.trusted = QTableWidget(0, 5)
-        self.trusted.setHorizontalHeaderLabels(
-            [_("Community"), _("Catalogue"), _("Words"), _("How you trust it"), _("Since")]
-        )
+        self.trusted_model = TrustedKeysModel((), self)
+        self.trusted = QTableView()
+        self.trusted.setModel(self.trusted_model)
         self.trusted.setAccessibleName(_("Keys of other communities you trust"))
         self._table(self.trusted)
         self.untrust_button = QPushButton(_("Stop trusting"))
@@ -250,8 +330,9 @@ class KeysSection(QWidget):
             )
         )
         identities_intro.setWordWrap(True)
-        self.identities = QTableWidget(0, 2)
-        self.identities.setHorizontalHeaderLabels([_("Address to send"), _("Key file")])
+        self.identities_model = IdentitiesModel((), self)
+        self.identities = QTableView()
+        self.identities.setModel(self.identities_model)
         self.identities.setAccessibleName(_("Your keys for receiving encrypted bundles"))
         self._table(self.identities)
         self.new_identity_button = QPushButton(_("New key…"))
@@ -293,22 +374,24 @@ class KeysSection(QWidget):
         self.trust_file_button.clicked.connect(self.trust_key_file)
         self.new_identity_button.clicked.connect(self.new_identity)
         self.copy_identity_button.clicked.connect(self.copy_identity)
-        self.trusted.itemSelectionChanged.connect(
-            lambda: self.untrust_button.setEnabled(bool(self.trusted.selectedItems()))
+        self.trusted.selectionModel().selectionChanged.connect(
+            lambda *_args: self.untrust_button.setEnabled(self._selected_row(self.trusted) >= 0)
         )
-        self.identities.itemSelectionChanged.connect(
-            lambda: self.copy_identity_button.setEnabled(bool(self.identities.selectedItems()))
+        self.identities.selectionModel().selectionChanged.connect(
+            lambda *_args: self.copy_identity_button.setEnabled(
+                self._selected_row(self.identities) >= 0
+            )
         )
         runner.catalogue_changed.connect(self._catalogue_changed)
         self._show(None)
 
     @staticmethod
-    def _cell_text(table: QTableWidget, row: int, column: int = 0) -> str:
-        item = table.item(row, column)
-        return item.text() if item is not None else ""
+    def _selected_row(table: QTableView) -> int:
+        rows = table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
 
     @staticmethod
-    def _table(table: QTableWidget) -> None:
+    def _table(table: QTableView) -> None:
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -347,38 +430,14 @@ class KeysSection(QWidget):
         self.community_box.setVisible(card is not None)
         self.fingerprint.set_fingerprint(card.fingerprint if card else None)
         self.card_preview.set_card(card)
-        self.trusted.setRowCount(0)
         rows = info.trusted if info else []
-        for row in rows:
-            n = self.trusted.rowCount()
-            self.trusted.insertRow(n)
-            catalogue = row.catalogue.removeprefix("urn:uuid:")[:8] or _("not known yet")
-            cells = [
-                row.community,
-                catalogue,
-                row.words,
-                how_name(row.how),
-                moment_text(row.first_seen),
-            ]
-            for column, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, row.fingerprint)
-                item.setToolTip(
-                    _("Fingerprint: {fingerprint}").format(
-                        fingerprint=trust_text.fingerprint_line(row.fingerprint)
-                    )
-                    + ("\n" + row.catalogue if row.catalogue else "")
-                )
-                self.trusted.setItem(n, column, item)
+        self.trusted_model.set_items(rows)
         self.trusted.setVisible(bool(rows))
         self.trusted_empty.setVisible(not rows)
         self.untrust_button.setEnabled(False)
-        self.identities.setRowCount(0)
-        for recipient, path in info.identities if info else []:
-            n = self.identities.rowCount()
-            self.identities.insertRow(n)
-            self.identities.setItem(n, 0, QTableWidgetItem(recipient))
-            self.identities.setItem(n, 1, QTableWidgetItem(path.name))
+        self.identities_model.set_items(
+            [IdentityRow(recipient, path) for recipient, path in (info.identities if info else [])]
+        )
         self.copy_identity_button.setEnabled(False)
 
     # -- injectable questions (tests replace these) ----------------------------------------
@@ -569,11 +628,11 @@ class KeysSection(QWidget):
         )
 
     def untrust_selected(self) -> None:
-        items = self.trusted.selectedItems()
-        if not items:
+        row = self._selected_row(self.trusted)
+        if row < 0:
             return
-        fingerprint = str(items[0].data(Qt.ItemDataRole.UserRole))
-        community = self._cell_text(self.trusted, items[0].row())
+        chosen = self.trusted_model.item(row)
+        fingerprint, community = chosen.fingerprint, chosen.community
         if not self.confirm_untrust(community):
             return
         self._runner.run_any(
@@ -604,8 +663,8 @@ class KeysSection(QWidget):
         self.refresh()
 
     def copy_identity(self) -> None:
-        items = self.identities.selectedItems()
-        if items:
-            text = self._cell_text(self.identities, items[0].row())
+        row = self._selected_row(self.identities)
+        if row >= 0:
+            text = self.identities_model.item(row).recipient
             QGuiApplication.clipboard().setText(text)
             self.status.setText(_("Copied: {address}").format(address=text))

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QRadioButton,
     QTextBrowser,
@@ -37,6 +36,7 @@ from tkapp.licensing import release_text
 from tkapp.licensing.open_licence import LICENCE_TITLES, describe_open_reason
 from tkapp.services.opendata import OpenExportReport, OpenPlan
 from tkapp.ui.dialogs import error_text, window_title
+from tkapp.ui.progress import JobProgressBar
 from tkapp.ui.worker import Job, Runner
 
 DWCA = "dwca"
@@ -134,7 +134,6 @@ class OpenDataDialog(QDialog):
         self.plan: OpenPlan | None = None
         self.failure: BaseException | None = None
         self.report: OpenExportReport | None = None
-        self.job: Job | None = None
         self.community = ""
         self.setObjectName("open-data-dialog")
         self.setWindowTitle(window_title(_("Open data")))
@@ -166,8 +165,7 @@ class OpenDataDialog(QDialog):
         self.path.setAccessibleName(_("File to write"))
         self.browse = QPushButton(_("Choose…"), self)
         self.browse.clicked.connect(self.choose_file)
-        self.bar = QProgressBar(self)
-        self.bar.setAccessibleName(_("Progress"))
+        self.bar = JobProgressBar(self)
         self.bar.hide()
         self.outcome = QLabel(self)
         self.outcome.setWordWrap(True)
@@ -267,35 +265,31 @@ class OpenDataDialog(QDialog):
             return export_geojson(cat, dest, progress=job.report, cancel=job.is_cancelled)
 
         self.report = None
-        self.bar.setRange(0, 0)
-        self.bar.show()
         self.export_button.setEnabled(False)
         self.stop_button.show()
         self.stop_button.setEnabled(True)
         self.outcome.setText(_("Writing…"))
-        self.job = self.runner.run_job(
-            op, self._written, self._write_failed, context=self, on_progress=self._progress
+        self.bar.track(
+            self.runner.run_job(
+                op,
+                self._written,
+                self._write_failed,
+                context=self,
+                on_progress=self.bar.set_progress,
+            )
         )
 
-    def _progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.bar.setRange(0, 1000)
-            self.bar.setValue(int(1000 * min(done, total) / total))
-
     def stop(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
+        self.bar.cancel()
         self.stop_button.setEnabled(False)
         self.outcome.setText(_("Stopping safely…"))
 
     def running(self) -> bool:
-        return self.job is not None
+        return self.bar.running()
 
     def _written(self, report: OpenExportReport) -> None:
-        self.job = None
         self.report = report
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(1000)
+        self.bar.finish(completed=True)
         self.stop_button.hide()
         self.export_button.setEnabled(True)
         self.outcome.setText(
@@ -324,9 +318,8 @@ class OpenDataDialog(QDialog):
             self.outcome.setText(self.outcome.text() + "\n" + note)
 
     def _write_failed(self, error: BaseException) -> None:
-        self.job = None
         self.failure = error
-        self.bar.hide()
+        self.bar.finish(completed=False)
         self.stop_button.hide()
         self.export_button.setEnabled(True)
         if isinstance(error, Cancelled):
@@ -335,6 +328,5 @@ class OpenDataDialog(QDialog):
             self.outcome.setText(error_text(error))
 
     def reject(self) -> None:
-        if self.job is not None:
-            self.job.cancel()  # the services leave nothing half-written
+        self.bar.cancel()  # the services leave nothing half-written
         super().reject()

@@ -33,6 +33,50 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+class JobProgressBar(QProgressBar):
+    """The progress of one worker job, and the handle to cancel it.
+
+    Every window with a long job shows this one bar: busy until the first report, then the
+    share done (large byte counts scaled to per-mille, as ``QProgressBar`` counts in ints).
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.job: Job | None = None
+        self.setRange(0, 0)
+        self.setAccessibleName(_("Progress"))
+
+    def track(self, job: Job) -> None:
+        """Follow ``job`` (posted with ``on_progress=bar.set_progress``); shows the bar."""
+        self.job = job
+        self.setRange(0, 0)
+        self.show()
+
+    def set_progress(self, done: int, total: int) -> None:
+        if total <= 0:
+            self.setRange(0, 0)
+            return
+        self.setRange(0, 1000)
+        self.setValue(int(1000 * min(done, total) / total))
+
+    def running(self) -> bool:
+        return self.job is not None
+
+    def cancel(self) -> None:
+        """Ask the job to stop at its next safe point (it then raises ``Cancelled``)."""
+        if self.job is not None:
+            self.job.cancel()
+
+    def finish(self, *, completed: bool) -> None:
+        """The job ended: a full bar if it completed, else the bar hides."""
+        self.job = None
+        if completed:
+            self.setRange(0, 1000)
+            self.setValue(1000)
+        else:
+            self.hide()
+
+
 class ProgressDialog(QDialog):
     """Shows one job's progress; Cancel asks the job to stop."""
 
@@ -41,12 +85,9 @@ class ProgressDialog(QDialog):
         self.setWindowTitle(window_title(title))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(380)
-        self.job: Job | None = None
         self.label = QLabel(label, self)
         self.label.setWordWrap(True)
-        self.bar = QProgressBar(self)
-        self.bar.setRange(0, 0)  # busy until the first report
-        self.bar.setAccessibleName(_("Progress"))
+        self.bar = JobProgressBar(self)
         buttons = QDialogButtonBox(self)
         self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setAccessibleName(_("Cancel this task"))
@@ -57,17 +98,15 @@ class ProgressDialog(QDialog):
         box.addWidget(self.bar)
         box.addWidget(buttons)
 
+    @property
+    def job(self) -> Job | None:
+        return self.bar.job
+
     def set_progress(self, done: int, total: int) -> None:
-        if total <= 0:
-            self.bar.setRange(0, 0)
-            return
-        # QProgressBar is an int widget: scale large byte counts down to per-mille.
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(int(1000 * min(done, total) / total))
+        self.bar.set_progress(done, total)
 
     def request_cancel(self) -> None:
-        if self.job is not None:
-            self.job.cancel()
+        self.bar.cancel()
         self.cancel_button.setEnabled(False)
         self.label.setText(_("Stopping safely…"))
 
@@ -135,7 +174,7 @@ def _with_progress(
     dialog = ProgressDialog(title, label, parent)
 
     def finish() -> None:
-        dialog.job = None
+        dialog.bar.job = None
         dialog.done(QDialog.DialogCode.Accepted)
         dialog.deleteLater()
 
@@ -155,6 +194,6 @@ def _with_progress(
 
     # The context is the parent, not the dialog: the result must still arrive after the
     # dialog closed itself, so the caller learns the job ended.
-    dialog.job = start(succeeded, failed, dialog.set_progress)
+    dialog.bar.job = start(succeeded, failed, dialog.set_progress)
     dialog.open()
     return dialog

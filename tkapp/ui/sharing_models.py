@@ -11,14 +11,13 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from tkapp.i18n import N_, _, format_date, names, translate
 from tkapp.services.grants import RevocationRow
 from tkapp.services.sharing import ExportEntry
-
-Index = QModelIndex | QPersistentModelIndex
+from tkapp.ui.table_model import ObjectTableModel
 
 #: The ExportEntry of a row.
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 60
@@ -84,12 +83,14 @@ def is_expired(entry: ExportEntry, now: datetime | None = None) -> bool:
     return entry.expires is not None and entry.expires <= moment
 
 
-class LedgerModel(QAbstractTableModel):
+class LedgerModel(ObjectTableModel[ExportEntry]):
     """Every export, newest first, with the terms version's number."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ExportEntry] = []
+    Column = LedgerColumn
+    numbered_rows = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__((), parent)
         self._versions: dict[str, str] = {}
         self._overdue: set[str] = set()
         self._revoked: dict[str, RevocationRow] = {}
@@ -104,72 +105,58 @@ class LedgerModel(QAbstractTableModel):
         """Show ``entries``; ``versions`` maps terms ids to a short "name v2" text;
         ``overdue`` holds the bundle ids with an overdue duty; ``revoked`` the revoked grants
         by bundle id (``services.grants.revocations``)."""
-        self.beginResetModel()
-        self._rows = list(entries)
         self._versions = dict(versions or {})
         self._overdue = set(overdue or ())
         self._revoked = dict(revoked or {})
-        self.endResetModel()
+        self.set_items(entries)
+
+    def key(self, item: ExportEntry) -> str:
+        return item.bundle_id
 
     def revocation(self, bundle_id: str) -> RevocationRow | None:
         return self._revoked.get(bundle_id)
 
     def entry(self, row: int) -> ExportEntry:
-        return self._rows[row]
-
-    def row_of(self, bundle_id: str) -> int:
-        for row, entry in enumerate(self._rows):
-            if entry.bundle_id == bundle_id:
-                return row
-        return -1
+        return self.item(row)
 
     def replace_entry(self, entry: ExportEntry) -> None:
         """Put an updated entry (new follow-up) in place."""
         row = self.row_of(entry.bundle_id)
-        if row < 0:
-            return
-        self._rows[row] = entry
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(LedgerColumn) - 1))
+        if row >= 0:
+            self.replace(row, entry)
 
     def terms_text(self, terms_id: str) -> str:
         return self._versions.get(terms_id, terms_id[:8])
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def header(self, column: IntEnum) -> str:
+        return translate(LEDGER_HEADERS[LedgerColumn(column)])
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(LedgerColumn)
+    def tooltip(self, item: ExportEntry, column: IntEnum) -> str | None:
+        if column is LedgerColumn.SHA256:
+            return item.bundle_sha256
+        if column is LedgerColumn.DATE and item.bundle_id in self._overdue:
+            return _("A duty of this export is overdue: see the note above the table.")
+        revoked = self._revoked.get(item.bundle_id)
+        if column is LedgerColumn.EXPIRES and revoked is not None:
+            return revoked_text(revoked)
+        return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        entry = self._rows[index.row()]
-        column = LedgerColumn(index.column())
+    def role_data(self, item: ExportEntry, column: IntEnum, role: int) -> Any:
         if role == ENTRY_ROLE:
-            return entry
+            return item
         if role == BUNDLE_ID_ROLE:
-            return entry.bundle_id
+            return item.bundle_id
         if role == OVERDUE_ROLE:
-            return entry.bundle_id in self._overdue
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(entry, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column is LedgerColumn.SHA256:
-                return entry.bundle_sha256
-            if column is LedgerColumn.DATE and entry.bundle_id in self._overdue:
-                return _("A duty of this export is overdue: see the note above the table.")
-            revoked = self._revoked.get(entry.bundle_id)
-            if column is LedgerColumn.EXPIRES and revoked is not None:
-                return revoked_text(revoked)
-            return None
+            return item.bundle_id in self._overdue
         if role == Qt.ItemDataRole.ForegroundRole and column is LedgerColumn.EXPIRES:
-            if entry.bundle_id in self._revoked:
+            if item.bundle_id in self._revoked:
                 return QColor("#a01818")
-            if is_expired(entry):
+            if is_expired(item):
                 return QColor("#8a4a12")
         return None
 
-    def _text(self, entry: ExportEntry, column: LedgerColumn) -> str:
+    def display(self, item: ExportEntry, column: IntEnum) -> str:
+        entry = item
         if column is LedgerColumn.DATE:
             text = format_date(entry.created.date())
             # A mark as well as the banner's words, so the row is found without colour.
@@ -194,14 +181,3 @@ class LedgerModel(QAbstractTableModel):
             text = expiry_text(entry.expires)
             return _("{date} (ended)").format(date=text) if is_expired(entry) else text
         return entry.bundle_sha256[:SHORT_SHA]
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(LedgerColumn)
-        ):
-            return translate(LEDGER_HEADERS[LedgerColumn(section)])
-        return None

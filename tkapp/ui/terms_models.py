@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from tkapp.i18n import N_, _, format_date, format_datetime, names, ngettext, translate
@@ -26,6 +26,7 @@ from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services.terms import LabelInfo, TermsInfo
 from tkapp.ui.labels_widgets import label_icon
+from tkapp.ui.table_model import ObjectTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -250,50 +251,37 @@ def _created_text(iso: str) -> str:
         return iso
 
 
-class TermsVersionsModel(QAbstractTableModel):
+class TermsVersionsModel(ObjectTableModel[TermsInfo]):
     """Every terms version, oldest first (``list_terms``)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[TermsInfo] = []
+    Column = VersionColumn
+    numbered_rows = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__((), parent)
 
     def set_versions(self, rows: Sequence[TermsInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_items(rows)
 
     def info(self, row: int) -> TermsInfo:
-        return self._rows[row]
-
-    def row_of(self, terms_id: str) -> int:
-        for row, info in enumerate(self._rows):
-            if info.id == terms_id:
-                return row
-        return -1
+        return self.item(row)
 
     def versions(self) -> list[TermsInfo]:
-        return list(self._rows)
+        return self.items()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def header(self, column: IntEnum) -> str:
+        return translate(VERSION_HEADERS[VersionColumn(column)])
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(VersionColumn)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        info = self._rows[index.row()]
-        column = VersionColumn(index.column())
-        if role == TERMS_INFO_ROLE:
-            return info
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(info, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column is VersionColumn.USED and info.used:
+    def tooltip(self, item: TermsInfo, column: IntEnum) -> str | None:
+        if column is VersionColumn.USED and item.used:
             return _("Used in an export: this version can no longer change.")
         return None
 
-    def _text(self, info: TermsInfo, column: VersionColumn) -> str:
+    def role_data(self, item: TermsInfo, column: IntEnum, role: int) -> Any:
+        return item if role == TERMS_INFO_ROLE else None
+
+    def display(self, item: TermsInfo, column: IntEnum) -> str:
+        info = item
         if column is VersionColumn.VERSION:
             return str(info.version)
         if column is VersionColumn.NAME:
@@ -307,17 +295,6 @@ class TermsVersionsModel(QAbstractTableModel):
         if column is VersionColumn.DEFAULT:
             return "✔ " + _("Default") if info.is_default else ""
         return str(info.records)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(VersionColumn)
-        ):
-            return translate(VERSION_HEADERS[VersionColumn(section)])
-        return None
 
 
 def version_title(info: TermsInfo) -> str:
@@ -366,48 +343,42 @@ def category_name(kind: LabelKind, category: LabelCategory) -> str:
     )
 
 
-class LabelsModel(QAbstractTableModel):
+class LabelsModel(ObjectTableModel[LabelInfo]):
     """The 30 Local Contexts labels with the community's wording, if any (``list_labels``)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[LabelInfo] = []
+    Column = LabelColumn
+    numbered_rows = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__((), parent)
 
     def set_labels(self, rows: Iterable[LabelInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self.set_items(list(rows))
 
     def info(self, row: int) -> LabelInfo:
-        return self._rows[row]
+        return self.item(row)
 
-    def row_of(self, code: str) -> int:
-        for row, info in enumerate(self._rows):
-            if info.label.code == code:
-                return row
-        return -1
+    def key(self, item: LabelInfo) -> str:
+        return item.label.code
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
+    def header(self, column: IntEnum) -> str:
+        return translate(LABEL_HEADERS[LabelColumn(column)])
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(LabelColumn)
+    def tooltip(self, item: LabelInfo, column: IntEnum) -> str | None:
+        own = item.customisation
+        code = item.label.code
+        return lt.label_text(code, customisations={code: own} if own else None)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        info = self._rows[index.row()]
-        label = info.label
-        own = info.customisation
-        column = LabelColumn(index.column())
+    def role_data(self, item: LabelInfo, column: IntEnum, role: int) -> Any:
         if role == LABEL_CODE_ROLE:
-            return label.code
+            return item.label.code
         if role == Qt.ItemDataRole.DecorationRole and column is LabelColumn.LABEL:
-            return label_icon(label.code)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return lt.label_text(label.code, customisations={label.code: own} if own else None)
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
+            return label_icon(item.label.code)
+        return None
+
+    def display(self, item: LabelInfo, column: IntEnum) -> str:
+        label = item.label
+        own = item.customisation
         if column is LabelColumn.LABEL:
             return lt.label_name(label.code)
         if column is LabelColumn.CATEGORY:
@@ -419,17 +390,6 @@ class LabelsModel(QAbstractTableModel):
             return ""
         when = format_date(own.approved_on) if own.approved_on else ""
         return ", ".join(part for part in (own.approved_by, when) if part)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(LabelColumn)
-        ):
-            return translate(LABEL_HEADERS[LabelColumn(section)])
-        return None
 
 
 def rules_equal(a: Mapping[Any, Rule], b: Mapping[Any, Rule]) -> bool:
