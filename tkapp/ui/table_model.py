@@ -4,6 +4,11 @@
 questions about it; nothing here talks to the catalogue. A subclass gives its columns as an
 ``IntEnum`` and says, per column, the header and the text (and optionally a tooltip or any
 other role); rows are found by a key (the item's ``id`` unless the subclass says otherwise).
+
+Three tables are deliberately something else: the records table pages rows in lazily from the
+catalogue (``records_model``), the terms rule grid is a user-class x purpose matrix, not a list
+(``terms_models.RuleGridModel``), and the two editing grids with widgets in their cells (local
+names of a species, the import preview's column choices) stay ``QTableWidget``.
 """
 
 from __future__ import annotations
