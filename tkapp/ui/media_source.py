@@ -68,9 +68,7 @@ class MediaSourceRunner:
     The bytes stay in memory, as for stored media.
     """
 
-    def __init__(
-        self, runner: Runner, opener: Callable[[Catalogue | None, str], BinaryIO]
-    ) -> None:
+    def __init__(self, runner: Runner, opener: Callable[[Catalogue | None, str], BinaryIO]) -> None:
         self._runner = runner
         self._opener = opener
 
