@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -43,7 +43,10 @@ from tkapp.ui.dialogs import (
 )
 from tkapp.ui.passphrase_widgets import MIN_LENGTH, MIN_WORDS, PassphraseEdit, StrengthMeter
 from tkapp.ui.progress import run_with_progress
-from tkapp.ui.worker import Runner
+from tkapp.ui.worker import Job, Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 EXTENSION = CATALOGUE_SUFFIX
 
@@ -482,7 +485,7 @@ class BackupPage(QWizardPage):
         self.button.setEnabled(False)
         self.status.setText(_("Saving the backup…"))
 
-        def op(catalogue: Any, job: Any) -> Path:
+        def op(catalogue: Catalogue, job: Job) -> Path:
             catalogue.backup(dest, progress=job.report, cancel=job.is_cancelled)
             return dest
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -38,6 +38,9 @@ from tkapp.services.importing import columns as cols
 from tkapp.ui.dialogs import error_text, window_title
 from tkapp.ui.progress import JobProgressBar
 from tkapp.ui.worker import Job, Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 
 def summary_text(result: ImportResult) -> str:
@@ -186,7 +189,7 @@ class ImportDialog(QDialog):
         self.summary.setText(_("Reading the file…"))
         source, media, mapping = self.source, self.media, dict(self.mapping)
 
-        def op(cat: Any, job: Job) -> ImportResult:
+        def op(cat: Catalogue, job: Job) -> ImportResult:
             return run_import(cat, source, media=media, mapping=mapping, dry_run=True)
 
         self.runner.run_job(op, self._previewed, self._failed, context=self)
@@ -266,7 +269,7 @@ class ImportDialog(QDialog):
     def start_import(self) -> None:
         source, media, mapping = self.source, self.media, dict(self.mapping)
 
-        def op(cat: Any, job: Job) -> ImportResult:
+        def op(cat: Catalogue, job: Job) -> ImportResult:
             return run_import(
                 cat,
                 source,

@@ -12,7 +12,7 @@ import html
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -38,6 +38,9 @@ from tkapp.services.opendata import OpenExportReport, OpenPlan
 from tkapp.ui.dialogs import error_text, window_title
 from tkapp.ui.progress import JobProgressBar
 from tkapp.ui.worker import Job, Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 DWCA = "dwca"
 GEOJSON = "geojson"
@@ -203,7 +206,7 @@ class OpenDataDialog(QDialog):
     def _load(self) -> None:
         from tkapp.services.opendata import plan_open_data
 
-        def op(cat: Any, job: Job) -> tuple[OpenPlan, str]:
+        def op(cat: Catalogue, job: Job) -> tuple[OpenPlan, str]:
             plan = plan_open_data(cat, progress=job.report, cancel=job.is_cancelled)
             return plan, cat.community.name
 
@@ -254,7 +257,7 @@ class OpenDataDialog(QDialog):
         kind = self.kind()
         media = self.media.isChecked()
 
-        def op(cat: Any, job: Job) -> OpenExportReport:
+        def op(cat: Catalogue, job: Job) -> OpenExportReport:
             from tkapp.services.dwca import export_dwca
             from tkapp.services.geojson import export_geojson
 

@@ -9,7 +9,7 @@ has already typed past.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -35,6 +35,9 @@ from tkapp.ui.dialogs import confirm, show_error, show_info
 from tkapp.ui.record_editor import RecordEditorDialog
 from tkapp.ui.records_model import Column, Page, RecordsModel, fetch_page
 from tkapp.ui.worker import Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 SEARCH_DELAY_MS = 150
 
@@ -482,7 +485,7 @@ class RecordsSection(QWidget):
         if not ids:
             return
 
-        def work(cat: Any) -> int:
+        def work(cat: Catalogue) -> int:
             for record_id in ids:
                 op(cat, record_id)
             return len(ids)

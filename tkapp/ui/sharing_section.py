@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -44,6 +44,9 @@ from tkapp.ui.export_wizard import ExportWizard
 from tkapp.ui.opendata_dialog import OpenDataDialog
 from tkapp.ui.sharing_models import LedgerColumn, LedgerModel, expiry_text, revoked_text
 from tkapp.ui.worker import Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 _Loaded = tuple[list[ExportEntry], list[OverdueDuty], dict[str, str], dict[str, RevocationRow]]
 
@@ -256,7 +259,7 @@ class SharingSection(QWidget):
         self._generation += 1
         generation = self._generation
 
-        def op(cat: Any) -> _Loaded:
+        def op(cat: Catalogue) -> _Loaded:
             from tkapp.services import grants
             from tkapp.services import terms as terms_service
 
