@@ -190,12 +190,12 @@ def test_unexpected_error_has_no_traceback(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import tkapp.cli.cmd_catalogue as cmd
+    import tkapp.services.keys as keys_service
 
     def boom(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("internal")
 
-    monkeypatch.setattr(cmd, "fingerprint_of", boom)
+    monkeypatch.setattr(keys_service, "fingerprint", boom)
     cat = tmp_path / "c.tkc"
     assert run_cli(["init", str(cat), "--community", "X"]) == 1
     err = capsys.readouterr().err

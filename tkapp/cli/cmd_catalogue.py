@@ -21,12 +21,9 @@ from tkapp.cli.common import (
     read_passphrase,
 )
 from tkapp.core.model import Community
-from tkapp.crypto.atomic import atomic_write_bytes
-from tkapp.crypto.fingerprint import fingerprint_of
-from tkapp.crypto.keys import key_id_hex
-from tkapp.crypto.minisign import encode_public_key
 from tkapp.errors import CatalogueExists, UsageError
 from tkapp.i18n import _, ngettext
+from tkapp.services import keys as keys_service
 from tkapp.services.catalogue import create_catalogue, restore_backup
 
 
@@ -108,7 +105,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     passphrase = read_creation_passphrase(args)
     with create_catalogue(args.catalogue, passphrase, community, actor=actor_name()) as cat:
-        fingerprint = fingerprint_of(cat.signing_key().public)
+        fingerprint = keys_service.fingerprint(cat)
     out(
         _("Created catalogue {path} for {community}.").format(
             path=args.catalogue, community=community.name
@@ -203,32 +200,28 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
+    if args.public_out is not None and args.public_out.exists():
+        raise UsageError(_("{path} already exists").format(path=args.public_out))
     with open_from_args(args) as cat:
-        keys = cat.signing_key()
         community = cat.community.name
-    public = keys.public_key
-    fingerprint = fingerprint_of(keys.public)
-    if args.public_out is not None:
-        if args.public_out.exists():
-            raise UsageError(_("{path} already exists").format(path=args.public_out))
-        # The comment travels with the key: plain ASCII, as minisign requires.
-        comment = "TK Commons community key " + key_id_hex(keys.key_id)
-        atomic_write_bytes(
-            args.public_out, encode_public_key(public, comment).encode("ascii"), mode=0o644
-        )
+        key_id = keys_service.key_id(cat)
+        fingerprint = keys_service.fingerprint(cat)
+        public_hex = keys_service.public_key(cat).public.hex()
+        if args.public_out is not None:
+            keys_service.export_public_key(cat, args.public_out)
     if args.json:
         print_json(
             {
                 "community": community,
-                "key_id": key_id_hex(keys.key_id),
+                "key_id": key_id,
                 "fingerprint": fingerprint.hex,
                 "words": fingerprint.words(),
-                "public_key": keys.public.hex(),
+                "public_key": public_hex,
             }
         )
         return EXIT_OK
     out(_("Community: {name}").format(name=community))
-    out(_("Key id: {key_id}").format(key_id=key_id_hex(keys.key_id)))
+    out(_("Key id: {key_id}").format(key_id=key_id))
     out(_("Fingerprint:"))
     out(fingerprint.hex_groups())
     out(_("Words to read aloud:"))

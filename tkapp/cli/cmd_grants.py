@@ -13,10 +13,10 @@ from typing import Any
 
 from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_passphrase_option, open_from_args, out, print_json
-from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.i18n import _, ngettext
 from tkapp.services import grants
 from tkapp.services import keys as keys_service
+from tkapp.services.types import Fingerprint
 
 
 def register(subparsers: Any) -> None:

@@ -17,7 +17,7 @@ from tkapp.i18n import _, ngettext, translate
 from tkapp.licensing.labels import get_label
 from tkapp.licensing.notices import NOTICES
 from tkapp.services import localcontexts
-from tkapp.store import codec
+from tkapp.services.catalogue import to_jsonable
 
 
 def _codes(text: str) -> list[str]:
@@ -126,7 +126,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     with open_from_args(args) as cat:
         projects = localcontexts.list_projects(cat)
     if args.json:
-        print_json([codec.to_jsonable(p) for p in projects])
+        print_json([to_jsonable(p) for p in projects])
         return EXIT_OK
     if not projects:
         out(_("No Local Contexts Hub project yet."))

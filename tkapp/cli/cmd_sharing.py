@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from tkapp.bundle import revocation, rotation
-from tkapp.cli.cmd_verify import default_identities
 from tkapp.cli.commands import add_command
 from tkapp.cli.common import (
     EXIT_OK,
@@ -24,7 +22,6 @@ from tkapp.cli.common import (
     progress_printer,
 )
 from tkapp.core.model import Recipient
-from tkapp.crypto.age import load_identity_files
 from tkapp.errors import ConfirmationRequired, UsageError
 from tkapp.i18n import _, current_language, ngettext
 from tkapp.licensing.gate import ConsentOverride
@@ -36,7 +33,7 @@ from tkapp.licensing.text import (
     user_class_name,
 )
 from tkapp.licensing.vocab import Purpose, UserClass
-from tkapp.services import grants
+from tkapp.services import grants, verifying
 from tkapp.services import received as received_service
 from tkapp.services import sharing as sharing_service
 
@@ -372,8 +369,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bundle(args: argparse.Namespace) -> int:
-    identities = load_identity_files(args.identity) if args.identity else default_identities()
+    identities = verifying.load_identities(args.identity or ())
     with open_from_args(args) as cat:
+        statements = verifying.load_statements(args.revocations, args.rotation)
         summary = received_service.import_bundle(
             cat,
             args.bundle,
@@ -381,8 +379,8 @@ def cmd_import_bundle(args: argparse.Namespace) -> int:
             tofu=args.tofu,
             identities=identities,
             progress=None if args.json else progress_printer(_("Importing")),
-            revocations=[revocation.load(path) for path in args.revocations],
-            rotations=[rotation.load(path) for path in args.rotation],
+            revocations=statements.revocations,
+            rotations=statements.rotations,
         )
     if args.json:
         print_json(summary)

@@ -12,12 +12,12 @@ from typing import Any
 
 from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, err, out, print_json
-from tkapp.crypto.trust import TrustedKey, TrustWarning
 from tkapp.errors import NotFound, UsageError
 from tkapp.i18n import _, ngettext, translate
 from tkapp.services import keys as keys_service
 from tkapp.services import trust_text
-from tkapp.services.received import load_trust_key
+from tkapp.services.types import TrustedKey
+from tkapp.services.verifying import load_trust_key
 
 EXIT_NOT_FOUND = 3
 
@@ -129,26 +129,10 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise UsageError(_("--replace needs --catalogue"))
     key = load_trust_key(args.keyfile)
     assert key is not None
-    seen = keys_service.lookalikes(key, args.community, args.catalogue)
-    if seen.entry is None and seen.lookalikes:
-        for line in trust_text.warning_lines(
-            (
-                TrustWarning(
-                    "lookalike_name",
-                    {
-                        "trusted_community": seen.lookalikes[0].community,
-                        "trusted_fingerprint": seen.lookalikes[0].fingerprint,
-                    },
-                ),
-            )
-        ):
-            err(line)
-    if seen.flags:
-        err(
-            _("Warning: the community name contains {what}.").format(
-                what=", ".join(translate(trust_text.FLAG_TEXT[f]) for f in seen.flags)
-            )
-        )
+    for line in trust_text.warning_lines(
+        keys_service.trust_warnings(key, args.community, args.catalogue)
+    ):
+        err(line)
     entry = keys_service.trust_key_file(
         args.keyfile,
         args.community,

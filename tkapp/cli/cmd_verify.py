@@ -17,16 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from tkapp.cli.commands import add_command
 from tkapp.cli.common import EXIT_OK, add_bundle_key_options, err, out, report_error
-from tkapp.errors import BundleError, KeyFormatError, TkError, UsageError
+from tkapp.errors import BundleError, TkError, UsageError
 from tkapp.i18n import _, current_language, format_number, ngettext, translate
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.safetext import escape_json_text, safe_text
 
 if TYPE_CHECKING:
-    from tkapp.bundle.verifier import VerifyReport
-    from tkapp.crypto.age import AgeIdentity
-    from tkapp.crypto.fingerprint import Fingerprint
-    from tkapp.crypto.keys import PublicKey
+    from tkapp.services.types import Fingerprint, VerifyReport
 
 EXIT_SELFTEST_FAILED = 1
 
@@ -81,10 +78,9 @@ def _printable(text: str, limit: int = 300) -> str:
 
 
 def run_selftest_command(as_json: bool) -> int:
+    from tkapp.services.verifying import run_selftest
 
-    from tkapp.crypto.selftest import run_selftest
-
-    report = run_selftest(raise_on_failure=False)
+    report = run_selftest()
     if as_json:
         _print_json(report.to_json())
     else:
@@ -99,39 +95,7 @@ def run_selftest_command(as_json: bool) -> int:
     return EXIT_OK if report.ok else EXIT_SELFTEST_FAILED
 
 
-def _trust_key(path: Path | None) -> PublicKey | None:
-    from tkapp.crypto.minisign import parse_public_key
-
-    if path is None:
-        return None
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KeyFormatError(str(exc.__class__.__name__), path=str(path)) from None
-
-    return parse_public_key(text)
-
-
-def default_identities() -> list[AgeIdentity]:
-    """Every identity saved by ``tkapp identity new`` (unreadable files are skipped)."""
-    from tkapp.crypto.age import parse_identity_file
-    from tkapp.paths import identities_dir
-
-    found: list[AgeIdentity] = []
-    for path in sorted(identities_dir().glob("*.txt")):
-        try:
-            found.extend(parse_identity_file(path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, KeyFormatError):
-            continue
-    return found
-
-
 def cmd_verify(args: argparse.Namespace) -> int:
-    from tkapp.bundle import revocation, rotation
-    from tkapp.bundle.verifier import verify_bundle, verify_error_json
-    from tkapp.crypto.age import load_identity_files
-    from tkapp.crypto.trust import TrustStore
-
     if args.selftest:
         return run_selftest_command(args.json)
     if args.bundle is None:
@@ -140,21 +104,25 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise UsageError(_("--as and --purpose go together"))
     intended = (args.user_class, args.purpose) if args.user_class else None
 
+    # Imported here, not at the top: ``verify --help`` and ``--selftest`` stay fast.
+    from tkapp.services import verifying
+
     try:
-        identities = load_identity_files(args.identity) if args.identity else default_identities()
-        report = verify_bundle(
+        identities = verifying.load_identities(args.identity or ())
+        trust_key = verifying.load_trust_key(args.trust)
+        statements = verifying.load_statements(args.revocations, args.rotation)
+        report = verifying.verify_file(
             args.bundle,
-            trust=TrustStore(),
-            trust_key=_trust_key(args.trust),
+            trust_key=trust_key,
             tofu=args.tofu,
             identities=identities,
             intended=intended,
-            revocations=[revocation.load(path) for path in args.revocations],
-            rotations=[rotation.load(path) for path in args.rotation],
+            revocations=statements.revocations,
+            rotations=statements.rotations,
         )
     except BundleError as exc:
         if args.json:
-            _print_json(verify_error_json(exc))
+            _print_json(verifying.error_json(exc))
             return exc.exit_code
         code = report_error(exc)
         _explain_untrusted(exc)
@@ -173,8 +141,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def _explain_untrusted(exc: BundleError) -> None:
-    from tkapp.crypto.trust import TrustWarning
     from tkapp.services import trust_text
+    from tkapp.services.types import TrustWarning
 
     words = exc.params.get("words")
     if exc.code == "untrusted_key" and words:

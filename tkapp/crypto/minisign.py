@@ -17,12 +17,10 @@ import base64
 import binascii
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.keys import KEY_ID_BYTES, PUBLIC_KEY_BYTES, KeyPair, PublicKey, key_id_hex
 from tkapp.errors import BadSignature, KeyFormatError, SignatureFormatError
 
@@ -82,11 +80,6 @@ def encode_public_key(key: PublicKey, comment: str | None = None) -> str:
     text = comment if comment is not None else f"minisign public key {key.key_id_hex}"
     _check_comment(text, KeyFormatError)
     return f"{UNTRUSTED_PREFIX}{text}\n{encode_public_key_line(key)}\n"
-
-
-def write_public_key_file(dest: Path, key: PublicKey) -> None:
-    """Write ``key`` as a minisign ``.pub`` file, atomically (mode 0644: it is public)."""
-    atomic_write_bytes(dest, encode_public_key(key).encode("ascii"), mode=0o644)
 
 
 def parse_public_key_line(line: str) -> PublicKey:

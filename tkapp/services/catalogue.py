@@ -7,10 +7,11 @@ the thread that opened it (the GUI's serial worker does this).
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from tkapp.core.model import (
 )
 from tkapp.crypto.keys import KeyPair, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, StoreError, ValidationError
-from tkapp.services.terms import install_default_terms
+from tkapp.services.terms import install_default_terms, install_missing_default_terms
 from tkapp.store import Database, audit, codec, entities, maintenance, records
 from tkapp.store import media as media_store
 from tkapp.store.audit import AuditChain, AuditEntry, AuditReport
@@ -47,6 +48,7 @@ __all__ = [
     "RecordFilter",
     "RecordSummary",
     "SearchPage",
+    "Session",
     "create_catalogue",
     "open_catalogue",
     "restore_backup",
@@ -125,13 +127,22 @@ def create_catalogue(
 
 
 def open_catalogue(path: Path, passphrase: str, *, actor: str = "") -> Catalogue:
-    """Open and unlock a catalogue.
+    """Open and unlock a catalogue; an older one is brought up to date first (schema
+    migrations, then its default terms if it was made before terms existed).
 
     Raises:
         WrongPassphrase, NotACatalogue, CatalogueCorrupt, CatalogueMissing,
         UnsupportedCatalogue, CatalogueLocked: a failed open never changes the file.
     """
-    return Catalogue(Database.open(Path(path), passphrase), actor=actor)
+    cat = Catalogue(Database.open(Path(path), passphrase), actor=actor)
+    try:
+        # Part of bringing an older catalogue up to date, like the schema migrations: from
+        # here on, reading never writes.
+        install_missing_default_terms(cat)
+    except BaseException:
+        cat.close()
+        raise
+    return cat
 
 
 def restore_backup(
@@ -148,6 +159,30 @@ def restore_backup(
     maintenance.restore(
         Path(backup), Path(dest), passphrase, progress=progress, cancel=cancel, overwrite=overwrite
     )
+
+
+class Session:
+    """One unit of work on a catalogue: a write transaction and the audit entries that
+    describe it, committed together or not at all (see :meth:`Catalogue.session`).
+
+    Services outside this module change the catalogue only through a session: they call the
+    store's functions with :attr:`conn` and record what they did with :meth:`audit`.
+    """
+
+    def __init__(self, catalogue: Catalogue, conn: Connection) -> None:
+        self.conn = conn
+        self._catalogue = catalogue
+
+    def audit(self, action: str, entity: str, entity_id: str, state: str = "{}") -> None:
+        """Append one entry to the hash-chained audit log, in this transaction.
+
+        Args:
+            action: what happened (``create``, ``update``, ``delete``, ``import``...).
+            entity: the kind of thing (``record``, ``terms``, ``recipient``...).
+            entity_id: its id.
+            state: its new state as JSON (what a later reader needs to see the change).
+        """
+        self._catalogue._audit(self.conn, action, entity, entity_id, state)
 
 
 class Catalogue:
@@ -193,6 +228,37 @@ class Catalogue:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # --- units of work (for the services beside this one) ---------------------------------
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) with its audit entries.
+
+        Everything done through the session commits together when the block ends, or is
+        rolled back (audit entries included) when it raises::
+
+            with cat.session() as s:
+                terms_store.insert(s.conn, row)
+                s.audit("create", "terms", row.id, state)
+
+        Raises:
+            StoreError and its kinds (DiskFull...): SQLite failed; nothing was written.
+        """
+        with self._db.transaction() as conn:
+            yield Session(self, conn)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only use of the connection (a read never writes: no audit entry, no
+        default created on the way). SQLite errors leave as typed errors."""
+        with self._db.reading() as conn:
+            yield conn
+
+    def connection_source(self) -> Callable[[], Connection]:
+        """How a streaming reader finds the live connection (each read asks again, so a
+        reader used after :meth:`close` fails cleanly instead of reading a stale handle)."""
+        return lambda: self._db.conn
 
     def _audit(
         self, conn: Connection, action: str, entity: str, entity_id: str, state: str
@@ -451,7 +517,7 @@ class Catalogue:
 
         Use it on this catalogue's thread, and before the catalogue is closed.
         """
-        return media_store.open_reader(lambda: self._db.conn, media_id)
+        return media_store.open_reader(self.connection_source(), media_id)
 
     def get_media(self, media_id: str) -> Media:
         with self._db.reading() as conn:
@@ -544,4 +610,3 @@ class Catalogue:
     def set_setting(self, key: str, value: str) -> None:
         with self._db.transaction() as conn:
             entities.set_setting(conn, key, value)
-

@@ -49,7 +49,7 @@ def grants_to(cat: Catalogue, recipient: str) -> list[str]:
 
 def revocations(cat: Catalogue) -> dict[str, ledger_store.RevocationRow]:
     """Revoked grants by bundle id (the sharing ledger shows them)."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return {r.bundle_id: r for r in ledger_store.list_revocations(conn)}
 
 
@@ -88,12 +88,12 @@ def revoke(
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     stamp = revocation.time_text(moment)
     newly: list[str] = []
-    with cat._db.transaction() as conn:
+    with cat.session() as s:
         for bundle_id in dict.fromkeys(chosen):
             row = ledger_store.RevocationRow(bundle_id, reason.strip()[:1000], stamp)
-            if ledger_store.add_revocation(conn, row):
+            if ledger_store.add_revocation(s.conn, row):
                 newly.append(bundle_id)
-                cat._audit(conn, "revoke", "bundle", bundle_id, reason.strip()[:1000])
+                s.audit("revoke", "bundle", bundle_id, reason.strip()[:1000])
     rows = revocations(cat)
     path = None
     if dest is not None:

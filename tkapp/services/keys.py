@@ -22,26 +22,31 @@ from tkapp.crypto.atomic import atomic_write_bytes
 from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.crypto.keys import PublicKey, generate_keypair, key_id_hex
 from tkapp.crypto.minisign import encode_public_key
-from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore
+from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore, TrustWarning
 from tkapp.errors import BundleIOError, KeyFormatError, UsageError
-from tkapp.services.received import load_trust_key
+from tkapp.services.verifying import load_trust_key
 from tkapp.store import entities
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
 
 __all__ = [
+    "PUBLIC_KEY_FILE_NAME",
     "export_public_key",
+    "export_public_key_to_folder",
     "find_trusted",
     "fingerprint",
+    "key_id",
     "list_identities",
     "lookalikes",
     "new_identity",
     "public_key",
     "public_key_file_text",
     "rotate_signing_key",
+    "save_key_card",
     "trust_key_file",
     "trust_signer",
+    "trust_warnings",
     "trusted_keys",
     "untrust",
 ]
@@ -63,20 +68,73 @@ def public_key_file_text(cat: Catalogue) -> str:
     return encode_public_key(key, _comment(key))
 
 
-def export_public_key(cat: Catalogue, dest: Path) -> Path:
-    """Write the community's public key (minisign format) to ``dest``, atomically.
+def key_id(cat: Catalogue) -> str:
+    """The community key's id as minisign shows it (16 hex digits)."""
+    return key_id_hex(public_key(cat).key_id)
 
-    Raises:
-        UsageError: ``dest`` exists. BundleIOError: it cannot be written.
-    """
-    dest = Path(dest)
-    if dest.exists():
-        raise UsageError("destination exists", path=str(dest))
+
+def _write_public_file(dest: Path, data: bytes) -> Path:
+    """THE writer of the files a custodian hands out (``.pub`` keys, key cards): temp file in
+    the same folder, fsync, rename; mode 0644 since they are public."""
     try:
-        atomic_write_bytes(dest, public_key_file_text(cat).encode("ascii"), mode=0o644)
+        atomic_write_bytes(dest, data, mode=0o644)
     except OSError as exc:
         raise BundleIOError(exc.strerror or "cannot write", path=str(dest)) from None
     return dest
+
+
+def export_public_key(cat: Catalogue, dest: Path, *, replace: bool = False) -> Path:
+    """Write the community's public key (minisign format) to ``dest``, atomically.
+
+    Args:
+        replace: write over an existing file (the user already agreed to replace it).
+
+    Raises:
+        UsageError: ``dest`` exists and ``replace`` is false. BundleIOError: it cannot be
+        written.
+    """
+    dest = Path(dest)
+    if dest.exists() and not replace:
+        raise UsageError("destination exists", path=str(dest))
+    return _write_public_file(dest, public_key_file_text(cat).encode("ascii"))
+
+
+#: The name of the community's key file put beside a bundle.
+PUBLIC_KEY_FILE_NAME = "community.pub"
+
+
+def export_public_key_to_folder(cat: Catalogue, folder: Path) -> Path:
+    """Put the community's public key in ``folder`` as ``community.pub`` (beside a bundle).
+
+    A file there with the same key is reused; a different one is never replaced: the key
+    goes to ``community-1.pub``, ``community-2.pub``... instead.
+
+    Raises:
+        BundleIOError: it cannot be written. UsageError: 100 other key files are there.
+    """
+    text = public_key_file_text(cat)
+    stem = PUBLIC_KEY_FILE_NAME.removesuffix(".pub")
+    for number in range(100):
+        path = Path(folder) / (PUBLIC_KEY_FILE_NAME if number == 0 else f"{stem}-{number}.pub")
+        if path.exists():
+            try:
+                if path.read_text("ascii") == text:
+                    return path
+            except (OSError, UnicodeDecodeError):
+                pass
+            continue
+        return export_public_key(cat, path)
+    raise UsageError("too many key files", path=str(folder))
+
+
+def save_key_card(dest: Path, data: bytes) -> Path:
+    """Write a printed key card (PDF bytes made by the GUI) to ``dest``, atomically; an
+    existing file is replaced (the file dialog asked).
+
+    Raises:
+        BundleIOError: it cannot be written.
+    """
+    return _write_public_file(Path(dest), data)
 
 
 def fingerprint(cat: Catalogue) -> Fingerprint:
@@ -160,6 +218,27 @@ def lookalikes(key: PublicKey, community: str, catalogue_id: str = "") -> KeyAss
     return _store().assess(key, community, catalogue_id)
 
 
+def trust_warnings(
+    key: PublicKey, community: str, catalogue_id: str = ""
+) -> tuple[TrustWarning, ...]:
+    """The warnings to show before trusting ``key`` for ``community``: a trusted community
+    whose name looks alike (when this key is not trusted yet), hidden characters in the name.
+    Render them with :func:`tkapp.services.trust_text.warning_lines`."""
+    seen = lookalikes(key, community, catalogue_id)
+    warnings: list[TrustWarning] = []
+    if seen.entry is None and seen.lookalikes:
+        other = seen.lookalikes[0]
+        warnings.append(
+            TrustWarning(
+                "lookalike_name",
+                {"trusted_community": other.community, "trusted_fingerprint": other.fingerprint},
+            )
+        )
+    if seen.flags:
+        warnings.append(TrustWarning("name_flags", {"flags": ",".join(seen.flags)}))
+    return tuple(warnings)
+
+
 def find_trusted(ref: str) -> list[TrustedKey]:
     """Trusted keys by fingerprint (or a prefix of 8+ hex digits), key id, catalogue id or
     community name."""
@@ -219,12 +298,11 @@ def rotate_signing_key(
         when=moment,
     )
     path = rotation.write_files(Path(dest), data, signature)
-    with cat._db.transaction() as conn:
-        entities.save_signing_key(conn, new.key_id, new.secret_seed, new.public)
+    with cat.session() as s:
+        entities.save_signing_key(s.conn, new.key_id, new.secret_seed, new.public)
         # Kept so that every later bundle carries it (data/keys/), beside the file above.
-        entities.save_key_rotation(conn, data, signature)
-        cat._audit(
-            conn,
+        entities.save_key_rotation(s.conn, data, signature)
+        s.audit(
             "rotate",
             "signing_key",
             key_id_hex(new.key_id),

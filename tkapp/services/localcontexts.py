@@ -65,14 +65,14 @@ def save_project(cat: Catalogue, project: HubProject) -> HubProject:
     for record_id in project.record_ids:
         cat.get_record(record_id)  # raises NotFound
     state = codec.dumps(project)
-    with cat._db.transaction() as conn:
-        hub_store.save_project(conn, project.id, project.hub_id, state)
-        cat._audit(conn, "update", "hub_project", project.id, state)
+    with cat.session() as s:
+        hub_store.save_project(s.conn, project.id, project.hub_id, state)
+        s.audit("update", "hub_project", project.id, state)
     return project
 
 
 def list_projects(cat: Catalogue) -> list[HubProject]:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return [codec.loads(HubProject, data) for data in hub_store.list_projects(conn)]
 
 
@@ -85,10 +85,10 @@ def get_project(cat: Catalogue, project_id: str) -> HubProject:
 
 
 def remove_project(cat: Catalogue, project_id: str) -> bool:
-    with cat._db.transaction() as conn:
-        removed = hub_store.delete_project(conn, project_id)
+    with cat.session() as s:
+        removed = hub_store.delete_project(s.conn, project_id)
         if removed:
-            cat._audit(conn, "delete", "hub_project", project_id, json.dumps({"id": project_id}))
+            s.audit("delete", "hub_project", project_id, json.dumps({"id": project_id}))
     return removed
 
 

@@ -18,16 +18,15 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from tkapp import paths
 from tkapp.bundle.decide import BundleDecision, decide_bundle, request_for
 from tkapp.bundle.revocation import RevocationList, revocation_for
 from tkapp.bundle.rotation import RotationStatement
 from tkapp.bundle.verifier import IdentityLike, VerifyReport, remember, verify_bundle
 from tkapp.crypto.keys import PublicKey
-from tkapp.crypto.minisign import parse_public_key
 from tkapp.crypto.trust import TrustStore
-from tkapp.errors import Cancelled, KeyFormatError, Rollback
+from tkapp.errors import Cancelled, Rollback
 from tkapp.licensing.terms import Terms, canonical_terms_bytes
+from tkapp.services.verifying import load_trust_key, trust_store, verify_file
 from tkapp.store import received as received_store
 
 if TYPE_CHECKING:
@@ -123,55 +122,6 @@ class ReceivedMedia:
     size: int
 
 
-def trust_store() -> TrustStore:
-    """The user's trust store (in the app's data folder)."""
-    return TrustStore(paths.trust_store_path())
-
-
-def load_trust_key(value: TrustKeyArg) -> PublicKey | None:
-    """A public key from a key object, a minisign ``.pub`` file, or ``None``.
-
-    Raises:
-        KeyFormatError: the file cannot be read or is not a minisign public key.
-    """
-    if value is None or isinstance(value, PublicKey):
-        return value
-    path = Path(value)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KeyFormatError(exc.__class__.__name__, path=str(path)) from None
-    return parse_public_key(text)
-
-
-def verify_file(
-    path: Path,
-    *,
-    revocations: Sequence[RevocationList] = (),
-    rotations: Sequence[RotationStatement] = (),
-    trust_key: TrustKeyArg = None,
-    tofu: bool = False,
-    identities: Sequence[IdentityLike] = (),
-    intended: tuple[str, str] | None = None,
-    now: datetime | None = None,
-    remember: bool = True,
-) -> VerifyReport:
-    """Verify a bundle against the user's trust store (see
-    :func:`tkapp.bundle.verifier.verify_bundle`). Close the returned report when done."""
-    return verify_bundle(
-        Path(path),
-        trust=trust_store(),
-        trust_key=load_trust_key(trust_key),
-        tofu=tofu,
-        identities=identities,
-        intended=intended,
-        now=now,
-        remember=remember,
-        revocations=revocations,
-        rotations=rotations,
-    )
-
-
 def _summary(report: VerifyReport, already: bool, counts: tuple[int, int, int]) -> ReceivedSummary:
     m = report.manifest
     return ReceivedSummary(
@@ -258,12 +208,12 @@ def import_bundle(
     )
     with report:
         m = report.manifest
-        with cat._db.reading() as conn:
+        with cat.reading() as conn:
             existing = received_store.find_bundle(conn, m.bundle_id)
         if existing is not None:
             if existing.manifest_sha256 != report.manifest_sha256:
                 raise Rollback("another bundle with this id was imported", bundle=m.bundle_id)
-            with cat._db.reading() as conn:
+            with cat.reading() as conn:
                 counts = (
                     received_store.count_items(conn, m.bundle_id, received_store.RECORD),
                     received_store.count_items(conn, m.bundle_id, received_store.CONSENT),
@@ -271,7 +221,7 @@ def import_bundle(
                 )
             _remember(report, store, clock)
             return dataclasses.replace(_summary(report, True, counts), revoked_in_received=marked)
-        with cat._db.reading() as conn:
+        with cat.reading() as conn:
             check_rollback(received_store.list_bundles(conn), report)
         counts = _store(cat, report, Path(path).name, clock, progress=progress, cancel=cancel)
         _remember(report, store, clock)
@@ -299,7 +249,7 @@ def apply_revocations(
         return ()
     store = trust if trust is not None else trust_store()
     applied = (now or datetime.now(UTC)).astimezone(UTC).isoformat()
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         rows = received_store.list_bundles(conn)
     found: list[received_store.RevokedRow] = []
     for row in rows:
@@ -316,12 +266,12 @@ def apply_revocations(
                 received_store.RevokedRow(row.bundle_id, hit.reason, hit.date, sequence, applied)
             )
     marked: list[str] = []
-    with cat._db.transaction() as conn:
+    with cat.session() as s:
         for mark in found:
-            if received_store.add_revocation(conn, mark):
+            if received_store.add_revocation(s.conn, mark):
                 marked.append(mark.bundle_id)
                 state = json.dumps({"reason": mark.reason, "date": mark.revoked}, sort_keys=True)
-                cat._audit(conn, "revoke", "received_bundle", mark.bundle_id, state)
+                s.audit("revoke", "received_bundle", mark.bundle_id, state)
     return tuple(marked)
 
 
@@ -363,14 +313,14 @@ def _store(
         manifest=report.manifest.canonical_bytes().decode("utf-8"),
     )
     records = consents = 0
-    with cat._db.transaction() as conn:
-        bundle_rowid = received_store.insert_bundle(conn, row)
+    with cat.session() as s:
+        bundle_rowid = received_store.insert_bundle(s.conn, row)
         for record_id, data in report.iter_records():
             if cancel is not None and cancel():
                 raise Cancelled()
             title = data.get("title", "")
             received_store.insert_item(
-                conn,
+                s.conn,
                 bundle_rowid,
                 received_store.RECORD,
                 record_id,
@@ -381,7 +331,7 @@ def _store(
         for consent_id, data in report.iter_consents():
             granted = data.get("granted_by", "")
             received_store.insert_item(
-                conn,
+                s.conn,
                 bundle_rowid,
                 received_store.CONSENT,
                 consent_id,
@@ -392,7 +342,7 @@ def _store(
         for entry in report.media:
             with report.open_member(entry.path) as member:
                 received_store.write_media(
-                    conn,
+                    s.conn,
                     bundle_rowid,
                     entry.path,
                     sha256=entry.sha256,
@@ -405,14 +355,14 @@ def _store(
             {"bundle_id": m.bundle_id, "manifest_sha256": report.manifest_sha256},
             sort_keys=True,
         )
-        cat._audit(conn, "import", "received_bundle", m.bundle_id, state)
+        s.audit("import", "received_bundle", m.bundle_id, state)
     return records, consents, len(report.media)
 
 
 def _bundle(cat: Catalogue, row: received_store.BundleRow) -> ReceivedBundle:
     verification = json.loads(row.verification)
     manifest = json.loads(row.manifest)
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         records = received_store.count_items(conn, row.bundle_id, received_store.RECORD)
         consents = received_store.count_items(conn, row.bundle_id, received_store.CONSENT)
         revoked = received_store.revocations(conn).get(row.bundle_id)
@@ -446,20 +396,20 @@ def _urn(bundle_id: str) -> str:
 
 def list_received(cat: Catalogue) -> list[ReceivedBundle]:
     """Received bundles, most recently verified first."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         rows = received_store.list_bundles(conn)
     return [_bundle(cat, row) for row in rows]
 
 
 def get_received(cat: Catalogue, bundle_id: str) -> ReceivedBundle:
     """One received bundle (``urn:uuid:`` or bare UUID). Raises NotFound."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         row = received_store.get_bundle(conn, _urn(bundle_id))
     return _bundle(cat, row)
 
 
 def _items(cat: Catalogue, bundle_id: str | None, kind: str) -> list[ReceivedItem]:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         rows = received_store.items(conn, None if bundle_id is None else _urn(bundle_id), kind)
     return [ReceivedItem(r.bundle_id, r.item_id, r.title, json.loads(r.data)) for r in rows]
 
@@ -474,7 +424,7 @@ def received_consents(cat: Catalogue, bundle_id: str | None = None) -> list[Rece
 
 
 def get_received_record(cat: Catalogue, bundle_id: str, record_id: str) -> ReceivedItem:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         row = received_store.get_item(conn, _urn(bundle_id), received_store.RECORD, record_id)
     return ReceivedItem(row.bundle_id, row.item_id, row.title, json.loads(row.data))
 
@@ -491,19 +441,19 @@ def ask_received(
 
 
 def list_received_media(cat: Catalogue, bundle_id: str) -> list[ReceivedMedia]:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         rows = received_store.list_media(conn, _urn(bundle_id))
     return [ReceivedMedia(r.bundle_id, r.path, r.sha256, r.size) for r in rows]
 
 
 def open_received_media(cat: Catalogue, bundle_id: str, path: str) -> BinaryIO:
     """A read-only, seekable reader of one received media file (``data/media/...``)."""
-    return received_store.open_media(lambda: cat._db.conn, _urn(bundle_id), path)
+    return received_store.open_media(cat.connection_source(), _urn(bundle_id), path)
 
 
 def remove_received(cat: Catalogue, bundle_id: str) -> None:
     """Delete a received bundle and everything stored with it (one transaction)."""
     urn = _urn(bundle_id)
-    with cat._db.transaction() as conn:
-        received_store.delete_bundle(conn, urn)
-        cat._audit(conn, "delete", "received_bundle", urn, json.dumps({"bundle_id": urn}))
+    with cat.session() as s:
+        received_store.delete_bundle(s.conn, urn)
+        s.audit("delete", "received_bundle", urn, json.dumps({"bundle_id": urn}))

@@ -51,6 +51,7 @@ from tkapp.errors import (
     NothingToExport,
     ValidationError,
 )
+from tkapp.i18n import _
 from tkapp.licensing.evaluate import Request
 from tkapp.licensing.gate import (
     ANONYMOUS_HOLDER,
@@ -68,7 +69,7 @@ from tkapp.licensing.odrl import profile_turtle, to_odrl
 from tkapp.licensing.places import GeneralisedPlace
 from tkapp.licensing.plan import ExportPlan
 from tkapp.licensing.terms import Terms
-from tkapp.licensing.text import render_terms_text
+from tkapp.licensing.text import render_terms_text, terms_name
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
 from tkapp.services import localcontexts, media_release
 from tkapp.services import terms as terms_service
@@ -86,6 +87,7 @@ __all__ = [
     "ExportResult",
     "FollowUp",
     "OverdueDuty",
+    "PlanSummary",
     "PlannedRecord",
     "SharingPlan",
     "add_follow_up",
@@ -100,6 +102,7 @@ __all__ = [
     "list_recipients",
     "overdue_duties",
     "plan_export",
+    "plan_export_summary",
     "remove_recipient",
 ]
 
@@ -244,6 +247,49 @@ def plan_export(
         confirmed_media=release.confirmed_media,
         cleaning=cleaning,
     )
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A sharing plan with what a preview shows around it: the terms version the included
+    records fall under (when exactly one), the community, and who unlocked the catalogue."""
+
+    plan: SharingPlan
+    terms: terms_service.TermsInfo | None = None
+    community: str = ""
+    actor: str = ""
+
+    @property
+    def terms_title(self) -> str:
+        """The terms in words ("“Name”, version 2"), or "" when the records mix terms."""
+        if self.terms is None:
+            return ""
+        return _("“{name}”, version {version}").format(
+            name=terms_name(self.terms.name), version=self.terms.version
+        )
+
+
+def plan_export_summary(
+    cat: Catalogue,
+    record_ids: Sequence[str] | None,
+    recipient: Recipient,
+    purpose: Purpose | str,
+    *,
+    overrides: Mapping[str, ConsentOverride] | None = None,
+    confirmed_media: Iterable[str] = (),
+) -> PlanSummary:
+    """:func:`plan_export` plus what the export preview shows with it (one read, no write).
+
+    ``overrides`` and ``confirmed_media`` are the custodian's explicit decisions, the same as
+    the CLI's ``--release-without-consent`` and ``--confirm-media``.
+    """
+    plan = plan_export(
+        cat, record_ids, recipient, purpose, overrides=overrides, confirmed_media=confirmed_media
+    )
+    terms = None
+    if len(plan.terms_ids) == 1:
+        terms = terms_service.get_terms_info(cat, plan.terms_ids[0])
+    return PlanSummary(plan, terms, cat.community.name, cat.actor or "")
 
 
 class PeopleCache:
@@ -512,18 +558,18 @@ def reserve_export(cat: Catalogue, moment: datetime, file_name: str) -> tuple[in
     Returns:
         (sequence, bundle UUID).
     """
-    with cat._db.transaction() as conn:
-        sequence = ledger_store.next_sequence(conn, moment)
+    with cat.session() as s:
+        sequence = ledger_store.next_sequence(s.conn, moment)
         bundle_uuid = bundle_id_for(cat.id, sequence)
         ledger_store.reserve_export(
-            conn, sequence, "urn:uuid:" + bundle_uuid, moment.isoformat(), file_name[:255]
+            s.conn, sequence, "urn:uuid:" + bundle_uuid, moment.isoformat(), file_name[:255]
         )
     return sequence, bundle_uuid
 
 
 def unfinished_exports(cat: Catalogue) -> list[ledger_store.ReservationRow]:
     """Exports that reserved a bundle id but never reached the ledger (stopped part-way)."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return ledger_store.unfinished_exports(conn)
 
 
@@ -668,7 +714,7 @@ def _build_content(
 def _key_changes(cat: Catalogue) -> list[tuple[bytes, bytes]]:
     """The catalogue's key rotation statements: every bundle carries them, so a recipient
     who trusted an earlier key follows the change without a separate file."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return entities.list_key_rotations(conn)
 
 
@@ -771,9 +817,9 @@ def export(
         file_name=written.path.name,
     )
     try:
-        with cat._db.transaction() as conn:
-            ledger_store.record_export(conn, entry, versions)
-            terms_store.mark_used(conn, [terms.id], written.bundle_id)
+        with cat.session() as s:
+            ledger_store.record_export(s.conn, entry, versions)
+            terms_store.mark_used(s.conn, [terms.id], written.bundle_id)
             state = json.dumps(
                 {
                     "bundle_id": entry.bundle_id,
@@ -784,13 +830,12 @@ def export(
                 },
                 sort_keys=True,
             )
-            cat._audit(conn, "export", "bundle", written.bundle_id, state)
+            s.audit("export", "bundle", written.bundle_id, state)
             for item in plan.included:
                 cover = item.consent
                 if cover is not None and cover.override is not None:
                     note = dict(cover.override.to_json(), bundle_id=written.bundle_id)
-                    cat._audit(
-                        conn,
+                    s.audit(
                         "consent_override",
                         "record",
                         item.record_id,
@@ -888,7 +933,7 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
 
 def list_exports(cat: Catalogue) -> list[ExportEntry]:
     """The sharing ledger, newest first, with follow-ups."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         rows = ledger_store.list_exports(conn)
         follow = ledger_store.follow_ups(conn)
     return [_entry(row, follow) for row in rows]
@@ -897,7 +942,7 @@ def list_exports(cat: Catalogue) -> list[ExportEntry]:
 def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
     """One ledger entry (``urn:uuid:`` or bare UUID). Raises NotFound."""
     urn = bundle_id if bundle_id.startswith("urn:uuid:") else "urn:uuid:" + bundle_id
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         row = ledger_store.get_export(conn, urn)
         follow = ledger_store.follow_ups(conn, urn)
     return _entry(row, follow)
@@ -905,7 +950,7 @@ def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
 
 def exports_of_record(cat: Catalogue, record_id: str) -> list[ExportEntry]:
     """Who received this record (every export that carried it), newest first."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         rows = ledger_store.exports_of_record(conn, record_id)
         follow = ledger_store.follow_ups(conn)
     return [_entry(row, follow) for row in rows]
@@ -925,10 +970,10 @@ def add_follow_up(
         raise ValidationError("too_long", field="note")
     urn = bundle_id if bundle_id.startswith("urn:uuid:") else "urn:uuid:" + bundle_id
     row = ledger_store.FollowUpRow(urn, kind, day.isoformat(), note, datetime.now(UTC).isoformat())
-    with cat._db.transaction() as conn:
-        ledger_store.add_follow_up(conn, row)
+    with cat.session() as s:
+        ledger_store.add_follow_up(s.conn, row)
         state = json.dumps({"kind": kind, "date": row.date, "note": note}, sort_keys=True)
-        cat._audit(conn, "follow_up", "bundle", urn, state)
+        s.audit("follow_up", "bundle", urn, state)
     return get_export(cat, urn)
 
 
@@ -952,7 +997,7 @@ def overdue_duties(
     result: list[OverdueDuty] = []
     cache: dict[str, Terms] = {}
     for duty, kind in _DUTY_FOLLOW_UP.items():
-        with cat._db.reading() as conn:
+        with cat.reading() as conn:
             rows = ledger_store.exports_lacking(conn, kind, cutoff.isoformat())
             follow = ledger_store.follow_ups(conn)
         for row in rows:
@@ -984,32 +1029,32 @@ def add_recipient(cat: Catalogue, recipient: Recipient) -> Recipient:
     if recipient.trusted_since is None:
         recipient.trusted_since = datetime.now(UTC).replace(microsecond=0)
     state = codec.dumps(recipient)
-    with cat._db.transaction() as conn:
-        ledger_store.save_recipient(conn, recipient.id, recipient.name, state)
-        cat._audit(conn, "update", "recipient", recipient.id, state)
+    with cat.session() as s:
+        ledger_store.save_recipient(s.conn, recipient.id, recipient.name, state)
+        s.audit("update", "recipient", recipient.id, state)
     return recipient
 
 
 def get_recipient(cat: Catalogue, recipient_id: str) -> Recipient:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return codec.loads(Recipient, ledger_store.get_recipient(conn, recipient_id))
 
 
 def find_recipient(cat: Catalogue, name: str) -> Recipient | None:
     """The address-book entry with this name (case-insensitive), if any."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         found = ledger_store.find_recipient_by_name(conn, name)
     return codec.loads(Recipient, found) if found else None
 
 
 def list_recipients(cat: Catalogue) -> list[Recipient]:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return [codec.loads(Recipient, data) for data in ledger_store.list_recipients(conn)]
 
 
 def remove_recipient(cat: Catalogue, recipient_id: str) -> bool:
-    with cat._db.transaction() as conn:
-        removed = ledger_store.delete_recipient(conn, recipient_id)
+    with cat.session() as s:
+        removed = ledger_store.delete_recipient(s.conn, recipient_id)
         if removed:
-            cat._audit(conn, "delete", "recipient", recipient_id, json.dumps({"id": recipient_id}))
+            s.audit("delete", "recipient", recipient_id, json.dumps({"id": recipient_id}))
     return removed

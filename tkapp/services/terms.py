@@ -26,7 +26,7 @@ from tkapp.store import terms as terms_store
 from tkapp.store.connection import Connection
 
 if TYPE_CHECKING:
-    from tkapp.services.catalogue import Catalogue
+    from tkapp.services.catalogue import Catalogue, Session
 
 __all__ = [
     "LabelInfo",
@@ -36,9 +36,9 @@ __all__ = [
     "assign",
     "default_terms",
     "edit_terms",
-    "ensure_default_terms",
     "get_terms",
     "get_terms_info",
+    "install_missing_default_terms",
     "label_customisations",
     "list_labels",
     "list_terms",
@@ -119,33 +119,46 @@ def install_default_terms(conn: Connection, community: Community, template: str)
     return terms
 
 
-def ensure_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Terms:
-    """The catalogue's default terms, creating version 1 from ``template`` when it has none.
+def install_missing_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLATE) -> Terms | None:
+    """Give a catalogue made before terms existed version 1 of its default terms (from
+    ``template``), audited; a catalogue that has them is left as it is.
+
+    This is the explicit step that writes them: :func:`open_catalogue` calls it right after the
+    schema migrations, so that reads (:func:`default_terms`, plans) never write. It runs on
+    every open, so the usual case (terms present) is one small query and nothing parsed.
+
+    Returns:
+        The terms installed now, or None when the catalogue already had default terms.
 
     Raises:
         ValidationError: unknown template.
     """
-    with cat._db.reading() as conn:
-        row = terms_store.find(conn, terms_store.default_id(conn))
-    if row is not None:
-        return _terms_of(row)
-    with cat._db.transaction() as conn:
-        row = terms_store.find(conn, terms_store.default_id(conn))
-        if row is not None:
-            return _terms_of(row)
-        terms = install_default_terms(conn, cat.community, template)
-        cat._audit(conn, "create", "terms", terms.id, canonical_terms_bytes(terms).decode())
+    with cat.reading() as conn:
+        if terms_store.find(conn, terms_store.default_id(conn)) is not None:
+            return None
+    with cat.session() as s:
+        if terms_store.find(s.conn, terms_store.default_id(s.conn)) is not None:
+            return None
+        terms = install_default_terms(s.conn, cat.community, template)
+        s.audit("create", "terms", terms.id, canonical_terms_bytes(terms).decode())
         return terms
 
 
 def default_terms(cat: Catalogue) -> Terms:
-    """The catalogue's default terms version (created on first use for older catalogues)."""
-    return ensure_default_terms(cat)
+    """The catalogue's default terms version (every open catalogue has one: it is made with
+    the catalogue, or by :func:`install_missing_default_terms` when an older one is opened).
+
+    Raises:
+        NotFound: the catalogue has no default terms (it was not opened through
+            :func:`~tkapp.services.catalogue.open_catalogue`).
+    """
+    with cat.reading() as conn:
+        return _terms_of(terms_store.get(conn, terms_store.default_id(conn)))
 
 
 def get_terms(cat: Catalogue, terms_id: str) -> Terms:
     """One terms version. Raises NotFound."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return _terms_of(terms_store.get(conn, terms_id))
 
 
@@ -166,22 +179,21 @@ def _info(conn: Connection, row: terms_store.TermsRow, default_id: str) -> Terms
 
 def list_terms(cat: Catalogue) -> list[TermsInfo]:
     """Every terms version, grouped by set, oldest first."""
-    ensure_default_terms(cat)
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         default_id = terms_store.default_id(conn)
         return [_info(conn, row, default_id) for row in terms_store.list_all(conn)]
 
 
 def get_terms_info(cat: Catalogue, terms_id: str) -> TermsInfo:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         return _info(conn, terms_store.get(conn, terms_id), terms_store.default_id(conn))
 
 
 def set_default(cat: Catalogue, terms_id: str) -> None:
     """Make ``terms_id`` the version records without their own terms fall under."""
-    with cat._db.transaction() as conn:
-        terms_store.set_default_id(conn, terms_id)
-        cat._audit(conn, "default", "terms", terms_id, json.dumps({"default": terms_id}))
+    with cat.session() as s:
+        terms_store.set_default_id(s.conn, terms_id)
+        s.audit("default", "terms", terms_id, json.dumps({"default": terms_id}))
 
 
 def save_terms(cat: Catalogue, terms: Terms) -> Terms:
@@ -193,21 +205,21 @@ def save_terms(cat: Catalogue, terms: Terms) -> Terms:
             stored version belongs to another set.
     """
     state = canonical_terms_bytes(terms).decode("utf-8")
-    with cat._db.transaction() as conn:
-        existing = terms_store.find(conn, terms.id)
+    with cat.session() as s:
+        existing = terms_store.find(s.conn, terms.id)
         if existing is None:
-            clash = terms_store.latest_in_set(conn, terms.set_id)
+            clash = terms_store.latest_in_set(s.conn, terms.set_id)
             if clash is not None and clash.version >= terms.version:
                 raise ValidationError("version_exists", field="version", id=terms.id)
-            terms_store.insert(conn, _row_for(terms, _now().isoformat()))
-            cat._audit(conn, "create", "terms", terms.id, state)
+            terms_store.insert(s.conn, _row_for(terms, _now().isoformat()))
+            s.audit("create", "terms", terms.id, state)
         else:
             if existing.used:
                 raise TermsInUse("used in an export", id=terms.id, export=existing.first_export_id)
             if (existing.set_id, existing.version) != (terms.set_id, terms.version):
                 raise ValidationError("identity_changed", field="id", id=terms.id)
-            terms_store.replace_unused(conn, _row_for(terms, existing.created))
-            cat._audit(conn, "update", "terms", terms.id, state)
+            terms_store.replace_unused(s.conn, _row_for(terms, existing.created))
+            s.audit("update", "terms", terms.id, state)
     return terms
 
 
@@ -224,7 +236,7 @@ def edit_terms(
         ValidationError: unknown field, identity field, or invalid result.
     """
     old = get_terms(cat, terms_id)
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         used = terms_store.get(conn, terms_id).used
     if not used:
         for name in ("id", "set_id", "version", "previous_id"):
@@ -238,31 +250,32 @@ def edit_terms(
     latest = _latest(cat, old.set_id)
     successor = new_version(latest, **changes)
     state = canonical_terms_bytes(successor).decode("utf-8")
-    with cat._db.transaction() as conn:
-        terms_store.insert(conn, _row_for(successor, _now().isoformat()))
-        cat._audit(conn, "create", "terms", successor.id, state)
-        if terms_store.default_id(conn) == terms_id:
-            terms_store.set_default_id(conn, successor.id)
+    with cat.session() as s:
+        terms_store.insert(s.conn, _row_for(successor, _now().isoformat()))
+        s.audit("create", "terms", successor.id, state)
+        if terms_store.default_id(s.conn) == terms_id:
+            terms_store.set_default_id(s.conn, successor.id)
             state = json.dumps({"default": successor.id})
-            cat._audit(conn, "default", "terms", successor.id, state)
+            s.audit("default", "terms", successor.id, state)
         if move_records:
             ids = [
                 str(r[0])
-                for r in conn.execute("SELECT id FROM record WHERE terms_id = ?", (terms_id,))
+                for r in s.conn.execute("SELECT id FROM record WHERE terms_id = ?", (terms_id,))
             ]
-            _assign_in(cat, conn, ids, successor.id)
+            _assign_in(s, ids, successor.id)
     return successor
 
 
 def _latest(cat: Catalogue, set_id: str) -> Terms:
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         row = terms_store.latest_in_set(conn, set_id)
     if row is None:
         raise NotFound(set_id, entity="terms", id=set_id)
     return _terms_of(row)
 
 
-def _assign_in(cat: Catalogue, conn: Connection, record_ids: Iterable[str], terms_id: str) -> int:
+def _assign_in(s: Session, record_ids: Iterable[str], terms_id: str) -> int:
+    conn = s.conn
     changed = 0
     for record_id in dict.fromkeys(record_ids):
         rec, trashed = records.load(conn, record_id)
@@ -273,7 +286,7 @@ def _assign_in(cat: Catalogue, conn: Connection, record_ids: Iterable[str], term
         rec.modified = _now()
         state = codec.dumps(rec)
         records.save(conn, rec, state, new=False, trashed=trashed)
-        cat._audit(conn, "update", "record", rec.id, state)
+        s.audit("update", "record", rec.id, state)
         changed += 1
     return changed
 
@@ -288,10 +301,10 @@ def assign(cat: Catalogue, record_ids: Sequence[str], terms_id: str) -> int:
     Raises:
         NotFound: an unknown record or terms version (nothing is changed).
     """
-    with cat._db.transaction() as conn:
+    with cat.session() as s:
         if terms_id:
-            terms_store.get(conn, terms_id)
-        return _assign_in(cat, conn, record_ids, terms_id)
+            terms_store.get(s.conn, terms_id)
+        return _assign_in(s, record_ids, terms_id)
 
 
 TermsResolver = Callable[[KnowledgeRecord], Terms]
@@ -325,7 +338,7 @@ def terms_for_record(cat: Catalogue, record: KnowledgeRecord) -> Terms:
 
 def label_customisations(cat: Catalogue) -> dict[str, LabelCustomisation]:
     """The community's own wording of labels, by code."""
-    with cat._db.reading() as conn:
+    with cat.reading() as conn:
         stored = terms_store.list_label_customisations(conn)
     return {code: LabelCustomisation.from_json(json.loads(data)) for code, data in stored.items()}
 
@@ -339,18 +352,18 @@ def list_labels(cat: Catalogue) -> list[LabelInfo]:
 def set_label_customisation(cat: Catalogue, customisation: LabelCustomisation) -> None:
     """Store the community's wording of one label (replacing any earlier wording)."""
     state = json.dumps(customisation.to_json(), ensure_ascii=False, sort_keys=True)
-    with cat._db.transaction() as conn:
-        terms_store.set_label_customisation(conn, customisation.code, state)
-        cat._audit(conn, "update", "label", customisation.code, state)
+    with cat.session() as s:
+        terms_store.set_label_customisation(s.conn, customisation.code, state)
+        s.audit("update", "label", customisation.code, state)
 
 
 def remove_label_customisation(cat: Catalogue, code: str) -> bool:
     """Go back to the shipped wording of a label; returns whether there was one."""
     get_label(code)
-    with cat._db.transaction() as conn:
-        removed = terms_store.delete_label_customisation(conn, code)
+    with cat.session() as s:
+        removed = terms_store.delete_label_customisation(s.conn, code)
         if removed:
-            cat._audit(conn, "delete", "label", code, json.dumps({"code": code}))
+            s.audit("delete", "label", code, json.dumps({"code": code}))
     return removed
 
 

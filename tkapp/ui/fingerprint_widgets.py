@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPixmap
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
-from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.i18n import _
+from tkapp.services.types import Fingerprint
 
 
 def qr_pixmap(fingerprint: Fingerprint, scale: int = 5) -> QPixmap:

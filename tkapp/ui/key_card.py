@@ -28,8 +28,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.i18n import N_, _, current_language, normalise, translator
+from tkapp.services.types import Fingerprint
 
 #: The instruction printed on the card, once per catalogue language.
 INSTRUCTION = N_(

@@ -34,14 +34,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.crypto.atomic import atomic_write_bytes
-from tkapp.crypto.fingerprint import Fingerprint
-from tkapp.crypto.trust import TrustWarning
-from tkapp.errors import BundleIOError
 from tkapp.i18n import N_, _, translate
 from tkapp.services import keys as keys_service
 from tkapp.services import trust_text
-from tkapp.services.received import load_trust_key
+from tkapp.services.types import Fingerprint
+from tkapp.services.verifying import load_trust_key
 from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
 from tkapp.ui.key_card import KeyCard, KeyCardPreview, card_pdf_bytes, paint_on_page
@@ -77,7 +74,7 @@ def load_keys_info(cat: Any) -> KeysInfo:
     if cat is not None:
         community = cat.community
         fingerprint = keys_service.fingerprint(cat)
-        key_id = _key_id_text(keys_service.public_key(cat))
+        key_id = keys_service.key_id(cat)
         card = KeyCard(community.name, fingerprint, key_id, tuple(community.languages))
     trusted = []
     for entry in keys_service.trusted_keys():
@@ -95,12 +92,6 @@ def load_keys_info(cat: Any) -> KeysInfo:
         )
     identities = [(str(r), p) for r, p in keys_service.list_identities()]
     return KeysInfo(card, trusted, identities)
-
-
-def _key_id_text(key: Any) -> str:
-    from tkapp.crypto.keys import key_id_hex
-
-    return key_id_hex(key.key_id)
 
 
 def how_name(how: str) -> str:
@@ -193,15 +184,6 @@ class IdentitiesModel(ObjectTableModel[IdentityRow]):
 
     def display(self, item: IdentityRow, column: IntEnum) -> str:
         return item.recipient if column is IdentityColumn.ADDRESS else item.path.name
-
-
-def write_file_atomically(dest: Path, data: bytes) -> Path:
-    """Worker op helper: temp file in the same folder, fsync, rename."""
-    try:
-        atomic_write_bytes(Path(dest), data, mode=0o644)
-    except OSError as exc:
-        raise BundleIOError(exc.strerror or "cannot write", path=str(dest)) from None
-    return Path(dest)
 
 
 class NewIdentityDialog(QDialog):
@@ -535,7 +517,7 @@ class KeysSection(QWidget):
             dest = dest.with_name(dest.name + ".pdf")
         data = card_pdf_bytes(card)
         self._runner.run_any(
-            lambda _cat: write_file_atomically(dest, data),
+            lambda _cat: keys_service.save_key_card(dest, data),
             lambda path: self.status.setText(
                 _("The key card was saved: {path}").format(path=str(path))
             ),
@@ -561,10 +543,8 @@ class KeysSection(QWidget):
             dest = dest.with_name(dest.name + ".pub")
 
         def op(cat: Any) -> Path:
-            if dest.exists():
-                # The file dialog already asked to replace it: write the new one atomically.
-                return write_file_atomically(dest, keys_service.public_key_file_text(cat).encode())
-            return keys_service.export_public_key(cat, dest)
+            # The file dialog already asked to replace an existing file.
+            return keys_service.export_public_key(cat, dest, replace=True)
 
         self._runner.run(
             op,
@@ -593,22 +573,8 @@ class KeysSection(QWidget):
         def read(_cat: Any) -> tuple[Fingerprint, list[str]]:
             key = load_trust_key(path)
             assert key is not None
-            seen = keys_service.lookalikes(key, community)
-            warnings: list[TrustWarning] = []
-            if seen.entry is None and seen.lookalikes:
-                other = seen.lookalikes[0]
-                warnings.append(
-                    TrustWarning(
-                        "lookalike_name",
-                        {
-                            "trusted_community": other.community,
-                            "trusted_fingerprint": other.fingerprint,
-                        },
-                    )
-                )
-            if seen.flags:
-                warnings.append(TrustWarning("name_flags", {"flags": ",".join(seen.flags)}))
-            return Fingerprint.of_public_key(key.public), trust_text.warning_lines(tuple(warnings))
+            warnings = keys_service.trust_warnings(key, community)
+            return Fingerprint.of_public_key(key.public), trust_text.warning_lines(warnings)
 
         def compare(found: tuple[Fingerprint, list[str]]) -> None:
             fingerprint, warnings = found

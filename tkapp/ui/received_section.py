@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.errors import CatalogueLocked
 from tkapp.i18n import _, current_language, format_datetime, names
 from tkapp.licensing.text import render_terms_text, terms_name, user_class_name
 from tkapp.licensing.vocab import UserClass
 from tkapp.safetext import safe_text
 from tkapp.services import received as received_service
+from tkapp.services.types import Fingerprint
 from tkapp.ui.bundle_widgets import MediaSourceRunner, RecordBrowser
 from tkapp.ui.dialogs import confirm, show_error
 from tkapp.ui.fingerprint_widgets import FingerprintPanel

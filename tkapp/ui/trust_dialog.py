@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.crypto.fingerprint import Fingerprint
 from tkapp.i18n import _
+from tkapp.services.types import Fingerprint
 from tkapp.ui.dialogs import bad_color, set_text_color, window_title
 from tkapp.ui.fingerprint_widgets import FingerprintPanel
 

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.bundle.verifier import HubProjectSummary, VerifyReport
 from tkapp.i18n import _, current_language, format_date, names, ngettext, translate
 from tkapp.licensing.evaluate import Decision
 from tkapp.licensing.gate import deciding_reasons
@@ -42,6 +41,7 @@ from tkapp.licensing.text import (
 )
 from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
 from tkapp.services import trust_text
+from tkapp.services.types import HubProjectSummary, VerifyReport
 from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
 from tkapp.ui.entity_models import size_text
 from tkapp.ui.fingerprint_widgets import FingerprintPanel

@@ -49,7 +49,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.bundle import revocation, rotation
 from tkapp.errors import (
     CatalogueLocked,
     ConfusableName,
@@ -62,7 +61,8 @@ from tkapp.i18n import _, ngettext
 from tkapp.licensing.text import describe_outcome
 from tkapp.services import keys as keys_service
 from tkapp.services import trust_text
-from tkapp.services.received import import_bundle, verify_file
+from tkapp.services.received import import_bundle
+from tkapp.services.verifying import split_statements, verify_file
 from tkapp.ui.bundle_widgets import (
     ID_ROLE,
     INVALID,
@@ -350,16 +350,15 @@ class VerifyWindow(QMainWindow):
 
         def op(_cat: Any) -> Any:
             # The bundle's own key checks the signature (tofu), but nothing is remembered.
-            lists = [revocation.load(p) for p in statements if p.suffix != rotation.SUFFIX]
-            changes = [rotation.load(p) for p in statements if p.suffix == rotation.SUFFIX]
+            found = split_statements(statements)
             return verify_file(
                 path,
                 tofu=True,
                 identities=identities,
                 intended=intended,
                 remember=False,
-                revocations=lists,
-                rotations=changes,
+                revocations=found.revocations,
+                rotations=found.rotations,
             )
 
         self.runner.run_any(
@@ -638,6 +637,7 @@ class VerifyWindow(QMainWindow):
         def op(cat: Any, job: Any) -> Any:
             if cat is None:
                 raise CatalogueLocked("no catalogue open")
+            found = split_statements(statements)
             return import_bundle(
                 cat,
                 path,
@@ -645,8 +645,8 @@ class VerifyWindow(QMainWindow):
                 identities=identities,
                 progress=job.report,
                 cancel=job.is_cancelled,
-                revocations=[revocation.load(p) for p in statements if p.suffix != rotation.SUFFIX],
-                rotations=[rotation.load(p) for p in statements if p.suffix == rotation.SUFFIX],
+                revocations=found.revocations,
+                rotations=found.rotations,
             )
 
         run_with_progress(

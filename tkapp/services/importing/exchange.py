@@ -45,7 +45,7 @@ from tkapp.errors import Cancelled, NotFound, UsageError, ValidationError
 from tkapp.i18n import N_, _, translate
 from tkapp.licensing.labels import check_labels
 from tkapp.services import terms as terms_service
-from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
+from tkapp.services.catalogue import CancelCheck, Catalogue, Progress, Session
 from tkapp.services.csv_exchange import FILES, TEXT_COLUMNS
 from tkapp.services.importing.archive import SafeZip
 from tkapp.services.importing.rows import describe_problem
@@ -659,23 +659,21 @@ def apply_csv_import(
     )  # fmt: skip
     total = len(preview.planned)
     now = datetime.now(UTC)
-    with cat._db.transaction() as conn:  # one transaction, as the importer of issue 2 does
+    with cat.session() as s:  # one transaction, as the importer of issue 2 does
         names = records.NameCache()
         stale_rowids: set[int] = set()
         for done, entity in enumerate(preview.planned, start=1):
             if cancel is not None and cancel():
                 raise Cancelled()
-            kind = _write(
-                cat, conn, entity, base=preview.bases.get(entity.id), names=names, now=now
-            )
+            kind = _write(s, entity, base=preview.bases.get(entity.id), names=names, now=now)
             counts[kind] += 1
             if kind == "taxa_updated":
-                stale_rowids.update(records.rowids_linking_taxon(conn, entity.id))
+                stale_rowids.update(records.rowids_linking_taxon(s.conn, entity.id))
             elif kind == "persons_updated":
-                stale_rowids.update(records.rowids_linking_person(conn, entity.id))
+                stale_rowids.update(records.rowids_linking_person(s.conn, entity.id))
             if progress is not None and done % 100 == 0:
                 progress(done, total)
-        records.reindex(conn, sorted(stale_rowids))
+        records.reindex(s.conn, sorted(stale_rowids))
     if progress is not None:
         progress(total, total)
     return CsvImportReport(**counts)
@@ -693,14 +691,14 @@ def _stored_state(conn: Connection, entity: Person | Taxon | KnowledgeRecord) ->
 
 
 def _write(
-    cat: Catalogue,
-    conn: Connection,
+    s: Session,
     entity: Person | Taxon | KnowledgeRecord,
     *,
     base: str | None,
     names: records.NameCache,
     now: datetime,
 ) -> str:
+    conn = s.conn
     stored = _stored_state(conn, entity)
     if stored != base:
         # Someone edited (or created) it after the preview: refuse rather than overwrite.
@@ -711,13 +709,13 @@ def _write(
         state = codec.dumps(entity)
         entities.save_person(conn, entity, state, new=new)
         names.put_person(entity)
-        cat._audit(conn, audit_action, "person", entity.id, state)
+        s.audit(audit_action, "person", entity.id, state)
         return "persons_created" if new else "persons_updated"
     if isinstance(entity, Taxon):
         state = codec.dumps(entity)
         entities.save_taxon(conn, entity, state, new=new)
         names.put_taxon(entity)
-        cat._audit(conn, audit_action, "taxon", entity.id, state)
+        s.audit(audit_action, "taxon", entity.id, state)
         return "taxa_created" if new else "taxa_updated"
     rec = copy.deepcopy(entity)
     if new:
@@ -727,5 +725,5 @@ def _write(
         rec.version, rec.created, rec.modified = old.version + 1, old.created, now
     state = codec.dumps(rec)
     records.save(conn, rec, state, new=new, names=names)
-    cat._audit(conn, audit_action, "record", rec.id, state)
+    s.audit(audit_action, "record", rec.id, state)
     return "records_created" if new else "records_updated"

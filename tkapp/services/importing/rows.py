@@ -69,10 +69,9 @@ from tkapp.core.model import (
 )
 from tkapp.errors import ValidationError
 from tkapp.i18n import N_, translate
-from tkapp.services.catalogue import Catalogue
+from tkapp.services.catalogue import Catalogue, Session
 from tkapp.services.importing.sciname import ParsedName, parse_name
 from tkapp.store import codec, entities, records
-from tkapp.store.connection import Connection
 from tkapp.store.text import fold
 
 _BATCH = 500
@@ -231,12 +230,13 @@ class RowWriter:
     preview runs the very same checks. New records are written in bulk.
     """
 
-    def __init__(self, catalogue: Catalogue, conn: Connection, counts: Counts) -> None:
+    def __init__(self, catalogue: Catalogue, session: Session, counts: Counts) -> None:
         self.cat = catalogue
-        self.conn = conn
+        self.session = session
+        self.conn = session.conn
         self.counts = counts
         self.names = records.NameCache()
-        self.bulk = records.BulkInserter(conn, self.names)
+        self.bulk = records.BulkInserter(session.conn, self.names)
         self.default_lang = (catalogue.community.languages or ["es"])[0]
         self.taxa_by_name: dict[str, Taxon] = {}
         self.persons_by_name: dict[str, Person] = {}
@@ -248,14 +248,7 @@ class RowWriter:
         self.stale_below: dict[str, int] = {}
 
     def audit(self, action: str, entity: str, entity_id: str, state: str) -> None:
-        self.cat._db.audit.append(
-            self.conn,
-            actor=self.cat.actor,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            state_json=state,
-        )
+        self.session.audit(action, entity, entity_id, state)
 
     # --- names -> ids (writes) ----------------------------------------------------------
 

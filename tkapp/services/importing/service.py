@@ -32,7 +32,7 @@ from tkapp.errors import (
     ValidationError,
 )
 from tkapp.i18n import _, translate
-from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
+from tkapp.services.catalogue import CancelCheck, Catalogue, Progress, Session
 from tkapp.services.importing import columns as cols
 from tkapp.services.importing import exchange
 from tkapp.services.importing.archive import SafeZip
@@ -55,7 +55,6 @@ from tkapp.services.importing.rows import Counts, RowWriter, describe_problem
 from tkapp.services.importing.sciname import parse_name
 from tkapp.store import codec, entities, import_keys, records
 from tkapp.store import media as media_store
-from tkapp.store.connection import Connection
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "zip")
 _MAPPING_SETTING = "import.mapping."
@@ -428,10 +427,10 @@ def _run_table(
         result.errors.append(problem)
         return result
     try:
-        with cat._db.transaction() as conn:
+        with cat.session() as s:
             run = _Run(
                 cat=cat,
-                conn=conn,
+                session=s,
                 table=table,
                 model=model,
                 media=media,
@@ -444,7 +443,7 @@ def _run_table(
             if mapping:
                 # Remembered for this form: next week's export needs no options.
                 entities.set_setting(
-                    conn,
+                    s.conn,
                     _MAPPING_SETTING + result.fingerprint,
                     json.dumps(result.mapping, sort_keys=True),
                 )
@@ -460,7 +459,7 @@ class _Run:
         self,
         *,
         cat: Catalogue,
-        conn: Connection,
+        session: Session,
         table: Table,
         model: cols.ColumnModel,
         media: MediaSource | None,
@@ -468,13 +467,13 @@ class _Run:
         skip_errors: bool,
     ) -> None:
         self.cat = cat
-        self.conn = conn
+        self.conn = session.conn
         self.table = table
         self.model = model
         self.media = media
         self.result = result
         self.skip_errors = skip_errors
-        self.writer = RowWriter(cat, conn, result.counts)
+        self.writer = RowWriter(cat, session, result.counts)
         self.keys_seen: set[str] = set()
 
     def rows(self, progress: Progress | None, cancel: CancelCheck | None) -> None:
