@@ -102,10 +102,10 @@ def test_main_journeys_have_no_unnamed_control(
     recorder.reject()
     editor.close()
 
-    book = window.show_help("consent")
+    book = window.ops.show_help("consent")
     problems += unnamed(book)
     book.close()
-    guide = window.show_guide()
+    guide = window.ops.show_guide()
     problems += unnamed(guide)
     guide.close()
     assert sorted(set(problems)) == [], "\n".join(sorted(set(problems)))

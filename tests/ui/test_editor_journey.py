@@ -101,10 +101,10 @@ def test_new_record_with_taxon_holder_photo_and_audio_then_edit(
     assert [e.media.kind for e in entries] == [MediaKind.PHOTO, MediaKind.AUDIO]
     media_list = dialog.media.media
     media_list.select_row(0)
-    media_list.caption_edit.setText("Hojas de guayusa")
-    media_list.caption_edit.textEdited.emit("Hojas de guayusa")
-    media_list.creator_edit.setText("Luis")
-    media_list.creator_edit.textEdited.emit("Luis")
+    media_list.details.caption_edit.setText("Hojas de guayusa")
+    media_list.details.caption_edit.textEdited.emit("Hojas de guayusa")
+    media_list.details.creator_edit.setText("Luis")
+    media_list.details.creator_edit.textEdited.emit("Luis")
 
     record_id = save_and_wait(dialog, qtbot)
     assert not dialog.has_unsaved_changes()

@@ -30,7 +30,8 @@ from tkapp.ui.entity_models import (
     UseTableModel,
     size_text,
 )
-from tkapp.ui.media_list import COVERED_ROLE, MediaEntry, MediaListModel
+from tkapp.ui.media_entries import MediaEntry
+from tkapp.ui.media_list_model import COVERED_ROLE, MediaListModel
 
 # Decorations and fonts need the application object.
 pytestmark = pytest.mark.usefixtures("qapp")

@@ -92,8 +92,8 @@ def test_editor_and_viewer_screenshots(open_runner, qtbot, tmp_path: Path, lang:
             ]
         )
         media.select_row(0)
-        media.creator_edit.setText("Luis")
-        media.creator_edit.textEdited.emit("Luis")
+        media.details.creator_edit.setText("Luis")
+        media.details.creator_edit.textEdited.emit("Luis")
         save_and_wait(dialog, qtbot)
         qtbot.waitUntil(
             lambda: media.model.rowCount() == 2 and media.model.entry(0).thumbnail is not None,

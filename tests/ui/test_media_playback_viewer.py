@@ -101,7 +101,8 @@ def test_photo_viewer_zoom(open_runner, qtbot, tmp_path: Path) -> None:
 def test_deceased_holder_media_is_covered_until_show_anyway(
     open_runner, qtbot, tmp_path: Path
 ) -> None:
-    from tkapp.ui.media_list import COVERED_ROLE, WARNING_ROLE, MediaListWidget
+    from tkapp.ui.media_list import MediaListWidget
+    from tkapp.ui.media_list_model import COVERED_ROLE, WARNING_ROLE
 
     def op(cat: Any) -> tuple[str, list[Person]]:
         elder = cat.add_person(Person(name="Abuelo Mario", deceased=True))
@@ -153,7 +154,7 @@ def test_deceased_holder_media_is_covered_until_show_anyway(
 
     # Opening it shows the warning first, and nothing is loaded until "Show anyway".
     widget.select_row(rows["abuelo.png"])
-    assert widget.show_anyway_button.isVisibleTo(widget)
+    assert widget.details.show_anyway_button.isVisibleTo(widget)
     viewer = widget.open_selected()
     assert viewer.pages.currentWidget() is viewer.cover
     assert "Abuelo Mario" in viewer.cover.text.text()
@@ -166,7 +167,7 @@ def test_deceased_holder_media_is_covered_until_show_anyway(
     assert model.data(index, COVERED_ROLE) is False
     plain = model.data(index, Qt.ItemDataRole.DecorationRole).toImage()
     assert plain != covered_pixmap
-    assert not widget.show_anyway_button.isVisibleTo(widget)
+    assert not widget.details.show_anyway_button.isVisibleTo(widget)
 
 
 def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Path) -> None:
@@ -225,7 +226,8 @@ def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Pa
 
 
 def test_decoded_thumbnail_is_small(open_runner, qtbot, tmp_path: Path) -> None:
-    from tkapp.ui.media_list import THUMB, MediaEntry, thumbnail_op
+    from tkapp.ui.media_entries import MediaEntry
+    from tkapp.ui.media_thumbnails import THUMB, thumbnail_op
 
     path = make_png(tmp_path / "grande.png", size=(1600, 1200))
     entry = MediaEntry(Media(MediaKind.PHOTO, "image/png", "grande.png"), source_path=path)

@@ -141,14 +141,14 @@ def test_override_and_send_as_is_go_through_the_service_into_audit_and_ledger(
     excluded = {p.record_id: p for p in plan.excluded}
     # Withdrawn, expired and missing consent all stay; only the missing one can be released.
     assert {ids["missing"], ids["withdrawn"], ids["expired"]} <= set(excluded)
-    assert set(page.actions.buttons) == {ids["missing"], ids["pdf"]}
-    assert page.actions.isVisibleTo(wizard)
-    assert page.actions.buttons[ids["missing"]].text() == "Release without consent…"
-    assert page.actions.buttons[ids["pdf"]].text() == "Send as it is…"
+    assert set(page.release_actions.buttons) == {ids["missing"], ids["pdf"]}
+    assert page.release_actions.isVisibleTo(wizard)
+    assert page.release_actions.buttons[ids["missing"]].text() == "Release without consent…"
+    assert page.release_actions.buttons[ids["pdf"]].text() == "Send as it is…"
 
     # Release without consent: who is prefilled with the custodian who unlocked; why is
     # required; both must be more than spaces.
-    page.actions.buttons[ids["missing"]].click()
+    page.release_actions.buttons[ids["missing"]].click()
     dialog = page.dialog
     assert isinstance(dialog, OverrideDialog) and dialog.isVisible()
     assert dialog.who.text() == ACTOR
@@ -171,10 +171,10 @@ def test_override_and_send_as_is_go_through_the_service_into_audit_and_ledger(
     assert "The assembly of 3 May agreed (minutes n.º 14)" in shown
     # Withdrawn and expired consent still keep their records home, still without an action.
     assert {ids["withdrawn"], ids["expired"]} <= {p.record_id for p in plan.excluded}
-    assert page.actions.buttons[ids["missing"]].text() == "Keep it home"
+    assert page.release_actions.buttons[ids["missing"]].text() == "Keep it home"
 
     # Send as it is: nothing happens until the custodian ticks the confirmation.
-    page.actions.buttons[ids["pdf"]].click()
+    page.release_actions.buttons[ids["pdf"]].click()
     confirm = page.dialog
     assert isinstance(confirm, SendAsIsDialog) and confirm.isVisible()
     assert not confirm.ok.isEnabled()
@@ -186,11 +186,11 @@ def test_override_and_send_as_is_go_through_the_service_into_audit_and_ledger(
     assert pdf.included and pdf.confirmed
     assert "goes as it is" in page.details.toPlainText()
     # ...and it can be kept home again, then confirmed again.
-    page.actions.buttons[ids["pdf"]].click()
+    page.release_actions.buttons[ids["pdf"]].click()
     plan = _wait_plan(wizard, qtbot)
     pdf = next(m for p in plan.included for m in p.media if m.media.id == ids["pdf"])
     assert not pdf.included
-    page.actions.buttons[ids["pdf"]].click()
+    page.release_actions.buttons[ids["pdf"]].click()
     assert isinstance(page.dialog, SendAsIsDialog)
     page.dialog.check.setChecked(True)
     page.dialog.ok.click()
@@ -228,7 +228,7 @@ def test_going_back_starts_a_new_plan_without_decisions(custodian_runner: Any, q
     ids = _prepare(custodian_runner, qtbot)
     wizard = _to_plan(custodian_runner, qtbot)
     page = wizard.plan_page
-    page.actions.buttons[ids["missing"]].click()
+    page.release_actions.buttons[ids["missing"]].click()
     assert isinstance(page.dialog, OverrideDialog)
     page.dialog.why.setPlainText("Agreed")
     page.dialog.ok.click()
@@ -272,13 +272,13 @@ def test_screenshots_of_the_plan_with_decisions(
     assert wizard.width() <= 1366 and wizard.height() <= 768 - 60
     page = wizard.plan_page
     _save(wizard, folder, f"decisions-1-plan-{language}.png")
-    page.actions.buttons[ids["missing"]].click()
+    page.release_actions.buttons[ids["missing"]].click()
     assert isinstance(page.dialog, OverrideDialog)
     page.dialog.why.setPlainText("La asamblea del 3 de mayo lo aprobó (acta n.º 14)")
     _save(page.dialog, folder, f"decisions-2-override-{language}.png")
     page.dialog.ok.click()
     _wait_plan(wizard, qtbot)
-    page.actions.buttons[ids["pdf"]].click()
+    page.release_actions.buttons[ids["pdf"]].click()
     assert isinstance(page.dialog, SendAsIsDialog)
     _save(page.dialog, folder, f"decisions-3-send-as-is-{language}.png")
     page.dialog.check.setChecked(True)

@@ -17,7 +17,8 @@ from shell_helpers import close_boxes, unlock, wait_rows_loaded, wait_search
 
 from tkapp.i18n import set_language
 from tkapp.ui.about import AboutDialog
-from tkapp.ui.main_window import DEMO_PASSPHRASE, MainWindow
+from tkapp.ui.main_operations import DEMO_PASSPHRASE
+from tkapp.ui.main_window import MainWindow
 from tkapp.ui.settings import Settings
 
 SIZE = (1366, 768)
@@ -54,7 +55,7 @@ def _take(lang, runner, qtbot, shots, tmp_path):
     try:
         _save(window, shots, f"{lang}-01-start-empty")
 
-        wizard = window.show_create_wizard()
+        wizard = window.ops.show_create_wizard()
         wizard.resize(720, 560)
         _save(wizard, shots, f"{lang}-02-wizard-community")
         wizard.community_page.name.setText("Comunidad Kichwa Sarayaku")
@@ -80,7 +81,7 @@ def _take(lang, runner, qtbot, shots, tmp_path):
         close_boxes()
 
         # The demo catalogue, locked, with a wrong passphrase tried first.
-        window.open_demo()
+        window.ops.open_demo()
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.view, timeout=60_000)
         window.lock()
         window.unlock_screen.passphrase.setText("wrong")

@@ -114,10 +114,10 @@ def test_backup_and_check_from_the_menu(main_window, qtbot, catalogue_path, pass
     window = main_window
     open_in_window(window, qtbot, catalogue_path, passphrase)
     done = []
-    window.backup_to(tmp_path / "copia.tkc", on_done=done.append)
+    window.ops.backup_to(tmp_path / "copia.tkc", on_done=done.append)
     qtbot.waitUntil(lambda: bool(done), timeout=15_000)
     assert (tmp_path / "copia.tkc").exists()
-    window.check_catalogue()
+    window.ops.check_catalogue()
     qtbot.waitUntil(lambda: any("healthy" in b.text() for b in visible_boxes()), timeout=15_000)
     close_boxes()
 
@@ -125,10 +125,10 @@ def test_backup_and_check_from_the_menu(main_window, qtbot, catalogue_path, pass
 def test_restore_backup_then_unlock(main_window, qtbot, catalogue_path, passphrase, tmp_path):
     window = main_window
     dest = tmp_path / "restored.tkc"
-    window.restore_to(catalogue_path, dest, passphrase)
+    window.ops.restore_to(catalogue_path, dest, passphrase)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.unlock_screen, timeout=15_000)
     assert window.unlock_screen.path == dest
-    window.restore_to(catalogue_path, tmp_path / "other.tkc", "wrong passphrase")
+    window.ops.restore_to(catalogue_path, tmp_path / "other.tkc", "wrong passphrase")
     qtbot.waitUntil(lambda: bool(visible_boxes()), timeout=15_000)
     assert "Wrong passphrase" in visible_boxes()[0].text()
     assert not (tmp_path / "other.tkc").exists()
@@ -139,7 +139,7 @@ def test_demo_catalogue_opens_with_its_shown_passphrase(main_window, qtbot):
     window = main_window
     qtbot.mouseClick(window.start.demo_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.stack.currentWidget() is window.view, timeout=60_000)
-    assert window.demo_path().exists()
+    assert window.ops.demo_path().exists()
     qtbot.waitUntil(lambda: window.records.model.rowCount() > 10, timeout=10_000)
     window.lock()
     assert "demo" in window.unlock_screen.hint.text()
@@ -213,7 +213,7 @@ def test_geometry_is_remembered(runner, qtbot):
 def test_verify_from_the_start_screen_opens_the_verify_window(main_window, qtbot, tmp_path):
     from tkapp.ui.verify_window import VerifyWindow, open_windows
 
-    window = main_window.verify_bundle_path(None)
+    window = main_window.ops.verify_bundle_path(None)
     try:
         assert isinstance(window, VerifyWindow) and window in open_windows()
         assert window.windowTitle().startswith("TK Commons")
@@ -245,7 +245,7 @@ def test_import_a_kobo_export_from_the_menu(
         encoding="utf-8",
     )
     done = []
-    dialog = window.import_from(export, on_done=done.append)
+    dialog = window.ops.import_from(export, on_done=done.append)
     qtbot.waitUntil(dialog.import_button.isEnabled, timeout=15_000)
     # The dialog shows how each column is understood before anything is written.
     becomes = {
@@ -263,10 +263,27 @@ def test_import_a_kobo_export_from_the_menu(
     # A bad row: the preview names it in plain words and nothing can be imported.
     bad = tmp_path / "bad.csv"
     bad.write_text("title,latitude\nSin lugar,not-a-number\n", encoding="utf-8")
-    dialog = window.import_from(bad)
+    dialog = window.ops.import_from(bad)
     qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=15_000)
     assert not dialog.import_button.isEnabled()
     assert "row 2" in dialog.problems.toPlainText()
     assert "Traceback" not in dialog.problems.toPlainText()
     dialog.reject()
     assert window.records.model.rowCount() == before + 2
+
+
+def test_find_brings_the_records_search_from_any_section(
+    main_window, qtbot, catalogue_path, passphrase
+):
+    from tkapp.ui.main_window import MainWindow
+
+    window = main_window
+    open_in_window(window, qtbot, catalogue_path, passphrase)
+    window.view.show_section("terms")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.act_find.trigger()
+    assert window.view.current_key() == "records"
+    assert window.records.search.hasFocus()
+    # The menu's Find no longer hides QWidget.find (look a widget up by its window id).
+    assert "find" not in vars(MainWindow)

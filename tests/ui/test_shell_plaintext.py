@@ -49,7 +49,7 @@ def test_record_text_never_reaches_the_disk_in_clear(
     with qtbot.waitSignal(editor.saved, timeout=10_000):
         editor.save()
     assert search_for(window, qtbot, marker) == [marker + " título"]
-    window.backup_to(tmp_path / "backup.tkc")
+    window.ops.backup_to(tmp_path / "backup.tkc")
     qtbot.waitUntil((tmp_path / "backup.tkc").exists, timeout=10_000)
     window.lock()
     qtbot.waitUntil(lambda: not window.runner.is_open())

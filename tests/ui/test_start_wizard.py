@@ -99,7 +99,7 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
 
 
 def test_wizard_refuses_an_existing_file(main_window, qtbot, catalogue_path):
-    wizard = main_window.show_create_wizard()
+    wizard = main_window.ops.show_create_wizard()
     wizard.community_page.name.setText("Otra")
     wizard.next()
     wizard.next()

@@ -53,8 +53,10 @@ def wait_saved(section: TermsSection, qtbot: Any) -> None:
 
 def choose_cell(section: TermsSection, row: int, column: int) -> None:
     index = section.grid_model.index(row, column)
-    section.grid.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-    section.grid.setCurrentIndex(index)
+    section.grid_page.view.selectionModel().select(
+        index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    section.grid_page.view.setCurrentIndex(index)
 
 
 def export_once(runner: Any, qtbot: Any, folder: Path) -> None:
@@ -130,8 +132,8 @@ def test_grid_edit_saves_in_place_while_unused(
     assert not section.save_button.isEnabled()
     choose_cell(section, 0, COL_RESEARCH)
     extra = section.grid_model.index(1, COL_RESEARCH)
-    section.grid.selectionModel().select(extra, QItemSelectionModel.SelectionFlag.Select)
-    dialog = section.edit_selected_cells()
+    section.grid_page.view.selectionModel().select(extra, QItemSelectionModel.SelectionFlag.Select)
+    dialog = section.grid_page.edit_selected_cells()
     assert dialog is not None
     dialog.set_outcome(Outcome.ALLOWED_WITH_DUTIES)
     for box in dialog.duties.values():
@@ -166,8 +168,8 @@ def test_used_version_becomes_a_new_version(
     assert "was used in an export" in section.state.text()
     assert "version 2" in section.state.text()
 
-    section.attribution_edit.setText("Comunidad Sacha Yaku, Napo, Ecuador")
-    section.attribution_edit.textEdited.emit(section.attribution_edit.text())
+    section.details.attribution_edit.setText("Comunidad Sacha Yaku, Napo, Ecuador")
+    section.details.attribution_edit.textEdited.emit(section.details.attribution_edit.text())
     section.save()
     wait_saved(section, qtbot)
     assert "saved as version 2" in section.feedback.text()
@@ -192,14 +194,14 @@ def test_used_version_becomes_a_new_version(
 def test_problems_are_said_in_plain_words_and_nothing_is_saved(
     section: TermsSection, demo_runner: Any, qtbot: Any
 ) -> None:
-    section.attribution_edit.setText("")
-    section.attribution_edit.textEdited.emit("")
+    section.details.attribution_edit.setText("")
+    section.details.attribution_edit.textEdited.emit("")
     section.save()
     assert "credit the community" in section.feedback.text()
     assert not section.busy
     section.revert()
-    section.fee_amount.setText("five hundred")
-    section.fee_amount.textEdited.emit("five hundred")
+    section.details.fee_amount.setText("five hundred")
+    section.details.fee_amount.textEdited.emit("five hundred")
     section.save()
     assert "Write the fee as a number" in section.feedback.text()
     stored = call(demo_runner, qtbot, terms_service.default_terms)
@@ -209,16 +211,16 @@ def test_problems_are_said_in_plain_words_and_nothing_is_saved(
 def test_benefits_and_preview_in_each_language(
     section: TermsSection, demo_runner: Any, qtbot: Any
 ) -> None:
-    assert list(section.previews) == ["es", "qu", "en"]
-    section.royalty.setValue(2.5)
-    section.fee_amount.setText("500")
-    section.fee_amount.textEdited.emit("500")
-    section.currency.setCurrentText("USD")
-    section.benefits[NonMonetaryBenefit.SOCIAL_RECOGNITION].setChecked(True)
-    section.valid_until.set_value(date(2030, 12, 31))
+    assert list(section.preview.previews) == ["es", "qu", "en"]
+    section.details.royalty.setValue(2.5)
+    section.details.fee_amount.setText("500")
+    section.details.fee_amount.textEdited.emit("500")
+    section.details.currency.setCurrentText("USD")
+    section.details.benefits[NonMonetaryBenefit.SOCIAL_RECOGNITION].setChecked(True)
+    section.details.valid_until.set_value(date(2030, 12, 31))
     section.update_preview()
-    spanish = section.previews["es"].toPlainText()
-    english = section.previews["en"].toPlainText()
+    spanish = section.preview.previews["es"].toPlainText()
+    english = section.preview.previews["en"].toPlainText()
     assert "Quién puede hacer qué" in spanish
     assert "Who may do what" in english
     assert "2.5%" in english and "public recognition of the community" in english
@@ -275,38 +277,40 @@ def test_open_an_older_version_from_the_history(
     qtbot.waitUntil(
         lambda: section.loaded is not None and section.loaded.name == "Abiertas", timeout=10_000
     )
-    assert section.name_edit.text() == "Abiertas"
+    assert section.details.name_edit.text() == "Abiertas"
 
 
 def test_label_wording_is_saved_and_reset(
     section: TermsSection, demo_runner: Any, qtbot: Any
 ) -> None:
-    assert section.labels_model.rowCount() == 30
-    assert section.select_label("tks")
-    assert "certain times of the year" in section.label_default.text()
-    assert list(section.translation_edits) == ["es", "qu", "en"]
-    section.label_text.setPlainText("Solo en tiempo de cosecha.")
-    section.translation_edits["qu"].setPlainText("Pallana pachallapi.")
-    section.approved_by.setText("Asamblea comunitaria")
-    section.approved_on.set_value(date(2025, 3, 1))
-    section.hub_id.setText("lc-1234")
-    section.save_label()
+    assert section.labels.labels_model.rowCount() == 30
+    assert section.labels.select_label("tks")
+    assert "certain times of the year" in section.labels.label_default.text()
+    assert list(section.labels.translation_edits) == ["es", "qu", "en"]
+    section.labels.label_text.setPlainText("Solo en tiempo de cosecha.")
+    section.labels.translation_edits["qu"].setPlainText("Pallana pachallapi.")
+    section.labels.approved_by.setText("Asamblea comunitaria")
+    section.labels.approved_on.set_value(date(2025, 3, 1))
+    section.labels.hub_id.setText("lc-1234")
+    section.labels.save_label()
     qtbot.waitUntil(
-        lambda: section.label_feedback.text() == "The wording was saved.", timeout=10_000
+        lambda: section.labels.label_feedback.text() == "The wording was saved.", timeout=10_000
     )
     own = call(demo_runner, qtbot, terms_service.label_customisations)["tks"]
     assert own.text == "Solo en tiempo de cosecha."
     assert dict(own.translations) == {"qu": "Pallana pachallapi."}
     assert own.approved_by == "Asamblea comunitaria" and own.approved_on == date(2025, 3, 1)
     assert own.hub_project_id == "lc-1234"
-    row = section.labels_model.row_of("tks")
-    assert section.labels_model.data(section.labels_model.index(row, 2)) == "Yes"
-    assert section.label_reset.isEnabled()
+    row = section.labels.labels_model.row_of("tks")
+    assert section.labels.labels_model.data(section.labels.labels_model.index(row, 2)) == "Yes"
+    assert section.labels.label_reset.isEnabled()
 
-    section.reset_label()
-    qtbot.waitUntil(lambda: "default text is used" in section.label_feedback.text(), timeout=10_000)
+    section.labels.reset_label()
+    qtbot.waitUntil(
+        lambda: "default text is used" in section.labels.label_feedback.text(), timeout=10_000
+    )
     assert "tks" not in call(demo_runner, qtbot, terms_service.label_customisations)
-    assert section.label_text.toPlainText() == ""
+    assert section.labels.label_text.toPlainText() == ""
 
 
 def test_rule_role_is_the_stored_rule(section: TermsSection) -> None:
@@ -320,11 +324,11 @@ def test_rule_role_is_the_stored_rule(section: TermsSection) -> None:
 def test_community_words_per_language_are_saved_and_previewed(
     section: TermsSection, demo_runner: Any, qtbot: Any
 ) -> None:
-    assert list(section.note_edits) == list(section.loaded.languages)
-    section.note_edits["es"].setPlainText("Pedimos respeto a nuestros mayores.")
+    assert list(section.details.note_edits) == list(section.loaded.languages)
+    section.details.note_edits["es"].setPlainText("Pedimos respeto a nuestros mayores.")
     assert section.has_unsaved_changes()
     section.update_preview()
-    assert "Pedimos respeto a nuestros mayores." in section.previews["es"].toPlainText()
+    assert "Pedimos respeto a nuestros mayores." in section.preview.previews["es"].toPlainText()
     section.save()
     wait_saved(section, qtbot)
     stored = call(demo_runner, qtbot, terms_service.default_terms)

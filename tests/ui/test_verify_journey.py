@@ -252,7 +252,7 @@ def test_drop_and_private_runner(qtbot, bundles, tmp_path: Path) -> None:
 
 def test_main_window_opens_the_verify_window(main_window, qtbot, bundles) -> None:
     before = set(open_windows())
-    main_window.verify_bundle_path(bundles.plain)
+    main_window.ops.verify_bundle_path(bundles.plain)
     [window] = [w for w in open_windows() if w not in before]
     try:
         assert wait_verdict(window, qtbot) == "untrusted"

@@ -126,7 +126,7 @@ def generate(root: Path, languages: tuple[str, ...] = SHOT_LANGUAGES) -> list[Pa
     """Make every :data:`SHOTS` image for ``languages`` under ``root/<lang>/img/``."""
     from tkapp.i18n import current_language, set_language
     from tkapp.services.demo import create_demo
-    from tkapp.ui.main_window import DEMO_PASSPHRASE
+    from tkapp.ui.main_operations import DEMO_PASSPHRASE
     from tkapp.ui.qt_translations import install_qt_translations
     from tkapp.ui.worker import Runner
 

@@ -60,9 +60,9 @@ def run_gui(args: list[str]) -> int:
     window.show()
     bundles = [a for a in args if a.endswith((".tkb", ".tkb.age"))]
     if bundles:
-        window.verify_bundle_path(Path(bundles[0]))
+        window.ops.verify_bundle_path(Path(bundles[0]))
     elif not settings.get(keys.GUIDE_SEEN):
-        window.show_guide()  # the very first start: what the app is for
+        window.ops.show_guide()  # the very first start: what the app is for
     install_quit_timer(app)
     try:
         status = app.exec()

@@ -18,9 +18,7 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -33,37 +31,33 @@ from PySide6.QtWidgets import (
 
 from tkapp import DISPLAY_NAME, paths
 from tkapp.errors import CatalogueMissing
-from tkapp.i18n import LANGUAGES, _, format_number, ngettext, set_language
-from tkapp.services.catalogue import CATALOGUE_SUFFIX
-from tkapp.services.demo import create_demo
+from tkapp.i18n import LANGUAGES, _, ngettext
 from tkapp.ui import settings as keys
-from tkapp.ui.about import AboutDialog
 from tkapp.ui.consent_section import ConsentSection
-from tkapp.ui.create_wizard import CreateCatalogueWizard
-from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
+from tkapp.ui.dialogs import confirm, show_error, window_title
 from tkapp.ui.idle import IdleWatcher
 from tkapp.ui.keyboard import name_form_fields, release_tab
 from tkapp.ui.keys_section import KeysSection
-from tkapp.ui.passphrase_widgets import PassphraseEdit
+from tkapp.ui.main_operations import MainOperations, catalogue_filter
 from tkapp.ui.people_section import PeopleSection
-from tkapp.ui.progress import ProgressDialog, run_with_progress
+from tkapp.ui.progress import ProgressDialog
 from tkapp.ui.received_section import ReceivedSection
 from tkapp.ui.records_section import RecordsSection
 from tkapp.ui.settings import Settings
 from tkapp.ui.sharing_section import SharingSection
 from tkapp.ui.species_section import SpeciesSection
 from tkapp.ui.start_screen import StartScreen
+from tkapp.ui.status_counts import StatusCounts
 from tkapp.ui.terms_section import TermsSection
 from tkapp.ui.unlock import UnlockScreen
 from tkapp.ui.worker import Runner
 
-#: The demo catalogue's passphrase: shown on screen, it protects only made-up records.
-DEMO_PASSPHRASE = "demo"  # noqa: S105 - public on purpose, see above
-DEMO_FILE = "demo" + CATALOGUE_SUFFIX
-CATALOGUE_FILTER = "*" + CATALOGUE_SUFFIX
+#: Builds a section from the window's runner and its parent widget.
+SectionFactory = Callable[[Runner, QWidget], QWidget]
 
 #: Sidebar sections in order: key, and the class that shows it (records is built apart).
-SECTIONS: tuple[tuple[str, type[QWidget] | None], ...] = (
+#: A new section is one more line here and one title in :func:`section_title`.
+SECTIONS: tuple[tuple[str, SectionFactory | None], ...] = (
     ("records", None),
     ("species", SpeciesSection),
     ("people", PeopleSection),
@@ -131,10 +125,10 @@ class CatalogueView(QWidget):
         left.setContentsMargins(8, 8, 0, 8)
         left.addWidget(self.community)
         left.addWidget(self.sidebar, 1)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addLayout(left)
-        row.addWidget(self.stack, 1)
+        columns = QHBoxLayout(self)
+        columns.setContentsMargins(0, 0, 0, 0)
+        columns.addLayout(left)
+        columns.addWidget(self.stack, 1)
         self.sidebar.setCurrentRow(0)
 
     def current_key(self) -> str:
@@ -173,7 +167,7 @@ class MainWindow(QMainWindow):
         self._hints: dict[str, str] = {}
         self._hidden: list[QDialog] = []
         self._locked = False
-        self.stats: Any = None
+        self.ops = MainOperations(self)
 
         self.stack = QStackedWidget(self)
         self.start = StartScreen(self)
@@ -186,22 +180,21 @@ class MainWindow(QMainWindow):
 
         self.start.open_requested.connect(self.open_catalogue_file)
         self.start.browse_requested.connect(self.browse_catalogue)
-        self.start.create_requested.connect(self.show_create_wizard)
-        self.start.demo_requested.connect(self.open_demo)
-        self.start.verify_requested.connect(self.verify_bundle)
-        self.unlock_screen.unlocked.connect(self._unlocked)
+        self.start.create_requested.connect(self.ops.show_create_wizard)
+        self.start.demo_requested.connect(self.ops.open_demo)
+        self.start.verify_requested.connect(self.ops.verify_bundle)
+        self.unlock_screen.unlocked.connect(self.catalogue_opened)
         self.unlock_screen.back_requested.connect(self._back_from_unlock)
         self.records.searched.connect(self._searched)
         self.records.changed.connect(self.reload_stats)
         self.records.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.records.import_requested.connect(self.import_records)
-        self.records.help_requested.connect(lambda: self.show_help("catalogue"))
+        self.records.import_requested.connect(self.ops.import_records)
+        self.records.help_requested.connect(lambda: self.ops.show_help("catalogue"))
 
         self.idle = IdleWatcher(self._idle_ms(), self)
         self.idle.idle.connect(self._idle_timeout)
 
-        self.counts = QLabel(self)
-        self.counts.setAccessibleName(_("Catalogue counts"))
+        self.counts = StatusCounts(self)
         self.statusBar().addPermanentWidget(self.counts)
         self._build_actions()
         self._restore_geometry()
@@ -227,16 +220,16 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(_("&File"))
-        self.act_create = self._action(_("Create a catalogue…"), self.show_create_wizard)
+        self.act_create = self._action(_("Create a catalogue…"), self.ops.show_create_wizard)
         self.act_open = self._action(_("Open a catalogue…"), self.browse_catalogue, "Ctrl+O")
-        self.act_demo = self._action(_("Open the demo catalogue"), self.open_demo)
-        self.act_verify = self._action(_("Verify a bundle…"), self.verify_bundle)
-        self.act_backup = self._action(_("Save an encrypted backup…"), self.backup_catalogue)
-        self.act_restore = self._action(_("Restore a backup…"), self.restore_catalogue)
-        self.act_check = self._action(_("Check the catalogue"), self.check_catalogue)
+        self.act_demo = self._action(_("Open the demo catalogue"), self.ops.open_demo)
+        self.act_verify = self._action(_("Verify a bundle…"), self.ops.verify_bundle)
+        self.act_backup = self._action(_("Save an encrypted backup…"), self.ops.backup_catalogue)
+        self.act_restore = self._action(_("Restore a backup…"), self.ops.restore_catalogue)
+        self.act_check = self._action(_("Check the catalogue"), self.ops.check_catalogue)
         self.act_import = self._action(
             _("Import records…"),
-            self.import_records,
+            self.ops.import_records,
             tip=_("Add records from a spreadsheet (CSV), a KoboToolbox or ODK export, or JSON"),
         )
         self.act_lock = self._action(
@@ -260,7 +253,7 @@ class MainWindow(QMainWindow):
 
         records_menu = bar.addMenu(_("&Records"))
         self.act_new = self._action(_("New record"), self.new_record, QKeySequence.StandardKey.New)
-        self.act_find = self._action(_("Find"), self.find, QKeySequence.StandardKey.Find)
+        self.act_find = self._action(_("Find"), self.find_records, QKeySequence.StandardKey.Find)
         self.act_trash = self._action(_("Show the trash"), self.show_trash)
         for action in (self.act_new, self.act_find, self.act_trash):
             records_menu.addAction(action)
@@ -274,7 +267,7 @@ class MainWindow(QMainWindow):
             action.setCheckable(True)
             action.setChecked(code == chosen)
             action.setData(code)
-            action.triggered.connect(lambda _c=False, c=code: self.choose_language(c))
+            action.triggered.connect(lambda _c=False, c=code: self.ops.choose_language(c))
             self.language_group.addAction(action)
             language_menu.addAction(action)
         lock_menu = view_menu.addMenu(_("Lock when not used for"))
@@ -294,18 +287,18 @@ class MainWindow(QMainWindow):
             lock_menu.addAction(action)
 
         help_menu = bar.addMenu(_("&Help"))
-        self.act_help = self._action(_("Contents"), self.show_help, "F1")
+        self.act_help = self._action(_("Contents"), self.ops.show_help, "F1")
         # F1 opens the help from every window of the app (an editor in front, say).
         self.act_help.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
-        self.act_guide = self._action(_("Getting started guide"), self.show_guide)
-        self.act_about = self._action(_("About TK Commons"), self.show_about)
+        self.act_guide = self._action(_("Getting started guide"), self.ops.show_guide)
+        self.act_about = self._action(_("About TK Commons"), self.ops.show_about)
         help_menu.addAction(self.act_help)
         help_menu.addAction(self.act_guide)
         help_menu.addSeparator()
         help_menu.addAction(self.act_about)
 
     def _update_actions(self) -> None:
-        open_now = self._catalogue_shown()
+        open_now = self.catalogue_shown()
         for action in (
             self.act_backup,
             self.act_check,
@@ -319,7 +312,7 @@ class MainWindow(QMainWindow):
 
     # -- pages -----------------------------------------------------------------------------
 
-    def _catalogue_shown(self) -> bool:
+    def catalogue_shown(self) -> bool:
         return self.stack.currentWidget() is self.view
 
     def is_locked(self) -> bool:
@@ -338,7 +331,7 @@ class MainWindow(QMainWindow):
         if not path.exists():
             show_error(self, CatalogueMissing(str(path)), _("Open a catalogue"))
             return
-        if not self._close_current():
+        if not self.close_current():
             return
         self._locked = False
         self.unlock_screen.set_catalogue(path, hint=hint or self._hints.get(str(path), ""))
@@ -347,15 +340,17 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.unlock_screen.focus_passphrase()
 
+    def remember_hint(self, path: Path, hint: str) -> None:
+        """Show ``hint`` whenever ``path`` asks for its passphrase (the demo's, say)."""
+        self._hints[str(path)] = hint
+
     def browse_catalogue(self) -> None:
         folder = self.settings.get(keys.LAST_FOLDER) or str(paths.data_dir())
         chosen, _filter = QFileDialog.getOpenFileName(
             self,
             window_title(_("Open a catalogue")),
             folder,
-            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER)
-            + ";;"
-            + _("All files (*)"),
+            catalogue_filter(all_files=True),
         )
         if chosen:
             self.settings.set(keys.LAST_FOLDER, str(Path(chosen).parent))
@@ -369,7 +364,7 @@ class MainWindow(QMainWindow):
 
     # -- opening ---------------------------------------------------------------------------
 
-    def _unlocked(self, _catalogue: Any) -> None:
+    def catalogue_opened(self, _catalogue: Any) -> None:
         """The runner opened the catalogue (unlock screen, wizard or demo)."""
         path = self.runner.path
         if path is not None:
@@ -398,10 +393,10 @@ class MainWindow(QMainWindow):
             return
 
         def done(result: tuple[Any, Any]) -> None:
-            if not self._catalogue_shown():
+            if not self.catalogue_shown():
                 return  # locked or closed meanwhile
             community, stats = result
-            self.stats = stats
+            self.counts.set_stats(stats)
             self.view.community.setText(community.name)
             self.setWindowTitle(window_title(community.name))
             if self.runner.path is not None and community.name:
@@ -411,113 +406,29 @@ class MainWindow(QMainWindow):
         self.runner.run(lambda cat: (cat.community, cat.stats()), done, None, context=self)
 
     def _show_counts(self, shown: int | None = None) -> None:
-        stats = self.stats
-        if stats is None:
-            return
-        parts = [
-            ngettext("{n} record", "{n} records", stats.records).format(
-                n=format_number(stats.records)
-            ),
-            ngettext("{n} species", "{n} species", stats.taxa).format(n=format_number(stats.taxa)),
-            ngettext("{n} person", "{n} people", stats.persons).format(
-                n=format_number(stats.persons)
-            ),
-            ngettext("{n} in the trash", "{n} in the trash", stats.in_trash).format(
-                n=format_number(stats.in_trash)
-            ),
-        ]
         if shown is None:
             shown = self.records.model.rowCount()
-        if self.records.search.text().strip() or shown != stats.records:
-            parts.insert(0, _("{n} shown").format(n=format_number(shown)))
-        # Translators: separator between counts in the status bar
-        self.counts.setText(_(" · ").join(parts))
+        self.counts.show_counts(shown, searching=bool(self.records.search.text().strip()))
 
     def _searched(self, count: int, _query: str) -> None:
         self._show_counts(count)
 
-    # -- create, demo, verify --------------------------------------------------------------
-
-    def show_create_wizard(self) -> CreateCatalogueWizard | None:
-        if not self._close_current():
-            return None
-        self.show_start()
-        wizard = CreateCatalogueWizard(self.runner, self)
-        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        wizard.created.connect(self._unlocked)
-        wizard.open()
-        return wizard
-
-    def demo_path(self) -> Path:
-        return paths.data_dir() / DEMO_FILE
-
-    def open_demo(self) -> None:
-        """Create the demo catalogue once, then open it (its passphrase is shown)."""
-        if not self._close_current():
-            return
-        path = self.demo_path()
-        hint = _("This is the demo catalogue. Its passphrase is: {passphrase}").format(
-            passphrase=DEMO_PASSPHRASE
-        )
-        self._hints[str(path)] = hint
-
-        def open_it(_result: Any = None) -> None:
-            self.unlock_screen.set_catalogue(path, hint=hint)
-            self.stack.setCurrentWidget(self.unlock_screen)
-            self.unlock_screen.passphrase.setText(DEMO_PASSPHRASE)
-            self.unlock_screen.unlock()
-
-        if path.exists():
-            open_it()
-            return
-        def op(_cat: Any, job: Any) -> None:
-            # Built on the worker; the catalogue it returns is closed and then unlocked as usual.
-            create_demo(path, DEMO_PASSPHRASE).close()
-
-        run_with_progress(
-            self,
-            self.runner,
-            op,
-            title=_("Demo catalogue"),
-            label=_("Preparing the demo catalogue with example records…"),
-            on_success=open_it,
-        )
-
-    def verify_bundle(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self,
-            window_title(_("Verify a bundle")),
-            self.settings.get(keys.LAST_FOLDER) or str(Path.home()),
-            _("TK Commons bundles (*.tkb *.tkb.age)") + ";;" + _("All files (*)"),
-        )
-        if chosen:
-            self.verify_bundle_path(Path(chosen))
-
-    def verify_bundle_path(self, path: Path | None) -> Any:
-        """Open the verify window on ``path``, bound to this catalogue for importing."""
-        from tkapp.ui.verify_window import show_verify
-
-        window = show_verify(path, self.runner)
-        refresh = getattr(self.view.sections.get("received"), "refresh", None)
-        if callable(refresh):
-            window.imported.connect(lambda _summary: refresh())
-        return window
-
     # -- records shortcuts -----------------------------------------------------------------
 
     def new_record(self) -> Any:
-        if not self._catalogue_shown():
+        if not self.catalogue_shown():
             return None
         self.view.show_section("records")
         return self.records.new_record()
 
-    def find(self) -> None:
-        if self._catalogue_shown():
+    def find_records(self) -> None:
+        """Records, search box focused (Ctrl+F); not ``QWidget.find``, which it once hid."""
+        if self.catalogue_shown():
             self.view.show_section("records")
             self.records.focus_search()
 
     def show_trash(self) -> None:
-        if self._catalogue_shown():
+        if self.catalogue_shown():
             self.view.show_section("records")
             self.records.trash.setChecked(True)
 
@@ -529,7 +440,7 @@ class MainWindow(QMainWindow):
     def set_idle_minutes(self, minutes: float) -> None:
         self.settings.set(keys.IDLE_LOCK_MINUTES, float(minutes))
         self.idle.set_timeout_ms(self._idle_ms())
-        if self._catalogue_shown():
+        if self.catalogue_shown():
             self.idle.start()
 
     def _idle_timeout(self) -> None:
@@ -547,12 +458,12 @@ class MainWindow(QMainWindow):
         """Hide windows, close the catalogue (the key is forgotten), ask for the passphrase.
 
         ``by_user``: locked on purpose (Ctrl+L, the menu), not by the idle timer."""
-        if not self._catalogue_shown():
+        if not self.catalogue_shown():
             return
         self.idle.stop()
         path = self.runner.path
         for widget in QApplication.topLevelWidgets():
-            if isinstance(widget, QDialog) and widget.isVisible() and widget is not self:
+            if isinstance(widget, QDialog) and widget.isVisible():
                 widget.hide()
                 self._hidden.append(widget)
         self._locked = True
@@ -567,17 +478,9 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.unlock_screen.focus_passphrase()
 
-    def _unsaved(self, dialogs: list[QDialog]) -> list[QDialog]:
-        out = []
-        for dialog in dialogs:
-            check = getattr(dialog, "has_unsaved_changes", None)
-            if shiboken6.isValid(dialog) and callable(check) and check():
-                out.append(dialog)
-        return out
-
     def _discard_hidden_editors(self) -> bool:
         """Leaving a locked catalogue: ask before dropping unsaved edits, then close them."""
-        if self._unsaved(self._hidden) and not confirm(
+        if _unsaved(self._hidden) and not confirm(
             self,
             _(
                 "Some records have changes that were not saved. If you choose another "
@@ -592,7 +495,7 @@ class MainWindow(QMainWindow):
         self._hidden.clear()
         return True
 
-    def _close_current(self) -> bool:
+    def close_current(self) -> bool:
         """Close the open (or locked) catalogue before another one; False if the user
         wants to keep it."""
         if self._locked:
@@ -600,10 +503,10 @@ class MainWindow(QMainWindow):
                 return False
             self._locked = False
             return True
-        if not self.runner.is_open() and not self._catalogue_shown():
+        if not self.runner.is_open() and not self.catalogue_shown():
             return True
         editors = self.open_editors()
-        if self._unsaved(editors) and not confirm(
+        if _unsaved(editors) and not confirm(
             self,
             _("Some records have changes that were not saved. Close them and lose the changes?"),
             _("Unsaved changes"),
@@ -620,203 +523,8 @@ class MainWindow(QMainWindow):
         return True
 
     def close_catalogue(self) -> None:
-        if self._close_current():
+        if self.close_current():
             self.show_start()
-
-    # -- maintenance jobs ------------------------------------------------------------------
-
-    def backup_catalogue(self) -> None:
-        if not self._catalogue_shown() or self.runner.path is None:
-            return
-        from datetime import date
-
-        # Translators: file name of a backup; keep {name} and {date}
-        name = _("{name}-backup-{date}").format(
-            name=self.runner.path.stem, date=date.today().isoformat()
-        )
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self,
-            window_title(_("Save an encrypted backup")),
-            str(Path.home() / (name + CATALOGUE_SUFFIX)),
-            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER),
-        )
-        if chosen:
-            self.backup_to(Path(chosen))
-
-    def backup_to(self, dest: Path, on_done: Callable[[Any], None] | None = None) -> Any:
-        def op(cat: Any, job: Any) -> Path:
-            cat.backup(dest, progress=job.report, cancel=job.is_cancelled)
-            return dest
-
-        def done(result: Any) -> None:
-            self.statusBar().showMessage(_("Backup saved: {path}").format(path=str(dest)), 10000)
-            if on_done:
-                on_done(result)
-
-        return run_with_progress(
-            self,
-            self.runner,
-            op,
-            title=_("Backup"),
-            label=_("Saving an encrypted backup…"),
-            on_success=done,
-        )
-
-    def import_records(self) -> None:
-        if not self._catalogue_shown():
-            return
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self,
-            window_title(_("Import records")),
-            self.settings.get(keys.LAST_FOLDER) or str(Path.home()),
-            _("Form exports and spreadsheets (*.csv *.tsv *.txt *.xlsx *.json *.zip)")
-            + ";;"
-            + _("All files (*)"),
-        )
-        if chosen:
-            self.import_from(Path(chosen))
-
-    def import_from(self, source: Path, on_done: Callable[[Any], None] | None = None) -> Any:
-        """Preview ``source`` in the import dialog; importing there refreshes the records."""
-        from tkapp.ui.import_dialog import ImportDialog
-
-        def done(result: Any) -> None:
-            self.records.refresh()
-            self.reload_stats()
-            counts = result.counts
-            show_info(
-                self,
-                _(
-                    "Imported from {file}: {created} new records, {updated} updated, "
-                    "{taxa} new species, {persons} new people."
-                ).format(
-                    file=source.name,
-                    created=format_number(counts.created),
-                    updated=format_number(counts.updated),
-                    taxa=format_number(counts.taxa_created),
-                    persons=format_number(counts.persons_created),
-                ),
-                _("Import records"),
-            )
-            if on_done:
-                on_done(result)
-
-        dialog = ImportDialog(self.runner, source, self)
-        dialog.imported.connect(done)
-        dialog.open()
-        dialog.preview()
-        return dialog
-
-    def check_catalogue(self) -> Any:
-        if not self._catalogue_shown():
-            return None
-
-        def op(cat: Any, job: Any) -> Any:
-            return cat.check(progress=job.report)
-
-        return run_with_progress(
-            self,
-            self.runner,
-            op,
-            title=_("Check the catalogue"),
-            label=_("Checking that nothing in the catalogue was damaged or altered…"),
-            on_success=self._show_check,
-        )
-
-    def _show_check(self, report: Any) -> None:
-        if report.ok:
-            show_info(
-                self,
-                _("The catalogue is healthy: nothing is damaged and the history is complete."),
-                _("Check the catalogue"),
-            )
-            return
-        problems = [*report.integrity, *report.cipher_integrity, *report.audit.problems]
-        text = _(
-            "Problems were found in the catalogue. Restore it from a recent backup, and keep "
-            "this copy for an expert to look at."
-        )
-        box = show_info(self, text, _("Check the catalogue"))
-        box.setDetailedText("\n".join(str(p) for p in problems[:200]))
-
-    def restore_catalogue(self) -> None:
-        backup, _filter = QFileDialog.getOpenFileName(
-            self,
-            window_title(_("Choose the backup to restore")),
-            str(Path.home()),
-            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER)
-            + ";;"
-            + _("All files (*)"),
-        )
-        if not backup:
-            return
-        dest, _filter = QFileDialog.getSaveFileName(
-            self,
-            window_title(_("Where to put the restored catalogue")),
-            str(paths.data_dir() / Path(backup).name),
-            _("TK Commons catalogues ({patterns})").format(patterns=CATALOGUE_FILTER),
-        )
-        if not dest:
-            return
-        dialog = BackupPassphraseDialog(self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.restore_to(Path(backup), Path(dest), dialog.passphrase.text())
-
-    def restore_to(self, backup: Path, dest: Path, passphrase: str) -> Any:
-        """Check and restore ``backup`` to ``dest``, then offer to unlock it."""
-
-        def op(_cat: Any, job: Any) -> Path:
-            from tkapp.services.catalogue import restore_backup
-
-            restore_backup(backup, dest, passphrase, progress=job.report, cancel=job.is_cancelled)
-            return dest
-
-        def done(path: Path) -> None:
-            self.statusBar().showMessage(_("The backup was restored."), 10000)
-            self.open_catalogue_file(path)
-
-        return run_with_progress(
-            self,
-            self.runner,
-            op,
-            title=_("Restore a backup"),
-            label=_("Checking and restoring the backup…"),
-            on_success=done,
-        )
-
-    # -- about, language -------------------------------------------------------------------
-
-    def show_help(self, page: str = "catalogue") -> Any:
-        """The offline help book (F1)."""
-        from tkapp.ui.help import open_help_book
-
-        return open_help_book(self, page)
-
-    def show_guide(self) -> Any:
-        """The first-run guide (also from Help); remembered as seen once it was shown."""
-        from tkapp.ui.help import GuideDialog
-
-        dialog = GuideDialog(self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.settings.set(keys.GUIDE_SEEN, True)
-        dialog.open()
-        return dialog
-
-    def show_about(self) -> AboutDialog:
-        dialog = AboutDialog(self.runner, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-        return dialog
-
-    def choose_language(self, code: str) -> None:
-        """Remember the language; the whole window follows after a restart."""
-        self.settings.set(keys.LANGUAGE, code)
-        set_language(code or None)
-        show_info(
-            self,
-            _("The new language will be used everywhere after you restart TK Commons."),
-            _("Language"),
-        )
 
     # -- window state ----------------------------------------------------------------------
 
@@ -838,7 +546,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         editors = self._hidden if self._locked else self.open_editors()
-        if self._unsaved(editors) and not confirm(
+        if _unsaved(editors) and not confirm(
             self,
             _("Some records have changes that were not saved. Quit and lose the changes?"),
             _("Unsaved changes"),
@@ -861,26 +569,14 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-class BackupPassphraseDialog(QDialog):
-    """Asks for the passphrase of a backup to restore."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(window_title(_("Restore a backup")))
-        text = QLabel(_("Type the passphrase of the backup."), self)
-        text.setWordWrap(True)
-        self.passphrase = PassphraseEdit(_("Passphrase of the backup"), self)
-        form = QFormLayout()
-        form.addRow(_("Passphrase:"), self.passphrase)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        box = QVBoxLayout(self)
-        box.addWidget(text)
-        box.addLayout(form)
-        box.addWidget(buttons)
+def _unsaved(dialogs: list[QDialog]) -> list[QDialog]:
+    """The dialogs among ``dialogs`` holding edits that were not saved."""
+    out = []
+    for dialog in dialogs:
+        check = getattr(dialog, "has_unsaved_changes", None)
+        if shiboken6.isValid(dialog) and callable(check) and check():
+            out.append(dialog)
+    return out
 
 
 def _discard(dialog: QDialog) -> None:
@@ -888,5 +584,3 @@ def _discard(dialog: QDialog) -> None:
     if shiboken6.isValid(dialog):
         dialog.done(QDialog.DialogCode.Rejected)
         dialog.deleteLater()
-
-

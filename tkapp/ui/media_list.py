@@ -12,300 +12,39 @@ covered (blurred and darkened) until the custodian chooses "Show anyway".
 from __future__ import annotations
 
 import copy
-import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRect,
     QSize,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPixmap
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QFormLayout,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListView,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from tkapp.core.model import Media, MediaKind, Person
-from tkapp.i18n import _, names
-from tkapp.ui.entity_models import ID_ROLE, ITEM_ROLE, size_text
-from tkapp.ui.media_player import load_file_op, load_media_op
-from tkapp.ui.media_viewer import MAX_PHOTO_BYTES, MediaViewerDialog, decode_image
-from tkapp.ui.record_editor_widgets import DateField, LanguageCombo, heading, hint, show_error
+from tkapp.i18n import _
+from tkapp.ui.media_details import MediaDetailsPanel
+from tkapp.ui.media_entries import MediaEntry, kind_for_mime, mime_for_file, open_source
+from tkapp.ui.media_list_model import MediaListModel
+from tkapp.ui.media_thumbnails import MAX_THUMBNAIL_SOURCE, THUMB, thumbnail_op
+from tkapp.ui.media_viewer import MediaViewerDialog
+from tkapp.ui.record_editor_widgets import hint, show_error
+from tkapp.ui.worker import Job, Runner
 
-THUMB = 128
-#: Photos larger than this get a plain placeholder instead of a decoded thumbnail.
-MAX_THUMBNAIL_SOURCE = 64 * 1024 * 1024
-
-#: The warning text of a row ("" when none).
-WARNING_ROLE = Qt.ItemDataRole.UserRole + 10
-#: True while a warned row is still covered.
-COVERED_ROLE = Qt.ItemDataRole.UserRole + 11
-#: True for a file picked but not yet saved into the catalogue.
-PENDING_ROLE = Qt.ItemDataRole.UserRole + 12
-
-AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def kind_for_mime(mime: str) -> MediaKind:
-    """The media kind for a MIME type."""
-    top = mime.split("/", 1)[0]
-    if top == "image":
-        return MediaKind.PHOTO
-    if top == "audio":
-        return MediaKind.AUDIO
-    if top == "video":
-        return MediaKind.VIDEO
-    return MediaKind.DOCUMENT
-
-
-def mime_for_file(path: Path) -> str:
-    """The MIME type of a file from its name and first bytes (Qt's shared-mime database)."""
-    from PySide6.QtCore import QMimeDatabase
-
-    mime = QMimeDatabase().mimeTypeForFile(str(path)).name()
-    return mime if "/" in mime else "application/octet-stream"
-
-
-@dataclass(eq=False)
-class MediaEntry:
-    """One row: a stored media item, or a picked file waiting to be saved."""
-
-    media: Media
-    source_path: Path | None = None  # set while the file is not in the catalogue yet
-    #: A recording made in the app, held in memory only until the owner is saved.
-    source_data: bytes | None = None
-    dirty: bool = False  # stored item whose caption/creator/... changed
-    revealed: bool = False  # the custodian chose "Show anyway" in this session
-    thumbnail: QImage | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def pending(self) -> bool:
-        return self.source_path is not None or self.source_data is not None
-
-
-def _open_source(entry: MediaEntry) -> BinaryIO:
-    """The bytes of a staged entry: the recording in memory, or the picked file."""
-    if entry.source_data is not None:
-        return io.BytesIO(entry.source_data)
-    assert entry.source_path is not None
-    return entry.source_path.open("rb")
-
-
-# -- pictures -------------------------------------------------------------------------------
-
-_KIND_COLOURS = {
-    MediaKind.PHOTO: "#4a6d8c",
-    MediaKind.AUDIO: "#6d4a8c",
-    MediaKind.VIDEO: "#8c4a4a",
-    MediaKind.DOCUMENT: "#5a6b4a",
-}
-
-
-def placeholder_image(kind: MediaKind, size: int = THUMB) -> QImage:
-    """A plain card with the media kind written on it (audio, documents, big photos)."""
-    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(QColor(_KIND_COLOURS.get(kind, "#666")))
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QColor("white"))
-    font = QFont()
-    font.setPixelSize(size // 7)
-    font.setBold(True)
-    painter.setFont(font)
-    painter.drawText(
-        QRect(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, names.media_kind_name(kind)
-    )
-    painter.end()
-    return image
-
-
-def covered_image(source: QImage | None, kind: MediaKind, size: int = THUMB) -> QImage:
-    """The thumbnail blurred and darkened, with a warning sign: nothing recognisable shows."""
-    base = source if source is not None and not source.isNull() else placeholder_image(kind, size)
-    square = base.scaled(
-        size,
-        size,
-        Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-        Qt.TransformationMode.SmoothTransformation,
-    )
-    # Down to a few pixels and back up: a strong blur without a filter library.
-    tiny = square.scaled(
-        6, 6, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-    )
-    image = tiny.scaled(
-        size, size, Qt.AspectRatioMode.IgnoreAspectRatio, Qt.TransformationMode.SmoothTransformation
-    )
-    image = image.convertToFormat(QImage.Format.Format_ARGB32_Premultiplied)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.fillRect(image.rect(), QColor(0, 0, 0, 150))
-    triangle = QPainterPath()
-    s = size
-    triangle.moveTo(s * 0.5, s * 0.18)
-    triangle.lineTo(s * 0.78, s * 0.62)
-    triangle.lineTo(s * 0.22, s * 0.62)
-    triangle.closeSubpath()
-    painter.setPen(QPen(QColor("#ffcc33"), max(2, s // 32)))
-    painter.drawPath(triangle)
-    font = QFont()
-    font.setBold(True)
-    font.setPixelSize(s // 5)
-    painter.setFont(font)
-    painter.drawText(QRect(0, int(s * 0.26), s, int(s * 0.34)), Qt.AlignmentFlag.AlignCenter, "!")
-    font.setPixelSize(max(9, s // 10))
-    painter.setFont(font)
-    painter.setPen(QColor("white"))
-    painter.drawText(
-        QRect(2, int(s * 0.66), s - 4, int(s * 0.32)),
-        Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-        _("Content warning"),
-    )
-    painter.end()
-    return image
-
-
-def thumbnail_op(entry: MediaEntry):
-    """A worker op: the photo's thumbnail (decoded at reduced size, in memory)."""
-    media = entry.media
-    path = entry.source_path
-    loader = (
-        load_file_op(path, MAX_PHOTO_BYTES) if path else load_media_op(media.id, MAX_PHOTO_BYTES)
-    )
-
-    def op(cat: Any) -> QImage:
-        return decode_image(loader(cat), THUMB)
-
-    return op
-
-
-# -- model ----------------------------------------------------------------------------------
-
-
-class MediaListModel(QAbstractListModel):
-    """Rows of :class:`MediaEntry`; decoration is the thumbnail, covered when warned."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._entries: list[MediaEntry] = []
-        self._warning: Callable[[MediaEntry], str] = lambda e: e.media.content_warning
-        self._pixmaps: dict[tuple[int, bool], QPixmap] = {}
-
-    def set_warning_rule(self, rule: Callable[[MediaEntry], str]) -> None:
-        self._warning = rule
-        self._pixmaps.clear()
-        if self._entries:
-            self.dataChanged.emit(self.index(0), self.index(len(self._entries) - 1))
-
-    def warning(self, entry: MediaEntry) -> str:
-        return self._warning(entry)
-
-    def entries(self) -> list[MediaEntry]:
-        return list(self._entries)
-
-    def entry(self, row: int) -> MediaEntry:
-        return self._entries[row]
-
-    def set_entries(self, entries: Sequence[MediaEntry]) -> None:
-        self.beginResetModel()
-        self._entries = list(entries)
-        self._pixmaps.clear()
-        self.endResetModel()
-
-    def append(self, entry: MediaEntry) -> None:
-        row = len(self._entries)
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._entries.append(entry)
-        self.endInsertRows()
-
-    def remove(self, row: int) -> MediaEntry:
-        self.beginRemoveRows(QModelIndex(), row, row)
-        entry = self._entries.pop(row)
-        self.endRemoveRows()
-        self._pixmaps.clear()
-        return entry
-
-    def entry_changed(self, entry: MediaEntry) -> None:
-        for row, candidate in enumerate(self._entries):
-            if candidate is entry:
-                self._pixmaps.pop((id(entry), True), None)
-                self._pixmaps.pop((id(entry), False), None)
-                index = self.index(row)
-                self.dataChanged.emit(index, index)
-                return
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._entries)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            not index.isValid()
-            or not (0 <= index.row() < len(self._entries))
-            or index.column() != 0
-        ):
-            return None
-        entry = self._entries[index.row()]
-        media = entry.media
-        warning = self._warning(entry)
-        covered = bool(warning) and not entry.revealed
-        if role == Qt.ItemDataRole.DisplayRole:
-            text = media.caption or media.file_name
-            if entry.pending:
-                # Translators: a file added to a record but not yet written into the catalogue.
-                return _("{name} (not saved yet)").format(name=text)
-            return text
-        if role == Qt.ItemDataRole.DecorationRole:
-            return self._pixmap(entry, covered)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            parts = [names.media_kind_name(media.kind), media.file_name, size_text(media.size)]
-            if warning:
-                parts.append(warning)
-            return "\n".join(parts)
-        if role == ITEM_ROLE:
-            return entry
-        if role == ID_ROLE:
-            return media.id
-        if role == WARNING_ROLE:
-            return warning
-        if role == COVERED_ROLE:
-            return covered
-        if role == PENDING_ROLE:
-            return entry.pending
-        return None
-
-    def _pixmap(self, entry: MediaEntry, covered: bool) -> QPixmap:
-        key = (id(entry), covered)
-        pixmap = self._pixmaps.get(key)
-        if pixmap is None:
-            if covered:
-                image = covered_image(entry.thumbnail, entry.media.kind)
-            else:
-                image = entry.thumbnail or placeholder_image(entry.media.kind)
-            pixmap = QPixmap.fromImage(image)
-            self._pixmaps[key] = pixmap
-        return pixmap
-
-
-# -- widget ---------------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 
 class MediaListWidget(QWidget):
@@ -316,7 +55,7 @@ class MediaListWidget(QWidget):
     #: The stored list was (re)loaded from the catalogue.
     loaded = Signal()
 
-    def __init__(self, runner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._record_id = ""
@@ -324,7 +63,6 @@ class MediaListWidget(QWidget):
         self._removed: list[Media] = []
         self._people: dict[str, Person] = {}
         self._default_person_ids: list[str] = []
-        self._updating = False
         self._last_dir = str(Path.home())
         self.setAcceptDrops(True)
 
@@ -361,41 +99,8 @@ class MediaListWidget(QWidget):
         top.addWidget(self.drop_hint, 1)
 
         # Details of the selected item.
-        self.details = QWidget()
-        details_layout = QVBoxLayout(self.details)
-        details_layout.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout()
-        details_layout.addLayout(form)
-        details_layout.addStretch(1)
-        self.file_label = QLabel()
-        self.file_label.setWordWrap(True)
-        self.caption_edit = QLineEdit()
-        self.creator_edit = QLineEdit()
-        self.date_field = DateField()
-        self.language_edit = LanguageCombo()
-        self.language_edit.setAccessibleName(_("Language"))
-        self.warning_edit = QLineEdit()
-        self.warning_edit.setPlaceholderText(_("e.g. shows a ceremony"))
-        self.people_list = QListWidget()
-        self.people_list.setMaximumHeight(110)
-        self.show_anyway_button = QPushButton(_("Show anyway"))
-        self.show_anyway_button.setVisible(False)
-        self.warning_label = QLabel()
-        self.warning_label.setWordWrap(True)
-        self.warning_label.setStyleSheet("color: #8a5a00; font-weight: bold;")
-        form.addRow(heading(_("Selected file")))
-        form.addRow(self.file_label)
-        form.addRow(self.warning_label)
-        form.addRow(self.show_anyway_button)
-        form.addRow(_("Caption"), self.caption_edit)
-        form.addRow(_("Creator"), self.creator_edit)
-        form.addRow(_("Date"), self.date_field)
-        form.addRow(_("Language"), self.language_edit)
-        form.addRow(_("Content warning"), self.warning_edit)
-        form.addRow(_("People shown or heard"), self.people_list)
-        self.details.setEnabled(False)
-        self.details.setMinimumWidth(300)
-        self.details.setMaximumWidth(380)
+        self.details = MediaDetailsPanel(self.warning_for)
+        self.details.edited.connect(self._details_edited)
 
         body = QHBoxLayout()
         body.addWidget(self.view, 1)
@@ -409,14 +114,9 @@ class MediaListWidget(QWidget):
         self.record_button.clicked.connect(self.record_audio)
         self.open_button.clicked.connect(self.open_selected)
         self.remove_button.clicked.connect(self.remove_selected)
-        self.show_anyway_button.clicked.connect(self.reveal_selected)
+        self.details.show_anyway_button.clicked.connect(self.reveal_selected)
         self.view.doubleClicked.connect(lambda _i: self.open_selected())
         self.view.selectionModel().currentChanged.connect(lambda *_a: self._show_details())
-        for edit in (self.caption_edit, self.creator_edit, self.warning_edit):
-            edit.textEdited.connect(lambda _t: self._details_edited())
-        self.language_edit.activated.connect(lambda _i: self._details_edited())
-        self.date_field.changed.connect(self._details_edited)
-        self.people_list.itemChanged.connect(lambda _i: self._details_edited())
         self._update_buttons()
 
     # -- owner and people ------------------------------------------------------------------
@@ -623,22 +323,25 @@ class MediaListWidget(QWidget):
 
     # -- drag and drop ---------------------------------------------------------------------
 
-    def _local_paths(self, event) -> list[Path]:
+    def _local_paths(self, event: QDropEvent) -> list[Path]:
         mime = event.mimeData()
         if not mime.hasUrls():
             return []
         return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
 
-    def dragEnterEvent(self, event) -> None:
+    def _accept_files(self, event: QDropEvent) -> None:
         if any(p.is_file() for p in self._local_paths(event)):
             event.acceptProposedAction()
         else:
             event.ignore()
 
-    def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        self._accept_files(event)
 
-    def dropEvent(self, event) -> None:
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        self._accept_files(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:
         paths = [p for p in self._local_paths(event) if p.is_file()]
         if paths:
             self.add_files(paths)
@@ -647,79 +350,13 @@ class MediaListWidget(QWidget):
     # -- details ---------------------------------------------------------------------------
 
     def _show_details(self) -> None:
-        entry = self.current_entry()
-        self._updating = True
-        try:
-            self.details.setEnabled(entry is not None)
-            if entry is None:
-                self.file_label.setText("")
-                for edit in (
-                    self.caption_edit,
-                    self.creator_edit,
-                    self.warning_edit,
-                ):
-                    edit.clear()
-                self.language_edit.set_value("")
-                self.date_field.set_value(None)
-                self.people_list.clear()
-                self.warning_label.setText("")
-                self.show_anyway_button.setVisible(False)
-                return
-            m = entry.media
-            self.file_label.setText(
-                _("{name} — {kind}, {size}").format(
-                    name=m.file_name, kind=names.media_kind_name(m.kind), size=size_text(m.size)
-                )
-            )
-            self.caption_edit.setText(m.caption)
-            self.creator_edit.setText(m.creator)
-            self.date_field.set_value(m.created)
-            self.language_edit.set_value(m.language)
-            self.warning_edit.setText(m.content_warning)
-            self.people_list.clear()
-            for person in sorted(self._people.values(), key=lambda p: p.name.casefold()):
-                label = person.name
-                if person.deceased:
-                    label = _("{name} (deceased)").format(name=person.name)
-                item = QListWidgetItem(label)
-                item.setData(ID_ROLE, person.id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(
-                    Qt.CheckState.Checked if person.id in m.person_ids else Qt.CheckState.Unchecked
-                )
-                self.people_list.addItem(item)
-            warning = self.warning_for(entry)
-            self.warning_label.setText(warning)
-            self.warning_label.setVisible(bool(warning))
-            self.show_anyway_button.setVisible(bool(warning) and not entry.revealed)
-        finally:
-            self._updating = False
-            self._update_buttons()
+        self.details.show_entry(self.current_entry(), list(self._people.values()))
+        self._update_buttons()
 
     def _details_edited(self) -> None:
-        if self._updating:
-            return
         entry = self.current_entry()
-        if entry is None:
-            return
-        m = entry.media
-        m.caption = self.caption_edit.text().strip()
-        m.creator = self.creator_edit.text().strip()
-        m.created = self.date_field.value()
-        m.language = self.language_edit.value()
-        m.content_warning = self.warning_edit.text().strip()
-        m.person_ids = [
-            self.people_list.item(i).data(ID_ROLE)
-            for i in range(self.people_list.count())
-            if self.people_list.item(i).checkState() == Qt.CheckState.Checked
-        ]
-        if not entry.pending:
-            entry.dirty = True
-        self.model.entry_changed(entry)
-        warning = self.warning_for(entry)
-        self.warning_label.setText(warning)
-        self.warning_label.setVisible(bool(warning))
-        self.show_anyway_button.setVisible(bool(warning) and not entry.revealed)
+        if entry is not None:
+            self.model.entry_changed(entry)
         self._changed()
 
     def _update_buttons(self) -> None:
@@ -739,7 +376,7 @@ class MediaListWidget(QWidget):
     def pending_bytes(self) -> int:
         return sum(e.media.size for e in self.model.entries() if e.pending)
 
-    def state_key(self) -> tuple:
+    def state_key(self) -> tuple[object, ...]:
         """A comparable snapshot of the staged list (for unsaved-changes checks)."""
         return (
             tuple(m.id for m in self._removed),
@@ -757,7 +394,7 @@ class MediaListWidget(QWidget):
         on_done: Callable[[list[Media]], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
-    ):
+    ) -> Job:
         """Write the staged changes for the (now saved) owner; returns the runner's Job.
 
         Removals and caption edits go first, then each new file is streamed in with progress.
@@ -772,7 +409,7 @@ class MediaListWidget(QWidget):
         total = sum(meta.size for _e, meta in pending) or 1
         stored: list[MediaEntry] = []  # filled on the worker, read only after it finished
 
-        def op(cat: Any, job) -> list[Media]:
+        def op(cat: Catalogue, job: Job) -> list[Media]:
             for media in removed:
                 cat.delete_media(media.id)
             for media in edited:
@@ -782,15 +419,9 @@ class MediaListWidget(QWidget):
                 job.check()
                 meta.record_id = owner_record
                 meta.consent_id = owner_consent
-                offset = before
-                with _open_source(entry) as source:
+                with open_source(entry) as source:
                     cat.add_media(
-                        meta,
-                        source,
-                        progress=lambda done, _total, offset=offset: job.report(
-                            offset + done, total
-                        ),
-                        cancel=job.is_cancelled,
+                        meta, source, progress=_shifted(job, before, total), cancel=job.is_cancelled
                     )
                 stored.append(entry)
                 before += meta.size
@@ -820,3 +451,12 @@ class MediaListWidget(QWidget):
                 on_error(exc)
 
         return self._runner.run_job(op, finished, failed, context=self, on_progress=on_progress)
+
+
+def _shifted(job: Job, offset: int, total: int) -> Callable[[int, int], None]:
+    """Progress of one file reported as progress of all files (``offset`` bytes came before)."""
+
+    def report(done: int, _total: int) -> None:
+        job.report(offset + done, total)
+
+    return report

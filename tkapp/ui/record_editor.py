@@ -45,7 +45,7 @@ from tkapp.ui.record_editor_pages import (
     UsesPage,
 )
 from tkapp.ui.record_editor_widgets import TabMarker, error_text, show_error, validation_message
-from tkapp.ui.worker import Runner
+from tkapp.ui.worker import Job, Runner
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
@@ -111,7 +111,7 @@ class RecordEditorDialog(QDialog):
         self._loading = True
         self._saving = False
         self._close_after_save = False
-        self._job = None
+        self._job: Job | None = None
 
         self.setWindowTitle(
             window_title(_("New record") if record_id is None else _("Edit record"))

@@ -17,332 +17,38 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import date
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QFrame,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
-    QPlainTextEdit,
     QPushButton,
-    QRadioButton,
-    QScrollArea,
-    QSpinBox,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from tkapp.errors import TkError, ValidationError
-from tkapp.i18n import N_, _, names, ngettext, translate
+from tkapp.i18n import _
 from tkapp.licensing import text as lt
-from tkapp.licensing.labels import LabelCustomisation
-from tkapp.licensing.templates import TEMPLATES, template_info
-from tkapp.licensing.terms import BenefitSharing, Duty, Fee, Rule, Terms, from_template
+from tkapp.licensing.terms import Terms, from_template
 from tkapp.licensing.text import terms_name
-from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome
 from tkapp.services import terms as terms_service
-from tkapp.services.terms import LabelInfo, TermsInfo
-from tkapp.ui.dates import use_app_date_format
-from tkapp.ui.dialogs import confirm, error_text, set_text_color, warning_color, window_title
-from tkapp.ui.labels_widgets import label_pixmap
-from tkapp.ui.record_editor_widgets import DateField, heading, hint
+from tkapp.services.terms import TermsInfo
+from tkapp.ui.dialogs import confirm
+from tkapp.ui.terms_details import TermsDetailsPage
+from tkapp.ui.terms_dialogs import NewTermsDialog
+from tkapp.ui.terms_grid import RuleGridPage
+from tkapp.ui.terms_labels import LabelsPage
 from tkapp.ui.terms_models import (
-    OUTCOME_SYMBOL,
-    LabelColumn,
-    LabelsModel,
-    RuleGridModel,
-    TermsVersionsModel,
-    VersionColumn,
-    outcome_background,
     version_title,
 )
+from tkapp.ui.terms_preview import TermsPreviewPage
+from tkapp.ui.terms_problems import terms_problem
+from tkapp.ui.terms_versions import VersionHistoryPage
 from tkapp.ui.worker import Runner
-
-# Short names of duties for check boxes (the preview gives the full sentences).
-DUTY_NAMES: dict[DutyKind, str] = {
-    DutyKind.ATTRIBUTE: N_("Credit the community"),
-    DutyKind.SHARE_RESULTS: N_("Share the results with the community"),
-    DutyKind.NOTIFY_BEFORE_PUBLICATION: N_("Tell the community before publishing"),
-    DutyKind.NO_IP_CLAIMS: N_("No patents or other rights claimed"),
-    DutyKind.NO_REDISTRIBUTION: N_("Do not pass it on to others"),
-    DutyKind.BENEFIT_SHARE: N_("Share benefits (see Benefits and details)"),
-    DutyKind.RESPECT_PROTOCOLS: N_("Follow the community's protocols"),
-    DutyKind.EXPIRES: N_("The permission ends on a date"),
-}
-
-
-# Terms fields a validation error may name, in words.
-_TERMS_FIELDS: dict[str, str] = {
-    "name": N_("Name of the terms"),
-    "attribution": N_("How to credit the community"),
-    "contact": N_("Contact for agreements"),
-    "valid_until": N_("Valid until"),
-    "valid_from": N_("Valid from"),
-    "benefit_sharing.fee.amount": N_("Fee"),
-    "benefit_sharing.fee.currency": N_("Currency"),
-    "benefit_sharing.royalty_basis_points": N_("Royalty"),
-    "benefit_sharing.note": N_("Note on benefits"),
-    "duties": N_("Duties"),
-}
-
-CURRENCIES = ("USD", "EUR", "PEN", "COP", "BOB", "BRL", "MXN", "GBP")
-
-
-def language_name(code: str) -> str:
-    """A language's name in the interface language (one rule: :func:`names.language_name`)."""
-    return names.language_name(code)
-
-
-def terms_problem(error: BaseException) -> str:
-    """A plain sentence for a problem with the terms being edited."""
-    if isinstance(error, ValidationError):
-        field = str(error.params.get("field", ""))
-        where = _TERMS_FIELDS.get(field)
-        if where is None and field.startswith("rules."):
-            where = N_("Duties")
-        if error.detail in ("required", "missing_key") and field == "attribution":
-            return _(
-                "Write how users must credit the community: some cells ask users to credit it."
-            )
-        if error.detail == "required" and field == "contact":
-            return _(
-                "Write a contact for agreements: some cells say “only with an agreement”, so "
-                "users need to know whom to ask."
-            )
-        if error.detail == "before_valid_from":
-            return _("The end date is before the start date.")
-        if error.detail in ("bad_amount",):
-            return _("Write the fee as a number, for example 500 or 500.50.")
-        if error.detail in ("bad_currency",):
-            return _("Write the currency as three capital letters, for example USD.")
-        if where is not None:
-            return _("{field}: this value is not accepted.").format(field=translate(where))
-    return error_text(error)
-
-
-# --- the cell dialog --------------------------------------------------------------------
-
-
-class RuleDialog(QDialog):
-    """Change the outcome and duties of one or several grid cells."""
-
-    def __init__(self, rule: Rule, cells: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(window_title(_("What may they do?")))
-        intro = QLabel(
-            ngettext(
-                "This changes {n} cell of the table.",
-                "This changes {n} cells of the table: they all get the same answer.",
-                cells,
-            ).format(n=cells),
-            self,
-        )
-        intro.setWordWrap(True)
-        self.outcomes: dict[Outcome, QRadioButton] = {}
-        self.group = QButtonGroup(self)
-        outcome_box = QGroupBox(_("The answer"), self)
-        outcome_layout = QVBoxLayout(outcome_box)
-        for number, outcome in enumerate(Outcome):
-            button = QRadioButton(OUTCOME_SYMBOL[outcome] + " " + lt.describe_outcome(outcome))
-            self.outcomes[outcome] = button
-            self.group.addButton(button, number)
-            outcome_layout.addWidget(button)
-        self.duties: dict[DutyKind, QCheckBox] = {}
-        duty_box = QGroupBox(_("Duties of the user"), self)
-        duty_layout = QGridLayout(duty_box)
-        self.days = QSpinBox(self)
-        self.days.setRange(0, 3650)
-        self.days.setSpecialValueText(_("no number of days"))
-        self.days.setSuffix(" " + _("days"))
-        self.days.setAccessibleName(_("Days before publishing"))
-        self.protocol = QLineEdit(self)
-        self.protocol.setPlaceholderText(_("Which protocol, in a few words (optional)"))
-        self.protocol.setAccessibleName(_("Protocol"))
-        self.ends = QDateEdit(self)
-        self.ends.setCalendarPopup(True)
-        use_app_date_format(self.ends)
-        self.ends.setAccessibleName(_("End date"))
-        extras: dict[DutyKind, QWidget] = {
-            DutyKind.NOTIFY_BEFORE_PUBLICATION: self.days,
-            DutyKind.RESPECT_PROTOCOLS: self.protocol,
-            DutyKind.EXPIRES: self.ends,
-        }
-        for row, kind in enumerate(DutyKind):
-            box = QCheckBox(translate(DUTY_NAMES[kind]), self)
-            self.duties[kind] = box
-            duty_layout.addWidget(box, row, 0)
-            if kind in extras:
-                duty_layout.addWidget(extras[kind], row, 1)
-                box.toggled.connect(extras[kind].setEnabled)
-                extras[kind].setEnabled(False)
-            box.toggled.connect(lambda _on: self._update())
-        self.note = QLabel(self)
-        self.note.setWordWrap(True)
-        set_text_color(self.note, warning_color(self.palette()))
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.duty_box = duty_box
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(outcome_box)
-        layout.addWidget(duty_box)
-        layout.addWidget(self.note)
-        layout.addWidget(self.buttons)
-        self.group.idToggled.connect(lambda _id, _on: self._update())
-        self.set_rule(rule)
-
-    def set_rule(self, rule: Rule) -> None:
-        self.outcomes[rule.outcome].setChecked(True)
-        params: dict[DutyKind, dict[str, str]] = {d.kind: dict(d.params) for d in rule.duties}
-        for kind, box in self.duties.items():
-            box.setChecked(kind in params)
-        notify = params.get(DutyKind.NOTIFY_BEFORE_PUBLICATION, {})
-        self.days.setValue(int(notify["days"]) if notify.get("days", "").isdigit() else 0)
-        self.protocol.setText(params.get(DutyKind.RESPECT_PROTOCOLS, {}).get("text", ""))
-        ends = params.get(DutyKind.EXPIRES, {}).get("date")
-        day = date.fromisoformat(ends) if ends else date.today().replace(month=12, day=31)
-        from PySide6.QtCore import QDate
-
-        self.ends.setDate(QDate(day.year, day.month, day.day))
-        self._update()
-
-    def outcome(self) -> Outcome:
-        for outcome, button in self.outcomes.items():
-            if button.isChecked():
-                return outcome
-        return Outcome.NOT_ALLOWED
-
-    def set_outcome(self, outcome: Outcome) -> None:
-        self.outcomes[outcome].setChecked(True)
-
-    def _update(self) -> None:
-        outcome = self.outcome()
-        takes_duties = outcome in (Outcome.ALLOWED_WITH_DUTIES, Outcome.NEEDS_AGREEMENT)
-        self.duty_box.setEnabled(takes_duties)
-        chosen = any(box.isChecked() for box in self.duties.values())
-        problem = ""
-        if outcome is Outcome.ALLOWED_WITH_DUTIES and not chosen:
-            problem = _("Choose at least one duty, or choose “Allowed”.")
-        elif outcome is Outcome.NEEDS_AGREEMENT:
-            problem = _("The duties you tick are where an agreement would start from.")
-        elif not takes_duties and chosen:
-            problem = _("This answer carries no duties: the ticked duties are not kept.")
-        self.note.setText(problem)
-        self.note.setVisible(bool(problem))
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(not (outcome is Outcome.ALLOWED_WITH_DUTIES and not chosen))
-
-    def rule(self) -> Rule:
-        """The rule as chosen (duties dropped for answers that take none)."""
-        outcome = self.outcome()
-        duties: list[Duty] = []
-        if outcome in (Outcome.ALLOWED_WITH_DUTIES, Outcome.NEEDS_AGREEMENT):
-            for kind, box in self.duties.items():
-                if not box.isChecked():
-                    continue
-                params: dict[str, str] = {}
-                if kind is DutyKind.NOTIFY_BEFORE_PUBLICATION and self.days.value():
-                    params["days"] = str(self.days.value())
-                if kind is DutyKind.RESPECT_PROTOCOLS and self.protocol.text().strip():
-                    params["text"] = self.protocol.text().strip()
-                if kind is DutyKind.EXPIRES:
-                    qd = self.ends.date()
-                    params["date"] = date(qd.year(), qd.month(), qd.day()).isoformat()
-                duties.append(Duty(kind, params))
-        return Rule(outcome, tuple(duties))
-
-
-class NewTermsDialog(QDialog):
-    """Start a new set of terms from a built-in template."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(window_title(_("New terms from a template")))
-        self.group = QButtonGroup(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            hint(
-                _(
-                    "Choose where to start. You can change every cell afterwards. Your current "
-                    "terms stay as they are."
-                )
-            )
-        )
-        self.choices: dict[str, QRadioButton] = {}
-        for number, code in enumerate(TEMPLATES):
-            button = QRadioButton(lt.template_name(code), self)
-            summary = QLabel(translate(template_info(code).summary), self)
-            summary.setWordWrap(True)
-            summary.setIndent(24)
-            self.group.addButton(button, number)
-            self.choices[code] = button
-            layout.addWidget(button)
-            layout.addWidget(summary)
-        self.choices[TEMPLATES[0]].setChecked(True)
-        self.name = QLineEdit(self)
-        self.name.setAccessibleName(_("Name of the new terms"))
-        self.name.setPlaceholderText(_("For example: Terms of our assembly, 2026"))
-        form = QFormLayout()
-        form.addRow(_("Name of the new terms:"), self.name)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.setMinimumWidth(560)
-
-    def template(self) -> str:
-        for code, button in self.choices.items():
-            if button.isChecked():
-                return code
-        return TEMPLATES[0]
-
-    def terms_name(self) -> str:
-        return self.name.text().strip() or lt.template_name(self.template())
-
-
-# --- the section ------------------------------------------------------------------------
-
-
-class _Legend(QWidget):
-    """Colour chips with symbols and the full outcome sentence."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        for outcome in Outcome:
-            chip = QLabel(OUTCOME_SYMBOL[outcome] + " " + lt.describe_outcome(outcome), self)
-            colour = outcome_background(outcome).name()
-            chip.setStyleSheet(
-                f"background: {colour}; color: #1a1a1a; padding: 3px 6px; border-radius: 3px;"
-            )
-            row.addWidget(chip)
-        row.addStretch(1)
 
 
 class TermsSection(QWidget):
@@ -365,13 +71,13 @@ class TermsSection(QWidget):
         self.busy = False
         #: Asks before throwing away unsaved edits (replaced in tests; blocking by default).
         self.ask_discard: Callable[[], bool] = self._ask_discard
-        self.rule_dialog: RuleDialog | None = None
         self.new_dialog: NewTermsDialog | None = None
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self._terms_page(), _("Terms"))
-        self.tabs.addTab(self._labels_page(), _("Labels"))
+        self.labels = LabelsPage(runner, self)
+        self.tabs.addTab(self.labels, _("Labels"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 8)
         title = QLabel(_("Terms & labels"), self)
@@ -413,15 +119,26 @@ class TermsSection(QWidget):
         self.state.setAccessibleName(_("About this version"))
 
         self.editor_tabs = QTabWidget(page)
-        self.editor_tabs.addTab(self._grid_page(), _("Who may do what"))
-        self.editor_tabs.addTab(self._details_page(), _("Benefits and details"))
-        self.editor_tabs.addTab(self._preview_page(), _("Preview"))
-        self.editor_tabs.addTab(self._history_page(), _("Version history"))
+        # Made in tab order, so that Tab walks them in the order they are shown.
+        self.grid_page = RuleGridPage(page)
+        self.grid_model = self.grid_page.model
+        self.grid_model.dataChanged.connect(lambda *_a: self._edited())
+        self.details = TermsDetailsPage(page)
+        self.details.edited.connect(self._edited)
+        self.preview = TermsPreviewPage(page)
+        self.history_page = VersionHistoryPage(page)
+        self.history_page.open_requested.connect(self.open_version)
+        self.versions_model = self.history_page.model
+        self.editor_tabs.addTab(self.grid_page, _("Who may do what"))
+        self.editor_tabs.addTab(self.details, _("Benefits and details"))
+        self.editor_tabs.addTab(self.preview, _("Preview"))
+        self.editor_tabs.addTab(self.history_page, _("Version history"))
         self.editor_tabs.currentChanged.connect(lambda _i: self.schedule_preview())
 
         self.feedback = QLabel(page)
         self.feedback.setWordWrap(True)
         self.feedback.setAccessibleName(_("Message"))
+        self.grid_page.problem.connect(self.feedback.setText)
         self.revert_button = QPushButton(_("Undo my changes"), page)
         self.revert_button.clicked.connect(self.revert)
         self.save_button = QPushButton(_("Save"), page)
@@ -438,305 +155,6 @@ class TermsSection(QWidget):
         layout.addWidget(self.state)
         layout.addWidget(self.editor_tabs, 1)
         layout.addLayout(bottom)
-        return page
-
-    def _grid_page(self) -> QWidget:
-        page = QWidget(self)
-        self.grid_model = RuleGridModel(self)
-        self.grid = QTableView(page)
-        self.grid.setModel(self.grid_model)
-        self.grid.setAccessibleName(_("Who may do what"))
-        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.grid.setWordWrap(True)
-        self.grid.setCornerButtonEnabled(False)
-        self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.horizontalHeader().setMinimumSectionSize(70)
-        self.grid.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
-        # Rows share the height: big targets, and a third line fits when a word wraps.
-        self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.grid.verticalHeader().setMinimumSectionSize(
-            self.grid.fontMetrics().lineSpacing() * 2 + 8
-        )
-        self.grid.activated.connect(lambda _index: self.edit_selected_cells())
-        self.grid.doubleClicked.connect(lambda _index: self.edit_selected_cells())
-        self.grid_model.dataChanged.connect(lambda *_a: self._edited())
-        self.change_button = QPushButton(_("Change the selected cells…"), page)
-        self.change_button.clicked.connect(self.edit_selected_cells)
-        row = QHBoxLayout()
-        row.addWidget(_Legend(page), 1)
-        row.addWidget(self.change_button)
-        layout = QVBoxLayout(page)
-        layout.addWidget(
-            hint(
-                _(
-                    "Each row is a kind of user, each column a use. Double-click a cell, or "
-                    "select several and press “Change the selected cells”. Point at a cell to "
-                    "read its duties."
-                )
-            )
-        )
-        layout.addWidget(self.grid, 1)
-        layout.addLayout(row)
-        return page
-
-    def _details_page(self) -> QWidget:
-        page = QWidget(self)
-        self.name_edit = QLineEdit(page)
-        self.name_edit.setAccessibleName(_("Name of the terms"))
-        self.attribution_edit = QLineEdit(page)
-        self.attribution_edit.setAccessibleName(_("How to credit the community"))
-        self.attribution_edit.setPlaceholderText(_("For example: Comunidad Sacha Yaku, Napo"))
-        self.contact_edit = QLineEdit(page)
-        self.contact_edit.setAccessibleName(_("Contact for agreements"))
-        self.valid_from = DateField(page, known_text=_("Starts on"))
-        self.valid_until = DateField(page, known_text=_("Ends on"))
-        general = QFormLayout()
-        general.addRow(_("Name of the terms:"), self.name_edit)
-        general.addRow(_("How to credit the community:"), self.attribution_edit)
-        general.addRow(_("Contact for agreements:"), self.contact_edit)
-        general.addRow(_("Valid from:"), self.valid_from)
-        general.addRow(_("Valid until:"), self.valid_until)
-        left = QWidget(page)
-        left_layout = QVBoxLayout(left)
-        left_layout.addWidget(heading(_("Credit, contact and validity")))
-        left_layout.addLayout(general)
-        left_layout.addWidget(
-            hint(
-                _(
-                    "Without dates the terms apply from now on, with no end. After the end "
-                    "date nothing can be shared under them until you renew them."
-                )
-            )
-        )
-        left_layout.addWidget(heading(_("In the community's own words")))
-        left_layout.addWidget(
-            hint(
-                _(
-                    "Optional: a message to whoever reads these terms, in each language. It "
-                    "is printed at the top of the readable terms."
-                )
-            )
-        )
-        self.notes_tabs = QTabWidget(page)
-        self.notes_tabs.setAccessibleName(_("The community's own words"))
-        self.note_edits: dict[str, QPlainTextEdit] = {}
-        left_layout.addWidget(self.notes_tabs, 1)
-
-        self.royalty = QDoubleSpinBox(page)
-        self.royalty.setRange(0, 100)
-        self.royalty.setDecimals(2)
-        self.royalty.setSuffix(" %")
-        self.royalty.setAccessibleName(_("Royalty"))
-        self.fee_amount = QLineEdit(page)
-        self.fee_amount.setPlaceholderText(_("No fee"))
-        self.fee_amount.setAccessibleName(_("Fee"))
-        self.currency = QComboBox(page)
-        self.currency.setEditable(True)
-        self.currency.addItems(CURRENCIES)
-        self.currency.setAccessibleName(_("Currency"))
-        fee_row = QHBoxLayout()
-        fee_row.addWidget(self.fee_amount, 1)
-        fee_row.addWidget(self.currency)
-        self.benefit_note = QLineEdit(page)
-        self.benefit_note.setAccessibleName(_("Note on benefits"))
-        money = QFormLayout()
-        money.addRow(_("Royalty on income:"), self.royalty)
-        money.addRow(_("Fee:"), fee_row)
-        money.addRow(_("Note:"), self.benefit_note)
-        self.benefits: dict[NonMonetaryBenefit, QCheckBox] = {}
-        benefit_grid = QGridLayout()
-        for number, item in enumerate(NonMonetaryBenefit):
-            text = translate(lt.BENEFIT_NAMES[item])
-            box = QCheckBox(text[:1].upper() + text[1:], page)
-            self.benefits[item] = box
-            # One column: the Spanish names are long, two columns overflow a 1366 px screen.
-            benefit_grid.addWidget(box, number, 0)
-            box.toggled.connect(lambda _on: self._edited())
-        right = QWidget(page)
-        right_layout = QVBoxLayout(right)
-        right_layout.addWidget(heading(_("Benefit sharing")))
-        right_layout.addWidget(
-            hint(
-                _(
-                    "What for-profit users who contribute back give to the community (the cells "
-                    "with “Share benefits”)."
-                )
-            )
-        )
-        right_layout.addLayout(money)
-        right_layout.addWidget(QLabel(_("Other benefits (not money):"), page))
-        right_layout.addLayout(benefit_grid)
-        right_layout.addStretch(1)
-
-        for edit in (
-            self.name_edit,
-            self.attribution_edit,
-            self.contact_edit,
-            self.fee_amount,
-            self.benefit_note,
-        ):
-            edit.textEdited.connect(lambda _t: self._edited())
-        self.currency.currentTextChanged.connect(lambda _t: self._edited())
-        self.royalty.valueChanged.connect(lambda _v: self._edited())
-        self.valid_from.changed.connect(self._edited)
-        self.valid_until.changed.connect(self._edited)
-
-        content = QWidget(page)
-        columns = QHBoxLayout(content)
-        columns.addWidget(left, 1)
-        line = QFrame(content)
-        line.setFrameShape(QFrame.Shape.VLine)
-        columns.addWidget(line)
-        columns.addWidget(right, 1)
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
-        return page
-
-    def _preview_page(self) -> QWidget:
-        page = QWidget(self)
-        self.preview_tabs = QTabWidget(page)
-        self.preview_tabs.setAccessibleName(_("Preview in each language"))
-        self.preview_note = hint(
-            _(
-                "This is the text a researcher receives with the records, in each language of "
-                "the catalogue. It follows your changes before you save them."
-            )
-        )
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.preview_note)
-        layout.addWidget(self.preview_tabs, 1)
-        self.previews: dict[str, QPlainTextEdit] = {}
-        return page
-
-    def _history_page(self) -> QWidget:
-        page = QWidget(self)
-        self.versions_model = TermsVersionsModel(self)
-        self.history = QTableView(page)
-        self.history.setModel(self.versions_model)
-        self.history.setAccessibleName(_("Version history"))
-        self.history.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.history.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.history.verticalHeader().hide()
-        header = self.history.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(int(VersionColumn.NAME), QHeaderView.ResizeMode.Stretch)
-        self.history.doubleClicked.connect(lambda index: self.open_version(index.row()))
-        self.open_button = QPushButton(_("Open this version"), page)
-        self.open_button.clicked.connect(self._open_selected_version)
-        row = QHBoxLayout()
-        row.addWidget(
-            hint(
-                _(
-                    "Each time terms used in an export are changed, a new version is made; the "
-                    "old one stays as it was, because bundles carry it."
-                )
-            ),
-            1,
-        )
-        row.addWidget(self.open_button)
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.history, 1)
-        layout.addLayout(row)
-        return page
-
-    def _labels_page(self) -> QWidget:
-        page = QWidget(self)
-        self.labels_model = LabelsModel(self)
-        self.labels_view = QTableView(page)
-        self.labels_view.setModel(self.labels_model)
-        self.labels_view.setAccessibleName(_("Labels"))
-        self.labels_view.setIconSize(QSize(24, 24))
-        self.labels_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.labels_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.labels_view.verticalHeader().hide()
-        self.labels_view.verticalHeader().setDefaultSectionSize(30)
-        header = self.labels_view.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(int(LabelColumn.APPROVED), QHeaderView.ResizeMode.Stretch)
-        self.labels_view.selectionModel().currentRowChanged.connect(
-            lambda current, _previous: self._label_chosen(current)
-        )
-
-        editor = QWidget(page)
-        self.label_picture = QLabel(editor)
-        self.label_picture.setFixedSize(64, 64)
-        self.label_title = QLabel(editor)
-        font = self.label_title.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.label_title.setFont(font)
-        self.label_default = hint("")
-        title_box = QVBoxLayout()
-        title_box.addWidget(self.label_title)
-        title_box.addWidget(self.label_default)
-        title_row = QHBoxLayout()
-        title_row.addWidget(self.label_picture, 0, Qt.AlignmentFlag.AlignTop)
-        title_row.addLayout(title_box, 1)
-        self.label_text = QPlainTextEdit(editor)
-        self.label_text.setAccessibleName(_("The community's text for this label"))
-        self.label_text.setPlaceholderText(_("Empty: the default text above is used"))
-        self.label_text.setMaximumHeight(90)
-        self.translations_form = QFormLayout()
-        self.translation_edits: dict[str, QPlainTextEdit] = {}
-        self.approved_by = QLineEdit(editor)
-        self.approved_by.setAccessibleName(_("Approved by"))
-        self.approved_by.setPlaceholderText(_("For example: community assembly"))
-        self.approved_on = DateField(editor, known_text=_("Approved on"))
-        self.hub_id = QLineEdit(editor)
-        self.hub_id.setAccessibleName(_("Local Contexts Hub project id"))
-        self.hub_id.setPlaceholderText(_("Optional, to link later when online"))
-        meta = QFormLayout()
-        meta.addRow(_("Approved by:"), self.approved_by)
-        meta.addRow(_("Date:"), self.approved_on)
-        meta.addRow(_("Local Contexts Hub project:"), self.hub_id)
-        self.label_save = QPushButton(_("Save the wording"), editor)
-        self.label_save.clicked.connect(self.save_label)
-        self.label_reset = QPushButton(_("Back to the default text"), editor)
-        self.label_reset.clicked.connect(self.reset_label)
-        self.label_feedback = QLabel(editor)
-        self.label_feedback.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.label_feedback, 1)
-        buttons.addWidget(self.label_reset)
-        buttons.addWidget(self.label_save)
-        edit_layout = QVBoxLayout(editor)
-        edit_layout.addLayout(title_row)
-        edit_layout.addWidget(heading(_("The community's own text")))
-        edit_layout.addWidget(self.label_text)
-        edit_layout.addLayout(self.translations_form)
-        edit_layout.addWidget(heading(_("Approval")))
-        edit_layout.addLayout(meta)
-        edit_layout.addStretch(1)
-        edit_layout.addLayout(buttons)
-        scroll = QScrollArea(page)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(editor)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal, page)
-        splitter.addWidget(self.labels_view)
-        splitter.addWidget(scroll)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([560, 560])
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(
-            hint(
-                _(
-                    "Local Contexts labels tell others how the community wants its knowledge "
-                    "treated. Write them in the community's own words and languages."
-                )
-            )
-        )
-        layout.addWidget(splitter, 1)
-        self._label_code = ""
         return page
 
     # -- loading -------------------------------------------------------------------------------
@@ -777,7 +195,8 @@ class TermsSection(QWidget):
         self.community_name = name
         self.community_contact = contact
         self._set_versions(infos)
-        self._set_labels(labels)
+        self.labels.set_languages(self.community_languages)
+        self.labels.set_labels(labels)
         self._show_terms(terms)
         self._loading = False
 
@@ -798,66 +217,17 @@ class TermsSection(QWidget):
             self.version_combo.addItem(version_title(info), info.id)
         self.version_combo.blockSignals(False)
 
-    def _show_notes(self, terms: Terms) -> None:
-        """One text box per language of the terms, holding the community's own words."""
-        self.notes_tabs.clear()
-        self.note_edits = {}
-        for lang in terms.languages:
-            edit = QPlainTextEdit(self.notes_tabs)
-            edit.setAccessibleName(
-                _("The community's own words in {language}").format(language=language_name(lang))
-            )
-            edit.setPlainText(terms.notes.get(lang, ""))
-            edit.textChanged.connect(self._edited)
-            self.note_edits[lang] = edit
-            self.notes_tabs.addTab(edit, language_name(lang))
-
     def info_for(self, terms_id: str) -> TermsInfo | None:
         return next((info for info in self._infos if info.id == terms_id), None)
-
-    def _stored_name(self, shown: str) -> str:
-        """The name to save: the template's key when the shown (translated) name is unchanged,
-        otherwise the community's own words."""
-        loaded = self.loaded
-        if loaded is not None and shown == terms_name(loaded.name):
-            return loaded.name
-        return shown
 
     def _show_terms(self, terms: Terms) -> None:
         self.loaded = terms
         self.grid_model.set_terms(terms)
-        # A template's name is shown in the user's language; left as shown, the stored key
-        # (the template's own name) is kept when saving (see _stored_name).
-        self.name_edit.setText(terms_name(terms.name))
-        self.attribution_edit.setText(terms.attribution)
-        self.contact_edit.setText(terms.contact)
-        self._show_notes(terms)
-        for field_widget, value in (
-            (self.valid_from, terms.valid_from),
-            (self.valid_until, terms.valid_until),
-        ):
-            field_widget.blockSignals(True)
-            field_widget.set_value(value)
-            field_widget.blockSignals(False)
-        benefit = terms.benefit_sharing
-        self.royalty.blockSignals(True)
-        self.royalty.setValue(benefit.royalty_basis_points / 100)
-        self.royalty.blockSignals(False)
-        self.fee_amount.setText(benefit.fee.amount if benefit.fee else "")
-        self.currency.blockSignals(True)
-        self.currency.setCurrentText(benefit.fee.currency if benefit.fee else "USD")
-        self.currency.blockSignals(False)
-        self.benefit_note.setText(benefit.note)
-        for item, box in self.benefits.items():
-            box.blockSignals(True)
-            box.setChecked(item in benefit.non_monetary)
-            box.blockSignals(False)
+        self.details.show_terms(terms)
         row = self.version_combo.findData(terms.id)
         self.version_combo.setCurrentIndex(row)
-        history_row = self.versions_model.row_of(terms.id)
-        if history_row >= 0:
-            self.history.selectRow(history_row)
-        self._build_previews(terms)
+        self.history_page.select_version(terms.id)
+        self.preview.set_languages(self._preview_languages(terms))
         self._update_state()
         self.schedule_preview()
 
@@ -891,15 +261,6 @@ class TermsSection(QWidget):
         same_set = [i.version for i in self._infos if i.set_id == terms.set_id]
         return max([terms.version, *same_set]) + 1
 
-    def _set_labels(self, labels: Sequence[LabelInfo]) -> None:
-        current = self._label_code
-        self.labels_model.set_labels(labels)
-        self._build_translation_edits()
-        row = self.labels_model.row_of(current) if current else 0
-        if row >= 0 and self.labels_model.rowCount():
-            self.labels_view.selectRow(row)
-            self._label_chosen(self.labels_model.index(row, 0))
-
     # -- editing the terms -----------------------------------------------------------------------
 
     def _edited(self) -> None:
@@ -915,34 +276,7 @@ class TermsSection(QWidget):
         Raises:
             ValidationError: a benefit figure is not acceptable.
         """
-        amount = self.fee_amount.text().strip().replace(",", ".")
-        fee = None
-        if amount:
-            try:
-                Decimal(amount)
-            except InvalidOperation:
-                raise ValidationError("bad_amount", field="benefit_sharing.fee.amount") from None
-            fee = Fee(amount, self.currency.currentText().strip().upper())
-        benefit = BenefitSharing(
-            royalty_basis_points=round(self.royalty.value() * 100),
-            fee=fee,
-            non_monetary=tuple(item for item, box in self.benefits.items() if box.isChecked()),
-            note=self.benefit_note.text().strip(),
-        )
-        return {
-            "name": self._stored_name(self.name_edit.text().strip()),
-            "attribution": self.attribution_edit.text().strip(),
-            "contact": self.contact_edit.text().strip(),
-            "valid_from": self.valid_from.value(),
-            "valid_until": self.valid_until.value(),
-            "benefit_sharing": benefit,
-            "rules": self.grid_model.rules(),
-            "notes": {
-                lang: edit.toPlainText().strip()
-                for lang, edit in self.note_edits.items()
-                if edit.toPlainText().strip()
-            },
-        }
+        return {**self.details.values(), "rules": self.grid_model.rules()}
 
     def changes(self) -> dict[str, Any]:
         """Only the fields that differ from the loaded version (raises ValidationError)."""
@@ -1025,32 +359,6 @@ class TermsSection(QWidget):
             context=self,
         )
 
-    def edit_selected_cells(self) -> RuleDialog | None:
-        """Open the cell dialog for the selected cells (non-blocking; returned for tests)."""
-        indexes = self.grid.selectionModel().selectedIndexes()
-        if not indexes:
-            current = self.grid.currentIndex()
-            indexes = [current] if current.isValid() else []
-        if not indexes:
-            self.feedback.setText(_("Select one or more cells of the table first."))
-            return None
-        rule = self.grid_model.rule_at(indexes[0])
-        if rule is None:
-            return None
-        dialog = RuleDialog(rule, len(indexes), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        persistent = [QModelIndex(index) for index in indexes]
-
-        def apply() -> None:
-            chosen = dialog.rule()
-            for index in persistent:
-                self.grid_model.set_rule(index, chosen)
-
-        dialog.accepted.connect(apply)
-        self.rule_dialog = dialog
-        dialog.open()
-        return dialog
-
     # -- versions ------------------------------------------------------------------------------
 
     def _ask_discard(self) -> bool:
@@ -1065,11 +373,6 @@ class TermsSection(QWidget):
         terms_id = self.version_combo.itemData(row)
         if terms_id:
             self.open_version_id(str(terms_id))
-
-    def _open_selected_version(self) -> None:
-        rows = self.history.selectionModel().selectedRows()
-        if rows:
-            self.open_version(rows[0].row())
 
     def open_version(self, row: int) -> None:
         if 0 <= row < self.versions_model.rowCount():
@@ -1149,21 +452,6 @@ class TermsSection(QWidget):
     def _preview_languages(self, terms: Terms) -> list[str]:
         return list(dict.fromkeys([*self.community_languages, *terms.languages]))
 
-    def _build_previews(self, terms: Terms) -> None:
-        languages = self._preview_languages(terms)
-        if list(self.previews) == languages:
-            return
-        self.preview_tabs.clear()
-        for edit in self.previews.values():
-            edit.deleteLater()
-        self.previews = {}
-        for lang in languages:
-            edit = QPlainTextEdit(self.preview_tabs)
-            edit.setReadOnly(True)
-            edit.setAccessibleName(_("Preview in {language}").format(language=language_name(lang)))
-            self.previews[lang] = edit
-            self.preview_tabs.addTab(edit, language_name(lang))
-
     def schedule_preview(self) -> None:
         self._preview_timer.start()
 
@@ -1174,118 +462,7 @@ class TermsSection(QWidget):
         try:
             draft = self.draft()
         except (ValidationError, TkError) as exc:
-            problem = terms_problem(exc)
-            for edit in self.previews.values():
-                edit.setPlainText(problem)
+            self.preview.show_problem(terms_problem(exc))
             return
         self.grid_model.set_attribution_source(draft)
-        for lang, edit in self.previews.items():
-            try:
-                text = lt.render_terms_text(draft, lang)
-            except (ValueError, KeyError, NameError, TkError):
-                # A problem in one language's text must not break the editor.
-                text = _("This preview could not be made.")
-            if edit.toPlainText() != text:
-                edit.setPlainText(text)
-
-    # -- labels --------------------------------------------------------------------------------
-
-    def _build_translation_edits(self) -> None:
-        languages = list(dict.fromkeys(self.community_languages))
-        if list(self.translation_edits) == languages:
-            return
-        while self.translations_form.rowCount():
-            self.translations_form.removeRow(0)
-        self.translation_edits = {}
-        for lang in languages:
-            edit = QPlainTextEdit()
-            edit.setMaximumHeight(64)
-            edit.setAccessibleName(_("The text in {language}").format(language=language_name(lang)))
-            self.translation_edits[lang] = edit
-            self.translations_form.addRow(
-                _("In {language}:").format(language=language_name(lang)), edit
-            )
-
-    def _label_chosen(self, index: QModelIndex) -> None:
-        if not index.isValid():
-            return
-        info = self.labels_model.info(index.row())
-        label = info.label
-        own = info.customisation
-        self._label_code = label.code
-        self.label_picture.setPixmap(label_pixmap(label.code, 64))
-        self.label_title.setText(lt.label_name(label.code))
-        self.label_default.setText(
-            _("Default text: {text}").format(text=translate(label.description))
-        )
-        self.label_text.setPlainText(own.text if own else "")
-        for lang, edit in self.translation_edits.items():
-            edit.setPlainText(own.translations.get(lang, "") if own else "")
-        self.approved_by.setText(own.approved_by if own else "")
-        self.approved_on.set_value(own.approved_on if own else None)
-        self.hub_id.setText(own.hub_project_id if own else "")
-        self.label_reset.setEnabled(own is not None)
-        self.label_feedback.clear()
-
-    def select_label(self, code: str) -> bool:
-        row = self.labels_model.row_of(code)
-        if row < 0:
-            return False
-        self.labels_view.selectRow(row)
-        self._label_chosen(self.labels_model.index(row, 0))
-        return True
-
-    def label_customisation(self) -> LabelCustomisation:
-        """The wording in the editor. Raises ValidationError."""
-        return LabelCustomisation(
-            code=self._label_code,
-            text=self.label_text.toPlainText().strip(),
-            translations={
-                lang: edit.toPlainText().strip()
-                for lang, edit in self.translation_edits.items()
-                if edit.toPlainText().strip()
-            },
-            approved_by=self.approved_by.text().strip(),
-            approved_on=self.approved_on.value(),
-            hub_project_id=self.hub_id.text().strip(),
-        )
-
-    def save_label(self) -> None:
-        if not self._label_code:
-            return
-        try:
-            wording = self.label_customisation()
-        except (ValidationError, TkError) as exc:
-            self.label_feedback.setText(error_text(exc))
-            return
-        code = self._label_code
-
-        def done(labels: list[LabelInfo]) -> None:
-            self._set_labels(labels)
-            self.select_label(code)
-            self.label_feedback.setText(_("The wording was saved."))
-
-        def op(cat: Any) -> list[LabelInfo]:
-            terms_service.set_label_customisation(cat, wording)
-            return terms_service.list_labels(cat)
-
-        self.runner.run(op, done, self._label_failed, context=self)
-
-    def reset_label(self) -> None:
-        code = self._label_code
-        if not code:
-            return
-
-        def done(labels: list[LabelInfo]) -> None:
-            self._set_labels(labels)
-            self.select_label(code)
-            self.label_feedback.setText(_("The default text is used again."))
-
-        def op(cat: Any) -> list[LabelInfo]:
-            terms_service.remove_label_customisation(cat, code)
-            return terms_service.list_labels(cat)
-
-        self.runner.run(op, done, self._label_failed, context=self)
-
-    def _label_failed(self, error: BaseException) -> None:
-        self.label_feedback.setText(error_text(error))
+        self.preview.show_terms(draft)
