@@ -15,7 +15,7 @@ SAMPLES = Path(__file__).resolve().parent.parent / "data" / "import"
 
 
 def _dialog(open_runner, qtbot, source: Path):
-    from tkapp.ui.import_dialog import ImportDialog
+    from tkapp.ui.sharing.import_dialog import ImportDialog
 
     dialog = ImportDialog(open_runner, source)
     qtbot.addWidget(dialog)

@@ -14,7 +14,7 @@ from tests.ui.verify_helpers import DEMO_PASSPHRASE, copy_demo, open_catalogue_i
 from tkapp.crypto.minisign import parse_public_key
 from tkapp.errors import KeyMismatch, UsageError
 from tkapp.services import keys, received
-from tkapp.ui.keys_section import KeysSection
+from tkapp.ui.keys.keys_section import KeysSection
 
 # Fixtures shared by the verify, Received and Keys tests.
 bundles = verify_helpers.bundles

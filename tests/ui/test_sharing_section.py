@@ -18,10 +18,10 @@ from tests.ui.sharing_fixtures import call, mark_open_records
 from tkapp.core.model import Recipient
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportEntry
-from tkapp.ui.export_wizard import ExportWizard
-from tkapp.ui.opendata_dialog import OpenDataDialog, open_file_name
-from tkapp.ui.sharing_models import LedgerColumn, LedgerModel
-from tkapp.ui.sharing_section import SharingSection
+from tkapp.ui.sharing.export_wizard import ExportWizard
+from tkapp.ui.sharing.opendata_dialog import OpenDataDialog, open_file_name
+from tkapp.ui.sharing.sharing_models import LedgerColumn, LedgerModel
+from tkapp.ui.sharing.sharing_section import SharingSection
 
 demo_file = sharing_fixtures.demo_file
 demo_runner = sharing_fixtures.demo_runner

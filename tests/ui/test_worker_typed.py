@@ -11,8 +11,8 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from tkapp.errors import Cancelled, CatalogueLocked
-from tkapp.ui.progress import JobProgressBar
-from tkapp.ui.table_model import ID_ROLE, ITEM_ROLE, ObjectTableModel
+from tkapp.ui.common.progress import JobProgressBar
+from tkapp.ui.common.table_model import ID_ROLE, ITEM_ROLE, ObjectTableModel
 
 
 def _wait(qtbot: Any, box: list[Any]) -> Any:

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
 from tkapp import DISPLAY_NAME, __version__
 from tkapp.i18n import _
 from tkapp.services import diagnostics
-from tkapp.ui.dialogs import bad_color, error_text, good_color, set_text_color, window_title
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.dialogs import bad_color, error_text, good_color, set_text_color, window_title
+from tkapp.ui.common.worker import Runner
 
 
 def sqlcipher_version() -> str:

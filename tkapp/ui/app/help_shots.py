@@ -8,10 +8,10 @@ at fixed sizes, in each book language, and saves small PNGs into
 folder and checks the committed ones still match (same names and sizes, none blank), so a
 window that changes shape is noticed. To refresh the committed images after a UI change::
 
-    QT_QPA_PLATFORM=offscreen python -m tkapp.ui.help_shots
+    QT_QPA_PLATFORM=offscreen python -m tkapp.ui.app.help_shots
 
 Kichwa pages reuse the Spanish images: the help browser looks images up along the same
-language chain as the pages (see :func:`tkapp.ui.help.image_search_paths`).
+language chain as the pages (see :func:`tkapp.ui.common.help.image_search_paths`).
 """
 
 from __future__ import annotations
@@ -126,9 +126,9 @@ def generate(root: Path, languages: tuple[str, ...] = SHOT_LANGUAGES) -> list[Pa
     """Make every :data:`SHOTS` image for ``languages`` under ``root/<lang>/img/``."""
     from tkapp.i18n import current_language, set_language
     from tkapp.services.demo import create_demo
-    from tkapp.ui.main_operations import DEMO_PASSPHRASE
-    from tkapp.ui.qt_translations import install_qt_translations
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.app.main_operations import DEMO_PASSPHRASE
+    from tkapp.ui.common.qt_translations import install_qt_translations
+    from tkapp.ui.common.worker import Runner
 
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -169,11 +169,11 @@ def _close_boxes() -> None:
 
 def _shots_in(runner: Any, demo: Path, passphrase: str, folder: Path) -> list[Path]:
     from tkapp.core.model import AccessLevel
-    from tkapp.ui.audio_recorder import RecorderDialog
-    from tkapp.ui.export_wizard import ExportWizard
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.record_editor import RecordEditorDialog
-    from tkapp.ui.settings import Settings
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.settings import Settings
+    from tkapp.ui.records.audio_recorder import RecorderDialog
+    from tkapp.ui.records.record_editor import RecordEditorDialog
+    from tkapp.ui.sharing.export_wizard import ExportWizard
 
     shots = {shot.name: shot for shot in SHOTS}
     made: list[Path] = []
@@ -257,7 +257,7 @@ def _shots_in(runner: Any, demo: Path, passphrase: str, folder: Path) -> list[Pa
 
 
 def main() -> None:
-    from tkapp.ui.help import HELP_DIR
+    from tkapp.ui.common.help import HELP_DIR
 
     for path in generate(HELP_DIR):
         print(path.relative_to(HELP_DIR), path.stat().st_size)

@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QApplication
 
 from tkapp import APP_ID, APP_NAME, __version__
 from tkapp.i18n import set_language
-from tkapp.ui import settings as keys
-from tkapp.ui.keyboard import install_focus_style
-from tkapp.ui.qt_translations import install_qt_translations
-from tkapp.ui.smoke import install_quit_timer
+from tkapp.ui.app.smoke import install_quit_timer
+from tkapp.ui.common import settings as keys
+from tkapp.ui.common.keyboard import install_focus_style
+from tkapp.ui.common.qt_translations import install_qt_translations
 
 ORGANISATION = "TK Commons"
-ICON = Path(__file__).resolve().parent.parent / "resources" / "icons" / "tkapp.svg"
+ICON = Path(__file__).resolve().parents[2] / "resources" / "icons" / "tkapp.svg"
 
 
 def _follow_dark_scheme(app: QApplication) -> None:
@@ -52,8 +52,8 @@ def run_gui(args: list[str]) -> int:
     settings = keys.Settings()
     configure_application(app, settings)
 
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.worker import Runner
 
     runner = Runner()
     window = MainWindow(runner, settings)

@@ -27,22 +27,22 @@ from tkapp import paths
 from tkapp.i18n import _, format_number, set_language
 from tkapp.services.catalogue import CATALOGUE_SUFFIX, CheckReport, restore_backup
 from tkapp.services.demo import create_demo
-from tkapp.ui import settings as keys
-from tkapp.ui.about import AboutDialog
-from tkapp.ui.create_wizard import CreateCatalogueWizard
-from tkapp.ui.dialogs import show_info, window_title
-from tkapp.ui.passphrase_widgets import PassphraseEdit
-from tkapp.ui.progress import ProgressDialog, run_any_with_progress, run_with_progress
+from tkapp.ui.app.about import AboutDialog
+from tkapp.ui.catalogue.create_wizard import CreateCatalogueWizard
+from tkapp.ui.common import settings as keys
+from tkapp.ui.common.dialogs import show_info, window_title
+from tkapp.ui.common.passphrase_widgets import PassphraseEdit
+from tkapp.ui.common.progress import ProgressDialog, run_any_with_progress, run_with_progress
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from tkapp.services.catalogue import Catalogue
-    from tkapp.ui.help import GuideDialog, HelpBookDialog
-    from tkapp.ui.import_dialog import ImportDialog
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.verify_window import VerifyWindow
-    from tkapp.ui.worker import Job, Runner
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.help import GuideDialog, HelpBookDialog
+    from tkapp.ui.common.worker import Job, Runner
+    from tkapp.ui.sharing.import_dialog import ImportDialog
+    from tkapp.ui.verify.verify_window import VerifyWindow
 
 #: The demo catalogue's passphrase: shown on screen, it protects only made-up records.
 DEMO_PASSPHRASE = "demo"  # noqa: S105 - public on purpose, see above
@@ -57,7 +57,7 @@ def catalogue_filter(*, all_files: bool = False) -> str:
 
 
 class MainOperations:
-    """The menu flows of one :class:`~tkapp.ui.main_window.MainWindow`."""
+    """The menu flows of one :class:`~tkapp.ui.app.main_window.MainWindow`."""
 
     def __init__(self, window: MainWindow) -> None:
         self.window = window
@@ -132,7 +132,7 @@ class MainOperations:
 
     def verify_bundle_path(self, path: Path | None) -> VerifyWindow:
         """Open the verify window on ``path``, bound to this catalogue for importing."""
-        from tkapp.ui.verify_window import show_verify
+        from tkapp.ui.verify.verify_window import show_verify
 
         verify = show_verify(path, self.runner)
         refresh = getattr(self.window.view.sections.get("received"), "refresh", None)
@@ -239,7 +239,7 @@ class MainOperations:
         self, source: Path, on_done: Callable[[Any], None] | None = None
     ) -> ImportDialog:
         """Preview ``source`` in the import dialog; importing there refreshes the records."""
-        from tkapp.ui.import_dialog import ImportDialog
+        from tkapp.ui.sharing.import_dialog import ImportDialog
 
         window = self.window
 
@@ -306,13 +306,13 @@ class MainOperations:
 
     def show_help(self, page: str = "catalogue") -> HelpBookDialog:
         """The offline help book (F1)."""
-        from tkapp.ui.help import open_help_book
+        from tkapp.ui.common.help import open_help_book
 
         return open_help_book(self.window, page)
 
     def show_guide(self) -> GuideDialog:
         """The first-run guide (also from Help); remembered as seen once it was shown."""
-        from tkapp.ui.help import GuideDialog
+        from tkapp.ui.common.help import GuideDialog
 
         dialog = GuideDialog(self.window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -1,6 +1,6 @@
 """The main window: start screen, unlock screen and the open catalogue with its sections.
 
-One :class:`~tkapp.ui.worker.Runner` owns the catalogue; this window only posts work to it.
+One :class:`~tkapp.ui.common.worker.Runner` owns the catalogue; this window only posts work to it.
 Locking (Ctrl+L, or the idle timer) hides every open dialog (editors keep their unsaved text
 in memory, nothing is written), closes the catalogue on the worker so the key is forgotten,
 and shows the unlock screen; the right passphrase brings the same windows back.
@@ -32,25 +32,25 @@ from PySide6.QtWidgets import (
 from tkapp import DISPLAY_NAME, paths
 from tkapp.errors import CatalogueMissing
 from tkapp.i18n import LANGUAGES, _, ngettext
-from tkapp.ui import settings as keys
-from tkapp.ui.consent_section import ConsentSection
-from tkapp.ui.dialogs import confirm, show_error, window_title
-from tkapp.ui.idle import IdleWatcher
-from tkapp.ui.keyboard import name_form_fields, release_tab
-from tkapp.ui.keys_section import KeysSection
-from tkapp.ui.main_operations import MainOperations, catalogue_filter
-from tkapp.ui.people_section import PeopleSection
-from tkapp.ui.progress import ProgressDialog
-from tkapp.ui.received_section import ReceivedSection
-from tkapp.ui.records_section import RecordsSection
-from tkapp.ui.settings import Settings
-from tkapp.ui.sharing_section import SharingSection
-from tkapp.ui.species_section import SpeciesSection
-from tkapp.ui.start_screen import StartScreen
-from tkapp.ui.status_counts import StatusCounts
-from tkapp.ui.terms_section import TermsSection
-from tkapp.ui.unlock import UnlockScreen
-from tkapp.ui.worker import Runner
+from tkapp.ui.app.main_operations import MainOperations, catalogue_filter
+from tkapp.ui.app.status_counts import StatusCounts
+from tkapp.ui.catalogue.idle import IdleWatcher
+from tkapp.ui.catalogue.start_screen import StartScreen
+from tkapp.ui.catalogue.unlock import UnlockScreen
+from tkapp.ui.common import settings as keys
+from tkapp.ui.common.dialogs import confirm, show_error, window_title
+from tkapp.ui.common.keyboard import name_form_fields, release_tab
+from tkapp.ui.common.progress import ProgressDialog
+from tkapp.ui.common.settings import Settings
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.keys.keys_section import KeysSection
+from tkapp.ui.records.consent_section import ConsentSection
+from tkapp.ui.records.holders_section import PeopleSection
+from tkapp.ui.records.records_section import RecordsSection
+from tkapp.ui.records.species_section import SpeciesSection
+from tkapp.ui.sharing.sharing_section import SharingSection
+from tkapp.ui.terms.terms_section import TermsSection
+from tkapp.ui.verify.received_section import ReceivedSection
 
 #: Builds a section from the window's runner and its parent widget.
 SectionFactory = Callable[[Runner, QWidget], QWidget]
@@ -559,7 +559,7 @@ class MainWindow(QMainWindow):
         for dialog in [*editors, *self._hidden]:
             _discard(dialog)
         self._hidden.clear()
-        from tkapp.ui.verify_window import open_windows
+        from tkapp.ui.verify.verify_window import open_windows
 
         # Verify windows share this runner: they close their reports before it stops.
         for window in open_windows():

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from tkapp import paths
 from tkapp.i18n import N_, _, translate
 from tkapp.services.catalogue import CATALOGUE_SUFFIX
-from tkapp.ui.dialogs import (
+from tkapp.ui.common.dialogs import (
     bad_color,
     error_text,
     good_color,
@@ -41,9 +41,9 @@ from tkapp.ui.dialogs import (
     warning_color,
     window_title,
 )
-from tkapp.ui.passphrase_widgets import MIN_LENGTH, MIN_WORDS, PassphraseEdit, StrengthMeter
-from tkapp.ui.progress import run_with_progress
-from tkapp.ui.worker import Job, Runner
+from tkapp.ui.common.passphrase_widgets import MIN_LENGTH, MIN_WORDS, PassphraseEdit, StrengthMeter
+from tkapp.ui.common.progress import run_with_progress
+from tkapp.ui.common.worker import Job, Runner
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

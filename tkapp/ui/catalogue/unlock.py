@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import _
-from tkapp.ui.dialogs import bad_color, error_text, set_text_color
-from tkapp.ui.passphrase_widgets import PassphraseEdit
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.dialogs import bad_color, error_text, set_text_color
+from tkapp.ui.common.passphrase_widgets import PassphraseEdit
+from tkapp.ui.common.worker import Runner
 
 
 def _open(path: Path, passphrase: str) -> Any:

@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import FALLBACKS, N_, _, current_language, translate
-from tkapp.ui.dialogs import window_title
+from tkapp.ui.common.dialogs import window_title
 
 # -- the help book --------------------------------------------------------------------------
 
-HELP_DIR = Path(__file__).resolve().parent.parent / "resources" / "help"
+HELP_DIR = Path(__file__).resolve().parents[2] / "resources" / "help"
 #: Book pages in reading order (file names without ``.md``).
 BOOK_PAGES = (
     "catalogue",

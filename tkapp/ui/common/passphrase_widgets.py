@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import N_, _, translate
-from tkapp.ui.dialogs import bad_color, good_color, set_text_color, warning_color
+from tkapp.ui.common.dialogs import bad_color, good_color, set_text_color, warning_color
 
 #: A catalogue passphrase needs at least this many characters, or MIN_WORDS words.
 MIN_LENGTH = 10

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import Cancelled
 from tkapp.i18n import _
-from tkapp.ui.dialogs import show_error, show_info, window_title
-from tkapp.ui.worker import Job, OnError, OnProgress, OnSuccess, Runner
+from tkapp.ui.common.dialogs import show_error, show_info, window_title
+from tkapp.ui.common.worker import Job, OnError, OnProgress, OnSuccess, Runner
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

@@ -39,13 +39,13 @@ from tkapp.services import keys as keys_service
 from tkapp.services import trust_text
 from tkapp.services.types import Fingerprint
 from tkapp.services.verifying import load_trust_key
-from tkapp.ui.dialogs import confirm, show_error, show_info, window_title
-from tkapp.ui.fingerprint_widgets import FingerprintPanel
-from tkapp.ui.key_card import KeyCard, KeyCardPreview, card_pdf_bytes, paint_on_page
-from tkapp.ui.record_editor_widgets import heading
-from tkapp.ui.table_model import ObjectTableModel
-from tkapp.ui.trust_dialog import TrustKeyDialog
-from tkapp.ui.verify_pages import moment_text
+from tkapp.ui.common.dialogs import confirm, show_error, show_info, window_title
+from tkapp.ui.common.table_model import ObjectTableModel
+from tkapp.ui.keys.fingerprint_widgets import FingerprintPanel
+from tkapp.ui.keys.key_card import KeyCard, KeyCardPreview, card_pdf_bytes, paint_on_page
+from tkapp.ui.keys.trust_dialog import TrustKeyDialog
+from tkapp.ui.records.record_editor_widgets import heading
+from tkapp.ui.verify.verify_pages import moment_text
 
 
 @dataclass(frozen=True)

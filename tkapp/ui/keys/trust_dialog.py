@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from tkapp.i18n import _
 from tkapp.services.types import Fingerprint
-from tkapp.ui.dialogs import bad_color, set_text_color, window_title
-from tkapp.ui.fingerprint_widgets import FingerprintPanel
+from tkapp.ui.common.dialogs import bad_color, set_text_color, window_title
+from tkapp.ui.keys.fingerprint_widgets import FingerprintPanel
 
 
 class TrustKeyDialog(QDialog):

@@ -41,9 +41,9 @@ from tkapp.services.recording import (
     RecordingEncoder,
     peak_level,
 )
-from tkapp.ui.media_player import MediaPlayerWidget, format_ms
-from tkapp.ui.record_editor_widgets import heading, hint
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.media_player import MediaPlayerWidget, format_ms
+from tkapp.ui.records.record_editor_widgets import heading, hint
 
 if TYPE_CHECKING:  # QtMultimedia loads only when a recording starts
     from PySide6.QtMultimedia import QAudioSource

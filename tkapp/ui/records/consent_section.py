@@ -32,11 +32,13 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import ConsentMethod, ConsentRecord, ConsentStatus, Person, new_id
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, ngettext
-from tkapp.ui.entity_models import ConsentTableModel
-from tkapp.ui.entity_section import EntitySection, ListOp, SaveOp
-from tkapp.ui.help import with_help
-from tkapp.ui.media_list import MediaListWidget
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.common.help import with_help
+from tkapp.ui.common.table_model import ID_ROLE
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.entity_models import ConsentTableModel
+from tkapp.ui.records.entity_section import EntitySection, ListOp, SaveOp
+from tkapp.ui.records.media_list import MediaListWidget
+from tkapp.ui.records.record_editor_widgets import (
     ConfidentialToggle,
     DateField,
     EnumCombo,
@@ -45,8 +47,6 @@ from tkapp.ui.record_editor_widgets import (
     show_error,
     with_error,
 )
-from tkapp.ui.table_model import ID_ROLE
-from tkapp.ui.worker import Runner
 
 #: Most records listed for linking in one consent record's editor.
 MAX_RECORD_CHOICES = 2000

@@ -1,5 +1,5 @@
 """Table models over lists of the core dataclasses (people, taxa, consent, uses, holders,
-media), each an :class:`~tkapp.ui.table_model.ObjectTableModel`."""
+media), each an :class:`~tkapp.ui.common.table_model.ObjectTableModel`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Qt
 
 from tkapp.core.model import ConsentRecord, HolderLink, Media, Person, Taxon, Use
 from tkapp.i18n import _, format_date, format_number, names
-from tkapp.ui.table_model import ID_ROLE, ITEM_ROLE, AnyIndex, ObjectTableModel
+from tkapp.ui.common.table_model import ID_ROLE, ITEM_ROLE, AnyIndex, ObjectTableModel
 
 # The generic model lives in table_model; these three names stay importable from here too.
 __all__ = ["ID_ROLE", "ITEM_ROLE", "ObjectTableModel"]

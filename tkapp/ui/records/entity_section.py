@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import _
-from tkapp.ui.record_editor_widgets import heading, show_error
-from tkapp.ui.table_model import ObjectTableModel
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.table_model import ObjectTableModel
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.record_editor_widgets import heading, show_error
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

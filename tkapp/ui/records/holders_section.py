@@ -22,10 +22,16 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import PERSON_ROLES, ConsentStatus, Person, new_id
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names
-from tkapp.ui.entity_models import PersonTableModel
-from tkapp.ui.entity_section import EntitySection, ListOp, SaveOp
-from tkapp.ui.record_editor_widgets import EnumCombo, FieldError, hint, show_error, with_error
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.entity_models import PersonTableModel
+from tkapp.ui.records.entity_section import EntitySection, ListOp, SaveOp
+from tkapp.ui.records.record_editor_widgets import (
+    EnumCombo,
+    FieldError,
+    hint,
+    show_error,
+    with_error,
+)
 
 
 class PersonForm(QWidget):

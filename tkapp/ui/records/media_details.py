@@ -19,9 +19,9 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Media, Person
 from tkapp.i18n import _, names
-from tkapp.ui.entity_models import ID_ROLE, size_text
-from tkapp.ui.media_entries import MediaEntry
-from tkapp.ui.record_editor_widgets import DateField, LanguageCombo, heading
+from tkapp.ui.records.entity_models import ID_ROLE, size_text
+from tkapp.ui.records.media_entries import MediaEntry
+from tkapp.ui.records.record_editor_widgets import DateField, LanguageCombo, heading
 
 
 class MediaDetailsPanel(QWidget):

@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Media, MediaKind, Person
 from tkapp.i18n import _
-from tkapp.ui.media_details import MediaDetailsPanel
-from tkapp.ui.media_entries import MediaEntry, kind_for_mime, mime_for_file, open_source
-from tkapp.ui.media_list_model import MediaListModel
-from tkapp.ui.media_thumbnails import MAX_THUMBNAIL_SOURCE, THUMB, thumbnail_op
-from tkapp.ui.media_viewer import MediaViewerDialog
-from tkapp.ui.record_editor_widgets import hint, show_error
-from tkapp.ui.worker import Job, Runner
+from tkapp.ui.common.worker import Job, Runner
+from tkapp.ui.records.media_details import MediaDetailsPanel
+from tkapp.ui.records.media_entries import MediaEntry, kind_for_mime, mime_for_file, open_source
+from tkapp.ui.records.media_list_model import MediaListModel
+from tkapp.ui.records.media_thumbnails import MAX_THUMBNAIL_SOURCE, THUMB, thumbnail_op
+from tkapp.ui.records.media_viewer import MediaViewerDialog
+from tkapp.ui.records.record_editor_widgets import hint, show_error
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
@@ -245,7 +245,7 @@ class MediaListWidget(QWidget):
         """Open the recorder (window-modal); a kept recording is staged like a picked file.
 
         Returns the open dialog (for tests)."""
-        from tkapp.ui.audio_recorder import RecorderDialog
+        from tkapp.ui.records.audio_recorder import RecorderDialog
 
         dialog = RecorderDialog(
             list(self._people.values()),

@@ -16,9 +16,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPixmap
 
 from tkapp.i18n import _, names
-from tkapp.ui.entity_models import ID_ROLE, ITEM_ROLE, size_text
-from tkapp.ui.media_entries import MediaEntry
-from tkapp.ui.media_thumbnails import covered_image, placeholder_image
+from tkapp.ui.records.entity_models import ID_ROLE, ITEM_ROLE, size_text
+from tkapp.ui.records.media_entries import MediaEntry
+from tkapp.ui.records.media_thumbnails import covered_image, placeholder_image
 
 #: The warning text of a row ("" when none).
 WARNING_ROLE = Qt.ItemDataRole.UserRole + 10

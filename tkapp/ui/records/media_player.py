@@ -33,8 +33,8 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.model import Media, MediaKind
 from tkapp.i18n import _
-from tkapp.ui.entity_models import size_text
-from tkapp.ui.media_source import MediaOp, MediaReader, MediaRunner
+from tkapp.ui.records.entity_models import size_text
+from tkapp.ui.records.media_source import MediaOp, MediaReader, MediaRunner
 
 #: Largest clip played from memory (bytes).
 MAX_PLAYBACK_BYTES = 512 * 1024 * 1024

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, SignalInstance
 
-from tkapp.ui.worker import Job, OnError, OnSuccess, Runner
+from tkapp.ui.common.worker import Job, OnError, OnSuccess, Runner
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

@@ -14,9 +14,9 @@ from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen
 
 from tkapp.core.model import MediaKind
 from tkapp.i18n import _, names
-from tkapp.ui.media_entries import MediaEntry
-from tkapp.ui.media_player import load_file_op, load_media_op
-from tkapp.ui.media_viewer import MAX_PHOTO_BYTES, decode_image
+from tkapp.ui.records.media_entries import MediaEntry
+from tkapp.ui.records.media_player import load_file_op, load_media_op
+from tkapp.ui.records.media_viewer import MAX_PHOTO_BYTES, decode_image
 
 THUMB = 128
 #: Photos larger than this get a plain placeholder instead of a decoded thumbnail.

@@ -39,15 +39,15 @@ from tkapp.core.model import Media, MediaKind
 from tkapp.errors import TkError
 from tkapp.i18n import _, format_date, format_percent, names
 from tkapp.i18n.messages import describe_error
-from tkapp.ui.entity_models import size_text
-from tkapp.ui.media_player import (
+from tkapp.ui.records.entity_models import size_text
+from tkapp.ui.records.media_player import (
     MAX_PLAYBACK_BYTES,
     MediaPlayerWidget,
     MediaTooLarge,
     load_file_op,
     load_media_op,
 )
-from tkapp.ui.media_source import MediaOp, MediaReader, MediaRunner
+from tkapp.ui.records.media_source import MediaOp, MediaReader, MediaRunner
 
 #: Largest photo decoded for viewing (bytes); a 100-megapixel JPEG is far below this.
 MAX_PHOTO_BYTES = 256 * 1024 * 1024

@@ -31,9 +31,10 @@ from tkapp.core.model import KnowledgeRecord, Taxon
 from tkapp.errors import Cancelled, ValidationError
 from tkapp.i18n import _
 from tkapp.services.terms import list_terms
-from tkapp.ui.dialogs import window_title
-from tkapp.ui.keyboard import name_form_fields, release_tab
-from tkapp.ui.record_editor_pages import (
+from tkapp.ui.common.dialogs import window_title
+from tkapp.ui.common.keyboard import name_form_fields, release_tab
+from tkapp.ui.common.worker import Job, Runner
+from tkapp.ui.records.record_editor_pages import (
     EditorData,
     KnowledgePage,
     MediaPage,
@@ -44,8 +45,12 @@ from tkapp.ui.record_editor_pages import (
     SpeciesPage,
     UsesPage,
 )
-from tkapp.ui.record_editor_widgets import TabMarker, error_text, show_error, validation_message
-from tkapp.ui.worker import Job, Runner
+from tkapp.ui.records.record_editor_widgets import (
+    TabMarker,
+    error_text,
+    show_error,
+    validation_message,
+)
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

@@ -8,12 +8,12 @@ inline error labels of its fields (``errors``: field name -> :class:`FieldError`
 
 from __future__ import annotations
 
-from tkapp.ui.record_page_base import EditorData, Page, language_label
-from tkapp.ui.record_page_knowledge import KnowledgePage, UsesPage
-from tkapp.ui.record_page_links import PeoplePage, RoleDelegate, SpeciesPage
-from tkapp.ui.record_page_media import MediaPage
-from tkapp.ui.record_page_place import PlacePage
-from tkapp.ui.record_page_protocols import ProtocolsPage
+from tkapp.ui.records.record_page_base import EditorData, Page, language_label
+from tkapp.ui.records.record_page_knowledge import KnowledgePage, UsesPage
+from tkapp.ui.records.record_page_links import PeoplePage, RoleDelegate, SpeciesPage
+from tkapp.ui.records.record_page_media import MediaPage
+from tkapp.ui.records.record_page_place import PlacePage
+from tkapp.ui.records.record_page_protocols import ProtocolsPage
 
 #: What the editor takes from here; each tab lives in a module named after it (record_page_*).
 __all__ = [

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, babel_locale, names
-from tkapp.ui.dates import use_app_date_format
+from tkapp.ui.common.dates import use_app_date_format
 
 ERROR_COLOUR = "#b00020"
 
@@ -338,7 +338,7 @@ def hint(text: str) -> QLabel:
 
 def show_error(parent: QWidget, exc: BaseException) -> None:
     """Tell the custodian an operation failed, in plain words (non-blocking box)."""
-    from tkapp.ui.dialogs import show_error as _show
+    from tkapp.ui.common.dialogs import show_error as _show
 
     _show(parent, exc)
 
@@ -347,6 +347,6 @@ def error_text(exc: BaseException) -> str:
     """A plain sentence for an error (inline validation wording for ValidationError)."""
     if isinstance(exc, ValidationError):
         return validation_message(exc)
-    from tkapp.ui.dialogs import error_text as _text
+    from tkapp.ui.common.dialogs import error_text as _text
 
     return _text(exc)

@@ -23,7 +23,7 @@ from tkapp.core.model import (
     Taxon,
 )
 from tkapp.i18n import names
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.records.record_editor_widgets import (
     ConfidentialToggle,
     FieldError,
 )

@@ -27,16 +27,16 @@ from tkapp.core.model import (
     Use,
 )
 from tkapp.i18n import LANGUAGES, _, names
-from tkapp.ui.entity_models import (
+from tkapp.ui.records.entity_models import (
     UseColumn,
     UseTableModel,
 )
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.records.record_editor_widgets import (
     EnumCombo,
     hint,
     with_error,
 )
-from tkapp.ui.record_page_base import EditorData, Page, language_label
+from tkapp.ui.records.record_page_base import EditorData, Page, language_label
 
 # -- Knowledge ------------------------------------------------------------------------------
 

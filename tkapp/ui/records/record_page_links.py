@@ -31,22 +31,22 @@ from tkapp.core.model import (
     Taxon,
 )
 from tkapp.i18n import _, names
-from tkapp.ui.entity_models import (
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.entity_models import (
     HolderColumn,
     HolderTableModel,
     TaxonColumn,
     TaxonTableModel,
 )
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.records.record_editor_widgets import (
     DateField,
     with_error,
 )
-from tkapp.ui.record_page_base import EditorData, Page
-from tkapp.ui.taxon_picker import TaxonPicker
-from tkapp.ui.worker import Runner
+from tkapp.ui.records.record_page_base import EditorData, Page
+from tkapp.ui.records.taxon_picker import TaxonPicker
 
 if TYPE_CHECKING:
-    from tkapp.ui.people_section import NewPersonDialog
+    from tkapp.ui.records.holders_section import NewPersonDialog
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -253,7 +253,7 @@ class PeoplePage(Page):
             self.model.remove_row(index.row())
 
     def new_person_dialog(self) -> NewPersonDialog:
-        from tkapp.ui.people_section import NewPersonDialog
+        from tkapp.ui.records.holders_section import NewPersonDialog
 
         return NewPersonDialog(self._runner, self)
 

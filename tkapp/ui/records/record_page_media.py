@@ -13,12 +13,12 @@ from tkapp.core.model import (
     KnowledgeRecord,
 )
 from tkapp.i18n import _
-from tkapp.ui.media_list import MediaListWidget
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.media_list import MediaListWidget
+from tkapp.ui.records.record_editor_widgets import (
     hint,
 )
-from tkapp.ui.record_page_base import EditorData, Page
-from tkapp.ui.worker import Runner
+from tkapp.ui.records.record_page_base import EditorData, Page
 
 # -- Media ----------------------------------------------------------------------------------
 

@@ -17,8 +17,8 @@ from tkapp.core.model import (
 )
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names
-from tkapp.ui.help import with_help
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.common.help import with_help
+from tkapp.ui.records.record_editor_widgets import (
     EnumCombo,
     format_decimal_text,
     heading,
@@ -27,7 +27,7 @@ from tkapp.ui.record_editor_widgets import (
     parse_int_text,
     with_error,
 )
-from tkapp.ui.record_page_base import EditorData, Page
+from tkapp.ui.records.record_page_base import EditorData, Page
 
 # -- Place ----------------------------------------------------------------------------------
 

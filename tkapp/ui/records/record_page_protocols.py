@@ -27,16 +27,16 @@ from tkapp.core.model import (
 )
 from tkapp.i18n import N_, _, format_date, names, translate
 from tkapp.licensing.text import terms_name
-from tkapp.ui.entity_models import (
+from tkapp.ui.common.help import HelpButton, with_help
+from tkapp.ui.records.entity_models import (
     ID_ROLE,
 )
-from tkapp.ui.help import HelpButton, with_help
-from tkapp.ui.labels_widgets import LabelPicker
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.records.record_editor_widgets import (
     EnumCombo,
     with_error,
 )
-from tkapp.ui.record_page_base import EditorData, Page
+from tkapp.ui.records.record_page_base import EditorData, Page
+from tkapp.ui.terms.labels_widgets import LabelPicker
 
 # -- Protocols and terms --------------------------------------------------------------------
 

@@ -29,8 +29,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPainter, QPixmap
 
 from tkapp.i18n import N_, _, format_date, format_number, names, pgettext, translate
-from tkapp.ui.labels_widgets import label_name, label_pixmap
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.terms.labels_widgets import label_name, label_pixmap
 
 log = logging.getLogger(__name__)
 

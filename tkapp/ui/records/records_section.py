@@ -31,10 +31,10 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import AccessLevel, Category, RecordStatus
 from tkapp.i18n import _, format_number, names, ngettext, translate
 from tkapp.licensing.labels import LABELS
-from tkapp.ui.dialogs import confirm, show_error, show_info
-from tkapp.ui.record_editor import RecordEditorDialog
-from tkapp.ui.records_model import Column, Page, RecordsModel, fetch_page
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.dialogs import confirm, show_error, show_info
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.record_editor import RecordEditorDialog
+from tkapp.ui.records.records_model import Column, Page, RecordsModel, fetch_page
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
@@ -374,7 +374,7 @@ class RecordsSection(QWidget):
 
     def share_selected(self) -> Any:
         """Open the export wizard for the selected records."""
-        from tkapp.ui.export_wizard import ExportWizard
+        from tkapp.ui.sharing.export_wizard import ExportWizard
 
         wizard = ExportWizard(self.runner, self.selected_ids() or None, self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import Taxon, VernacularName, new_id
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, ngettext
-from tkapp.ui.entity_models import TaxonTableModel
-from tkapp.ui.entity_section import EntitySection, ListOp, SaveOp
-from tkapp.ui.record_editor_widgets import FieldError, heading, hint, with_error
-from tkapp.ui.taxon_picker import RANKS, rank_name
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.entity_models import TaxonTableModel
+from tkapp.ui.records.entity_section import EntitySection, ListOp, SaveOp
+from tkapp.ui.records.record_editor_widgets import FieldError, heading, hint, with_error
+from tkapp.ui.records.taxon_picker import RANKS, rank_name
 
 
 class VernacularTable(QTableWidget):

@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 from tkapp.core.model import Taxon, VernacularName
 from tkapp.errors import ValidationError
 from tkapp.i18n import _, names, pgettext
-from tkapp.ui.entity_models import TaxonColumn, TaxonTableModel
-from tkapp.ui.record_editor_widgets import (
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.entity_models import TaxonColumn, TaxonTableModel
+from tkapp.ui.records.record_editor_widgets import (
     FieldError,
     LanguageCombo,
     hint,
     show_error,
     with_error,
 )
-from tkapp.ui.worker import Runner
 
 SEARCH_DELAY_MS = 250
 

@@ -16,7 +16,7 @@ from tkapp.services.sharing import ExportResult, SharingPlan
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
     from tkapp.services.types import Fingerprint
-    from tkapp.ui.worker import Job
+    from tkapp.ui.common.worker import Job
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from tkapp.i18n import _, names, ngettext
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import sharing
 from tkapp.services.types import AgeRecipient
-from tkapp.ui.dialogs import set_text_color, warning_color
-from tkapp.ui.export_pages_base import Scope
+from tkapp.ui.common.dialogs import set_text_color, warning_color
+from tkapp.ui.sharing.export_pages_base import Scope
 
 if TYPE_CHECKING:
-    from tkapp.ui.export_wizard import ExportWizard
+    from tkapp.ui.sharing.export_wizard import ExportWizard
 
 
 class RecordsPage(QWizardPage):

@@ -19,10 +19,10 @@ from tkapp.i18n import _, ngettext
 from tkapp.licensing.gate import ConsentOverride
 from tkapp.services import sharing
 from tkapp.services.sharing import PlanSummary
-from tkapp.ui.dialogs import error_text
-from tkapp.ui.export_pages_base import Page, title_font
-from tkapp.ui.export_texts import plan_html, plan_summary
-from tkapp.ui.release_decisions import (
+from tkapp.ui.common.dialogs import error_text
+from tkapp.ui.sharing.export_pages_base import Page, title_font
+from tkapp.ui.sharing.export_texts import plan_html, plan_summary
+from tkapp.ui.sharing.release_decisions import (
     OverrideDialog,
     ReleaseActions,
     SendAsIsDialog,
@@ -30,7 +30,7 @@ from tkapp.ui.release_decisions import (
 )
 
 if TYPE_CHECKING:
-    from tkapp.ui.export_wizard import ExportWizard
+    from tkapp.ui.sharing.export_wizard import ExportWizard
 
 
 class PlanPage(QWizardPage):

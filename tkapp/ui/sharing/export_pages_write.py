@@ -28,15 +28,15 @@ from PySide6.QtWidgets import (
 from tkapp.errors import Cancelled
 from tkapp.i18n import _, ngettext
 from tkapp.services.keys import PUBLIC_KEY_FILE_NAME
-from tkapp.ui.dates import use_app_date_format
-from tkapp.ui.dialogs import error_text, set_text_color, warning_color, window_title
-from tkapp.ui.export_jobs import ExportChoices, ExportOutcome, write_bundle
-from tkapp.ui.export_pages_base import mono_font, title_font
-from tkapp.ui.export_texts import verify_text
-from tkapp.ui.worker import Job
+from tkapp.ui.common.dates import use_app_date_format
+from tkapp.ui.common.dialogs import error_text, set_text_color, warning_color, window_title
+from tkapp.ui.common.worker import Job
+from tkapp.ui.sharing.export_jobs import ExportChoices, ExportOutcome, write_bundle
+from tkapp.ui.sharing.export_pages_base import mono_font, title_font
+from tkapp.ui.sharing.export_texts import verify_text
 
 if TYPE_CHECKING:
-    from tkapp.ui.export_wizard import ExportWizard
+    from tkapp.ui.sharing.export_wizard import ExportWizard
 
 
 def default_file_name(recipient: str, day: date, encrypted: bool) -> str:

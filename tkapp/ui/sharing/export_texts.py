@@ -13,7 +13,7 @@ from tkapp.licensing.terms import Duty
 from tkapp.licensing.vocab import Purpose
 from tkapp.services.keys import PUBLIC_KEY_FILE_NAME
 from tkapp.services.sharing import ExportResult, PlanSummary, SharingPlan
-from tkapp.ui.export_jobs import ExportOutcome
+from tkapp.ui.sharing.export_jobs import ExportOutcome
 
 
 def stay_reasons(item: RecordPlan) -> list[str]:

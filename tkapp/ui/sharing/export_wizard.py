@@ -6,7 +6,7 @@ recipient takes on) -> an explicit confirmation, only when culturally sensitive 
 go -> expiry and destination -> progress (cancellable) -> the result, with the community key's
 fingerprint, the bundle's checksum and a short "how to verify" text to send with it.
 
-Every catalogue call runs on the serial worker (:class:`~tkapp.ui.worker.Runner`); the plan
+Every catalogue call runs on the serial worker (:class:`~tkapp.ui.common.worker.Runner`); the plan
 is computed there and shown as it came back. Nothing here blocks in a modal loop except the
 optional "Choose…" file dialog, which tests never press: the destination is a line edit.
 """
@@ -27,14 +27,14 @@ from tkapp.errors import TkError
 from tkapp.i18n import _
 from tkapp.licensing.vocab import Purpose
 from tkapp.services.sharing import PlanSummary
-from tkapp.ui import settings as keys
-from tkapp.ui.dialogs import window_title
-from tkapp.ui.export_jobs import ExportOutcome
-from tkapp.ui.export_pages_base import Page
-from tkapp.ui.export_pages_choose import RecipientPage, RecordsPage
-from tkapp.ui.export_pages_plan import ConfirmPage, PlanPage
-from tkapp.ui.export_pages_write import DestinationPage, ProgressPage, ResultPage
-from tkapp.ui.worker import Runner
+from tkapp.ui.common import settings as keys
+from tkapp.ui.common.dialogs import window_title
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.sharing.export_jobs import ExportOutcome
+from tkapp.ui.sharing.export_pages_base import Page
+from tkapp.ui.sharing.export_pages_choose import RecipientPage, RecordsPage
+from tkapp.ui.sharing.export_pages_plan import ConfirmPage, PlanPage
+from tkapp.ui.sharing.export_pages_write import DestinationPage, ProgressPage, ResultPage
 
 
 class ExportWizard(QWizard):
@@ -97,7 +97,7 @@ class ExportWizard(QWizard):
             keys.Settings().set(keys.LAST_FOLDER, str(folder))
 
     def failed(self, error: BaseException) -> None:
-        from tkapp.ui.dialogs import show_error
+        from tkapp.ui.common.dialogs import show_error
 
         show_error(self, error, _("Share records"))
 

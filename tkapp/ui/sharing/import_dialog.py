@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 from tkapp.i18n import _, format_number, ngettext
 from tkapp.services.importing import ImportResult, column_reason, run_import, target_label
 from tkapp.services.importing import columns as cols
-from tkapp.ui.dialogs import error_text, window_title
-from tkapp.ui.progress import JobProgressBar
-from tkapp.ui.worker import Job, Runner
+from tkapp.ui.common.dialogs import error_text, window_title
+from tkapp.ui.common.progress import JobProgressBar
+from tkapp.ui.common.worker import Job, Runner
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

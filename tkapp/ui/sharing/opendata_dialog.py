@@ -35,9 +35,9 @@ from tkapp.i18n import _, ngettext
 from tkapp.licensing import release_text
 from tkapp.licensing.open_licence import LICENCE_TITLES, describe_open_reason
 from tkapp.services.opendata import OpenExportReport, OpenPlan
-from tkapp.ui.dialogs import error_text, window_title
-from tkapp.ui.progress import JobProgressBar
-from tkapp.ui.worker import Job, Runner
+from tkapp.ui.common.dialogs import error_text, window_title
+from tkapp.ui.common.progress import JobProgressBar
+from tkapp.ui.common.worker import Job, Runner
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

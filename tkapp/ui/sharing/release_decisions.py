@@ -38,7 +38,7 @@ from tkapp.licensing import release_text
 from tkapp.licensing.gate import ConsentOverride, MediaRelease, ReleaseDecision
 from tkapp.licensing.text import describe_reason
 from tkapp.services.sharing import SharingPlan
-from tkapp.ui.dialogs import window_title
+from tkapp.ui.common.dialogs import window_title
 
 #: The gate's reason codes that open a custodian's decision.
 CONSENT_MISSING = "consent_missing"

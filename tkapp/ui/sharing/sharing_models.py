@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor
 from tkapp.i18n import N_, _, format_date, names, translate
 from tkapp.services.grants import RevocationRow
 from tkapp.services.sharing import ExportEntry
-from tkapp.ui.table_model import ObjectTableModel
+from tkapp.ui.common.table_model import ObjectTableModel
 
 #: The ExportEntry of a row.
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 60

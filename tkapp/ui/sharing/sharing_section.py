@@ -38,12 +38,12 @@ from tkapp.licensing.text import terms_name
 from tkapp.services import sharing
 from tkapp.services.grants import RevocationRow
 from tkapp.services.sharing import FOLLOW_UP_KINDS, ExportEntry, OverdueDuty
-from tkapp.ui.dates import use_app_date_format
-from tkapp.ui.dialogs import error_text, set_text_color, warning_color
-from tkapp.ui.export_wizard import ExportWizard
-from tkapp.ui.opendata_dialog import OpenDataDialog
-from tkapp.ui.sharing_models import LedgerColumn, LedgerModel, expiry_text, revoked_text
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.dates import use_app_date_format
+from tkapp.ui.common.dialogs import error_text, set_text_color, warning_color
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.sharing.export_wizard import ExportWizard
+from tkapp.ui.sharing.opendata_dialog import OpenDataDialog
+from tkapp.ui.sharing.sharing_models import LedgerColumn, LedgerModel, expiry_text, revoked_text
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue

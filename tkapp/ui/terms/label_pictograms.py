@@ -8,7 +8,7 @@ they are plain badges so a custodian can tell labels apart at a glance:
 - a white symbol in the middle hints at the meaning (a check for "verified", a lock for
   "restricted", a crossed coin for "non-commercial"...), and the family's letters sit below.
 
-No Qt here: the SVG text is turned into icons by :mod:`tkapp.ui.labels_widgets`.
+No Qt here: the SVG text is turned into icons by :mod:`tkapp.ui.terms.labels_widgets`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Names and descriptions come from :mod:`tkapp.licensing.labels` (translated through the
 ``N_`` marks in ``tkapp.licensing._msgids``); the pictograms are our own
-(:mod:`tkapp.ui.label_pictograms`).
+(:mod:`tkapp.ui.terms.label_pictograms`).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 from tkapp.i18n import _, translate
 from tkapp.licensing.evaluate import NEVER_EXPORTED_LABELS
 from tkapp.licensing.labels import LABELS, Label, LabelKind, get_label
-from tkapp.ui.label_pictograms import notice_svg, pictogram_svg
-from tkapp.ui.record_editor_widgets import heading
+from tkapp.ui.records.record_editor_widgets import heading
+from tkapp.ui.terms.label_pictograms import notice_svg, pictogram_svg
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 20
 

@@ -30,7 +30,7 @@ from tkapp.licensing import text as lt
 from tkapp.licensing.terms import BenefitSharing, Fee, Terms
 from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import NonMonetaryBenefit
-from tkapp.ui.record_editor_widgets import DateField, heading, hint
+from tkapp.ui.records.record_editor_widgets import DateField, heading, hint
 
 CURRENCIES = ("USD", "EUR", "PEN", "COP", "BOB", "BRL", "MXN", "GBP")
 

@@ -26,10 +26,10 @@ from tkapp.licensing import text as lt
 from tkapp.licensing.templates import TEMPLATES, template_info
 from tkapp.licensing.terms import Duty, Rule
 from tkapp.licensing.vocab import DutyKind, Outcome
-from tkapp.ui.dates import use_app_date_format
-from tkapp.ui.dialogs import set_text_color, warning_color, window_title
-from tkapp.ui.record_editor_widgets import hint
-from tkapp.ui.terms_models import (
+from tkapp.ui.common.dates import use_app_date_format
+from tkapp.ui.common.dialogs import set_text_color, warning_color, window_title
+from tkapp.ui.records.record_editor_widgets import hint
+from tkapp.ui.terms.terms_models import (
     OUTCOME_SYMBOL,
 )
 

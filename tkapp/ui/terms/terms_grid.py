@@ -18,9 +18,9 @@ from PySide6.QtWidgets import (
 from tkapp.i18n import _
 from tkapp.licensing import text as lt
 from tkapp.licensing.vocab import Outcome
-from tkapp.ui.record_editor_widgets import hint
-from tkapp.ui.terms_dialogs import RuleDialog
-from tkapp.ui.terms_models import OUTCOME_SYMBOL, RuleGridModel, outcome_background
+from tkapp.ui.records.record_editor_widgets import hint
+from tkapp.ui.terms.terms_dialogs import RuleDialog
+from tkapp.ui.terms.terms_models import OUTCOME_SYMBOL, RuleGridModel, outcome_background
 
 
 class _Legend(QWidget):

@@ -31,14 +31,14 @@ from tkapp.licensing import text as lt
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.services import terms as terms_service
 from tkapp.services.terms import LabelInfo
-from tkapp.ui.dialogs import error_text
-from tkapp.ui.labels_widgets import label_pixmap
-from tkapp.ui.record_editor_widgets import DateField, heading, hint
-from tkapp.ui.terms_models import (
+from tkapp.ui.common.dialogs import error_text
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.records.record_editor_widgets import DateField, heading, hint
+from tkapp.ui.terms.labels_widgets import label_pixmap
+from tkapp.ui.terms.terms_models import (
     LabelColumn,
     LabelsModel,
 )
-from tkapp.ui.worker import Runner
 
 
 class LabelsPage(QWidget):

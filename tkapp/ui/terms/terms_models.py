@@ -25,8 +25,8 @@ from tkapp.licensing.terms import Rule, Terms, resolve_duty
 from tkapp.licensing.text import terms_name
 from tkapp.licensing.vocab import Outcome, Purpose, UserClass
 from tkapp.services.terms import LabelInfo, TermsInfo
-from tkapp.ui.labels_widgets import label_icon
-from tkapp.ui.table_model import ObjectTableModel
+from tkapp.ui.common.table_model import ObjectTableModel
+from tkapp.ui.terms.labels_widgets import label_icon
 
 Index = QModelIndex | QPersistentModelIndex
 

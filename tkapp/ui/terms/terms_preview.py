@@ -11,7 +11,7 @@ from tkapp.errors import TkError
 from tkapp.i18n import _, names
 from tkapp.licensing import text as lt
 from tkapp.licensing.terms import Terms
-from tkapp.ui.record_editor_widgets import hint
+from tkapp.ui.records.record_editor_widgets import hint
 
 
 class TermsPreviewPage(QWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tkapp.errors import ValidationError
 from tkapp.i18n import N_, _, translate
-from tkapp.ui.dialogs import error_text
+from tkapp.ui.common.dialogs import error_text
 
 # Terms fields a validation error may name, in words.
 _TERMS_FIELDS: dict[str, str] = {

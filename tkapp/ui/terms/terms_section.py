@@ -37,18 +37,18 @@ from tkapp.licensing.terms import Terms, from_template
 from tkapp.licensing.text import terms_name
 from tkapp.services import terms as terms_service
 from tkapp.services.terms import TermsInfo
-from tkapp.ui.dialogs import confirm
-from tkapp.ui.terms_details import TermsDetailsPage
-from tkapp.ui.terms_dialogs import NewTermsDialog
-from tkapp.ui.terms_grid import RuleGridPage
-from tkapp.ui.terms_labels import LabelsPage
-from tkapp.ui.terms_models import (
+from tkapp.ui.common.dialogs import confirm
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.terms.terms_details import TermsDetailsPage
+from tkapp.ui.terms.terms_dialogs import NewTermsDialog
+from tkapp.ui.terms.terms_grid import RuleGridPage
+from tkapp.ui.terms.terms_labels import LabelsPage
+from tkapp.ui.terms.terms_models import (
     version_title,
 )
-from tkapp.ui.terms_preview import TermsPreviewPage
-from tkapp.ui.terms_problems import terms_problem
-from tkapp.ui.terms_versions import VersionHistoryPage
-from tkapp.ui.worker import Runner
+from tkapp.ui.terms.terms_preview import TermsPreviewPage
+from tkapp.ui.terms.terms_problems import terms_problem
+from tkapp.ui.terms.terms_versions import VersionHistoryPage
 
 
 class TermsSection(QWidget):

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.i18n import _
-from tkapp.ui.record_editor_widgets import hint
-from tkapp.ui.terms_models import TermsVersionsModel, VersionColumn
+from tkapp.ui.records.record_editor_widgets import hint
+from tkapp.ui.terms.terms_models import TermsVersionsModel, VersionColumn
 
 
 class VersionHistoryPage(QWidget):

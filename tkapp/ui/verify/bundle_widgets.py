@@ -4,9 +4,10 @@
   invalid). Each state has its own icon shape and words as well as a colour, so it never
   relies on colour alone, and the colours are chosen for the light or the dark palette.
 - :class:`RecordBrowser`: received records, read-only: a list, the chosen record's details and
-  its media (opened in :class:`~tkapp.ui.media_viewer.MediaViewerDialog`).
-- :class:`~tkapp.ui.media_source.MediaSourceRunner` (re-exported here): lets the media viewer
-  and player read a bundle member or a received media file instead of stored media.
+  its media (opened in :class:`~tkapp.ui.records.media_viewer.MediaViewerDialog`).
+- :class:`~tkapp.ui.records.media_source.MediaSourceRunner` (re-exported here): lets the
+  media viewer and player read a bundle member or a received media file instead of stored
+  media.
 
 Everything shown here comes from a file someone else made: every text is HTML-escaped and
 every code is looked up defensively (an unknown code is shown as it is, never trusted).
@@ -44,10 +45,10 @@ from tkapp.i18n import _, format_date, format_number, names
 from tkapp.licensing import places
 from tkapp.licensing.labels import LABEL_CODES
 from tkapp.safetext import safe_text
-from tkapp.ui.dialogs import bad_color, good_color, is_dark, warning_color, window_title
-from tkapp.ui.entity_models import size_text
-from tkapp.ui.labels_widgets import label_name
-from tkapp.ui.media_source import MediaSourceRunner
+from tkapp.ui.common.dialogs import bad_color, good_color, is_dark, warning_color, window_title
+from tkapp.ui.records.entity_models import size_text
+from tkapp.ui.records.media_source import MediaSourceRunner
+from tkapp.ui.terms.labels_widgets import label_name
 
 # -- the verdict ---------------------------------------------------------------------------
 
@@ -605,7 +606,7 @@ class RecordBrowser(QWidget):
         item = self.media.currentItem()
         if item is None or self.media_runner is None:
             return None
-        from tkapp.ui.media_viewer import MediaViewerDialog
+        from tkapp.ui.records.media_viewer import MediaViewerDialog
 
         media: Media = item.data(ID_ROLE)
         dialog = MediaViewerDialog(

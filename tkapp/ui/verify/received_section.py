@@ -35,12 +35,12 @@ from tkapp.licensing.vocab import UserClass
 from tkapp.safetext import safe_text
 from tkapp.services import received as received_service
 from tkapp.services.types import Fingerprint
-from tkapp.ui.bundle_widgets import MediaSourceRunner, RecordBrowser
-from tkapp.ui.dialogs import confirm, show_error
-from tkapp.ui.fingerprint_widgets import FingerprintPanel
-from tkapp.ui.keys_section import how_name
-from tkapp.ui.record_editor_widgets import heading
-from tkapp.ui.verify_pages import IntendedUsePage, moment_text
+from tkapp.ui.common.dialogs import confirm, show_error
+from tkapp.ui.keys.fingerprint_widgets import FingerprintPanel
+from tkapp.ui.keys.keys_section import how_name
+from tkapp.ui.records.record_editor_widgets import heading
+from tkapp.ui.verify.bundle_widgets import MediaSourceRunner, RecordBrowser
+from tkapp.ui.verify.verify_pages import IntendedUsePage, moment_text
 
 BUNDLE_ROLE = Qt.ItemDataRole.UserRole + 40
 
@@ -341,7 +341,7 @@ class ReceivedSection(QWidget):
 
     def open_verify(self) -> Any:
         """Open the verify window bound to this catalogue (so it can import)."""
-        from tkapp.ui.verify_window import show_verify
+        from tkapp.ui.verify.verify_window import show_verify
 
         window = show_verify(None, self._runner)
         window.imported.connect(lambda _summary: self.refresh())

@@ -1,6 +1,6 @@
 """The pages of the verify window: who signed and for whom, the terms, "may I…?".
 
-Each page only shows what :class:`~tkapp.ui.verify_window.VerifyWindow` hands it (a verified
+Each page only shows what :class:`~tkapp.ui.verify.verify_window.VerifyWindow` hands it (a verified
 report, already read on the worker); none of them touches files, keys or the catalogue.
 """
 
@@ -42,10 +42,10 @@ from tkapp.licensing.text import (
 from tkapp.licensing.vocab import DutyKind, Outcome, Purpose, UserClass
 from tkapp.services import trust_text
 from tkapp.services.types import HubProjectSummary, VerifyReport
-from tkapp.ui.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
-from tkapp.ui.entity_models import size_text
-from tkapp.ui.fingerprint_widgets import FingerprintPanel
-from tkapp.ui.labels_widgets import label_description, label_name, label_pixmap, notice_pixmap
+from tkapp.ui.keys.fingerprint_widgets import FingerprintPanel
+from tkapp.ui.records.entity_models import size_text
+from tkapp.ui.terms.labels_widgets import label_description, label_name, label_pixmap, notice_pixmap
+from tkapp.ui.verify.bundle_widgets import INVALID, NONE, TRUSTED, UNTRUSTED, VerdictBanner
 
 
 def moment_text(value: str | None) -> str:

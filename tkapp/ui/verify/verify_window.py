@@ -3,7 +3,7 @@ may I do with it?
 
 It opens without any catalogue (from the start screen, a file dialog, a drop, or a ``.tkb``
 path on the command line). Verification runs on the worker (the window's own private
-:class:`~tkapp.ui.worker.Runner` when none is given). The verdict has three states:
+:class:`~tkapp.ui.common.worker.Runner` when none is given). The verdict has three states:
 
 - valid and trusted: the signature is good and the key is one the user trusts;
 - valid, untrusted signer: the signature is good for the key inside the bundle, but the user
@@ -63,7 +63,11 @@ from tkapp.services import keys as keys_service
 from tkapp.services import trust_text
 from tkapp.services.received import import_bundle
 from tkapp.services.verifying import split_statements, verify_file
-from tkapp.ui.bundle_widgets import (
+from tkapp.ui.common.dialogs import confirm, error_text, show_error, show_info, window_title
+from tkapp.ui.common.progress import run_with_progress
+from tkapp.ui.common.worker import Runner
+from tkapp.ui.keys.trust_dialog import TrustKeyDialog
+from tkapp.ui.verify.bundle_widgets import (
     ID_ROLE,
     INVALID,
     NONE,
@@ -73,11 +77,7 @@ from tkapp.ui.bundle_widgets import (
     RecordBrowser,
     VerdictBanner,
 )
-from tkapp.ui.dialogs import confirm, error_text, show_error, show_info, window_title
-from tkapp.ui.progress import run_with_progress
-from tkapp.ui.trust_dialog import TrustKeyDialog
-from tkapp.ui.verify_pages import IntendedUsePage, SummaryPage, TermsPage
-from tkapp.ui.worker import Runner
+from tkapp.ui.verify.verify_pages import IntendedUsePage, SummaryPage, TermsPage
 
 if TYPE_CHECKING:
     from tkapp.services.catalogue import Catalogue
