@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QTabWidget,
@@ -33,6 +32,7 @@ from tkapp.i18n import _
 from tkapp.services.terms import list_terms
 from tkapp.ui.common.dialogs import window_title
 from tkapp.ui.common.keyboard import name_form_fields, release_tab
+from tkapp.ui.common.progress import JobProgressBar
 from tkapp.ui.common.worker import Job, Runner
 from tkapp.ui.records.record_editor_pages import (
     EditorData,
@@ -168,7 +168,7 @@ class RecordEditorDialog(QDialog):
 
         self.status_label = QLabel(_("Loading…"))
         self.status_label.setWordWrap(True)
-        self.progress = QProgressBar()
+        self.progress = JobProgressBar()
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.cancel_button = QPushButton(_("Stop adding files"))
@@ -419,20 +419,15 @@ class RecordEditorDialog(QDialog):
         total = media.pending_bytes()
         if total:
             self.status_label.setText(_("Storing files in the catalogue…"))
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(0)
+            self.progress.set_progress(0, total)
             self.progress.show()
             self.cancel_button.show()
         self._job = media.apply(
             record_id=rec.id,
             on_done=lambda _m: self._finish_save(),
             on_error=self._on_media_error,
-            on_progress=self._on_progress,
+            on_progress=self.progress.set_progress,
         )
-
-    def _on_progress(self, done: int, total: int) -> None:
-        if total > 0:
-            self.progress.setValue(int(1000 * min(done, total) / total))
 
     def cancel_media(self) -> None:
         if self._job is not None:
