@@ -61,7 +61,7 @@ from tkapp.store.connection import create_connection  # noqa: E402
 from tkapp.store.text import fts_query  # noqa: E402
 
 PASSPHRASE = "benchmark passphrase"
-PAGE = 200  # rows the records table asks for at once (tkapp.ui.records_model.PAGE_SIZE)
+PAGE = 200  # rows the records table asks for at once (tkapp.ui.records.records_model.PAGE_SIZE)
 RANKED_HITS_MAX = 2_000  # tkapp.store.records: ranked up to this many hits
 FTS_OPTIONS = (
     "content = '', contentless_delete = 1, detail = column, prefix = '1 2', "

@@ -116,10 +116,10 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.records_model import PAGE_SIZE
-    from tkapp.ui.settings import Settings
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.settings import Settings
+    from tkapp.ui.common.worker import Runner
+    from tkapp.ui.records.records_model import PAGE_SIZE
 
     app = QApplication(sys.argv[:1])
     runner = Runner()

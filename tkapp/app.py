@@ -11,7 +11,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # No arguments, or a bundle path from a double-click: the desktop app. The import is
     # deferred so the command line never loads Qt.
     if not args or (len(args) == 1 and args[0].endswith((".tkb", ".tkb.age"))):
-        from tkapp.ui.main import run_gui
+        from tkapp.ui.app.main import run_gui
 
         return run_gui(args)
     from tkapp.cli.main import run_cli

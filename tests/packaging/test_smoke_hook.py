@@ -1,4 +1,4 @@
-"""tkapp/ui/smoke.py: the hook the frozen-app tests use to quit the GUI and read Qt's buttons.
+"""tkapp/ui/app/smoke.py: the hook the frozen-app tests use to quit the GUI and read Qt's buttons.
 
 The quit hook runs in a child Python, because quitting the shared test QApplication would
 disturb every later Qt test.
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tkapp.ui.smoke import install_quit_timer, standard_button_texts
+from tkapp.ui.app.smoke import install_quit_timer, standard_button_texts
 
 CHILD = """
 import sys
 from PySide6.QtWidgets import QApplication, QMessageBox
-from tkapp.ui.smoke import install_quit_timer
+from tkapp.ui.app.smoke import install_quit_timer
 
 app = QApplication(sys.argv[:1])
 timer = install_quit_timer(app)
@@ -66,7 +66,7 @@ def test_hook_is_off_without_the_variable(qapp, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_standard_buttons_follow_qt_translation(qapp) -> None:
-    from tkapp.ui.qt_translations import install_qt_translations
+    from tkapp.ui.common.qt_translations import install_qt_translations
 
     try:
         install_qt_translations(qapp, "es")

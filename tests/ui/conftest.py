@@ -5,7 +5,7 @@ Generic on purpose (several test files and helpers use them):
 - ``passphrase``: the test catalogue's passphrase.
 - ``catalogue_path``: a real encrypted catalogue created through the services, with a few
   records (one with accents in its title), closed again.
-- ``runner``: a :class:`tkapp.ui.worker.Runner`, shut down after the test (no thread leaks).
+- ``runner``: a :class:`tkapp.ui.common.worker.Runner`, shut down after the test (no thread leaks).
 - ``open_runner``: ``runner`` with ``catalogue_path`` already open on its worker.
 """
 
@@ -57,7 +57,7 @@ def catalogue_path(tmp_path: Path, passphrase: str) -> Path:
 
 @pytest.fixture
 def runner(qapp: Any) -> Iterator[Any]:
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.common.worker import Runner
 
     worker = Runner()
     yield worker
@@ -93,8 +93,8 @@ def close_all_dialogs() -> None:
 @pytest.fixture
 def main_window(runner: Any, qtbot: Any) -> Iterator[Any]:
     """The real main window at the size of the users' laptops, on the start screen."""
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.settings import Settings
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.settings import Settings
 
     window = MainWindow(runner, Settings())
     window.resize(1366, 768)

@@ -72,7 +72,7 @@ def read_media(runner: Any, qtbot: Any, media_id: str) -> bytes:
 
 def open_editor(runner: Any, qtbot: Any, record_id: str | None) -> Any:
     """A real record editor, shown and loaded."""
-    from tkapp.ui.record_editor import RecordEditorDialog
+    from tkapp.ui.records.record_editor import RecordEditorDialog
 
     dialog = RecordEditorDialog(runner, record_id)
     # A test that fails half-way must not hang on the unsaved-changes question when

@@ -40,9 +40,9 @@ def wait(condition: Callable[[], Any], timeout_ms: int = 15_000) -> None:
 
 def main(catalogue: Path, passphrase: str, record_id: str) -> None:
     from tkapp.services.catalogue import open_catalogue
-    from tkapp.ui.audio_recorder import MicrophoneSource
-    from tkapp.ui.record_editor import RecordEditorDialog
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.common.worker import Runner
+    from tkapp.ui.records.audio_recorder import MicrophoneSource
+    from tkapp.ui.records.record_editor import RecordEditorDialog
 
     app = QApplication([])
     if not MicrophoneSource.available():

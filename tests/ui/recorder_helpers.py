@@ -8,7 +8,7 @@ import struct
 
 from PySide6.QtCore import QTimer
 
-from tkapp.ui.audio_recorder import PcmSource
+from tkapp.ui.records.audio_recorder import PcmSource
 
 RATE = 48_000
 CHUNK_MS = 20

@@ -2,7 +2,7 @@
 
 A real demo catalogue (``tkapp.services.demo``) is built once per session with the test-only
 fast key derivation and copied for every test; the ``demo_runner`` fixture opens the copy on
-a real :class:`~tkapp.ui.worker.Runner`. Import the fixtures into a test module with
+a real :class:`~tkapp.ui.common.worker.Runner`. Import the fixtures into a test module with
 ``from tests.ui.sharing_fixtures import demo_file, demo_runner  # noqa: F401``.
 """
 
@@ -42,7 +42,7 @@ def demo_runner(
 ) -> Iterator[Any]:
     """A Runner with a fresh copy of the demo catalogue open; shut down after the test."""
     from tkapp.services.catalogue import open_catalogue
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.common.worker import Runner
 
     monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
     path = tmp_path / "demo.tkc"

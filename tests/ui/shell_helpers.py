@@ -9,7 +9,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from tkapp.ui.main_window import MainWindow
+from tkapp.ui.app.main_window import MainWindow
 
 
 def sha256(path: Path) -> str:

@@ -76,8 +76,8 @@ def _grab(widget: Any, qtbot: Any, path: Path) -> None:
 def test_who_are_you_then_people_and_access(
     runner: Any, qtbot: Any, village: Path, tmp_path: Path, lang: str
 ) -> None:
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.settings import Settings
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.settings import Settings
 
     set_language(lang)  # before the window is built, so every label is in that language
     window = MainWindow(runner, Settings())

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from recorder_helpers import GeneratedSource
 from shell_helpers import open_in_window
 
-from tkapp.ui.main_window import SECTIONS
+from tkapp.ui.app.main_window import SECTIONS
 
 CONTROLS = (
     QAbstractButton,

@@ -209,7 +209,7 @@ def test_record_the_consent_itself_as_evidence(open_runner, qtbot) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     from tkapp.core.model import Person
-    from tkapp.ui.consent_section import ConsentSection
+    from tkapp.ui.records.consent_section import ConsentSection
 
     call(open_runner, qtbot, lambda cat: cat.add_person(Person(name="Presidenta Luzmila")))
     section = ConsentSection(open_runner)

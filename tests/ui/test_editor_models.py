@@ -19,7 +19,7 @@ from tkapp.core.model import (
     Use,
     VernacularName,
 )
-from tkapp.ui.entity_models import (
+from tkapp.ui.records.entity_models import (
     ID_ROLE,
     ITEM_ROLE,
     ConsentTableModel,
@@ -30,8 +30,8 @@ from tkapp.ui.entity_models import (
     UseTableModel,
     size_text,
 )
-from tkapp.ui.media_entries import MediaEntry
-from tkapp.ui.media_list_model import COVERED_ROLE, MediaListModel
+from tkapp.ui.records.media_entries import MediaEntry
+from tkapp.ui.records.media_list_model import COVERED_ROLE, MediaListModel
 
 # Decorations and fonts need the application object.
 pytestmark = pytest.mark.usefixtures("qapp")

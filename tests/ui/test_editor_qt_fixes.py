@@ -1,4 +1,4 @@
-"""The PySide6 emit() reference defect cannot bring the app down (tkapp.ui.qt_fixes)."""
+"""The PySide6 emit() reference defect cannot bring the app down (tkapp.ui.common.qt_fixes)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 from PySide6.QtCore import QObject, Signal
 
-from tkapp.ui import qt_fixes
+from tkapp.ui.common import qt_fixes
 
 
 class _Emitter(QObject):

@@ -27,8 +27,8 @@ from tkapp.crypto.age import AgeIdentity
 from tkapp.licensing.vocab import Outcome, UserClass
 from tkapp.services import sharing
 from tkapp.services import terms as terms_service
-from tkapp.ui.export_pages_write import default_file_name, with_extension
-from tkapp.ui.export_wizard import ExportWizard, Page
+from tkapp.ui.sharing.export_pages_write import default_file_name, with_extension
+from tkapp.ui.sharing.export_wizard import ExportWizard, Page
 
 # Fixtures shared with the other sharing tests.
 demo_file = sharing_fixtures.demo_file

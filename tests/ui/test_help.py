@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from shell_helpers import open_in_window
 
 from tkapp import i18n
-from tkapp.ui.help import (
+from tkapp.ui.common.help import (
     BOOK_PAGES,
     HELP_DIR,
     TOPICS,
@@ -22,7 +22,7 @@ from tkapp.ui.help import (
     book_page,
     page_title,
 )
-from tkapp.ui.qt_translations import install_qt_translations
+from tkapp.ui.common.qt_translations import install_qt_translations
 
 
 def _shots(tmp_path: Path) -> Path:

@@ -4,7 +4,7 @@ and sizes; pixels differ with fonts), checks none is blank, that every image a p
 exists, and that the help browser really displays them (Spanish, 1366x768).
 
 After a UI change that alters a window's shape, refresh the committed images with
-``QT_QPA_PLATFORM=offscreen python -m tkapp.ui.help_shots``. ``TKAPP_SHOTS`` keeps the
+``QT_QPA_PLATFORM=offscreen python -m tkapp.ui.app.help_shots``. ``TKAPP_SHOTS`` keeps the
 screenshot of the help book for people to look at.
 """
 
@@ -20,8 +20,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QImage, QTextDocument
 
 from tkapp.i18n import set_language
-from tkapp.ui.help import BOOK_PAGES, HELP_DIR, HelpBookDialog, book_page, image_search_paths
-from tkapp.ui.help_shots import SHOT_LANGUAGES, SHOTS, generate, image_dir, scaled_size
+from tkapp.ui.app.help_shots import SHOT_LANGUAGES, SHOTS, generate, image_dir, scaled_size
+from tkapp.ui.common.help import BOOK_PAGES, HELP_DIR, HelpBookDialog, book_page, image_search_paths
 
 IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
 LANGUAGES = sorted(p.name for p in HELP_DIR.iterdir() if p.is_dir())
@@ -75,7 +75,7 @@ def test_committed_screenshots_match_fresh_ones(fresh: Path) -> None:
         committed = image_dir(HELP_DIR, lang)
         assert sorted(p.name for p in committed.glob("*.png")) == sorted(
             f"{shot.name}.png" for shot in SHOTS
-        ), "refresh with: python -m tkapp.ui.help_shots"
+        ), "refresh with: python -m tkapp.ui.app.help_shots"
         for shot in SHOTS:
             old = QImage(str(committed / f"{shot.name}.png"))
             new = QImage(str(image_dir(fresh, lang) / f"{shot.name}.png"))
@@ -83,7 +83,7 @@ def test_committed_screenshots_match_fresh_ones(fresh: Path) -> None:
             assert new.size() == scaled_size(shot.size), (lang, shot.name, new.size())
             assert old.size() == new.size(), (
                 f"{lang}/{shot.name}: the window changed shape; "
-                "refresh with: python -m tkapp.ui.help_shots"
+                "refresh with: python -m tkapp.ui.app.help_shots"
             )
             assert _not_blank(old) and _not_blank(new), (lang, shot.name)
             total += (committed / f"{shot.name}.png").stat().st_size

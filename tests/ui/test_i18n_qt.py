@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
 from tkapp import i18n
-from tkapp.ui.qt_translations import install_qt_translations, qt_language
+from tkapp.ui.common.qt_translations import install_qt_translations, qt_language
 
 
 @pytest.fixture(autouse=True)

@@ -22,9 +22,9 @@ from shell_helpers import open_in_window
 
 from tests.ui.conftest import close_all_dialogs
 from tkapp import i18n
-from tkapp.ui.main_window import MainWindow
-from tkapp.ui.qt_translations import install_qt_translations
-from tkapp.ui.settings import Settings
+from tkapp.ui.app.main_window import MainWindow
+from tkapp.ui.common.qt_translations import install_qt_translations
+from tkapp.ui.common.settings import Settings
 
 SIZE = (1366, 768)
 

@@ -44,8 +44,8 @@ from shell_helpers import open_in_window
 from tkapp import i18n
 from tkapp.i18n import catalogs
 from tkapp.services.demo import create_demo
-from tkapp.ui.main_window import SECTIONS
-from tkapp.ui.qt_translations import install_qt_translations
+from tkapp.ui.app.main_window import SECTIONS
+from tkapp.ui.common.qt_translations import install_qt_translations
 
 ROOT = Path(__file__).resolve().parents[2]
 SPANISH_PO = catalogs.po_path("es", ROOT / "translations")
@@ -415,7 +415,7 @@ def test_spanish_dialogs_show_no_english(
 
     from tkapp.errors import ContainerError, UnsupportedEntry
     from tkapp.i18n.messages import describe_error
-    from tkapp.ui.help import GuideDialog, HelpBookDialog, HelpButton
+    from tkapp.ui.common.help import GuideDialog, HelpBookDialog, HelpButton
 
     walk = Walk()
 

@@ -15,14 +15,16 @@ SAMPLES = Path(__file__).resolve().parent.parent / "data" / "import"
 
 
 def _dialog(open_runner, qtbot, source: Path):
-    from tkapp.ui.import_dialog import ImportDialog
+    from tkapp.ui.sharing.import_dialog import ImportDialog
 
     dialog = ImportDialog(open_runner, source)
     qtbot.addWidget(dialog)
     dialog.resize(1366, 768)
     dialog.show()
     dialog.preview()
-    qtbot.waitUntil(lambda: dialog.result is not None or dialog.failure is not None, timeout=15_000)
+    qtbot.waitUntil(
+        lambda: dialog.preview_result is not None or dialog.failure is not None, timeout=15_000
+    )
     return dialog
 
 
@@ -34,21 +36,21 @@ def _row_of(dialog, header: str) -> int:
 
 def test_preview_choose_and_import(open_runner, qtbot) -> None:
     dialog = _dialog(open_runner, qtbot, SAMPLES / "kobo_export.xlsx")
-    assert dialog.result.counts.created == 2
+    assert dialog.preview_result.counts.created == 2
     assert "2 new, 0 changed, 0 unchanged" in dialog.summary.text()
     assert "3 attachments are missing" in dialog.summary.text()
     combo = dialog.table.cellWidget(_row_of(dialog, "_uuid"), 1)
     assert combo.currentData() == "key"
     # Attachments: the missing files are found and the preview says so.
-    dialog.result = None
+    dialog.preview_result = None
     dialog.set_media(SAMPLES / "kobo_attachments.zip")
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15_000)
-    assert not dialog.result.missing_media and dialog.import_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=15_000)
+    assert not dialog.preview_result.missing_media and dialog.import_button.isEnabled()
     # Another meaning for a column: previewed again at once.
     part = dialog.table.cellWidget(_row_of(dialog, "planta/parte_usada"), 1)
-    dialog.result = None
+    dialog.preview_result = None
     part.setCurrentIndex(part.findData("summary"))
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=15_000)
     assert dialog.mapping == {"planta/parte_usada": "summary"}
     done = []
     dialog.imported.connect(done.append)
@@ -57,7 +59,7 @@ def test_preview_choose_and_import(open_runner, qtbot) -> None:
     assert done[0].counts.created == 2 and done[0].counts.media_attached == 3
     # Re-opened: the choice is remembered for this form, and nothing is new.
     again = _dialog(open_runner, qtbot, SAMPLES / "kobo_export.csv")
-    assert again.result.remembered_mapping and again.result.counts.unchanged == 2
+    assert again.preview_result.remembered_mapping and again.preview_result.counts.unchanged == 2
     assert not again.import_button.isEnabled()  # nothing to change
 
 

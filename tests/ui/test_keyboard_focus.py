@@ -10,8 +10,8 @@ from shell_helpers import open_in_window
 
 from tkapp import i18n
 from tkapp.core.model import AccessLevel, RecordStatus
-from tkapp.ui.keyboard import FOCUS_STYLE, install_focus_style
-from tkapp.ui.records_model import Column
+from tkapp.ui.common.keyboard import FOCUS_STYLE, install_focus_style
+from tkapp.ui.records.records_model import Column
 
 
 def test_tab_leaves_the_records_table(main_window: Any, qtbot: Any, catalogue_path, passphrase):
@@ -42,7 +42,7 @@ def test_focus_frame_is_installed_once(qapp: QApplication) -> None:
 def test_spanish_columns_fit_their_words(main_window: Any, qtbot: Any, catalogue_path, passphrase):
     i18n.set_language("es")
     try:
-        from tkapp.ui.records_section import RecordsSection
+        from tkapp.ui.records.records_section import RecordsSection
 
         section = RecordsSection(main_window.runner)
         qtbot.addWidget(section)
@@ -75,8 +75,8 @@ def test_recent_list_shows_community_names(
 def test_one_date_format_in_text_and_date_fields(qtbot: Any) -> None:
     from datetime import date
 
-    from tkapp.ui.dates import qt_date_format
-    from tkapp.ui.record_editor_widgets import DateField
+    from tkapp.ui.common.dates import qt_date_format
+    from tkapp.ui.records.record_editor_widgets import DateField
 
     i18n.set_language("es")
     try:

@@ -14,7 +14,7 @@ from tests.ui.verify_helpers import DEMO_PASSPHRASE, copy_demo, open_catalogue_i
 from tkapp.crypto.minisign import parse_public_key
 from tkapp.errors import KeyMismatch, UsageError
 from tkapp.services import keys, received
-from tkapp.ui.keys_section import KeysSection
+from tkapp.ui.keys.keys_section import KeysSection
 
 # Fixtures shared by the verify, Received and Keys tests.
 bundles = verify_helpers.bundles
@@ -99,16 +99,21 @@ def test_export_public_key_verifies_the_bundle(section, qtbot, tmp_path: Path, b
     qtbot.waitUntil(lambda: "saved" in section.status.text(), timeout=10_000)
 
 
+def _cell(model, row: int, column: int) -> str:
+    """The text a table shows in one cell."""
+    return str(model.index(row, column).data())
+
+
 def test_trusted_keys_list_and_stop_trusting(section, qtbot, bundles) -> None:
     assert section.trusted_empty.isVisibleTo(section)
     with received.verify_file(bundles.plain, tofu=True, remember=False) as report:
         keys.trust_signer(report.signer, report.community, "in_person")
     with qtbot.waitSignal(section.refreshed, timeout=10_000):
         section.refresh()
-    assert section.trusted.rowCount() == 1
-    assert section.trusted.item(0, 0).text() == bundles.community
-    assert section.trusted.item(0, 2).text().split() == bundles.words
-    assert section.trusted.item(0, 3).text() == "Compared in person"
+    assert section.trusted_model.rowCount() == 1
+    assert _cell(section.trusted_model, 0, 0) == bundles.community
+    assert _cell(section.trusted_model, 0, 2).split() == bundles.words
+    assert _cell(section.trusted_model, 0, 3) == "Compared in person"
     section.trusted.selectRow(0)
     assert section.untrust_button.isEnabled()
     section.confirm_untrust = lambda community: False
@@ -117,11 +122,11 @@ def test_trusted_keys_list_and_stop_trusting(section, qtbot, bundles) -> None:
     section.confirm_untrust = lambda community: community == bundles.community
     with qtbot.waitSignal(section.refreshed, timeout=10_000):
         section.untrust_selected()
-    assert keys.trusted_keys() == [] and section.trusted.rowCount() == 0
+    assert keys.trusted_keys() == [] and section.trusted_model.rowCount() == 0
 
 
 def test_new_identity_shows_the_address(section, qtbot) -> None:
-    assert section.identities.rowCount() == 0
+    assert section.identities_model.rowCount() == 0
     with qtbot.waitSignal(section.refreshed, timeout=10_000):
         section.new_identity_button.click()
     [(recipient, path)] = keys.list_identities()
@@ -134,8 +139,8 @@ def test_new_identity_shows_the_address(section, qtbot) -> None:
 
     assert QGuiApplication.clipboard().text() == str(recipient)
     dialog.close()
-    assert section.identities.rowCount() == 1
-    assert section.identities.item(0, 0).text() == str(recipient)
+    assert section.identities_model.rowCount() == 1
+    assert _cell(section.identities_model, 0, 0) == str(recipient)
 
 
 def test_locking_clears_the_section(section, demo_runner, qtbot) -> None:
@@ -186,4 +191,4 @@ def test_trust_a_key_file_after_comparing_its_words(
         section.trust_key_file()
     (entry,) = keys.trusted_keys()
     assert entry.community == "Comunidad vecina" and entry.how == "in_person"
-    assert section.trusted.rowCount() == 1
+    assert section.trusted_model.rowCount() == 1

@@ -24,7 +24,7 @@ def _store(runner: Any, qtbot: Any, path: Path, kind: MediaKind, mime: str, **me
 
 
 def test_audio_plays_from_memory_to_the_end(open_runner, qtbot, tmp_path: Path) -> None:
-    from tkapp.ui.media_player import MediaPlayerWidget
+    from tkapp.ui.records.media_player import MediaPlayerWidget
 
     media = _store(
         open_runner, qtbot, make_wav(tmp_path / "canto.wav", 0.3), MediaKind.AUDIO, "audio/x-wav"
@@ -47,7 +47,7 @@ def test_audio_plays_from_memory_to_the_end(open_runner, qtbot, tmp_path: Path) 
 def test_playback_refuses_clips_over_the_memory_limit(
     open_runner, qtbot, tmp_path: Path, monkeypatch
 ) -> None:
-    import tkapp.ui.media_player as player_module
+    import tkapp.ui.records.media_player as player_module
 
     media = _store(
         open_runner, qtbot, make_wav(tmp_path / "largo.wav"), MediaKind.AUDIO, "audio/x-wav"
@@ -62,7 +62,7 @@ def test_playback_refuses_clips_over_the_memory_limit(
 
 
 def test_photo_viewer_zoom(open_runner, qtbot, tmp_path: Path) -> None:
-    from tkapp.ui.media_viewer import MediaViewerDialog
+    from tkapp.ui.records.media_viewer import MediaViewerDialog
 
     media = _store(
         open_runner,
@@ -101,8 +101,8 @@ def test_photo_viewer_zoom(open_runner, qtbot, tmp_path: Path) -> None:
 def test_deceased_holder_media_is_covered_until_show_anyway(
     open_runner, qtbot, tmp_path: Path
 ) -> None:
-    from tkapp.ui.media_list import MediaListWidget
-    from tkapp.ui.media_list_model import COVERED_ROLE, WARNING_ROLE
+    from tkapp.ui.records.media_list import MediaListWidget
+    from tkapp.ui.records.media_list_model import COVERED_ROLE, WARNING_ROLE
 
     def op(cat: Any) -> tuple[str, list[Person]]:
         elder = cat.add_person(Person(name="Abuelo Mario", deceased=True))
@@ -172,7 +172,7 @@ def test_deceased_holder_media_is_covered_until_show_anyway(
 
 def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Path) -> None:
     from tkapp.errors import Cancelled
-    from tkapp.ui.media_list import MediaListWidget
+    from tkapp.ui.records.media_list import MediaListWidget
 
     record_id = call(
         open_runner, qtbot, lambda cat: cat.add_record(KnowledgeRecord(title="Video")).id
@@ -226,8 +226,8 @@ def test_drop_files_and_cancel_a_large_addition(open_runner, qtbot, tmp_path: Pa
 
 
 def test_decoded_thumbnail_is_small(open_runner, qtbot, tmp_path: Path) -> None:
-    from tkapp.ui.media_entries import MediaEntry
-    from tkapp.ui.media_thumbnails import THUMB, thumbnail_op
+    from tkapp.ui.records.media_entries import MediaEntry
+    from tkapp.ui.records.media_thumbnails import THUMB, thumbnail_op
 
     path = make_png(tmp_path / "grande.png", size=(1600, 1200))
     entry = MediaEntry(Media(MediaKind.PHOTO, "image/png", "grande.png"), source_path=path)

@@ -11,7 +11,7 @@ from tests.ui import verify_helpers
 from tests.ui.shell_helpers import close_boxes
 from tests.ui.verify_helpers import call, show_record_with_media, wait_verdict
 from tkapp.services import received
-from tkapp.ui.received_section import ReceivedSection
+from tkapp.ui.verify.received_section import ReceivedSection
 
 # Fixtures shared by the verify, Received and Keys tests.
 bundles = verify_helpers.bundles

@@ -6,8 +6,8 @@ import pytest
 
 from tests.ui.conftest import make_catalogue
 from tkapp.services.catalogue import open_catalogue
-from tkapp.ui import records_model
-from tkapp.ui.records_model import (
+from tkapp.ui.records import records_model
+from tkapp.ui.records.records_model import (
     LOADED_ROLE,
     LOADING_TEXT,
     PAGE_SIZE,

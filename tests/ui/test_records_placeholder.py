@@ -20,8 +20,8 @@ from tkapp.core.model import AccessLevel, Community, KnowledgeRecord
 from tkapp.core.users import GroupKey, Reader, Role, User
 from tkapp.crypto.keyring import new_key
 from tkapp.services.catalogue import create_catalogue
-from tkapp.ui.qt_translations import install_qt_translations
-from tkapp.ui.records_model import SUMMARY_ROLE
+from tkapp.ui.common.qt_translations import install_qt_translations
+from tkapp.ui.records.records_model import SUMMARY_ROLE
 
 SECRET_TITLE = "Parto con hierbas de la abuela"
 OPEN_TITLE = "Chicha de yuca"

@@ -25,8 +25,8 @@ from tests.ui.sharing_fixtures import DEMO_PASSPHRASE, call, shots_dir
 from tkapp.core.model import AccessLevel, Media, MediaKind
 from tkapp.i18n import set_language
 from tkapp.services import sharing
-from tkapp.ui.export_wizard import ExportWizard, Page
-from tkapp.ui.release_decisions import OverrideDialog, SendAsIsDialog
+from tkapp.ui.sharing.export_wizard import ExportWizard, Page
+from tkapp.ui.sharing.release_decisions import OverrideDialog, SendAsIsDialog
 
 demo_file = sharing_fixtures.demo_file
 
@@ -41,7 +41,7 @@ def custodian_runner(
 ) -> Iterator[Any]:
     """The demo catalogue opened by a known custodian (the audit log's actor)."""
     from tkapp.services.catalogue import open_catalogue
-    from tkapp.ui.worker import Runner
+    from tkapp.ui.common.worker import Runner
 
     monkeypatch.setenv("TKAPP_KDF_PROFILE", "fast")
     path = tmp_path / "demo.tkc"
@@ -243,7 +243,7 @@ def test_going_back_starts_a_new_plan_without_decisions(custodian_runner: Any, q
 
 @pytest.fixture
 def language(request: pytest.FixtureRequest, qapp: Any) -> Iterator[str]:
-    from tkapp.ui.qt_translations import install_qt_translations
+    from tkapp.ui.common.qt_translations import install_qt_translations
 
     lang = request.param
     set_language(lang)

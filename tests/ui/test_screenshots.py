@@ -16,10 +16,10 @@ from PySide6.QtCore import Qt
 from shell_helpers import close_boxes, unlock, wait_rows_loaded, wait_search
 
 from tkapp.i18n import set_language
-from tkapp.ui.about import AboutDialog
-from tkapp.ui.main_operations import DEMO_PASSPHRASE
-from tkapp.ui.main_window import MainWindow
-from tkapp.ui.settings import Settings
+from tkapp.ui.app.about import AboutDialog
+from tkapp.ui.app.main_operations import DEMO_PASSPHRASE
+from tkapp.ui.app.main_window import MainWindow
+from tkapp.ui.common.settings import Settings
 
 SIZE = (1366, 768)
 

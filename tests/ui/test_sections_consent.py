@@ -14,7 +14,7 @@ from tkapp.core.model import ConsentMethod, MediaKind, Person
 
 
 def _check(box, text_or_key, *, by_key=False) -> None:
-    from tkapp.ui.entity_models import ID_ROLE
+    from tkapp.ui.records.entity_models import ID_ROLE
 
     for i in range(box.count()):
         item = box.item(i)
@@ -25,7 +25,7 @@ def _check(box, text_or_key, *, by_key=False) -> None:
 
 
 def test_consent_with_evidence_photo_and_recording(open_runner, qtbot, tmp_path: Path) -> None:
-    from tkapp.ui.consent_section import ConsentSection
+    from tkapp.ui.records.consent_section import ConsentSection
 
     call(open_runner, qtbot, lambda cat: cat.add_person(Person(name="Presidente Tito")))
     section = ConsentSection(open_runner)

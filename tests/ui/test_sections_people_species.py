@@ -27,7 +27,7 @@ def _save(section, qtbot) -> str:
 
 
 def test_people_create_edit_and_validate(open_runner, qtbot) -> None:
-    from tkapp.ui.people_section import PeopleSection
+    from tkapp.ui.records.holders_section import PeopleSection
 
     section = _section(PeopleSection, open_runner, qtbot)
     assert section.model.rowCount() == 0
@@ -73,7 +73,7 @@ def test_people_create_edit_and_validate(open_runner, qtbot) -> None:
 
 
 def test_species_create_with_local_names(open_runner, qtbot) -> None:
-    from tkapp.ui.species_section import SpeciesSection
+    from tkapp.ui.records.species_section import SpeciesSection
 
     section = _section(SpeciesSection, open_runner, qtbot)
     section.new_entry()

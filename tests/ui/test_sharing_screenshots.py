@@ -26,7 +26,7 @@ from tests.ui.sharing_fixtures import (
 )
 from tkapp.core.model import AccessLevel
 from tkapp.i18n import set_language
-from tkapp.ui.export_wizard import ExportWizard, Page
+from tkapp.ui.sharing.export_wizard import ExportWizard, Page
 
 # Fixtures shared with the other sharing tests.
 demo_file = sharing_fixtures.demo_file
@@ -35,7 +35,7 @@ demo_runner = sharing_fixtures.demo_runner
 
 @pytest.fixture
 def language(request: pytest.FixtureRequest, qapp: Any) -> Iterator[str]:
-    from tkapp.ui.qt_translations import install_qt_translations
+    from tkapp.ui.common.qt_translations import install_qt_translations
 
     lang = request.param
     set_language(lang)
@@ -121,8 +121,8 @@ def test_export_wizard_pages(demo_runner: Any, qtbot: Any, tmp_path: Path, langu
 
 def _main_window(runner: Any, qtbot: Any, demo_path: Path) -> Any:
     from tests.ui.shell_helpers import open_in_window
-    from tkapp.ui.main_window import MainWindow
-    from tkapp.ui.settings import Settings
+    from tkapp.ui.app.main_window import MainWindow
+    from tkapp.ui.common.settings import Settings
 
     window = MainWindow(runner, Settings())
     window.resize(1366, 768)

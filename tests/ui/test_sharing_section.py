@@ -18,10 +18,10 @@ from tests.ui.sharing_fixtures import call, mark_open_records
 from tkapp.core.model import Recipient
 from tkapp.services import sharing
 from tkapp.services.sharing import ExportEntry
-from tkapp.ui.export_wizard import ExportWizard
-from tkapp.ui.opendata_dialog import OpenDataDialog, open_file_name
-from tkapp.ui.sharing_models import LedgerColumn, LedgerModel
-from tkapp.ui.sharing_section import SharingSection
+from tkapp.ui.sharing.export_wizard import ExportWizard
+from tkapp.ui.sharing.opendata_dialog import OpenDataDialog, open_file_name
+from tkapp.ui.sharing.sharing_models import LedgerColumn, LedgerModel
+from tkapp.ui.sharing.sharing_section import SharingSection
 
 demo_file = sharing_fixtures.demo_file
 demo_runner = sharing_fixtures.demo_runner
@@ -164,7 +164,7 @@ def test_open_data_preview_and_darwin_core_archive(
     taken.write_bytes(b"mine")
     dialog.path.setText(str(taken))
     dialog.export()
-    assert "already there" in dialog.result.text()
+    assert "already there" in dialog.outcome.text()
     assert taken.read_bytes() == b"mine"
 
     dest = tmp_path / "open.zip"
@@ -175,10 +175,10 @@ def test_open_data_preview_and_darwin_core_archive(
     assert dialog.report.records == 2
     with zipfile.ZipFile(dest) as archive:
         assert {"meta.xml", "eml.xml"} <= set(archive.namelist())
-    assert "Written:" in dialog.result.text()
+    assert "Written:" in dialog.outcome.text()
     # Without a web address for them, media stay out of Darwin Core, and the dialog says so.
     left_out = dialog.report.media_left_out  # type: ignore[attr-defined]
-    assert ("GBIF shows media only from a web address" in dialog.result.text()) == bool(left_out)
+    assert ("GBIF shows media only from a web address" in dialog.outcome.text()) == bool(left_out)
 
     dialog.geojson.setChecked(True)
     assert dialog.path.text().endswith(".geojson")

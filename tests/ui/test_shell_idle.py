@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from shell_helpers import open_in_window, search_for, unlock
 
-from tkapp.ui import settings as keys
-from tkapp.ui.idle import IdleWatcher
+from tkapp.ui.catalogue.idle import IdleWatcher
+from tkapp.ui.common import settings as keys
 
 
 def test_auto_lock_after_idle_keeps_unsaved_edits(main_window, qtbot, catalogue_path, passphrase):

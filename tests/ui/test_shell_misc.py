@@ -17,11 +17,11 @@ from PySide6.QtWidgets import (
 from shell_helpers import close_boxes, open_in_window, titles, visible_boxes
 
 from tkapp.errors import Cancelled
-from tkapp.ui import settings as keys
-from tkapp.ui.about import AboutDialog
-from tkapp.ui.passphrase_widgets import estimate_strength
-from tkapp.ui.progress import run_with_progress
-from tkapp.ui.settings import Settings
+from tkapp.ui.app.about import AboutDialog
+from tkapp.ui.common import settings as keys
+from tkapp.ui.common.passphrase_widgets import estimate_strength
+from tkapp.ui.common.progress import run_any_with_progress
+from tkapp.ui.common.settings import Settings
 
 
 def test_settings_table_is_typed_and_survives_damage(tmp_path):
@@ -94,7 +94,7 @@ def test_long_job_shows_progress_and_can_be_cancelled(main_window, qtbot):
             time.sleep(0.005)
         return "finished"
 
-    dialog = run_with_progress(
+    dialog = run_any_with_progress(
         main_window,
         main_window.runner,
         op,
@@ -195,7 +195,7 @@ def test_language_choice_is_remembered(main_window, qtbot):
 
 
 def test_geometry_is_remembered(runner, qtbot):
-    from tkapp.ui.main_window import MainWindow
+    from tkapp.ui.app.main_window import MainWindow
 
     first = MainWindow(runner, Settings())
     first.resize(700, 520)  # inside the offscreen screen (800x600)
@@ -211,7 +211,7 @@ def test_geometry_is_remembered(runner, qtbot):
 
 
 def test_verify_from_the_start_screen_opens_the_verify_window(main_window, qtbot, tmp_path):
-    from tkapp.ui.verify_window import VerifyWindow, open_windows
+    from tkapp.ui.verify.verify_window import VerifyWindow, open_windows
 
     window = main_window.ops.verify_bundle_path(None)
     try:
@@ -222,7 +222,7 @@ def test_verify_from_the_start_screen_opens_the_verify_window(main_window, qtbot
 
 
 def test_run_gui_starts_and_quits(monkeypatch, qapp):
-    from tkapp.ui import main
+    from tkapp.ui.app import main
 
     monkeypatch.setattr(type(qapp), "exec", lambda self: 0)
     assert main.run_gui([]) == 0
@@ -264,7 +264,7 @@ def test_import_a_kobo_export_from_the_menu(
     bad = tmp_path / "bad.csv"
     bad.write_text("title,latitude\nSin lugar,not-a-number\n", encoding="utf-8")
     dialog = window.ops.import_from(bad)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=15_000)
+    qtbot.waitUntil(lambda: dialog.preview_result is not None, timeout=15_000)
     assert not dialog.import_button.isEnabled()
     assert "row 2" in dialog.problems.toPlainText()
     assert "Traceback" not in dialog.problems.toPlainText()
@@ -275,7 +275,7 @@ def test_import_a_kobo_export_from_the_menu(
 def test_find_brings_the_records_search_from_any_section(
     main_window, qtbot, catalogue_path, passphrase
 ):
-    from tkapp.ui.main_window import MainWindow
+    from tkapp.ui.app.main_window import MainWindow
 
     window = main_window
     open_in_window(window, qtbot, catalogue_path, passphrase)

@@ -7,7 +7,7 @@ from shell_helpers import sha256, titles, unlock, wait_rows_loaded, wait_search
 
 from tkapp.errors import WrongPassphrase
 from tkapp.i18n.messages import describe_error
-from tkapp.ui.passphrase_widgets import PassphraseEdit
+from tkapp.ui.common.passphrase_widgets import PassphraseEdit
 
 
 def _try(window, qtbot, text):

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QWizard
 
 from tkapp import paths
 from tkapp.services.catalogue import open_catalogue
-from tkapp.ui.create_wizard import default_catalogue_path, file_stem
+from tkapp.ui.catalogue.create_wizard import default_catalogue_path, file_stem
 
 GOOD = "rio condor tejido semilla"  # QTest.keyClicks types ASCII only
 

@@ -18,7 +18,7 @@ from tkapp.licensing.vocab import NonMonetaryBenefit, Outcome, Purpose, UserClas
 from tkapp.services import sharing
 from tkapp.services import terms as terms_service
 from tkapp.services.terms import LabelInfo, TermsInfo
-from tkapp.ui.terms_models import (
+from tkapp.ui.terms.terms_models import (
     OUTCOME_ROLE,
     RULE_ROLE,
     LabelsModel,
@@ -26,7 +26,7 @@ from tkapp.ui.terms_models import (
     TermsVersionsModel,
     wrap_header,
 )
-from tkapp.ui.terms_section import TermsSection
+from tkapp.ui.terms.terms_section import TermsSection
 
 demo_file = sharing_fixtures.demo_file
 demo_runner = sharing_fixtures.demo_runner

@@ -21,7 +21,7 @@ from tests.ui.verify_helpers import (
 from tkapp.errors import HashMismatch
 from tkapp.i18n.messages import describe_error
 from tkapp.services import keys, received
-from tkapp.ui.verify_window import open_windows, show_verify
+from tkapp.ui.verify.verify_window import open_windows, show_verify
 
 # Fixtures shared by the verify, Received and Keys tests.
 bundles = verify_helpers.bundles
@@ -204,7 +204,7 @@ def test_record_media_opens_from_the_bundle(window, qtbot, bundles) -> None:
 
 
 def test_record_text_is_escaped() -> None:
-    from tkapp.ui.bundle_widgets import record_html
+    from tkapp.ui.verify.bundle_widgets import record_html
 
     page = record_html(
         {"title": "<b>x</b>", "description": "<img src=x onerror=alert(1)>", "labels": ["zz"]}
@@ -262,7 +262,7 @@ def test_main_window_opens_the_verify_window(main_window, qtbot, bundles) -> Non
 
 def test_trust_dialog_needs_the_tick(qtbot, bundles) -> None:
     from tkapp.crypto.fingerprint import Fingerprint
-    from tkapp.ui.trust_dialog import TrustKeyDialog
+    from tkapp.ui.keys.trust_dialog import TrustKeyDialog
 
     dialog = TrustKeyDialog("Sacha Yaku", Fingerprint.from_hex(bundles.fingerprint_hex))
     qtbot.addWidget(dialog)

@@ -71,7 +71,7 @@ def _save_page(card: Any, path: Path) -> None:
     """The card as printed: the same painter on an A4 page image (100 dpi)."""
     from PySide6.QtGui import QColor, QPainter
 
-    from tkapp.ui.key_card import paint_on_page
+    from tkapp.ui.keys.key_card import paint_on_page
 
     image = QImage(827, 1169, QImage.Format.Format_RGB32)
     image.setDotsPerMeterX(3937)
@@ -95,8 +95,8 @@ def ui_language(request: pytest.FixtureRequest) -> Any:
 def test_verify_window_screenshots(
     ui_language: str, runner, qtbot, tmp_path: Path, bundles, fast_kdf
 ) -> None:
-    from tkapp.ui.trust_dialog import TrustKeyDialog
-    from tkapp.ui.verify_window import VerifyWindow
+    from tkapp.ui.keys.trust_dialog import TrustKeyDialog
+    from tkapp.ui.verify.verify_window import VerifyWindow
 
     lang = ui_language
     folder = _shots_dir(tmp_path)

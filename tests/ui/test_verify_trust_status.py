@@ -17,7 +17,7 @@ from tkapp.errors import ConfusableName, Revoked
 from tkapp.i18n import set_language
 from tkapp.services import grants, keys, sharing
 from tkapp.services.catalogue import create_catalogue, open_catalogue
-from tkapp.ui.verify_window import VerifyWindow
+from tkapp.ui.verify.verify_window import VerifyWindow
 
 bundles = verify_helpers.bundles
 fast_kdf = verify_helpers.fast_kdf

@@ -198,7 +198,7 @@ def show_record_with_media(browser: Any, qtbot: Any) -> str:
 def verify_window(runner: Any, qtbot: Any) -> Iterator[Any]:
     """The verify window at 1366x768, closed with any message box it left open."""
     from tests.ui.shell_helpers import close_boxes
-    from tkapp.ui.verify_window import VerifyWindow
+    from tkapp.ui.verify.verify_window import VerifyWindow
 
     win = VerifyWindow(runner)
     win.resize(1366, 768)

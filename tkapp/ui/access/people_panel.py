@@ -8,7 +8,7 @@ changes their own passphrase here. Every change runs on the serial worker.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -31,9 +31,12 @@ from PySide6.QtWidgets import (
 
 from tkapp.core.users import Role, User
 from tkapp.i18n import _
-from tkapp.ui.dialogs import bad_color, error_text, set_text_color, window_title
-from tkapp.ui.passphrase_widgets import PassphraseEdit
-from tkapp.ui.worker import Runner
+from tkapp.ui.common.dialogs import bad_color, error_text, set_text_color, window_title
+from tkapp.ui.common.passphrase_widgets import PassphraseEdit
+from tkapp.ui.common.worker import Runner
+
+if TYPE_CHECKING:
+    from tkapp.services.catalogue import Catalogue
 
 
 def role_text(role: Role) -> str:
@@ -54,7 +57,7 @@ class AccessInfo:
     people: list[User]
 
 
-def load_access(cat: Any) -> AccessInfo:
+def load_access(cat: Catalogue) -> AccessInfo:
     return AccessInfo(cat.user, cat.people().everyone() if cat.user is not None else [])
 
 
@@ -268,7 +271,10 @@ class AccessSection(QWidget):
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         if not rows:
             return None
-        person_id = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
+        item = self.table.item(rows[0].row(), 0)
+        if item is None:
+            return None
+        person_id = item.data(Qt.ItemDataRole.UserRole)
         return next((p for p in self.info.people if p.id == person_id), None)
 
     def _is_custodian(self) -> bool:
@@ -321,7 +327,7 @@ class AccessSection(QWidget):
     def _edit_from(self, dialog: PersonDialog, person: User) -> None:
         role, groups = dialog.chosen_role(), groups_from_text(dialog.groups.text())
 
-        def op(cat: Any) -> None:
+        def op(cat: Catalogue) -> None:
             people = cat.people()
             people.set_role(person.id, role)
             people.set_groups(person.id, groups)
@@ -338,7 +344,7 @@ class AccessSection(QWidget):
         dialog.open()
 
     def _remove(self, person: User, rotate: bool) -> None:
-        def op(cat: Any) -> None:
+        def op(cat: Catalogue) -> None:
             people = cat.people()
             people.remove(person.id)
             if rotate:

@@ -1,0 +1,1 @@
+"""Opening a catalogue: the start screen, the create wizard, the unlock screen, idle lock."""

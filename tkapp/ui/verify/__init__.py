@@ -1,0 +1,1 @@
+"""Verifying bundles and the Received area: the verify window, its pages, bundle widgets."""
