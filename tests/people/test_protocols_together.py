@@ -3,6 +3,7 @@ passphrases, real group keys wrapped to them, and an attacker holding the databa
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from tkapp.core.model import AccessLevel, Community
 from tkapp.core.users import Role
 from tkapp.errors import NotPermitted
 from tkapp.services.catalogue import create_catalogue, open_catalogue
+from tkapp.store import Database, codec, records
 from tkapp.store.connection import connect, read_salt
 
 ANA, ROSA, LUIS = "ana: custodian phrase", "rosa: midwife phrase", "luis: viewer phrase"
@@ -87,3 +89,27 @@ def test_leaving_a_group_rotates_its_key_and_moves_its_records(
         cat.get_record(births)
     with open_catalogue(path, ANA, person="Ana") as cat:
         assert cat.finish_key_rotations() == 0  # nothing left under the old key
+
+
+def test_records_from_before_protocol_keys_wait_for_a_custodian(tmp_path: Path) -> None:
+    """A member's unlock leaves a keyless group's old records as they are (members do not
+    found groups by opening); the next custodian's unlock founds the group and seals them."""
+    path = tmp_path / "old.tkc"
+    with create_catalogue(path, ANA, Community("Sacha Yaku"), custodian="Ana") as cat:
+        cat.people().add("Rosa", Role.MEMBER, [], ROSA)
+    db = Database.open(path, ANA)  # the founder's passphrase still derives the database key
+    try:
+        with db.transaction() as conn:  # as a catalogue from before protocol keys has it
+            rec = marked_record("WEAVERMARK", AccessLevel.RESTRICTED, "Weavers")
+            rec.created = rec.modified = datetime.now(UTC)
+            records.save(conn, rec, codec.dumps(rec), new=True, trashed=False)
+    finally:
+        db.close()
+    with open_catalogue(path, ROSA, person="Rosa") as cat:
+        assert cat.seal_existing() == (0, 1)
+    with open_catalogue(path, ANA, person="Ana") as cat:
+        assert cat.user is not None and "weavers" in cat.user.groups
+        assert cat.seal_existing() == (0, 0)  # sealed at the open
+        assert cat.get_record(rec.id).title == rec.title
+        database_key = cat._db.key
+    assert hits(pages_with_key(path, database_key), ["WEAVERMARK"]) == []

@@ -46,7 +46,8 @@ def protocol_group(access: AccessLevel, restricted_group: str) -> str | None:
     if access == AccessLevel.SECRET_SACRED:
         return CUSTODIANS_GROUP
     if access == AccessLevel.RESTRICTED:
-        return restricted_group.strip().casefold() or CUSTODIANS_GROUP
+        # The same spelling rule as the people service's group names: spaces folded, no case.
+        return " ".join(restricted_group.split()).casefold() or CUSTODIANS_GROUP
     return None
 
 

@@ -28,7 +28,7 @@ from tkapp.core.model import (
     RecordStatus,
     Taxon,
 )
-from tkapp.core.users import GroupKey, Reader, User
+from tkapp.core.users import GroupKey, Reader, Role, User
 from tkapp.crypto.keys import KeyPair, PublicKey, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, NotPermitted, StoreError, ValidationError
 from tkapp.services import people as people_service
@@ -264,6 +264,7 @@ class Catalogue:
         self.path = db.path
         self._session = session
         self._reader_override = reader
+        self._sealing_existing = False
         # The unlocked person is the actor of every change (issue 13); front ends pass no
         # ``actor``. Tools and tests may name another (the same process holds the keys).
         self.actor = actor or (session.user.name if session is not None else "")
@@ -276,7 +277,7 @@ class Catalogue:
         """Attach the reader to the connection and index in memory the sealed records they
         may read (again after the connection changed: a passphrase change reopens it)."""
         with self._db.reading() as conn:
-            sealed.attach(conn, self.reader)
+            sealed.attach(conn, self.reader, found=self._found_group)
             if self.reader is not None:
                 # Freed pages are zeroed: a record sealed after it was stored in the clear
                 # leaves none of its old words in the file.
@@ -302,6 +303,23 @@ class Catalogue:
         if self._session is None:
             raise StoreError("no person unlocked this catalogue", path=str(self.path))
         return people_service.People(self._db, self._session, on_change=self._people_changed)
+
+    def _found_group(self, conn: Connection, group: str) -> GroupKey | None:
+        """The store asks while writing a protected record for a group the person holds no
+        key of: if the group has none yet, the writer founds it (people.found_group). Sealing
+        records from before protocol keys founds groups for custodians only."""
+        if self._session is None or self._reader_override is not None:
+            return None
+        if self._sealing_existing and self._session.user.role != Role.CUSTODIAN:
+            return None
+        if any(g == group for g, _version in records.sealed_versions(conn)):
+            return None  # the group exists (its records are sealed): a member must add me
+        people = people_service.People(self._db, self._session)
+        key = people.found_group(conn, group)
+        if key is not None:
+            self._session = people.session
+            sealed.attach(conn, self.reader, found=self._found_group)
+        return key
 
     def _people_changed(self, session: people_service.Session) -> None:
         """After a change to people or groups: use the keys it gave me at once, and move the
@@ -484,10 +502,18 @@ class Catalogue:
             (sealed, left): records sealed now, and records left in the clear because the
             reader does not hold their group's key (a later reader who does seals them).
         """
-        done = left = 0
         with self._db.reading() as conn:
             if not records.plain_protected_ids(conn):
                 return 0, 0  # nothing to do: no write, no lock
+        self._sealing_existing = True
+        try:
+            done, left = self._seal_plain()
+        finally:
+            self._sealing_existing = False
+        return done, left
+
+    def _seal_plain(self) -> tuple[int, int]:
+        done = left = 0
         with self._db.transaction() as conn:
             for record_id in records.plain_protected_ids(conn):
                 rec, trashed = records.load(conn, record_id)

@@ -413,6 +413,22 @@ class People:
             self._set_slots(conn, drop=row.user.id)
             self._log_change(conn, "delete", row.user.id, {"name": row.user.name})
 
+    def found_group(self, conn: Connection, group: str) -> GroupKey | None:
+        """Make me the first member of ``group`` when nobody holds a key of it yet (the writer
+        of a group's first protected record founds it; a custodian adds the others later), in
+        the caller's transaction. None when the group already has a key: a member must add me.
+        """
+        if rows.latest_group_version(conn, group) != 0:
+            return None
+        me = self.session.user
+        row = self._find(conn, me.id)
+        rows.add_to_group(conn, me.id, group)
+        self._give_group(conn, group, me.id, row.public)  # its first key, remembered as mine
+        user = User(me.name, me.role, me.groups | {group}, me.id)
+        self.session = Session(user, self.session.keypair, Reader(user, self.session.reader.keys))
+        self._log_change(conn, "update", me.id, _user_state(user))
+        return self.session.reader.current(group)
+
     def set_role(self, who: str, role: Role) -> User:
         require(self.session.user, Action.MANAGE_PEOPLE)
         role = Role(role)

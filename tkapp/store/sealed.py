@@ -20,6 +20,7 @@ records they may read are indexed in memory (``temp`` schema, ``temp_store = MEM
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from tkapp.core.model import AccessLevel
@@ -36,13 +37,24 @@ PROTECTED_META = "protocol_keys"
 # is never reused while the entry lives) and the catalogue detaches it when it closes.
 _readers: dict[int, tuple[Any, Reader]] = {}
 
+#: Called when the reader writes a protected record for a group they hold no key of, inside
+#: the write transaction: returns the group's first key (the writer founds the group) or None
+#: (the group exists and the writer is not in it). Set by the services that know people.
+FoundGroup = Callable[[Connection, str], "GroupKey | None"]
+_founders: dict[int, FoundGroup] = {}
 
-def attach(conn: Connection, reader: Reader | None) -> None:
+
+def attach(conn: Connection, reader: Reader | None, found: FoundGroup | None = None) -> None:
     """Make ``reader`` the person reading through ``conn`` (None: detach, nobody reads)."""
     if reader is None:
         _readers.pop(id(conn), None)
+        _founders.pop(id(conn), None)
     else:
         _readers[id(conn)] = (conn, reader)
+        if found is None:
+            _founders.pop(id(conn), None)
+        else:
+            _founders[id(conn)] = found
 
 
 def reader_for(conn: Connection) -> Reader | None:
@@ -91,6 +103,9 @@ def key_to_write(
             raise NotPermitted(record_id, group=group)
         return None
     key = reader.current(group)
+    if key is None:
+        found = _founders.get(id(conn))
+        key = found(conn, group) if found is not None else None
     if key is None:
         raise NotPermitted(record_id, group=group)
     return key
