@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 
-from tkapp.core.model import AccessLevel
+from tkapp.core.model import AccessLevel, KnowledgeRecord
 from tkapp.licensing import _schema as s
 from tkapp.licensing.labels import LabelCustomisation, check_labels
 from tkapp.licensing.terms import Duty, Terms, resolve_duty
@@ -267,3 +267,20 @@ def _protocol_duty(code: str, text: str) -> Duty:
     # translated, so the duty carries only the code.
     params = {"label": code, "text": text} if text else {"label": code}
     return Duty(DutyKind.RESPECT_PROTOCOLS, params)
+
+
+def evaluate_record(
+    record: KnowledgeRecord,
+    terms: Terms,
+    request: Request,
+    customisations: Mapping[str, LabelCustomisation] | None = None,
+) -> Decision:
+    """:func:`evaluate` for one record: its labels, access level and protocol group."""
+    return evaluate(
+        terms,
+        record.labels,
+        record.access,
+        request,
+        group=record.restricted_group,
+        customisations=customisations,
+    )

@@ -52,7 +52,13 @@ from tkapp.core.model import (
     Sensitivity,
 )
 from tkapp.errors import ValidationError
-from tkapp.licensing.evaluate import NEVER_EXPORTED_LABELS, Decision, Reason, Request, evaluate
+from tkapp.licensing.evaluate import (
+    NEVER_EXPORTED_LABELS,
+    Decision,
+    Reason,
+    Request,
+    evaluate_record,
+)
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.open_licence import LICENCE_REQUESTS, OpenDecision, decide_open
 from tkapp.licensing.places import GeneralisedPlace, generalise
@@ -438,14 +444,7 @@ def decide_release(
     scope: list[tuple[UserClass, Purpose]] = []
     needs_confirmation = False
     if destination is Destination.BUNDLE:
-        decision = evaluate(
-            terms,
-            record.labels,
-            record.access,
-            request,
-            group=record.restricted_group,
-            customisations=customisations,
-        )
+        decision = evaluate_record(record, terms, request, customisations)
         if not decision.permits:
             return ReleaseDecision(record.id, False, deciding_reasons(decision), decision=decision)
         needs_confirmation = decision.needs_confirmation

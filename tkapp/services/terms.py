@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from tkapp.core.model import Community, KnowledgeRecord
 from tkapp.errors import NotFound, TermsInUse, ValidationError
-from tkapp.licensing.evaluate import Decision, Request, evaluate
+from tkapp.licensing.evaluate import Decision, Request, evaluate_record
 from tkapp.licensing.labels import LABELS, Label, LabelCustomisation, get_label
 from tkapp.licensing.terms import Terms, canonical_terms_bytes, from_template, new_version
 from tkapp.licensing.vocab import Purpose, UserClass
@@ -370,23 +370,6 @@ def remove_label_customisation(cat: Catalogue, code: str) -> bool:
 # --- decisions ----------------------------------------------------------------------------
 
 
-def decide(
-    record: KnowledgeRecord,
-    terms: Terms,
-    request: Request,
-    customisations: Mapping[str, LabelCustomisation] | None = None,
-) -> Decision:
-    """evaluate() for one record (its labels, access level and group)."""
-    return evaluate(
-        terms,
-        record.labels,
-        record.access,
-        request,
-        group=record.restricted_group,
-        customisations=customisations,
-    )
-
-
 def ask(
     cat: Catalogue,
     record_id: str,
@@ -413,4 +396,6 @@ def ask(
         on=on or _now().date(),
     )
     record = cat.get_record(record_id)
-    return decide(record, terms_for_record(cat, record), request, label_customisations(cat))
+    return evaluate_record(
+        record, terms_for_record(cat, record), request, label_customisations(cat)
+    )
