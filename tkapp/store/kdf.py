@@ -18,20 +18,15 @@ weak test catalogue is recognisable (:func:`is_test_salt`).
 from __future__ import annotations
 
 import os
-import unicodedata
-from dataclasses import dataclass
 
-from argon2.low_level import Type, hash_secret_raw
+from tkapp.crypto.keyring import KdfCost, passphrase_key
 
 SALT_BYTES = 16
 KEY_BYTES = 32
 
 
-@dataclass(frozen=True)
-class KdfParams:
-    time_cost: int
-    memory_kib: int
-    parallelism: int
+#: Argon2id costs: one type for catalogue keys and people's keys (tkapp.crypto.keyring).
+KdfParams = KdfCost
 
 
 #: kdf v1: Argon2id, 3 passes over 96 MiB: about 0.22 s on the development machine (2 cores,
@@ -59,24 +54,9 @@ def params_for_salt(salt: bytes) -> KdfParams:
     return KDF_FAST_TEST if is_test_salt(salt) else KDF_V1
 
 
-def normalise_passphrase(passphrase: str) -> bytes:
-    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
-
-
 def derive_key(passphrase: str, salt: bytes, params: KdfParams | None = None) -> bytes:
     """The 32-byte SQLCipher key for ``passphrase`` and the catalogue's ``salt``."""
-    p = params or params_for_salt(salt)
-    return bytes(
-        hash_secret_raw(
-            normalise_passphrase(passphrase),
-            salt,
-            time_cost=p.time_cost,
-            memory_cost=p.memory_kib,
-            parallelism=p.parallelism,
-            hash_len=KEY_BYTES,
-            type=Type.ID,
-        )
-    )
+    return passphrase_key(passphrase, salt, params or params_for_salt(salt))
 
 
 def new_salt() -> bytes:
