@@ -1,5 +1,5 @@
 """CSV and JSON import through the one importer (tkapp.services.importing): our own columns,
-mappings, row errors, cancel. Field formats: tests/importing/."""
+mappings, row errors, cancel. Field formats: tests/services/importing/."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.sharing.conftest import grant_consent
+from tests.services.sharing.conftest import grant_consent
 from tests.ui import verify_helpers
 from tests.ui.verify_helpers import DEMO_PASSPHRASE, RESEARCHER, copy_demo, wait_verdict
 from tkapp.core.model import AccessLevel, Community, KnowledgeRecord

@@ -14,7 +14,7 @@ from tkapp.licensing.templates import template_info
 from tkapp.licensing.terms import TEMPLATES, BenefitSharing, Fee, from_template
 from tkapp.licensing.vocab import COMMERCIAL_PURPOSES, Outcome, Purpose, UserClass
 
-MATRIX = Path(__file__).resolve().parents[2] / "data" / "template_matrix.csv"
+MATRIX = Path(__file__).resolve().parents[1] / "data" / "template_matrix.csv"
 
 
 def _matrix() -> list[dict[str, str]]:

@@ -29,7 +29,7 @@ from tkapp.store import keyslots
 from tkapp.store.connection import connect, read_salt
 
 ANA, ROSA, LUIS = "ana: custodian phrase", "rosa: midwife phrase", "luis: viewer phrase"
-FIXTURE = Path(__file__).resolve().parents[1] / "data" / "catalogue-v1.tkc"
+FIXTURE = Path(__file__).resolve().parents[2] / "data" / "catalogue-v1.tkc"
 FIXTURE_PASSPHRASE = "fixture passphrase v1"
 
 

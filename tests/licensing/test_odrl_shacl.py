@@ -22,7 +22,7 @@ from tkapp.licensing.vocab import NonMonetaryBenefit
 # rdflib's JSON-LD parser uses its own deprecated ConjunctiveGraph internally.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated")
 
-SHAPES_DIR = Path(__file__).parents[2] / "data" / "standards" / "odrl-shapes"
+SHAPES_DIR = Path(__file__).parents[1] / "data" / "standards" / "odrl-shapes"
 ODRL = Namespace("http://www.w3.org/ns/odrl/2/")
 COMMUNITY = "urn:uuid:3f1c2a58-6f0e-4d55-9a51-0c1d2e3f4a5b"
 BASE = "urn:uuid:9d8c7b6a-5f4e-4d3c-8b2a-1a0f9e8d7c6b"

@@ -11,7 +11,7 @@ from tkapp.core.model import Community
 from tkapp.services.catalogue import Catalogue, create_catalogue
 
 PASSPHRASE = "field data; 'import' passphrase"
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "import"
+SAMPLES = Path(__file__).resolve().parents[2] / "data" / "import"
 
 
 @pytest.fixture(autouse=True)

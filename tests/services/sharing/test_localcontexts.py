@@ -26,7 +26,7 @@ from tkapp.services.dwca import export_dwca
 from .conftest import RESEARCHER
 
 HUB_ID = "1d220c8c-1a9b-449c-a3d8-2baf48491336"
-RECORDED = Path(__file__).parents[1] / "data" / "localcontexts" / "hub-project-v2.json"
+RECORDED = Path(__file__).parents[2] / "data" / "localcontexts" / "hub-project-v2.json"
 FIXED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 
 

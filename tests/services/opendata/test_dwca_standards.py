@@ -18,7 +18,7 @@ from tkapp.services.catalogue import Catalogue
 from tkapp.services.dwca import export_dwca
 from tkapp.services.dwca_check import check_archive
 
-STANDARDS = Path(__file__).parents[2] / "tkapp" / "data" / "standards"
+STANDARDS = Path(__file__).parents[3] / "tkapp" / "data" / "standards"
 TEXT = "{http://rs.tdwg.org/dwc/text/}"
 #: The schemas import xml.xsd from rs.gbif.org / w3.org: served from the shipped copy.
 XML_XSD = STANDARDS / "gbif-eml-profile-1.3" / "xml.xsd"

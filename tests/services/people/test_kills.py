@@ -25,7 +25,7 @@ from tkapp.services.catalogue import create_catalogue, open_catalogue
 from tkapp.store import keyslots
 
 ANA, ROSA, LUIS, MARIA = "ana phrase", "rosa phrase", "luis phrase", "maria phrase"
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 ROUNDS = 6
 
 pytestmark = [

@@ -78,7 +78,7 @@ def test_sigkill_at_random_points_never_gives_one_id_to_two_bundles(
         **os.environ,
         "TKAPP_PASSPHRASE": PASSPHRASE,
         "TKAPP_KDF_PROFILE": "fast",
-        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[3]),
     }
 
     def start(name: str) -> subprocess.Popen[bytes]:
