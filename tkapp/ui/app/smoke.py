@@ -83,13 +83,11 @@ def smoke_report(app: QApplication) -> dict[str, object]:
 
 
 def _write_report(path: Path, report: dict[str, object]) -> None:
+    from tkapp.atomicfile import atomic_write_bytes
+
     # Atomic like every file the app writes: a reader never sees half a report.
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as handle:
-        json.dump(report, handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    tmp.replace(path)
+    text = json.dumps(report, ensure_ascii=False, indent=2)
+    atomic_write_bytes(path, text.encode("utf-8"), mode=0o644)
 
 
 def _save_screenshot(app: QApplication, path: Path) -> None:
