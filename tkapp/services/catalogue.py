@@ -389,7 +389,9 @@ class Catalogue:
     # --- units of work (for the services beside this one) ---------------------------------
 
     @contextlib.contextmanager
-    def session(self, *, bulk: bool = False) -> Iterator[Session]:
+    def session(
+        self, action: Action = Action.EDIT_DRAFT, *, bulk: bool = False
+    ) -> Iterator[Session]:
         """One write transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``) with its audit entries.
 
         Everything done through the session commits together when the block ends, or is
@@ -399,12 +401,15 @@ class Catalogue:
                 terms_store.insert(s.conn, row)
                 s.audit("create", "terms", row.id, state)
 
+        ``action``: what the change is, checked against the unlocked person's role first
+        (:func:`tkapp.services.permissions.require`: the one rule); a refusal writes nothing.
         ``bulk``: a large import; the same all-or-nothing transaction in rollback-journal
         mode, so no ``-wal`` file grows as large as the rows (``Database.bulk_transaction``).
 
         Raises:
             StoreError and its kinds (DiskFull...): SQLite failed; nothing was written.
         """
+        require(self.user, action)
         begin = self._db.bulk_transaction if bulk else self._db.transaction
         with begin() as conn:
             yield Session(self, conn)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from tkapp.bundle import revocation
 from tkapp.errors import NotFound, UsageError
+from tkapp.services.permissions import Action
 from tkapp.store import sharing as ledger_store
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ def revoke(
     moment = (now or datetime.now(UTC)).astimezone(UTC)
     stamp = revocation.time_text(moment)
     newly: list[str] = []
-    with cat.session() as s:
+    with cat.session(Action.SHARE) as s:
         for bundle_id in dict.fromkeys(chosen):
             row = ledger_store.RevocationRow(bundle_id, reason.strip()[:1000], stamp)
             if ledger_store.add_revocation(s.conn, row):

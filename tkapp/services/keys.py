@@ -25,6 +25,7 @@ from tkapp.crypto.minisign import encode_public_key
 from tkapp.crypto.trust import KeyAssessment, TrustedKey, TrustHow, TrustStore, TrustWarning
 from tkapp.errors import BundleIOError, KeyFormatError, UsageError
 from tkapp.services import people
+from tkapp.services.permissions import Action
 from tkapp.services.verifying import load_trust_key
 from tkapp.store import entities
 
@@ -299,7 +300,7 @@ def rotate_signing_key(
         when=moment,
     )
     path = rotation.write_files(Path(dest), data, signature)
-    with cat.session() as s:
+    with cat.session(Action.SIGN) as s:
         entities.save_signing_key(s.conn, new.key_id, new.secret_seed, new.public)
         if cat.user is not None:  # wrapped to the custodians; no plain seed stays
             people.store_signing_key(s.conn, new.key_id, new.secret_seed)

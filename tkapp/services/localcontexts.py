@@ -25,6 +25,7 @@ from tkapp.core.model import HubProject
 from tkapp.errors import HubUnavailable, NotFound, ValidationError
 from tkapp.licensing.labels import LABELS, check_labels, get_label
 from tkapp.licensing.notices import NOTICES, get_notice
+from tkapp.services.permissions import Action
 from tkapp.store import codec
 from tkapp.store import hub as hub_store
 
@@ -65,7 +66,7 @@ def save_project(cat: Catalogue, project: HubProject) -> HubProject:
     for record_id in project.record_ids:
         cat.get_record(record_id)  # raises NotFound
     state = codec.dumps(project)
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         hub_store.save_project(s.conn, project.id, project.hub_id, state)
         s.audit("update", "hub_project", project.id, state)
     return project
@@ -85,7 +86,7 @@ def get_project(cat: Catalogue, project_id: str) -> HubProject:
 
 
 def remove_project(cat: Catalogue, project_id: str) -> bool:
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         removed = hub_store.delete_project(s.conn, project_id)
         if removed:
             s.audit("delete", "hub_project", project_id, json.dumps({"id": project_id}))

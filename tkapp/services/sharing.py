@@ -82,6 +82,7 @@ from tkapp.licensing.text import render_terms_text, terms_name
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
 from tkapp.services import localcontexts, media_release
 from tkapp.services import terms as terms_service
+from tkapp.services.permissions import Action
 from tkapp.store import codec, entities
 from tkapp.store import sharing as ledger_store
 from tkapp.store import terms as terms_store
@@ -560,7 +561,7 @@ def reserve_export(cat: Catalogue, moment: datetime, file_name: str) -> tuple[in
     Returns:
         (sequence, bundle UUID).
     """
-    with cat.session() as s:
+    with cat.session(Action.SHARE) as s:
         sequence = ledger_store.next_sequence(s.conn, moment)
         bundle_uuid = bundle_id_for(cat.id, sequence)
         ledger_store.reserve_export(
@@ -821,7 +822,7 @@ def export(
         file_name=written.path.name,
     )
     try:
-        with cat.session() as s:
+        with cat.session(Action.SHARE) as s:
             ledger_store.record_export(s.conn, entry, versions)
             terms_store.mark_used(s.conn, [terms.id], written.bundle_id)
             state = json.dumps(
@@ -974,7 +975,7 @@ def add_follow_up(
         raise ValidationError("too_long", field="note")
     urn = bundle_id if bundle_id.startswith("urn:uuid:") else "urn:uuid:" + bundle_id
     row = ledger_store.FollowUpRow(urn, kind, day.isoformat(), note, datetime.now(UTC).isoformat())
-    with cat.session() as s:
+    with cat.session(Action.SHARE) as s:
         ledger_store.add_follow_up(s.conn, row)
         state = json.dumps({"kind": kind, "date": row.date, "note": note}, sort_keys=True)
         s.audit("follow_up", "bundle", urn, state)
@@ -1033,7 +1034,7 @@ def add_recipient(cat: Catalogue, recipient: Recipient) -> Recipient:
     if recipient.trusted_since is None:
         recipient.trusted_since = datetime.now(UTC).replace(microsecond=0)
     state = codec.dumps(recipient)
-    with cat.session() as s:
+    with cat.session(Action.SHARE) as s:
         ledger_store.save_recipient(s.conn, recipient.id, recipient.name, state)
         s.audit("update", "recipient", recipient.id, state)
     return recipient
@@ -1057,7 +1058,7 @@ def list_recipients(cat: Catalogue) -> list[Recipient]:
 
 
 def remove_recipient(cat: Catalogue, recipient_id: str) -> bool:
-    with cat.session() as s:
+    with cat.session(Action.SHARE) as s:
         removed = ledger_store.delete_recipient(s.conn, recipient_id)
         if removed:
             s.audit("delete", "recipient", recipient_id, json.dumps({"id": recipient_id}))

@@ -21,6 +21,7 @@ from tkapp.licensing.evaluate import Decision, Request, evaluate_record
 from tkapp.licensing.labels import LABELS, Label, LabelCustomisation, get_label
 from tkapp.licensing.terms import Terms, canonical_terms_bytes, from_template, new_version
 from tkapp.licensing.vocab import Purpose, UserClass
+from tkapp.services.permissions import Action
 from tkapp.store import codec, records
 from tkapp.store import terms as terms_store
 from tkapp.store.connection import Connection
@@ -136,7 +137,7 @@ def install_missing_default_terms(cat: Catalogue, template: str = DEFAULT_TEMPLA
     with cat.reading() as conn:
         if terms_store.find(conn, terms_store.default_id(conn)) is not None:
             return None
-    with cat.session() as s:
+    with cat.session(Action.READ) as s:
         if terms_store.find(s.conn, terms_store.default_id(s.conn)) is not None:
             return None
         terms = install_default_terms(s.conn, cat.community, template)
@@ -191,7 +192,7 @@ def get_terms_info(cat: Catalogue, terms_id: str) -> TermsInfo:
 
 def set_default(cat: Catalogue, terms_id: str) -> None:
     """Make ``terms_id`` the version records without their own terms fall under."""
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         terms_store.set_default_id(s.conn, terms_id)
         s.audit("default", "terms", terms_id, json.dumps({"default": terms_id}))
 
@@ -205,7 +206,7 @@ def save_terms(cat: Catalogue, terms: Terms) -> Terms:
             stored version belongs to another set.
     """
     state = canonical_terms_bytes(terms).decode("utf-8")
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         existing = terms_store.find(s.conn, terms.id)
         if existing is None:
             clash = terms_store.latest_in_set(s.conn, terms.set_id)
@@ -250,7 +251,7 @@ def edit_terms(
     latest = _latest(cat, old.set_id)
     successor = new_version(latest, **changes)
     state = canonical_terms_bytes(successor).decode("utf-8")
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         terms_store.insert(s.conn, _row_for(successor, _now().isoformat()))
         s.audit("create", "terms", successor.id, state)
         if terms_store.default_id(s.conn) == terms_id:
@@ -301,7 +302,7 @@ def assign(cat: Catalogue, record_ids: Sequence[str], terms_id: str) -> int:
     Raises:
         NotFound: an unknown record or terms version (nothing is changed).
     """
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         if terms_id:
             terms_store.get(s.conn, terms_id)
         return _assign_in(s, record_ids, terms_id)
@@ -352,7 +353,7 @@ def list_labels(cat: Catalogue) -> list[LabelInfo]:
 def set_label_customisation(cat: Catalogue, customisation: LabelCustomisation) -> None:
     """Store the community's wording of one label (replacing any earlier wording)."""
     state = json.dumps(customisation.to_json(), ensure_ascii=False, sort_keys=True)
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         terms_store.set_label_customisation(s.conn, customisation.code, state)
         s.audit("update", "label", customisation.code, state)
 
@@ -360,7 +361,7 @@ def set_label_customisation(cat: Catalogue, customisation: LabelCustomisation) -
 def remove_label_customisation(cat: Catalogue, code: str) -> bool:
     """Go back to the shipped wording of a label; returns whether there was one."""
     get_label(code)
-    with cat.session() as s:
+    with cat.session(Action.MANAGE_TERMS) as s:
         removed = terms_store.delete_label_customisation(s.conn, code)
         if removed:
             s.audit("delete", "label", code, json.dumps({"code": code}))
