@@ -66,6 +66,7 @@ def _take(lang, runner, qtbot, shots, tmp_path):
         _save(wizard, shots, f"{lang}-03-wizard-terms")
         wizard.next()
         page = wizard.passphrase_page
+        page.person.setText("Rosa Gualinga")
         page.first.setText("wayusa tsawata yaku")
         page.second.setText("wayusa tsawata yak")
         _save(wizard, shots, f"{lang}-04-wizard-passphrase")

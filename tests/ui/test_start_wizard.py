@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWizard
 
 from tkapp import paths
 from tkapp.services.catalogue import open_catalogue
+from tkapp.services.people import people_names
 from tkapp.ui.catalogue.create_wizard import default_catalogue_path, file_stem
 
 GOOD = "rio condor tejido semilla"  # QTest.keyClicks types ASCII only
@@ -43,6 +44,7 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
     pp = wizard.passphrase_page
     assert wizard.currentPage() is pp
     assert "cannot be recovered" in pp.warning.text()
+    qtbot.keyClicks(pp.person, "Rosa Gualinga")
     qtbot.keyClicks(pp.first.edit, "short")
     assert not pp.meter.strength.acceptable
     assert pp.match.text()  # says why
@@ -56,6 +58,10 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
     assert not pp.isComplete()  # the warning must be acknowledged
     pp.understood.setChecked(True)
     assert pp.isComplete()
+    pp.person.setText("  ")  # the first custodian must have a name
+    assert not pp.isComplete()
+    pp.person.setText("Rosa Gualinga")
+    assert pp.isComplete()
     assert pp.meter.strength.score >= 2
     wizard.next()
 
@@ -68,6 +74,7 @@ def test_create_catalogue_through_the_wizard(main_window, qtbot, tmp_path):
     qtbot.mouseClick(wizard.button(QWizard.WizardButton.CommitButton), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.backup_page, timeout=15_000)
     assert target.exists()
+    assert people_names(target) == ["Rosa Gualinga"]  # the first custodian, by name
     # The main window already shows the new catalogue behind the wizard.
     assert window.stack.currentWidget() is window.view
 
@@ -104,6 +111,7 @@ def test_wizard_refuses_an_existing_file(main_window, qtbot, catalogue_path):
     wizard.next()
     wizard.next()
     pp = wizard.passphrase_page
+    pp.person.setText("Rosa")
     pp.first.setText(GOOD)
     pp.second.setText(GOOD)
     pp.understood.setChecked(True)

@@ -99,11 +99,12 @@ def default_catalogue_path(community_name: str, folder: Path | None = None) -> P
     return candidate
 
 
-def _create(path: Path, passphrase: str, community: Any, template: str) -> Any:
-    """Runs on the worker: create the catalogue and store the default terms template."""
+def _create(path: Path, passphrase: str, community: Any, template: str, custodian: str) -> Any:
+    """Runs on the worker: create the catalogue (``custodian``: its first person, whose
+    passphrase this is) and store the default terms template."""
     from tkapp.services.catalogue import create_catalogue
 
-    catalogue = create_catalogue(path, passphrase, community)
+    catalogue = create_catalogue(path, passphrase, community, custodian=custodian)
     try:
         catalogue.set_setting("default_template", template)
     except BaseException:
@@ -208,13 +209,17 @@ class TermsPage(QWizardPage):
 class PassphrasePage(QWizardPage):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setTitle(_("Choose a passphrase"))
+        self.setTitle(_("Who you are, and your passphrase"))
         self.setSubTitle(
             _(
-                "The passphrase locks the whole catalogue. Use at least {n} characters, or "
-                "three or more words that only your community would put together."
+                "You are the catalogue's first custodian; add the others later in People & "
+                "access, each with their own passphrase. Use at least {n} characters, or "
+                "three or more words that only you would put together."
             ).format(n=MIN_LENGTH)
         )
+        self.person = QLineEdit(self)
+        self.person.setAccessibleName(_("Your name or the name others know you by"))
+        self.person.setPlaceholderText(_("For example: Rosa Gualinga"))
         self.first = PassphraseEdit(_("New passphrase"), self)
         self.second = PassphraseEdit(_("Repeat the passphrase"), self)
         self.meter = StrengthMeter(self)
@@ -243,6 +248,9 @@ class PassphrasePage(QWizardPage):
         first_label.setBuddy(self.first.edit)
         second_label = QLabel(_("Repeat it:"), self)
         second_label.setBuddy(self.second.edit)
+        person_label = QLabel(_("Your name:"), self)
+        person_label.setBuddy(self.person)
+        form.addRow(person_label, self.person)
         form.addRow(first_label, self.first)
         form.addRow("", self.meter)
         form.addRow(second_label, self.second)
@@ -256,10 +264,14 @@ class PassphrasePage(QWizardPage):
         self.first.textChanged.connect(self._changed)
         self.second.textChanged.connect(self._changed)
         self.understood.toggled.connect(self.completeChanged)
+        self.person.textChanged.connect(self.completeChanged)
         self._changed()
 
     def passphrase(self) -> str:
         return self.first.text()
+
+    def person_name(self) -> str:
+        return " ".join(self.person.text().split())
 
     def _changed(self, *_args: object) -> None:
         strength = self.meter.update_for(self.first.text())
@@ -286,7 +298,8 @@ class PassphrasePage(QWizardPage):
 
     def isComplete(self) -> bool:
         return (
-            self.meter.strength.acceptable
+            bool(self.person_name())
+            and self.meter.strength.acceptable
             and self.first.text() == self.second.text()
             and self.understood.isChecked()
         )
@@ -389,6 +402,7 @@ class PlacePage(QWizardPage):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         passphrase = wizard.passphrase_page.passphrase()
+        custodian = wizard.passphrase_page.person_name()
         template = wizard.terms_page.code()
         self.creating = True
         self.completeChanged.emit()
@@ -397,7 +411,7 @@ class PlacePage(QWizardPage):
         set_text_color(self.status, self.palette().color(self.foregroundRole()))
         self.status.setText(_("Creating the catalogue and its signing key…"))
         self.runner.open(
-            lambda: _create(path, passphrase, community, template),
+            lambda: _create(path, passphrase, community, template, custodian),
             self._created,
             self._failed,
             context=self,
