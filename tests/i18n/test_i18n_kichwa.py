@@ -35,7 +35,7 @@ CORE = {
         "&Help",
         "Language",
         "Records",
-        "People",
+        "Knowledge holders",
         "Consent",
         "Terms & labels",
         "Sharing",

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from tkapp.core.users import Role, User
+from tkapp.core.users import CUSTODIANS_GROUP, Role, User
 from tkapp.i18n import _
 from tkapp.ui.common.dialogs import bad_color, error_text, set_text_color, window_title
 from tkapp.ui.common.passphrase_widgets import PassphraseEdit
@@ -55,6 +55,12 @@ def groups_from_text(text: str) -> list[str]:
 class AccessInfo:
     me: User | None
     people: list[User]
+
+
+def group_label(group: str) -> str:
+    """A protocol group as people read it: the custodians' own group in their language."""
+    # Translators: the protocol group of all custodians (who hold secret/sacred material).
+    return _("custodians") if group == CUSTODIANS_GROUP else group
 
 
 def load_access(cat: Catalogue) -> AccessInfo:
@@ -119,7 +125,9 @@ class PersonDialog(QDialog):
         column.addWidget(buttons)
         if person is not None:
             self.role.setCurrentIndex(self.role.findData(str(person.role)))
-            self.groups.setText(", ".join(sorted(g for g in person.groups if g != "custodians")))
+            self.groups.setText(
+                ", ".join(sorted(g for g in person.groups if g != CUSTODIANS_GROUP))
+            )
         self.setMinimumWidth(520)
 
     def chosen_role(self) -> Role:
@@ -260,7 +268,7 @@ class AccessSection(QWidget):
         )
         self.table.setRowCount(len(info.people))
         for row, person in enumerate(info.people):
-            groups = ", ".join(sorted(person.groups)) or _("(no groups)")
+            groups = ", ".join(sorted(group_label(g) for g in person.groups)) or _("(no groups)")
             for col, text in enumerate((person.name, role_text(person.role), groups)):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, person.id)

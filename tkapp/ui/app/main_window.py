@@ -77,7 +77,7 @@ def section_title(key: str) -> str:
     titles = {
         "records": _("Records"),
         "species": _("Species"),
-        "people": _("People"),
+        "people": _("Knowledge holders"),
         "consent": _("Consent"),
         "terms": _("Terms & labels"),
         "sharing": _("Sharing"),

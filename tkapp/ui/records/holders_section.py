@@ -179,7 +179,7 @@ class PeopleSection(EntitySection):
     title_text = ""
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
-        self.title_text = _("People")
+        self.title_text = _("Knowledge holders")
         self.new_text = _("New person")
         self.search_text = _("Search people by name")
         super().__init__(runner, parent)
