@@ -184,3 +184,30 @@ def test_one_person_is_not_asked_who_they_are(
     screen = window.unlock_screen
     assert not screen.who.isVisible() and screen.who.person() is None
     assert not screen.who_label.isVisible()
+
+
+def test_restore_asks_who_when_several_people_use_the_backup(qtbot, tmp_path) -> None:
+    """A backup used by several people: the restore dialog asks who, and that person's own
+    passphrase restores it (the backup's keys file travels with it)."""
+    from tkapp.core.model import Community
+    from tkapp.core.users import Role
+    from tkapp.services.catalogue import create_catalogue, open_catalogue
+    from tkapp.ui.app.main_operations import BackupPassphraseDialog
+
+    path, backup = tmp_path / "c.tkc", tmp_path / "c-backup.tkc"
+    with create_catalogue(path, "ana: custodian phrase", Community("X"), custodian="Ana") as cat:
+        cat.people().add("Rosa", Role.MEMBER, [], "rosa: member phrase")
+        cat.backup(backup)
+    dialog = BackupPassphraseDialog(backup)
+    qtbot.addWidget(dialog)
+    assert dialog.who.asks() and dialog.who.names == ["Ana", "Rosa"]
+    single = tmp_path / "one.tkc"
+    create_catalogue(single, "solo: custodian phrase", Community("Y"), custodian="Solo").close()
+    assert not BackupPassphraseDialog(single).who.asks()
+    # The restore itself, as the chosen person (the same service call the dialog leads to).
+    from tkapp.services.catalogue import restore_backup
+
+    restored = tmp_path / "restored.tkc"
+    restore_backup(backup, restored, "rosa: member phrase", person="Rosa")
+    with open_catalogue(restored, "rosa: member phrase", person="Rosa") as cat:
+        assert cat.user is not None and cat.user.name == "Rosa"

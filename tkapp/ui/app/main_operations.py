@@ -27,6 +27,7 @@ from tkapp import paths
 from tkapp.i18n import _, format_number, set_language
 from tkapp.services.catalogue import CATALOGUE_SUFFIX, CheckReport, restore_backup
 from tkapp.services.demo import create_demo
+from tkapp.ui.access.who import PersonChooser
 from tkapp.ui.app.about import AboutDialog
 from tkapp.ui.catalogue.create_wizard import CreateCatalogueWizard
 from tkapp.ui.common import settings as keys
@@ -195,15 +196,25 @@ class MainOperations:
         )
         if not dest:
             return
-        dialog = BackupPassphraseDialog(self.window)
+        dialog = BackupPassphraseDialog(Path(backup), self.window)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.restore_to(Path(backup), Path(dest), dialog.passphrase.text())
+            self.restore_to(Path(backup), Path(dest), dialog.passphrase.text(), dialog.who.person())
 
-    def restore_to(self, backup: Path, dest: Path, passphrase: str) -> ProgressDialog:
-        """Check and restore ``backup`` to ``dest``, then offer to unlock it."""
+    def restore_to(
+        self, backup: Path, dest: Path, passphrase: str, person: str | None = None
+    ) -> ProgressDialog:
+        """Check and restore ``backup`` to ``dest`` (opened as ``person`` with their own
+        passphrase when several people use it), then offer to unlock it."""
 
         def op(_cat: Catalogue | None, job: Job) -> Path:
-            restore_backup(backup, dest, passphrase, progress=job.report, cancel=job.is_cancelled)
+            restore_backup(
+                backup,
+                dest,
+                passphrase,
+                progress=job.report,
+                cancel=job.is_cancelled,
+                person=person,
+            )
             return dest
 
         def done(path: Path) -> None:
@@ -338,15 +349,20 @@ class MainOperations:
 
 
 class BackupPassphraseDialog(QDialog):
-    """Asks for the passphrase of a backup to restore."""
+    """Asks who restores a backup (when several people use it) and their passphrase."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, backup: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(window_title(_("Restore a backup")))
         text = QLabel(_("Type the passphrase of the backup."), self)
         text.setWordWrap(True)
+        self.who = PersonChooser(self)
+        self.who.load(backup)  # the names beside the backup; none asked for a single person
         self.passphrase = PassphraseEdit(_("Passphrase of the backup"), self)
         form = QFormLayout()
+        if self.who.asks():
+            text.setText(_("Choose your name, then type your own passphrase."))
+            form.addRow(_("Who are you?"), self.who)
         form.addRow(_("Passphrase:"), self.passphrase)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
