@@ -75,7 +75,10 @@ def _mutate(rng: random.Random, data: bytes) -> bytes:
     out = bytearray(data)
     for _ in range(rng.randint(1, 3)):
         kind = rng.randrange(8)
-        pos = rng.randrange(len(out)) if out else 0
+        if not out:  # an earlier step truncated everything: only growing makes sense
+            out[:] = rng.randbytes(rng.randint(1, 32))
+            continue
+        pos = rng.randrange(len(out))
         if kind == 0:  # flip one bit
             out[pos] ^= 1 << rng.randrange(8)
         elif kind == 1:  # random bytes over a range
