@@ -85,6 +85,15 @@ def test_every_reason_and_duty_has_a_sentence(
         assert text and "{" not in text
 
 
+def test_a_note_with_braces_is_shown_as_written() -> None:
+    """A community's own note is text, never a template: braces in it stay as typed."""
+    from tkapp.licensing.vocab import DutyKind
+
+    note = "pay {user_class} in {currency} {0}"
+    text = describe_duty(Duty(DutyKind.BENEFIT_SHARE, {"note": note}), "en")
+    assert text.endswith(" " + note)
+
+
 def test_reason_parameters_are_translated_names() -> None:
     reason = Reason(
         "terms_rule",
