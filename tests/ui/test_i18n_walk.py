@@ -379,6 +379,9 @@ def test_the_walk_finds_an_untranslated_string(
     main_window: Any, runner: Any, qtbot: Any, demo_path: Path, reference: Reference
 ) -> None:
     open_in_window(main_window, qtbot, demo_path, DEMO_PASSPHRASE)
+    # The status-bar counts arrive from the worker after the first search (slower on a loaded
+    # machine): walk once they are shown.
+    qtbot.waitUntil(lambda: "in the trash" in main_window.counts.text(), timeout=15_000)
     walk = Walk()
     walk.widget_tree(main_window)
     problems = walk.english(reference)
