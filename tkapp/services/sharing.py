@@ -26,7 +26,7 @@ import mimetypes
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -80,8 +80,9 @@ from tkapp.licensing.plan import ExportPlan
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.text import render_terms_text, terms_name
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
-from tkapp.services import localcontexts, media_release
+from tkapp.services import approvals, localcontexts, media_release
 from tkapp.services import terms as terms_service
+from tkapp.store import approvals as approval_rows
 from tkapp.store import codec, entities
 from tkapp.store import sharing as ledger_store
 from tkapp.store import terms as terms_store
@@ -771,6 +772,7 @@ def export(
     plan = _fresh_plan(cat, plan)
     if len(plan.terms_ids) != 1:
         raise MixedTerms("several terms versions", terms=",".join(plan.terms_ids))
+    approved = approvals.require_enough(cat, plan)
     terms = terms_service.get_terms(cat, plan.terms_ids[0])
     moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     expiry = _expiry(expires)
@@ -789,6 +791,9 @@ def export(
         expires=expiry,
         age_keys=age_keys,
     )
+    if approved.needed > 1 or len(approved.approvals) > 1:
+        # Shared approval was in force: the bundle says who approved it.
+        content = replace(content, approvals=approvals.bundle_json(approved))
 
     def report(done: int, total: int) -> None:
         if cancel is not None and cancel():
@@ -824,6 +829,7 @@ def export(
         with cat.session() as s:
             ledger_store.record_export(s.conn, entry, versions)
             terms_store.mark_used(s.conn, [terms.id], written.bundle_id)
+            approvals.record_use(s.conn, approved, written.bundle_id)
             state = json.dumps(
                 {
                     "bundle_id": entry.bundle_id,
@@ -831,6 +837,8 @@ def export(
                     "sha256": entry.bundle_sha256,
                     "records": [i for i, _v in versions],
                     "terms_id": terms.id,
+                    "approved_by": [a.name for a in approved.approvals],
+                    "plan_digest": approved.digest,
                 },
                 sort_keys=True,
             )
@@ -906,9 +914,15 @@ class ExportEntry:
     follow_ups: tuple[FollowUp, ...] = ()
     #: record id -> the custodian's consent override (who, when, why) the export used.
     consent_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Who approved the export and when (shared approval; the exporting custodian included).
+    approvers: tuple[tuple[str, datetime], ...] = ()
 
 
-def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRow]) -> ExportEntry:
+def _entry(
+    row: ledger_store.ExportRow,
+    follow: Iterable[ledger_store.FollowUpRow],
+    approved: Sequence[approval_rows.ApprovalRow] = (),
+) -> ExportEntry:
     items = json.loads(row.records)
     return ExportEntry(
         bundle_id=row.bundle_id,
@@ -932,6 +946,7 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
             for r in items
             if isinstance(r.get("consent_override"), dict)
         },
+        approvers=tuple((a.name, datetime.fromisoformat(a.created)) for a in approved),
     )
 
 
@@ -940,7 +955,8 @@ def list_exports(cat: Catalogue) -> list[ExportEntry]:
     with cat.reading() as conn:
         rows = ledger_store.list_exports(conn)
         follow = ledger_store.follow_ups(conn)
-    return [_entry(row, follow) for row in rows]
+        approved = {row.bundle_id: approval_rows.of_bundle(conn, row.bundle_id) for row in rows}
+    return [_entry(row, follow, approved[row.bundle_id]) for row in rows]
 
 
 def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
@@ -949,7 +965,8 @@ def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
     with cat.reading() as conn:
         row = ledger_store.get_export(conn, urn)
         follow = ledger_store.follow_ups(conn, urn)
-    return _entry(row, follow)
+        approved = approval_rows.of_bundle(conn, urn)
+    return _entry(row, follow, approved)
 
 
 def exports_of_record(cat: Catalogue, record_id: str) -> list[ExportEntry]:

@@ -1,0 +1,188 @@
+"""Shared approval of exports (issue 13, k of n), with real people, real keys, real bundles:
+refused with one approval, written with two, approvers in the ledger, the audit log and the
+bundle; a forged or moved approval does not count; a wrong approver passphrase changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tkapp.bundle.verifier import verify_bundle
+from tkapp.core.users import Role
+from tkapp.crypto import keyring
+from tkapp.errors import (
+    AlreadyApproved,
+    ApprovalsMissing,
+    PermissionDenied,
+    UnknownPerson,
+    ValidationError,
+    WrongPassphrase,
+)
+from tkapp.services import approvals, keys, sharing
+from tkapp.services.catalogue import Catalogue, open_catalogue
+from tkapp.store import approvals as approval_rows
+
+from .conftest import PASSPHRASE, RESEARCHER
+
+MARTA, LUIS = "marta: custodian phrase", "luis: viewer phrase"
+FIXED = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def village(demo: Catalogue) -> Catalogue:
+    """The demo catalogue, its custodian, Marta (a second custodian), Luis (a viewer)."""
+    people = demo.people()
+    people.add("Marta", Role.CUSTODIAN, [], MARTA)
+    people.add("Luis", Role.VIEWER, [], LUIS)
+    return demo
+
+
+def _state(cat: Catalogue) -> tuple[int, int]:
+    with cat.reading() as conn:
+        rows = conn.execute("SELECT count(*) FROM export_approval").fetchone()[0]
+        audit = conn.execute("SELECT count(*) FROM audit").fetchone()[0]
+    return int(rows), int(audit)
+
+
+def _bundle_json(path: Path, name: str) -> dict[str, object]:
+    with zipfile.ZipFile(path) as z:
+        [member] = [n for n in z.namelist() if n.endswith("/" + name)]
+        return json.loads(z.read(member))  # type: ignore[no-any-return]
+
+
+def test_default_policy_is_the_exporting_custodian_alone(
+    village: Catalogue, tmp_path: Path
+) -> None:
+    plan = sharing.plan_export(village, None, RESEARCHER, "research")
+    assert approvals.needed_for(village, plan) == 1
+    result = sharing.export(village, plan, tmp_path / "one.tkb")
+    entry = sharing.get_export(village, result.bundle_id)
+    assert [name for name, _when in entry.approvers] == [village.user.name]  # type: ignore[union-attr]
+    with zipfile.ZipFile(result.path) as z:  # no shared approval in force: no extra file
+        assert not any(n.endswith("data/approvals.json") for n in z.namelist())
+
+
+def test_two_approvals_refused_with_one_written_with_two(
+    village: Catalogue, tmp_path: Path
+) -> None:
+    approvals.set_approval_policy(village, 2, 2)
+    plan = sharing.plan_export(village, None, RESEARCHER, "research")
+    with pytest.raises(ApprovalsMissing) as info:
+        sharing.export(village, plan, tmp_path / "refused.tkb")
+    assert info.value.params == {"needed": 2, "have": 1}
+    assert not (tmp_path / "refused.tkb").exists() and sharing.list_exports(village) == []
+
+    # Wrong passphrase, a viewer, a stranger: typed errors and not a byte written.
+    before = _state(village)
+    with pytest.raises(WrongPassphrase):
+        approvals.approve(village, plan, "Marta", LUIS)
+    with pytest.raises(PermissionDenied):
+        approvals.approve(village, plan, "Luis", LUIS)
+    with pytest.raises(UnknownPerson):
+        approvals.approve(village, plan, "Nadie", MARTA)
+    assert _state(village) == before
+
+    approval = approvals.approve(village, plan, "marta", MARTA)
+    assert village.user is not None and village.user.name != "Marta"  # who is unlocked stays
+    with pytest.raises(AlreadyApproved):
+        approvals.approve(village, plan, "Marta", MARTA)
+    entry = village.audit_entries(approval.digest)[0]
+    assert (entry.action, entry.entity) == ("approve", "export_plan")
+
+    result = sharing.export(village, plan, tmp_path / "two.tkb", created=FIXED)
+    ledger = sharing.get_export(village, result.bundle_id)
+    assert {name for name, _when in ledger.approvers} == {village.user.name, "Marta"}
+    assert village.audit_entries(result.bundle_id)[0].action == "export"
+
+    # The bundle says who approved it; each signature checks against its approval key.
+    with verify_bundle(result.path, trust=None, trust_key=keys.public_key(village), now=FIXED):
+        pass
+    listed = _bundle_json(result.path, "data/approvals.json")
+    assert listed["digest"] == approval.digest and listed["required"] == 2
+    names = []
+    for item in listed["approvals"]:  # type: ignore[attr-defined]
+        message = b"tkapp/approval/v1\x00" + approval.digest.encode()
+        public = bytes.fromhex(item["approval_public_key"])
+        assert keyring.approval_valid(public, bytes.fromhex(item["signature"]), message)
+        names.append(item["name"])
+    assert sorted(names) == sorted([village.user.name, "Marta"])
+    with zipfile.ZipFile(result.path) as z:
+        top = z.namelist()[0].split("/")[0]
+        listing = z.read(f"{top}/manifest-sha256.txt").decode()
+        data = z.read(f"{top}/data/approvals.json")
+    assert f"{hashlib.sha256(data).hexdigest()}  data/approvals.json" in listing
+
+    # An approval counts for one export: the same plan again needs a new one.
+    again = sharing.plan_export(village, None, RESEARCHER, "research")
+    with pytest.raises(ApprovalsMissing):
+        sharing.export(village, again, tmp_path / "again.tkb")
+
+
+def test_forged_or_moved_approvals_do_not_count(village: Catalogue, tmp_path: Path) -> None:
+    approvals.set_approval_policy(village, 2, 2)
+    plan = sharing.plan_export(village, None, RESEARCHER, "research")
+    other = sharing.plan_export(village, None, RESEARCHER, "education")
+    digest = approvals.plan_digest(plan)
+    assert approvals.plan_digest(other) != digest
+    moved = approvals.approve(village, other, "Marta", MARTA)  # an approval of another plan
+    forged_key = keyring.new_box_keypair()
+    with village.session() as s:
+        marta = s.conn.execute("SELECT id FROM app_user WHERE name = 'Marta'").fetchone()[0]
+        # Marta's signature over the other plan, relabelled as an approval of this one.
+        approval_rows.insert(
+            s.conn,
+            approval_rows.ApprovalRow(
+                digest, marta, "Marta", moved.approval_public, moved.signature, "2026-01-01"
+            ),
+        )
+        # A signature by a key that is not the one stored with Marta.
+        approval_rows.insert(
+            s.conn,
+            approval_rows.ApprovalRow(
+                digest,
+                marta,
+                "Marta",
+                keyring.approval_public(forged_key),
+                keyring.sign_approval(forged_key, b"tkapp/approval/v1\x00" + digest.encode()),
+                "2026-01-01",
+            ),
+        )
+    assert approvals.valid_approvals(village, plan) == []
+    with pytest.raises(ApprovalsMissing):
+        sharing.export(village, plan, tmp_path / "forged.tkb")
+
+
+def test_sensitive_material_needs_its_own_count() -> None:
+    policy = approvals.ApprovalPolicy(required=1, sensitive=3)
+    assert approvals.approvals_needed(False, policy) == 1
+    assert approvals.approvals_needed(True, policy) == 3
+    assert approvals.approvals_needed(True, approvals.ApprovalPolicy(2, 1)) == 2
+
+
+def test_only_custodians_set_the_policy(village: Catalogue, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError):
+        approvals.set_approval_policy(village, 0, 1)
+    path = village.path
+    village.close()
+    with open_catalogue(path, LUIS, person="Luis") as cat, pytest.raises(PermissionDenied):
+        approvals.set_approval_policy(cat, 2, 2)
+    with open_catalogue(path, MARTA, person="Marta") as cat:
+        assert approvals.set_approval_policy(cat, 2, 3) == approvals.ApprovalPolicy(2, 3)
+        assert approvals.approval_policy(cat) == approvals.ApprovalPolicy(2, 3)
+
+
+def test_approval_key_is_filled_at_the_next_unlock(village: Catalogue) -> None:
+    path = village.path
+    with village.session() as s:
+        s.conn.execute("UPDATE app_user SET approval_public = NULL WHERE name = 'Marta'")
+    village.close()
+    with open_catalogue(path, MARTA, person="Marta") as cat, cat.reading() as conn:
+        row = conn.execute("SELECT approval_public FROM app_user WHERE name = 'Marta'").fetchone()
+        assert row[0] is not None and len(bytes(row[0])) == 32
+    assert PASSPHRASE  # the demo's custodian keeps their own passphrase
