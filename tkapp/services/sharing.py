@@ -897,6 +897,14 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Approver:
+    """A custodian who approved an export, and when."""
+
+    name: str
+    approved: datetime
+
+
+@dataclass(frozen=True)
 class ExportEntry:
     """One row of the sharing ledger."""
 
@@ -915,7 +923,7 @@ class ExportEntry:
     #: record id -> the custodian's consent override (who, when, why) the export used.
     consent_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     #: Who approved the export and when (shared approval; the exporting custodian included).
-    approvers: tuple[tuple[str, datetime], ...] = ()
+    approvers: tuple[Approver, ...] = ()
 
 
 def _entry(
@@ -946,7 +954,7 @@ def _entry(
             for r in items
             if isinstance(r.get("consent_override"), dict)
         },
-        approvers=tuple((a.name, datetime.fromisoformat(a.created)) for a in approved),
+        approvers=tuple(Approver(a.name, datetime.fromisoformat(a.created)) for a in approved),
     )
 
 

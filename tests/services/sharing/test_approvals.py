@@ -63,7 +63,7 @@ def test_default_policy_is_the_exporting_custodian_alone(
     assert approvals.needed_for(village, plan) == 1
     result = sharing.export(village, plan, tmp_path / "one.tkb")
     entry = sharing.get_export(village, result.bundle_id)
-    assert [name for name, _when in entry.approvers] == [village.user.name]  # type: ignore[union-attr]
+    assert [a.name for a in entry.approvers] == [village.user.name]  # type: ignore[union-attr]
     with zipfile.ZipFile(result.path) as z:  # no shared approval in force: no extra file
         assert not any(n.endswith("data/approvals.json") for n in z.namelist())
 
@@ -97,7 +97,7 @@ def test_two_approvals_refused_with_one_written_with_two(
 
     result = sharing.export(village, plan, tmp_path / "two.tkb", created=FIXED)
     ledger = sharing.get_export(village, result.bundle_id)
-    assert {name for name, _when in ledger.approvers} == {village.user.name, "Marta"}
+    assert {a.name for a in ledger.approvers} == {village.user.name, "Marta"}
     assert village.audit_entries(result.bundle_id)[0].action == "export"
 
     # The bundle says who approved it; each signature checks against its approval key.
@@ -186,3 +186,50 @@ def test_approval_key_is_filled_at_the_next_unlock(village: Catalogue) -> None:
         row = conn.execute("SELECT approval_public FROM app_user WHERE name = 'Marta'").fetchone()
         assert row[0] is not None and len(bytes(row[0])) == 32
     assert PASSPHRASE  # the demo's custodian keeps their own passphrase
+
+
+def test_cli_export_with_approvers(
+    demo_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tkapp.cli.main import run_cli
+
+    monkeypatch.delenv("TKAPP_PERSON", raising=False)
+    monkeypatch.delenv("TKAPP_APPROVER_PASSPHRASE_1", raising=False)
+    cat = tmp_path / "demo.tkc"
+    cat.write_bytes(demo_file.read_bytes())
+    secret = tmp_path / "me.txt"
+    secret.write_text(PASSPHRASE + "\n", encoding="utf-8")
+    marta = tmp_path / "marta.txt"
+    marta.write_text(MARTA + "\n", encoding="utf-8")
+    me = ["--passphrase-file", str(secret), "--person", "Sisa Tanguila"]
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = run_cli(["--lang", "en", *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = cli(
+        "people", "add", str(cat), "Marta", "--role", "custodian",
+        "--new-passphrase-file", str(marta), *me,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = cli("people", "approvals", str(cat), "--required", "2", *me)
+    assert code == 0 and "needs: 2" in out, err
+    export = [
+        "export", str(cat), str(tmp_path / "out.tkb"), "--recipient-name", "Ana Paz",
+        "--as", "public_research", "--purpose", "research", "--yes", *me,
+    ]  # fmt: skip
+    code, out, err = cli(*export)
+    assert code == 2 and "approval of 2 custodians and has 1" in err
+    assert not (tmp_path / "out.tkb").exists()
+    code, out, err = cli(
+        *export, "--approve-as", "Marta", "--approver-passphrase-file", str(secret)
+    )
+    assert code == 5 and not (tmp_path / "out.tkb").exists()  # wrong passphrase for Marta
+    monkeypatch.setenv("TKAPP_APPROVER_PASSPHRASE_1", MARTA)
+    code, out, err = cli(*export, "--approve-as", "Marta")
+    assert code == 0, err
+    assert "Marta approved this export." in out and (tmp_path / "out.tkb").exists()
