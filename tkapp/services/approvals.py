@@ -374,3 +374,32 @@ def bundle_json(check: ApprovalCheck) -> dict[str, Any]:
         "required": check.needed,
         "approvals": [a.to_json() for a in check.approvals],
     }
+
+
+@dataclass(frozen=True)
+class ApprovalStatus:
+    """What a plan preview shows: approvals needed and had, who approved, who else may."""
+
+    needed: int
+    have: int
+    approvers: tuple[str, ...]
+    #: Custodians who have not approved this plan yet (the exporter excluded).
+    candidates: tuple[str, ...]
+
+    @property
+    def enough(self) -> bool:
+        return self.have >= self.needed
+
+
+def status(cat: Catalogue, plan: SharingPlan) -> ApprovalStatus:
+    """The approval state of ``plan`` now (reads only; the exporter's approval is not stored)."""
+    check = check_export(cat, plan)
+    done = {a.user_id for a in check.approvals}
+    with cat.reading() as conn:
+        custodians = [r.user for r in people_rows.list_users(conn) if r.user.role == Role.CUSTODIAN]
+    return ApprovalStatus(
+        check.needed,
+        check.have,
+        tuple(a.name for a in check.approvals),
+        tuple(u.name for u in custodians if u.id not in done),
+    )

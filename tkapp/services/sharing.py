@@ -268,6 +268,8 @@ class PlanSummary:
     terms: terms_service.TermsInfo | None = None
     community: str = ""
     actor: str = ""
+    #: How many custodians must approve it and who did (shared approval, k of n).
+    approval: approvals.ApprovalStatus | None = None
 
     @property
     def terms_title(self) -> str:
@@ -299,7 +301,8 @@ def plan_export_summary(
     terms = None
     if len(plan.terms_ids) == 1:
         terms = terms_service.get_terms_info(cat, plan.terms_ids[0])
-    return PlanSummary(plan, terms, cat.community.name, cat.actor or "")
+    approval = approvals.status(cat, plan) if plan.included else None
+    return PlanSummary(plan, terms, cat.community.name, cat.actor or "", approval)
 
 
 class PeopleCache:
