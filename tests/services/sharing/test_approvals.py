@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -233,3 +234,18 @@ def test_cli_export_with_approvers(
     code, out, err = cli(*export, "--approve-as", "Marta")
     assert code == 0, err
     assert "Marta approved this export." in out and (tmp_path / "out.tkb").exists()
+
+
+def test_culturally_sensitive_plan_needs_the_sensitive_count(village: Catalogue) -> None:
+    approvals.set_approval_policy(village, 1, 3)
+    plan = sharing.plan_export(village, None, RESEARCHER, "research")
+    chosen = plan.included[0].record_id
+    plain = sharing.plan_export(village, [chosen], RESEARCHER, "research")
+    record = village.get_record(chosen)
+    assert "tkcs" not in record.labels and record.access.value in {"public", "community"}
+    assert approvals.needed_for(village, plain) == 1
+    village.update_record(replace(record, labels=[*record.labels, "tkcs"]))
+    sensitive = sharing.plan_export(village, [chosen], RESEARCHER, "research")
+    assert approvals.needed_for(village, sensitive) == 3
+    # The edit changed the record's version: the plan (and its digest) changed with it.
+    assert approvals.plan_digest(sensitive) != approvals.plan_digest(plain)
