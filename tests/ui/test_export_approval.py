@@ -18,7 +18,8 @@ from tkapp.core.users import Role
 from tkapp.i18n import set_language
 from tkapp.services import approvals
 from tkapp.ui.sharing.approve_dialog import ApproveDialog
-from tkapp.ui.sharing.export_wizard import ExportWizard, Page
+from tkapp.ui.sharing.export_pages_base import Page
+from tkapp.ui.sharing.export_wizard import ExportWizard
 
 demo_file = sharing_fixtures.demo_file
 demo_runner = sharing_fixtures.demo_runner
@@ -83,7 +84,9 @@ def test_plan_page_asks_another_custodian_to_approve(
     dialog.ok.click()
     qtbot.waitUntil(dialog.error.isVisible, timeout=10_000)
     assert dialog.passphrase.text() == ""
-    assert call(demo_runner, qtbot, lambda cat: approvals.status(cat, page.view.plan).have) == 1
+    assert page.view is not None
+    plan = page.view.plan
+    assert call(demo_runner, qtbot, lambda cat: approvals.status(cat, plan).have) == 1
     QApplication.processEvents()
     assert dialog.grab().save(str(folder / f"approval-dialog-{language}.png"), "PNG")
 
