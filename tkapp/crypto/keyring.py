@@ -35,6 +35,7 @@ _WRAP_VERSION = b"\x01"
 _SEAL_VERSION = b"\x01"
 _WRAP_INFO = b"tkapp/keyring/wrap/v1"
 _APPROVAL_INFO = b"tkapp/keyring/approval/v1"
+_APPROVAL_MESSAGE = b"tkapp/approval/v1\x00"
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,11 @@ def _approval_private(keypair: BoxKeyPair) -> Ed25519PrivateKey:
         algorithm=hashes.SHA256(), length=KEY_BYTES, salt=keypair.public, info=_APPROVAL_INFO
     ).derive(keypair.private)
     return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def approval_message(digest: str) -> bytes:
+    """What an approval signs: a fixed prefix and an export plan's digest (hex)."""
+    return _APPROVAL_MESSAGE + digest.encode("ascii")
 
 
 def approval_public(keypair: BoxKeyPair) -> bytes:

@@ -53,7 +53,6 @@ SENSITIVE_SETTING = "approvals.required_sensitive"
 #: More approvers than any community has custodians on one laptop is a typo.
 MAX_REQUIRED = 20
 _DIGEST_TYPE = "tkapp/export-plan/v1"
-_SIGNED_PREFIX = b"tkapp/approval/v1\x00"
 _SENSITIVE_ACCESS = frozenset({AccessLevel.RESTRICTED, AccessLevel.SECRET_SACRED})
 
 
@@ -199,7 +198,7 @@ def plan_digest(plan: SharingPlan) -> str:
 
 
 def _message(digest: str) -> bytes:
-    return _SIGNED_PREFIX + digest.encode("ascii")
+    return keyring.approval_message(digest)
 
 
 # --- approving ------------------------------------------------------------------------------

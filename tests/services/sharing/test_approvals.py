@@ -102,8 +102,10 @@ def test_two_approvals_refused_with_one_written_with_two(
     assert village.audit_entries(result.bundle_id)[0].action == "export"
 
     # The bundle says who approved it; each signature checks against its approval key.
-    with verify_bundle(result.path, trust=None, trust_key=keys.public_key(village), now=FIXED):
-        pass
+    with verify_bundle(
+        result.path, trust=None, trust_key=keys.public_key(village), now=FIXED
+    ) as report:
+        assert sorted(report.approved_by) == sorted([village.user.name, "Marta"])
     listed = _bundle_json(result.path, "data/approvals.json")
     assert listed["digest"] == approval.digest and listed["required"] == 2
     names = []
