@@ -365,7 +365,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         if plan.included and not args.yes and not _confirm(_("Write the bundle? [y/N]")):
             out(_("Nothing was written."))
             return EXIT_OK
+        # An approval already stored for this plan (an earlier run stopped by another
+        # approver's typo) still counts: that person is not asked again.
+        already = {a.name.casefold() for a in approvals.valid_approvals(cat, plan)}
         for n, name in enumerate(args.approve_as, start=1):
+            if name.strip().casefold() in already:
+                continue
             approval = approvals.approve(cat, plan, name, read_approver_passphrase(args, n, name))
             if not args.json:
                 out(_("{name} approved this export.").format(name=approval.name))
