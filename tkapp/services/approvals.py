@@ -355,12 +355,6 @@ def record_use(conn: Connection, check: ApprovalCheck, bundle_id: str) -> None:
     approval_rows.use_for(conn, check.digest, [a.user_id for a in check.approvals], bundle_id)
 
 
-def approvals_of_export(cat: Catalogue, bundle_id: str) -> list[Approval]:
-    """Who approved the export ``bundle_id`` (ledger), oldest first."""
-    with cat.reading() as conn:
-        return [_from_row(r) for r in approval_rows.of_bundle(conn, bundle_id)]
-
-
 def bundle_json(check: ApprovalCheck) -> dict[str, Any]:
     """``data/approvals.json``: the digest and each approval (name, key, signature, time).
 
