@@ -318,6 +318,19 @@ class NothingToExport(ValidationError):
     code = "nothing_to_export"
 
 
+class ApprovalsMissing(TkError):
+    """The export needs more custodians' approvals (``params``: ``needed``, ``have``)."""
+
+    code = "approvals_missing"
+    exit_code = 2
+
+
+class AlreadyApproved(ValidationError):
+    """This custodian already approved this export plan (``params["name"]``)."""
+
+    code = "already_approved"
+
+
 class ConfirmationRequired(TkError):
     """Culturally sensitive records need the custodian's explicit confirmation to leave."""
 

@@ -65,6 +65,7 @@ class BundleContent:
     expires: datetime | None = None
     odrl_profile: bytes | None = None  # the tkapp ODRL profile vocabulary (Turtle)
     local_contexts: Mapping[str, Any] | None = None  # Hub projects, Labels and Notices
+    approvals: Mapping[str, Any] | None = None  # who approved the export (shared approval)
     # The catalogue's key rotation statements, oldest first: (statement, .minisig bytes).
     key_changes: Sequence[tuple[bytes, bytes]] = ()
 

@@ -28,6 +28,8 @@ ODRL_PATH = "data/terms/policy.odrl.json"
 PROFILE_PATH = "data/terms/tkapp-profile.ttl"
 #: The Local Contexts Hub projects (Labels, Notices, page) that apply to the records.
 LOCALCONTEXTS_PATH = "data/terms/localcontexts.json"
+#: Who approved the export when the community asks for shared approval (issue 13, k of n).
+APPROVALS_PATH = "data/approvals.json"
 #: Key rotation statements the community made, carried in its later bundles (issue 14):
 #: ``data/keys/<n>.tkrot`` and ``data/keys/<n>.tkrot.minisig``, n = 1, 2, ... in order.
 KEYS_DIR = "data/keys/"
@@ -51,7 +53,7 @@ _FILE_PATH = re.compile(
     rf"|data/media/{HEX64_RE}\.{MEDIA_EXT_RE}"
     rf"|data/terms/terms\.json|data/terms/terms\.{LANG_RE}\.txt|data/terms/policy\.odrl\.json"
     rf"|data/terms/tkapp-profile\.ttl|data/terms/localcontexts\.json"
-    rf"|data/consent/{UUID_RE}\.json"
+    rf"|data/consent/{UUID_RE}\.json|data/approvals\.json"
     rf"|{KEY_CHANGE_RE}(?:\.minisig)?)"
 )
 _MEDIA_PATH = re.compile(rf"data/media/({HEX64_RE})\.{MEDIA_EXT_RE}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -34,6 +35,7 @@ from tkapp.bundle.canonical import DuplicateKeyError, strict_loads
 from tkapp.bundle.decide import decide_bundle, request_for
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits, bounded_loads
 from tkapp.bundle.manifest import (
+    APPROVALS_PATH,
     FIXED_TAG_FILES,
     KEYS_DIR,
     LOCALCONTEXTS_PATH,
@@ -54,6 +56,7 @@ from tkapp.bundle.signing import parse_trusted_comment, parse_untrusted_comment
 from tkapp.bundle.zipread import ZipEntry, ZipIndex, read_index, read_member
 from tkapp.crypto import age
 from tkapp.crypto.fingerprint import Fingerprint
+from tkapp.crypto.keyring import approval_message, approval_valid
 from tkapp.crypto.keys import PublicKey, key_id_hex
 from tkapp.crypto.minisign import Signature, parse_signature, prehash, verify_prehashed
 from tkapp.crypto.trust import (
@@ -202,6 +205,9 @@ class VerifyReport:
     decision: Decision | None = None
     #: The Local Contexts Hub projects the bundle names (read by :func:`local_contexts_of`).
     local_contexts: list[HubProjectSummary] = field(default_factory=list)
+    #: Who approved the export (``data/approvals.json``), each signature checked over the
+    #: digest it names: read by :func:`approvers_of`.
+    approved_by: list[str] = field(default_factory=list)
     _source: _Source | None = field(default=None, repr=False)
     _index: ZipIndex | None = field(default=None, repr=False)
 
@@ -291,6 +297,7 @@ class VerifyReport:
             "terms_languages": sorted(self.terms_texts),
             "odrl": self.odrl is not None,
             "local_contexts": [vars(p) for p in self.local_contexts],
+            "approved_by": list(self.approved_by),
             "intended": (
                 {"user_class": self.intended[0], "purpose": self.intended[1]}
                 if self.intended
@@ -323,6 +330,27 @@ def _text(value: object, limit: int = 500) -> str:
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+def approvers_of(data: dict[str, Any]) -> list[str]:
+    """Names in ``approvals.json`` whose signature checks over its digest with the key it
+    lists (informative: the manifest's signature already covers the file; the recipient
+    cannot tell who holds each approval key, only that the community's key vouches for it)."""
+    digest = data.get("digest")
+    if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        return []
+    names: list[str] = []
+    for item in _list(data.get("approvals"))[:100]:
+        if not isinstance(item, dict):
+            continue
+        try:
+            public = bytes.fromhex(_text(item.get("approval_public_key"), 64))
+            signature = bytes.fromhex(_text(item.get("signature"), 128))
+        except ValueError:
+            continue
+        if len(public) == 32 and approval_valid(public, signature, approval_message(digest)):
+            names.append(_text(item.get("name"), 200))
+    return names
 
 
 def local_contexts_of(data: dict[str, Any]) -> list[HubProjectSummary]:
@@ -808,6 +836,10 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
             source, index, manifest, LOCALCONTEXTS_PATH, limits.max_json_member_bytes
         )
         hub_projects = local_contexts_of(_json_object(raw, LOCALCONTEXTS_PATH))
+    approved_by: list[str] = []
+    if manifest.file(APPROVALS_PATH) is not None:
+        raw = _read_listed(source, index, manifest, APPROVALS_PATH, limits.max_json_member_bytes)
+        approved_by = approvers_of(_json_object(raw, APPROVALS_PATH))
     records = _records(source, index, manifest, limits)
     decision: Decision | None = None
     summaries: list[RecordSummary]
@@ -837,6 +869,7 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         terms_texts=texts,
         odrl=odrl,
         local_contexts=hub_projects,
+        approved_by=approved_by,
         records=summaries,
         consent_ids=[
             e.path.removeprefix("data/consent/").removesuffix(".json")

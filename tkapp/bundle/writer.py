@@ -30,6 +30,7 @@ from tkapp.bundle.canonical import canonical
 from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
+    APPROVALS_PATH,
     LOCALCONTEXTS_PATH,
     MANIFEST_PATH,
     ODRL_PATH,
@@ -110,6 +111,8 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
         small[PROFILE_PATH] = bytes(content.odrl_profile)
     if content.local_contexts is not None:
         small[LOCALCONTEXTS_PATH] = _json_file(dict(content.local_contexts), "local_contexts")
+    if content.approvals is not None:
+        small[APPROVALS_PATH] = _json_file(dict(content.approvals), "approvals")
     for n, (statement, statement_sig) in enumerate(content.key_changes, start=1):
         small[key_change_path(n)] = bytes(statement)
         small[key_change_path(n) + ".minisig"] = bytes(statement_sig)

@@ -23,6 +23,7 @@ from tkapp.cli.common import (
 )
 from tkapp.core.users import Role
 from tkapp.i18n import _
+from tkapp.services import approvals
 
 _ROLES = [str(r) for r in Role]
 
@@ -82,6 +83,19 @@ def register(subparsers: Any) -> None:
 
     a = action("passwd", _("change your own passphrase (only your key slot changes)"), cmd_passwd)
     _new_passphrase_option(a)
+
+    a = action(
+        "approvals",
+        _("how many custodians must approve an export (show, or set with the options)"),
+        cmd_approvals,
+    )
+    a.add_argument("--required", type=int, metavar=_("N"), help=_("approvals every export needs"))
+    a.add_argument(
+        "--sensitive",
+        type=int,
+        metavar=_("N"),
+        help=_("approvals an export of restricted or culturally sensitive records needs"),
+    )
 
     action(
         "rotate-key",
@@ -173,4 +187,22 @@ def cmd_rotate(args: argparse.Namespace) -> int:
     with open_from_args(args) as cat:
         cat.people().rotate_database_key()
     out(_("The catalogue now has a new database key; everyone keeps their passphrase."))
+    return EXIT_OK
+
+
+def cmd_approvals(args: argparse.Namespace) -> int:
+    with open_from_args(args) as cat:
+        policy = approvals.approval_policy(cat)
+        if args.required is not None or args.sensitive is not None:
+            policy = approvals.set_approval_policy(
+                cat,
+                policy.required if args.required is None else args.required,
+                policy.sensitive if args.sensitive is None else args.sensitive,
+            )
+    out(
+        _(
+            "Approvals an export needs: {required}; with restricted or culturally "
+            "sensitive records: {sensitive}. The exporting custodian counts as one."
+        ).format(required=policy.required, sensitive=policy.sensitive)
+    )
     return EXIT_OK

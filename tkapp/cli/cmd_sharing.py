@@ -20,6 +20,7 @@ from tkapp.cli.common import (
     out,
     print_json,
     progress_printer,
+    read_approver_passphrase,
 )
 from tkapp.core.model import Recipient
 from tkapp.errors import ConfirmationRequired, UsageError
@@ -33,7 +34,7 @@ from tkapp.licensing.text import (
     user_class_name,
 )
 from tkapp.licensing.vocab import Purpose, UserClass
-from tkapp.services import grants, verifying
+from tkapp.services import approvals, grants, verifying
 from tkapp.services import received as received_service
 from tkapp.services import sharing as sharing_service
 
@@ -120,6 +121,27 @@ def register(subparsers: Any) -> None:
         "--confirm-sensitive",
         action="store_true",
         help=_("confirm sharing records marked culturally sensitive (with --yes)"),
+    )
+    p.add_argument(
+        "--approve-as",
+        action="append",
+        default=[],
+        metavar=_("NAME"),
+        help=_(
+            "another custodian approves this export with their own passphrase (repeat; "
+            "needed when the community asks for more than one approval)"
+        ),
+    )
+    p.add_argument(
+        "--approver-passphrase-file",
+        action="append",
+        type=Path,
+        default=[],
+        metavar=_("FILE"),
+        help=_(
+            "the passphrase of each --approve-as person, in the same order (otherwise "
+            "TKAPP_APPROVER_PASSPHRASE_1, _2..., or asked)"
+        ),
     )
     p.add_argument("--json", action="store_true", help=_("machine-readable output (codes)"))
     add_passphrase_option(p)
@@ -343,6 +365,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         if plan.included and not args.yes and not _confirm(_("Write the bundle? [y/N]")):
             out(_("Nothing was written."))
             return EXIT_OK
+        # An approval already stored for this plan (an earlier run stopped by another
+        # approver's typo) still counts: that person is not asked again.
+        already = {a.name.casefold() for a in approvals.valid_approvals(cat, plan)}
+        for n, name in enumerate(args.approve_as, start=1):
+            if name.strip().casefold() in already:
+                continue
+            approval = approvals.approve(cat, plan, name, read_approver_passphrase(args, n, name))
+            if not args.json:
+                out(_("{name} approved this export.").format(name=approval.name))
         result = sharing_service.export(
             cat,
             plan,
@@ -586,6 +617,9 @@ def cmd_ledger(args: argparse.Namespace) -> int:
                 terms_id=e.terms_id, bundle_id=e.bundle_id
             )
         )
+        if len(e.approvers) > 1:  # shared approval: who approved, besides the exporter
+            names = ", ".join(a.name for a in e.approvers)
+            out("    " + _("approved by {names}").format(names=names))
         for f in e.follow_ups:
             out("    " + f.kind + " " + f.date.isoformat() + (": " + f.note if f.note else ""))
     if not entries:

@@ -188,6 +188,15 @@ def read_passphrase(args: argparse.Namespace) -> str:
     return _passphrase(getattr(args, "passphrase_file", None), PASSPHRASE_ENV, _("Passphrase: "))
 
 
+def read_approver_passphrase(args: argparse.Namespace, n: int, name: str) -> str:
+    """The ``n``-th (from 1) ``--approve-as`` person's own passphrase: the ``n``-th
+    --approver-passphrase-file, TKAPP_APPROVER_PASSPHRASE_<n>, or a hidden prompt."""
+    files = getattr(args, "approver_passphrase_file", None) or []
+    path = files[n - 1] if n <= len(files) else None
+    prompt = _("Passphrase of {name} (to approve): ").format(name=name)
+    return _passphrase(path, f"TKAPP_APPROVER_PASSPHRASE_{n}", prompt)
+
+
 def read_new_passphrase(args: argparse.Namespace) -> str:
     """A new passphrase: --new-passphrase-file, TKAPP_NEW_PASSPHRASE, or asked twice."""
     return _passphrase(

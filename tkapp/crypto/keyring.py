@@ -19,8 +19,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from argon2.low_level import Type, hash_secret_raw
-from cryptography.exceptions import InvalidTag
+from cryptography.exceptions import InvalidSignature, InvalidTag
 from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -33,6 +34,8 @@ SALT_BYTES = 16
 _WRAP_VERSION = b"\x01"
 _SEAL_VERSION = b"\x01"
 _WRAP_INFO = b"tkapp/keyring/wrap/v1"
+_APPROVAL_INFO = b"tkapp/keyring/approval/v1"
+_APPROVAL_MESSAGE = b"tkapp/approval/v1\x00"
 
 
 @dataclass(frozen=True)
@@ -161,3 +164,40 @@ def unlock_keypair(public: bytes, locked: bytes, passphrase: str) -> BoxKeyPair:
     if pair.public != public:
         raise KeyringError("locked key pair does not match its public key")
     return pair
+
+
+# --- approval keys (shared approval of exports, k of n) ------------------------------------
+
+
+def _approval_private(keypair: BoxKeyPair) -> Ed25519PrivateKey:
+    # Derived, not stored: the approval key opens exactly when the person's box key does, so
+    # nothing new is locked under their passphrase. Its own info string keeps it apart from
+    # every other use of the box key.
+    seed = HKDF(
+        algorithm=hashes.SHA256(), length=KEY_BYTES, salt=keypair.public, info=_APPROVAL_INFO
+    ).derive(keypair.private)
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def approval_message(digest: str) -> bytes:
+    """What an approval signs: a fixed prefix and an export plan's digest (hex)."""
+    return _APPROVAL_MESSAGE + digest.encode("ascii")
+
+
+def approval_public(keypair: BoxKeyPair) -> bytes:
+    """The person's Ed25519 approval public key (32 raw bytes), derived from their box key."""
+    return _approval_private(keypair).public_key().public_bytes_raw()
+
+
+def sign_approval(keypair: BoxKeyPair, message: bytes) -> bytes:
+    """The person's Ed25519 signature over ``message`` (an export plan's digest)."""
+    return _approval_private(keypair).sign(message)
+
+
+def approval_valid(public: bytes, signature: bytes, message: bytes) -> bool:
+    """True when ``signature`` is the holder of ``public``'s approval of ``message``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -130,6 +130,11 @@ _ERRORS: dict[str, str] = {
         "Export them separately."
     ),
     "nothing_to_export": N_("No record may be shared with this recipient for this purpose."),
+    "approvals_missing": N_(
+        "This export needs the approval of {needed} custodians and has {have}. Ask another "
+        "custodian to approve it with their own passphrase. Nothing was written."
+    ),
+    "already_approved": N_("{name} has already approved this export."),
     "confirmation_required": N_(
         "Some records are culturally sensitive: the custodian must confirm before they are shared."
     ),

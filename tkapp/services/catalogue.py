@@ -29,6 +29,7 @@ from tkapp.core.model import (
     Taxon,
 )
 from tkapp.core.users import GroupKey, Reader, Role, User
+from tkapp.crypto.keyring import approval_public, sign_approval
 from tkapp.crypto.keys import KeyPair, PublicKey, generate_keypair, keypair_from_seed
 from tkapp.errors import CatalogueCorrupt, NotPermitted, StoreError, ValidationError
 from tkapp.services import people as people_service
@@ -888,6 +889,15 @@ class Catalogue:
             key_id, stored, _public = row
             seed = people_service.signing_seed(conn, self._session, key_id, stored)
         return keypair_from_seed(key_id, seed)
+
+    def my_approval(self, message: bytes) -> tuple[User, bytes, bytes] | None:
+        """The unlocked person's approval of ``message`` (an export plan's digest): who, their
+        approval public key and signature; None for a catalogue nobody unlocked. Whether it
+        counts is decided in :mod:`tkapp.services.approvals`."""
+        if self._session is None:
+            return None
+        pair = self._session.keypair
+        return self._session.user, approval_public(pair), sign_approval(pair, message)
 
     def public_key(self) -> PublicKey:
         """The community's public signing key: anyone who unlocked may see it."""

@@ -37,6 +37,7 @@ from tkapp.errors import (
 )
 from tkapp.services.permissions import Action, require
 from tkapp.store import Database, kdf, keyslots, maintenance
+from tkapp.store import approvals as approval_rows
 from tkapp.store import people as rows
 from tkapp.store.audit import AuditChain
 from tkapp.store.connection import Connection
@@ -144,6 +145,7 @@ def create_database(
 
     def setup(conn: Connection, chain: AuditChain) -> None:
         rows.insert_user(conn, user, pair.public, locked)
+        keep_approval_key(conn, user.id, pair)
         session_box.append(_new_groups_for(conn, user, pair))
         rows.set_slots_mirror(conn, keyslots.mirror_text(slots))
         setup_more(conn, chain, session_box[0])
@@ -201,6 +203,8 @@ def open_database(
     db = Database.open_with(path, unlock)
     try:
         session = _session_after_open(db, unlock, passphrase, person, default_name)
+        with contextlib.suppress(StoreError):  # a read-only stick: filled at a later unlock
+            _fill_approval_key(db, session)
         # On a read-only stick the keys file is brought in line at a later open.
         with contextlib.suppress(StoreError):
             sync_slots_file(db)
@@ -263,6 +267,7 @@ def _migrate_first_custodian(db: Database, passphrase: str, name: str) -> Sessio
     user = User(name, Role.CUSTODIAN, effective_groups(Role.CUSTODIAN, ()))
     with db.transaction() as conn:
         rows.insert_user(conn, user, pair.public, locked)
+        keep_approval_key(conn, user.id, pair)
         session = _new_groups_for(conn, user, pair)
         for key_id, seed in rows.plain_signing_seeds(conn):
             wrapped = keyring.wrap_to(pair.public, seed, _signing_context(key_id, user.id))
@@ -281,6 +286,29 @@ def _migrate_first_custodian(db: Database, passphrase: str, name: str) -> Sessio
             state={"name": name, "role": "custodian"},
         )
     return session
+
+
+def keep_approval_key(conn: Connection, user_id: str, pair: keyring.BoxKeyPair) -> bool:
+    """Store the person's approval public key (derived from their box key) when it is missing;
+    True when written. A stored key that differs is refused (:class:`KeyringError`)."""
+    derived = keyring.approval_public(pair)
+    stored = approval_rows.approval_public(conn, user_id)
+    if stored is None:
+        approval_rows.set_approval_public(conn, user_id, derived)
+        return True
+    if stored != derived:
+        raise KeyringError("stored approval key does not match the person's key")
+    return False
+
+
+def _fill_approval_key(db: Database, session: Session) -> None:
+    """People from before approval keys get theirs at their next unlock: it is derived from
+    their private key, which only their passphrase opens, so no migration can fill it."""
+    with db.reading() as conn:
+        missing = approval_rows.approval_public(conn, session.user.id) is None
+    if missing:
+        with db.transaction() as conn:
+            keep_approval_key(conn, session.user.id, session.keypair)
 
 
 def sync_slots_file(db: Database) -> bool:
@@ -392,6 +420,7 @@ class People:
             if rows.find_user(conn, name) is not None:
                 raise ValidationError("duplicate_name", field="name", name=name)
             rows.insert_user(conn, user, pair.public, locked)
+            keep_approval_key(conn, user.id, pair)
             for grp in sorted(user.groups):
                 self._give_group(conn, grp, user.id, pair.public)
             if user.role == Role.CUSTODIAN:

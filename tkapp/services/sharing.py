@@ -26,7 +26,7 @@ import mimetypes
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -80,9 +80,10 @@ from tkapp.licensing.plan import ExportPlan
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.text import render_terms_text, terms_name
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
-from tkapp.services import localcontexts, media_release
+from tkapp.services import approvals, localcontexts, media_release
 from tkapp.services import terms as terms_service
 from tkapp.services.permissions import Action
+from tkapp.store import approvals as approval_rows
 from tkapp.store import codec, entities
 from tkapp.store import sharing as ledger_store
 from tkapp.store import terms as terms_store
@@ -268,6 +269,8 @@ class PlanSummary:
     terms: terms_service.TermsInfo | None = None
     community: str = ""
     actor: str = ""
+    #: How many custodians must approve it and who did (shared approval, k of n).
+    approval: approvals.ApprovalStatus | None = None
 
     @property
     def terms_title(self) -> str:
@@ -299,7 +302,8 @@ def plan_export_summary(
     terms = None
     if len(plan.terms_ids) == 1:
         terms = terms_service.get_terms_info(cat, plan.terms_ids[0])
-    return PlanSummary(plan, terms, cat.community.name, cat.actor or "")
+    approval = approvals.status(cat, plan) if plan.included else None
+    return PlanSummary(plan, terms, cat.community.name, cat.actor or "", approval)
 
 
 class PeopleCache:
@@ -772,6 +776,7 @@ def export(
     plan = _fresh_plan(cat, plan)
     if len(plan.terms_ids) != 1:
         raise MixedTerms("several terms versions", terms=",".join(plan.terms_ids))
+    approved = approvals.require_enough(cat, plan)
     terms = terms_service.get_terms(cat, plan.terms_ids[0])
     moment = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     expiry = _expiry(expires)
@@ -790,6 +795,9 @@ def export(
         expires=expiry,
         age_keys=age_keys,
     )
+    if approved.needed > 1 or len(approved.approvals) > 1:
+        # Shared approval was in force: the bundle says who approved it.
+        content = replace(content, approvals=approvals.bundle_json(approved))
 
     def report(done: int, total: int) -> None:
         if cancel is not None and cancel():
@@ -825,6 +833,7 @@ def export(
         with cat.session(Action.SHARE) as s:
             ledger_store.record_export(s.conn, entry, versions)
             terms_store.mark_used(s.conn, [terms.id], written.bundle_id)
+            approvals.record_use(s.conn, approved, written.bundle_id)
             state = json.dumps(
                 {
                     "bundle_id": entry.bundle_id,
@@ -832,6 +841,8 @@ def export(
                     "sha256": entry.bundle_sha256,
                     "records": [i for i, _v in versions],
                     "terms_id": terms.id,
+                    "approved_by": [a.name for a in approved.approvals],
+                    "plan_digest": approved.digest,
                 },
                 sort_keys=True,
             )
@@ -890,6 +901,14 @@ class FollowUp:
 
 
 @dataclass(frozen=True)
+class Approver:
+    """A custodian who approved an export, and when."""
+
+    name: str
+    approved: datetime
+
+
+@dataclass(frozen=True)
 class ExportEntry:
     """One row of the sharing ledger."""
 
@@ -907,9 +926,15 @@ class ExportEntry:
     follow_ups: tuple[FollowUp, ...] = ()
     #: record id -> the custodian's consent override (who, when, why) the export used.
     consent_overrides: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    #: Who approved the export and when (shared approval; the exporting custodian included).
+    approvers: tuple[Approver, ...] = ()
 
 
-def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRow]) -> ExportEntry:
+def _entry(
+    row: ledger_store.ExportRow,
+    follow: Iterable[ledger_store.FollowUpRow],
+    approved: Sequence[approval_rows.ApprovalRow] = (),
+) -> ExportEntry:
     items = json.loads(row.records)
     return ExportEntry(
         bundle_id=row.bundle_id,
@@ -933,6 +958,7 @@ def _entry(row: ledger_store.ExportRow, follow: Iterable[ledger_store.FollowUpRo
             for r in items
             if isinstance(r.get("consent_override"), dict)
         },
+        approvers=tuple(Approver(a.name, datetime.fromisoformat(a.created)) for a in approved),
     )
 
 
@@ -941,7 +967,8 @@ def list_exports(cat: Catalogue) -> list[ExportEntry]:
     with cat.reading() as conn:
         rows = ledger_store.list_exports(conn)
         follow = ledger_store.follow_ups(conn)
-    return [_entry(row, follow) for row in rows]
+        approved = {row.bundle_id: approval_rows.of_bundle(conn, row.bundle_id) for row in rows}
+    return [_entry(row, follow, approved[row.bundle_id]) for row in rows]
 
 
 def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
@@ -950,7 +977,8 @@ def get_export(cat: Catalogue, bundle_id: str) -> ExportEntry:
     with cat.reading() as conn:
         row = ledger_store.get_export(conn, urn)
         follow = ledger_store.follow_ups(conn, urn)
-    return _entry(row, follow)
+        approved = approval_rows.of_bundle(conn, urn)
+    return _entry(row, follow, approved)
 
 
 def exports_of_record(cat: Catalogue, record_id: str) -> list[ExportEntry]:

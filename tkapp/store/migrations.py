@@ -508,6 +508,34 @@ def _v9(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_V10 = """
+-- Shared approval of exports (issue 13, k of n). Each person's Ed25519 approval public key is
+-- derived from their box key, so it can only be filled when they unlock (or approve).
+ALTER TABLE app_user ADD COLUMN approval_public BLOB;
+-- One custodian's signature over an export plan's digest; bundle_id is set by the export
+-- that used it (an approval counts for one export only).
+CREATE TABLE export_approval (
+    id INTEGER PRIMARY KEY,
+    digest TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    approval_public BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    created TEXT NOT NULL,
+    bundle_id TEXT
+);
+CREATE INDEX export_approval_digest ON export_approval (digest);
+CREATE INDEX export_approval_bundle ON export_approval (bundle_id);
+"""
+
+
+def _v10(conn: Connection) -> None:
+    """Approval keys of people and approvals of export plans (13, shared approval)."""
+    for statement in _V10.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -521,6 +549,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (7, _v7),
     (8, _v8),
     (9, _v9),
+    (10, _v10),
 ]
 LATEST = MIGRATIONS[-1][0]
 

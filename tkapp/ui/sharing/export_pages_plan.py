@@ -7,9 +7,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QProgressBar,
+    QPushButton,
     QTextBrowser,
     QVBoxLayout,
     QWizardPage,
@@ -17,9 +19,10 @@ from PySide6.QtWidgets import (
 
 from tkapp.i18n import _, ngettext
 from tkapp.licensing.gate import ConsentOverride
-from tkapp.services import sharing
+from tkapp.services import approvals, sharing
 from tkapp.services.sharing import PlanSummary
 from tkapp.ui.common.dialogs import error_text
+from tkapp.ui.sharing.approve_dialog import ApproveDialog
 from tkapp.ui.sharing.export_pages_base import Page, title_font
 from tkapp.ui.sharing.export_texts import plan_html, plan_summary
 from tkapp.ui.sharing.release_decisions import (
@@ -57,18 +60,29 @@ class PlanPage(QWizardPage):
         self.release_actions.send_as_is_requested.connect(self.ask_send_as_is)
         self.release_actions.undo_release.connect(lambda rid: self._set_override(rid, None))
         self.release_actions.undo_send_as_is.connect(lambda mid: self._set_confirmed(mid, False))
+        # Shared approval (k of n): how many custodians approved, and a way to ask another.
+        self.approval_note = QLabel(self)
+        self.approval_note.setWordWrap(True)
+        self.approval_note.hide()
+        self.ask_approval = QPushButton(_("Ask a custodian to approve…"), self)
+        self.ask_approval.clicked.connect(self.ask_for_approval)
+        self.ask_approval.hide()
         box = QVBoxLayout(self)
         box.addWidget(self.summary)
         box.addWidget(self.busy)
         box.addWidget(self.details, 1)
         box.addWidget(self.release_actions)
+        approval_row = QHBoxLayout()
+        approval_row.addWidget(self.approval_note, 1)
+        approval_row.addWidget(self.ask_approval)
+        box.addLayout(approval_row)
         self.view: PlanSummary | None = None
         self._generation = 0
         #: Record id -> release without a consent record; media ids sent as they are.
         self.overrides: dict[str, ConsentOverride] = {}
         self.confirmed_media: set[str] = set()
         #: The open decision dialog, if any (tests answer it).
-        self.dialog: OverrideDialog | SendAsIsDialog | None = None
+        self.dialog: OverrideDialog | SendAsIsDialog | ApproveDialog | None = None
 
     def initializePage(self) -> None:
         # Decisions are made for one recipient and purpose: a new plan starts without them.
@@ -122,7 +136,57 @@ class PlanPage(QWizardPage):
         self.details.setHtml(plan_html(view))
         self.release_actions.show_plan(view.plan)
         self.release_actions.set_busy(False)
+        self._show_approval(view.approval)
         self.completeChanged.emit()
+
+    def _show_approval(self, state: approvals.ApprovalStatus | None) -> None:
+        if state is None or (state.needed <= 1 and state.enough):
+            self.approval_note.hide()
+            self.ask_approval.hide()
+            return
+        names = ", ".join(state.approvers) or _("nobody yet")
+        self.approval_note.setText(
+            _("Approvals: {have} of {needed} needed ({names}).").format(
+                have=state.have, needed=state.needed, names=names
+            )
+        )
+        self.approval_note.show()
+        self.ask_approval.setVisible(not state.enough)
+        self.ask_approval.setEnabled(bool(state.candidates))
+
+    def ask_for_approval(self) -> None:
+        """Another custodian types their own passphrase; the approval is stored, then the
+        plan is worked out again (the same plan: the approval counts)."""
+        view = self.view
+        if view is None or view.approval is None:
+            return
+        state = view.approval
+        dialog = ApproveDialog(state.candidates, state.needed, state.have, self)
+        plan = view.plan
+
+        def approve() -> None:
+            who, passphrase = dialog.answer()
+            dialog.ok.setEnabled(False)
+
+            def done(_approval: approvals.Approval) -> None:
+                dialog.done(1)
+                self.replan()
+
+            def failed(error: BaseException) -> None:
+                dialog.show_error(error_text(error))
+
+            self.wiz.runner.run(
+                lambda cat: approvals.approve(cat, plan, who, passphrase),
+                done,
+                failed,
+                context=dialog,
+            )
+
+        dialog.buttons.accepted.disconnect()
+        dialog.buttons.accepted.connect(approve)
+        self.dialog = dialog
+        dialog.finished.connect(lambda _r: dialog.deleteLater())
+        dialog.open()
 
     def ask_release(self, record_id: str) -> None:
         """The "Release without consent…" action: who decides and why, then plan again."""
@@ -166,7 +230,13 @@ class PlanPage(QWizardPage):
 
     def isComplete(self) -> bool:
         view = self.view
-        return view is not None and bool(view.plan.included) and len(view.plan.terms_ids) == 1
+        enough = view is not None and (view.approval is None or view.approval.enough)
+        return (
+            view is not None
+            and bool(view.plan.included)
+            and len(view.plan.terms_ids) == 1
+            and enough
+        )
 
     def nextId(self) -> int:
         view = self.view
