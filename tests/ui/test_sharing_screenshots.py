@@ -112,7 +112,7 @@ def test_export_wizard_pages(demo_runner: Any, qtbot: Any, tmp_path: Path, langu
     demo_runner.run(lambda _cat: gate.wait(10))
     wizard.button(QWizard.WizardButton.CommitButton).click()
     assert wizard.currentId() == Page.PROGRESS
-    wizard.progress_page.set_progress(40, 100)
+    wizard.progress_page.bar.set_progress(40, 100)
     save(wizard, folder, f"wizard-6-progress-{language}.png")
     gate.set()
     qtbot.waitUntil(lambda: wizard.currentId() == Page.RESULT, timeout=30_000)

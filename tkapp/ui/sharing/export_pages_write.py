@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWizard,
@@ -30,6 +29,7 @@ from tkapp.i18n import _, ngettext
 from tkapp.services.keys import PUBLIC_KEY_FILE_NAME
 from tkapp.ui.common.dates import use_app_date_format
 from tkapp.ui.common.dialogs import error_text, set_text_color, warning_color, window_title
+from tkapp.ui.common.progress import JobProgressBar
 from tkapp.ui.common.worker import Job
 from tkapp.ui.sharing.export_jobs import ExportChoices, ExportOutcome, write_bundle
 from tkapp.ui.sharing.export_pages_base import mono_font, title_font
@@ -214,9 +214,7 @@ class ProgressPage(QWizardPage):
         self.setSubTitle(_("The records are signed and written. This can take a while."))
         self.label = QLabel(_("Signing and writing the bundle…"), self)
         self.label.setWordWrap(True)
-        self.bar = QProgressBar(self)
-        self.bar.setRange(0, 0)
-        self.bar.setAccessibleName(_("Progress"))
+        self.bar = JobProgressBar(self)
         self.stop = QPushButton(_("Stop"), self)
         self.stop.setAccessibleName(_("Stop creating the bundle"))
         self.stop.clicked.connect(self.request_stop)
@@ -265,15 +263,10 @@ class ProgressPage(QWizardPage):
             self._done,
             self._failed,
             context=self,
-            on_progress=self.set_progress,
+            on_progress=self.bar.set_progress,
         )
+        self.bar.track(self.job)
         self.completeChanged.emit()
-
-    def set_progress(self, done: int, total: int) -> None:
-        if total <= 0:
-            return
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(int(1000 * min(done, total) / total))
 
     def request_stop(self) -> None:
         if self.job is not None:
@@ -288,8 +281,7 @@ class ProgressPage(QWizardPage):
         self.job = None
         self.outcome = outcome
         self.wiz.outcome = outcome
-        self.bar.setRange(0, 1000)
-        self.bar.setValue(1000)
+        self.bar.finish(completed=True)
         self.stop.hide()
         self.completeChanged.emit()
         self.wiz.exported.emit(outcome.result)
@@ -298,8 +290,7 @@ class ProgressPage(QWizardPage):
     def _failed(self, error: BaseException) -> None:
         self.job = None
         self.failure = error
-        self.bar.setRange(0, 1)
-        self.bar.setValue(0)
+        self.bar.finish(completed=False)
         self.stop.hide()
         self.retry.show()
         if isinstance(error, Cancelled):
