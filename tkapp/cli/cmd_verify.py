@@ -182,6 +182,13 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
     out(_("Bundle: {path}").format(path=report.source))
     out(_("Signed by: {community}").format(community=trust_text.shown_name(report.community)))
     out(_("Key id: {key_id}").format(key_id=report.key_id))
+    if report.approved_by:
+        # Custodians whose approval signatures over the plan check (data/approvals.json).
+        out(
+            _("Approved by: {names}").format(
+                names=", ".join(_printable(name) for name in report.approved_by)
+            )
+        )
     out(_("Fingerprint:"))
     for line in fp.hex_groups().splitlines():
         out("  " + line)

@@ -248,6 +248,10 @@ def test_cli_export_with_approvers(
     code, out, err = cli(*export, "--approve-as", "Marta")
     assert code == 0, err
     assert (tmp_path / "out.tkb").exists()
+    # The researcher's side: `tkapp verify` says who approved it.
+    code, out, err = cli("verify", str(tmp_path / "out.tkb"), "--tofu")
+    assert code == 0, err
+    assert "Approved by: " in out and "Marta" in out and "Sisa Tanguila" in out
 
 
 def test_culturally_sensitive_plan_needs_the_sensitive_count(village: Catalogue) -> None:
