@@ -195,6 +195,7 @@ class Database:
     def _open_checked(
         cls, path: Path, key: bytes, salt: bytes, lock: CatalogueLock | None = None
     ) -> Database:
+        _roll_back_hot_journal(path, key, salt)
         probe = connect(path, key, salt, probe=True)
         try:
             check_key_and_features(probe, path)
@@ -348,6 +349,23 @@ class Database:
         self._conn, reopened._conn = reopened._conn, None
         self._key, self._salt = key, salt
         self.audit.load(self.conn)
+
+
+def _roll_back_hot_journal(path: Path, key: bytes, salt: bytes) -> None:
+    """A writer killed inside a bulk (rollback-journal) transaction leaves a hot ``-journal``:
+    the main file holds half-written pages until SQLite plays the journal back. The read-only
+    probe cannot do that (an immutable one would even read the torn pages as they are), so a
+    read-write connection reads once first: SQLite restores the original pages from the journal
+    (SQLCipher keeps them encrypted, as they were), which is the all-or-nothing promise."""
+    journal = Path(str(path) + "-journal")
+    if not journal.exists() or journal.stat().st_size == 0:
+        return
+    conn = connect(path, key, salt)
+    try:
+        with mapped_errors(path):
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
 
 
 def new_temp_file(dest: Path, purpose: str) -> Path:
