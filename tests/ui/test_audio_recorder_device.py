@@ -119,9 +119,10 @@ def test_record_a_tone_through_a_real_audio_source(
     samples, rate = soundfile.read(io.BytesIO(data), dtype="float32", always_2d=True)
     mono = samples[:, 0]
     seconds = len(mono) / rate
-    # About the time it recorded: the sound server takes a moment to start the stream, longer
-    # on a loaded 2-core CI machine (0.79 s of 2 s seen once), so at least a quarter of it.
-    assert RECORD_MS / 4000 < seconds < RECORD_MS / 1000 + 1, seconds
+    # About the time it recorded: the sound server takes a moment to start the stream, much
+    # longer on a loaded 2-core CI machine (0.79 s and 0.41 s of 2 s seen), so a tenth at least;
+    # the frequency check below proves it is the tone.
+    assert RECORD_MS / 10000 < seconds < RECORD_MS / 1000 + 1, seconds
     # Not silent, and it is the tone: 440 Hz crosses zero about 880 times a second.
     body = mono[len(mono) // 5 : -len(mono) // 5]
     assert float(abs(body).max()) > 0.05
