@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from tkapp.atomicfile import atomic_write_bytes
 from tkapp.core.model import (
     Community,
     ConsentRecord,
@@ -207,8 +208,6 @@ def restore_backup(
     def restore_slots() -> None:
         if key_for.file is not None and key_for.unlocked is not None:
             data = keyslots.slots_path(backup).read_bytes()
-            from tkapp.atomicfile import atomic_write_bytes
-
             atomic_write_bytes(keyslots.slots_path(dest), data)
 
     maintenance.restore(
