@@ -305,9 +305,16 @@ class BulkInserter:
         self._fts: list[tuple[int, str, str, str]] = []
         self._sealed_index: list[tuple[int, str, str, str, str, str]] = []
         self._marked_protected = False
+        #: ids of the pending sealed records (their media must find the row: see is_pending)
+        self._pending_sealed: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._records)
+
+    def is_pending_sealed(self, record_id: str) -> bool:
+        """True: a sealed record not written yet. Its media are sealed under the key its row
+        names (tkapp.store.media), so the batch must be written before them."""
+        return record_id in self._pending_sealed
 
     def add(self, rec: KnowledgeRecord, state_json: str) -> int:
         assert rec.created is not None and rec.modified is not None
@@ -326,6 +333,7 @@ class BulkInserter:
             if not self._marked_protected:
                 sealed.mark_protected(self.conn)
                 self._marked_protected = True
+            self._pending_sealed.add(rec.id)
         self._records.append(
             (
                 rowid,
@@ -399,6 +407,7 @@ class BulkInserter:
             self._sealed_index,
         ):
             pending.clear()
+        self._pending_sealed.clear()
         self.flushed_below = self.next_rowid
 
 

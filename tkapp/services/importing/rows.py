@@ -74,7 +74,8 @@ from tkapp.services.importing.sciname import ParsedName, parse_name
 from tkapp.store import codec, entities, records
 from tkapp.store.text import fold
 
-_BATCH = 500
+#: New records written (and audited, one batch entry) together.
+_BATCH = 2000
 #: Category words of Spanish spreadsheets and forms (folded) -> our codes.
 _CATEGORY_WORDS = {
     "alimento": "food",
@@ -227,11 +228,18 @@ class RowWriter:
 
     A row is parsed and validated completely (:meth:`plan`, no writes) before anything is
     written (:meth:`apply`), so a bad row skipped with ``--skip-errors`` leaves no trace and a
-    preview runs the very same checks. New records are written in bulk.
+    preview runs the very same checks. New records are written in bulk, and audited in bulk:
+    one ``import`` entry per batch names them with their content hashes (``source``: the
+    file's name, which each record's history shows).
     """
 
-    def __init__(self, catalogue: Catalogue, session: Session, counts: Counts) -> None:
+    def __init__(
+        self, catalogue: Catalogue, session: Session, counts: Counts, source: str = ""
+    ) -> None:
         self.cat = catalogue
+        self.source = source
+        #: (record id, state JSON) of the new records in the pending batch
+        self.created: list[tuple[str, str]] = []
         self.session = session
         self.conn = session.conn
         self.counts = counts
@@ -413,15 +421,25 @@ class RowWriter:
             rec.created = rec.modified = now
             state = codec.dumps(rec)
             self.bulk.add(rec, state)
-            self.audit("create", "record", rec.id, state)
+            self.created.append((rec.id, state))
             self.counts.created += 1
             if len(self.bulk) >= _BATCH:
-                self.bulk.flush()
+                self._flush()
         self.seen_ids.add(rec.id)
         return rec
 
-    def finish(self) -> None:
+    def write_before_media(self, record_id: str) -> None:
+        """Write the pending batch if it holds ``record_id`` sealed (its media follow its key)."""
+        if self.bulk.is_pending_sealed(record_id):
+            self._flush()
+
+    def _flush(self) -> None:
         self.bulk.flush()
+        self.session.audit_created(self.source, self.created)
+        self.created.clear()
+
+    def finish(self) -> None:
+        self._flush()
         stale: set[int] = set()
         for taxon_id, below in self.stale_below.items():
             stale.update(r for r in records.rowids_linking_taxon(self.conn, taxon_id) if r < below)

@@ -475,7 +475,7 @@ class _Run:
         self.media = media
         self.result = result
         self.skip_errors = skip_errors
-        self.writer = RowWriter(cat, session, result.counts)
+        self.writer = RowWriter(cat, session, result.counts, table.source)
         self.keys_seen: set[str] = set()
 
     def rows(self, progress: Progress | None, cancel: CancelCheck | None) -> None:
@@ -556,6 +556,7 @@ class _Run:
                 continue
             if found.name in have or self.result.dry_run or self.media is None:
                 continue
+            self.writer.write_before_media(record_id)
             kind, mime = media_type(found.name)
             meta = Media(kind=kind, mime_type=mime, file_name=found.name, record_id=record_id)
             with self.media.open(found.path) as handle:
