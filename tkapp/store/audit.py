@@ -76,12 +76,17 @@ def entry_hash(  # noqa: PLR0917 - the chained fields, in their canonical order
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-def batch_digest(items: Iterable[tuple[bytes, bytes]]) -> str:
+def batch_digest(listing: Iterable[tuple[str, str]]) -> str:
     """The digest of a batch entry: SHA-256 over the canonical list ``[[record id, content
-    hash], ...]`` (text, hex) of ``(16-byte id, 32-byte hash)`` items sorted by id (the order
-    audit_item keeps them in, so a reader recomputes it without sorting)."""
-    listing = [[str(uuid.UUID(bytes=bytes(rid))), bytes(h).hex()] for rid, h in items]
-    return hashlib.sha256(_CANONICAL(listing).encode("ascii")).hexdigest()
+    hash], ...]`` (both text: the UUID as usually written, the hash in hex), sorted by id (the
+    order audit_item keeps them in, so a reader recomputes it without sorting)."""
+    return hashlib.sha256(_CANONICAL([list(item) for item in listing]).encode("ascii")).hexdigest()
+
+
+def _uuid_text(raw: bytes) -> str:
+    """``str(uuid.UUID(bytes=raw))`` without building a UUID (a million of them at a check)."""
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class AuditChain:
@@ -145,13 +150,14 @@ class AuditChain:
         records are listed in audit_item (written now, in the caller's transaction)."""
         if not created:
             return
-        items = sorted(
-            (uuid.UUID(rid).bytes, hashlib.sha256(state.encode("utf-8")).digest())
+        # Canonical UUID text sorts as its bytes do: the list is in audit_item's key order.
+        listing = sorted(
+            (str(uuid.UUID(rid)), hashlib.sha256(state.encode("utf-8")).hexdigest())
             for rid, state in created
         )
         seq = self.count + 1
         time = (now or datetime.now(UTC)).isoformat()
-        digest = batch_digest(items)
+        digest = batch_digest(listing)
         new_hash = entry_hash(seq, time, actor, action, BATCH_ENTITY, source, digest, self.head)
         self._pending.append(
             (seq, time, actor, action, BATCH_ENTITY, source, digest, self.head, new_hash)
@@ -159,7 +165,7 @@ class AuditChain:
         self.head, self.count, self._dirty = new_hash, seq, True
         conn.executemany(
             "INSERT INTO audit_item (seq, record_id, digest) VALUES (?, ?, ?)",
-            [(seq, rid, h) for rid, h in items],
+            [(seq, bytes.fromhex(rid.replace("-", "")), bytes.fromhex(h)) for rid, h in listing],
         )
 
     def write_pending(self, conn: Connection) -> None:
@@ -242,9 +248,9 @@ def verify(conn: Connection, progress: Callable[[int, int], None] | None = None)
     return AuditReport(ok=not problems, entries=seen, problems=problems)
 
 
-def _batch_items(conn: Connection, seq: int) -> list[tuple[bytes, bytes]]:
+def _batch_items(conn: Connection, seq: int) -> list[tuple[str, str]]:
     return [
-        (bytes(r[0]), bytes(r[1]))
+        (_uuid_text(bytes(r[0])), bytes(r[1]).hex())
         for r in conn.execute(
             "SELECT record_id, digest FROM audit_item WHERE seq = ? ORDER BY record_id", (seq,)
         )

@@ -334,6 +334,7 @@ class BulkInserter:
                 sealed.mark_protected(self.conn)
                 self._marked_protected = True
             self._pending_sealed.add(rec.id)
+        created = iso(rec.created)
         self._records.append(
             (
                 rowid,
@@ -344,9 +345,9 @@ class BulkInserter:
                 rec.status.value,
                 rec.language,
                 rec.version,
-                iso(rec.created),
-                iso(rec.modified),
-                codec.dumps_plain(rec.labels),
+                created,
+                created if rec.modified == rec.created else iso(rec.modified),
+                codec.dumps_plain(rec.labels) if rec.labels else "[]",
                 rec.terms_id,
                 taxa_text,
                 names_text,

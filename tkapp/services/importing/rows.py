@@ -51,6 +51,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from tkapp.core.model import (
@@ -72,8 +73,10 @@ from tkapp.i18n import N_, translate
 from tkapp.services.catalogue import Catalogue, Session
 from tkapp.services.importing.sciname import ParsedName, parse_name
 from tkapp.store import codec, entities, records
-from tkapp.store.text import fold
+from tkapp.store.text import fold as fold_text
 
+#: Names and category words repeat thousands of times in a form; folding is per distinct word.
+fold = lru_cache(maxsize=65_536)(fold_text)
 #: New records written (and audited, one batch entry) together.
 _BATCH = 2000
 #: Category words of Spanish spreadsheets and forms (folded) -> our codes.
