@@ -93,6 +93,7 @@ _CATEGORY_WORDS = {
     "otros": "other",
 }
 _LIST_SPLIT = re.compile(r"[;,\s]+")
+_SEMICOLONS = re.compile(r"\s*;\s*")
 _HOLDER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")
 
 
@@ -157,16 +158,27 @@ def _list(value: Any, name: str, split: re.Pattern[str] | None = None) -> list[A
     if isinstance(value, list):
         return value
     text = _text(value, name)
-    parts = (split or re.compile(r"\s*;\s*")).split(text)
+    parts = (split or _SEMICOLONS).split(text)
     return [p.strip() for p in parts if p.strip()]
 
 
+#: (enum type, cell text) -> member: a column repeats a handful of words in every row.
+_MEMBERS: dict[tuple[Any, str], Any] = {}
+
+
 def _enum(enum_type: Any, value: Any, name: str) -> Any:
-    text = _text(value, name).lower().replace(" ", "_").replace("-", "_")
+    text = _text(value, name)
+    member = _MEMBERS.get((enum_type, text))
+    if member is not None:
+        return member
+    code = text.lower().replace(" ", "_").replace("-", "_")
     try:
-        return enum_type(text)
+        member = enum_type(code)
     except ValueError:
-        raise ValidationError("unknown_value", field=name, value=text) from None
+        raise ValidationError("unknown_value", field=name, value=code) from None
+    if len(_MEMBERS) < 4096:
+        _MEMBERS[enum_type, text] = member
+    return member
 
 
 def _float(value: Any, name: str) -> float:
@@ -471,12 +483,18 @@ def _holder(item: Any) -> tuple[str, str]:
         name = _text(item.get("name", ""), "holders")
         role = _text(item.get("role", ""), "holders")
     else:
-        match = _HOLDER.match(_text(item, "holders"))
-        assert match is not None  # the pattern matches any text
-        name, role = match["name"].strip(), (match["role"] or "").strip()
+        name, role = _name_and_role(_text(item, "holders"))
     if not name:
         raise ValidationError("required", field="holders")
     return name, role
+
+
+@lru_cache(maxsize=65_536)  # the same people hold the knowledge of thousands of rows
+def _name_and_role(text: str) -> tuple[str, str]:
+    """``"Rosa Andi (partera)"`` -> ``("Rosa Andi", "partera")``."""
+    match = _HOLDER.match(text)
+    assert match is not None  # the pattern matches any text
+    return match["name"].strip(), (match["role"] or "").strip()
 
 
 def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
