@@ -8,13 +8,21 @@ a photo question, meta columns) and its "Media attachments" ZIP of small JPEGs m
 writer, then times: the preview (``--dry-run``), the import into a new catalogue (real
 Argon2id key), and the re-import of the same export (all unchanged). Peak memory is the
 process's maximum resident size (``resource``, Linux and macOS; Windows: psutil if present).
+
+Then the whole command-line process (``--cli-records N``, 0 to skip): ``tkapp import`` of the
+records CSV of limits_bench into a new catalogue, timed from process start to exit, next to
+``tkapp info`` (start-up and unlock alone) and the raw limit measured in the same run:
+``executemany`` of the same record JSON and text into a raw SQLCipher file with the same
+FTS5 index (limits_bench.build_raw).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +30,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from tkapp.core.model import Community
 from tkapp.services.catalogue import create_catalogue
@@ -111,11 +120,54 @@ def peak_mb() -> float:
             return float("nan")
 
 
+def cli_import(work: Path, records: int) -> None:
+    """The whole ``tkapp import`` process against raw executemany, same data, same run."""
+    from limits_bench import PASSPHRASE, build_raw
+    from store_bench import write_csv
+
+    csv_path = work / "records.csv"
+    write_csv(csv_path, records)
+    cat_path = work / "cli.tkc"
+    create_catalogue(cat_path, PASSPHRASE, Community("Bench")).close()
+    env = {**os.environ, "TKAPP_PASSPHRASE": PASSPHRASE}
+    tkapp = [sys.executable, "-m", "tkapp"]
+
+    def run(*args: str) -> float:
+        t0 = time.perf_counter()
+        subprocess.run([*tkapp, *args], env=env, check=True, capture_output=True)
+        return time.perf_counter() - t0
+
+    start_s = run("info", str(cat_path))
+    import_s = run("import", str(cat_path), str(csv_path))
+    raw, raw_s, raw_size = build_raw(work / "raw.db", cat_path, csv_path)
+    raw.close()
+    ours, limit = records / import_s, records / raw_s
+    print(
+        f"tkapp import (whole process), {records:,} records: {import_s:.1f} s, {ours:,.0f} rec/s"
+        f" (start-up + unlock alone, tkapp info: {start_s:.1f} s)"
+    )
+    print(
+        f"raw executemany + FTS5, same JSON and text: {raw_s:.1f} s, {limit:,.0f} rec/s;"
+        f" ratio raw/ours {limit / ours:.2f}x (goal <= 1.25x)"
+    )
+    size = cat_path.stat().st_size
+    print(
+        f"catalogue {size / 1e6:.0f} MB, raw {raw_size / 1e6:.0f} MB, {size / raw_size:.2f}x"
+        " (goal <= 1.5x)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=2_000)
+    parser.add_argument("--cli-records", type=int, default=20_000)
     args = parser.parse_args()
+    if args.cli_records:
+        with tempfile.TemporaryDirectory() as tmp:
+            cli_import(Path(tmp), args.cli_records)
+    if not args.submissions:
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         t0 = time.perf_counter()

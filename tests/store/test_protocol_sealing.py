@@ -288,3 +288,33 @@ def test_import_seals_protected_rows(tmp_path: Path) -> None:
     assert {m for _, m in found} == {OPEN_MARK}
     with open_catalogue(path, PASSPHRASE) as cat:
         assert len([s for s in cat.summaries(cat.search_ids("")) if not s.readable]) == 5
+
+
+def test_import_seals_the_media_of_protected_rows_written_in_bulk(tmp_path: Path) -> None:
+    """A sealed row waits in the import's batch; its files must still be sealed under its key
+    (the batch is written before them), and the open rows' files stay in the clear."""
+    from tkapp.services.importing import run_import
+
+    photos = tmp_path / "fotos"
+    photos.mkdir()
+    lines = ["title,access,restricted_group,photo"]
+    for n in range(12):
+        group = "midwives" if n % 4 == 0 else ""
+        mark = RESTRICTED_MARK if group else OPEN_MARK
+        (photos / f"p{n}.jpg").write_bytes(f"{mark} photo {n}".encode())
+        lines.append(f"Row {n},{'restricted' if group else 'community'},{group},p{n}.jpg")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = tmp_path / "c.tkc"
+    member = reader("Rosa", MIDWIVES)
+    with create_catalogue(path, PASSPHRASE, Community("Sacha Yaku"), reader=member) as cat:
+        result = run_import(cat, rows, media=photos, mapping={"photo": "media"})
+        assert (result.counts.created, result.counts.media_attached) == (12, 12)
+        sealed_rows = [s for s in cat.summaries(cat.search_ids("")) if s.protected_group]
+        assert len(sealed_rows) == 3
+        for summary in sealed_rows:
+            (media,) = cat.list_media(summary.id)
+            assert cat.open_media(media.id).read().startswith(RESTRICTED_MARK.encode())
+        assert cat.check().audit.ok
+    found = hits(decrypted_pages(path, PASSPHRASE), [RESTRICTED_MARK, OPEN_MARK])
+    assert {m for _, m in found} == {OPEN_MARK}

@@ -244,6 +244,17 @@ class Session:
         """
         self._catalogue._audit(self.conn, action, entity, entity_id, state)
 
+    def audit_created(self, source: str, created: Sequence[tuple[str, str]]) -> None:
+        """One ``import`` audit entry for many records an import of ``source`` (the file's
+        name) created: ``(record id, state JSON)`` each. Each record's history shows it."""
+        self._catalogue._db.audit.append_batch(
+            self.conn,
+            actor=self._catalogue.actor,
+            action="import",
+            source=source,
+            created=created,
+        )
+
 
 def _placeholders(found: list[RecordSummary]) -> list[RecordSummary]:
     return [s if s.readable else dataclasses.replace(s, title=placeholder_title(s)) for s in found]

@@ -536,6 +536,28 @@ def _v10(conn: Connection) -> None:
             conn.execute(statement)
 
 
+_V11 = """
+-- Bulk imports audited per batch (issue 19): one hash-chained audit entry per few thousand new
+-- records, the records it created listed here with the SHA-256 of each one's state (the
+-- entry's digest hashes this list, tkapp.store.audit). Ids and hashes as bytes, not hex text:
+-- a million-record import adds ~70 bytes a record, not a ~330-byte entry each.
+CREATE TABLE audit_item (
+    seq INTEGER NOT NULL,
+    record_id BLOB NOT NULL,
+    digest BLOB NOT NULL,
+    PRIMARY KEY (seq, record_id)
+) WITHOUT ROWID;
+CREATE INDEX audit_item_by_record ON audit_item (record_id)
+"""
+
+
+def _v11(conn: Connection) -> None:
+    """Batch audit entries of bulk imports list their records (issue 19)."""
+    for statement in _V11.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 Migration = Callable[[Connection], None]
 
 #: (version, migration) in order. The version a catalogue ends at is ``LATEST``.
@@ -550,6 +572,7 @@ MIGRATIONS: list[tuple[int, Migration]] = [
     (8, _v8),
     (9, _v9),
     (10, _v10),
+    (11, _v11),
 ]
 LATEST = MIGRATIONS[-1][0]
 

@@ -51,6 +51,7 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Any
 
 from tkapp.core.model import (
@@ -72,9 +73,12 @@ from tkapp.i18n import N_, translate
 from tkapp.services.catalogue import Catalogue, Session
 from tkapp.services.importing.sciname import ParsedName, parse_name
 from tkapp.store import codec, entities, records
-from tkapp.store.text import fold
+from tkapp.store.text import fold as fold_text
 
-_BATCH = 500
+#: Names and category words repeat thousands of times in a form; folding is per distinct word.
+fold = lru_cache(maxsize=65_536)(fold_text)
+#: New records written (and audited, one batch entry) together.
+_BATCH = 2000
 #: Category words of Spanish spreadsheets and forms (folded) -> our codes.
 _CATEGORY_WORDS = {
     "alimento": "food",
@@ -89,6 +93,7 @@ _CATEGORY_WORDS = {
     "otros": "other",
 }
 _LIST_SPLIT = re.compile(r"[;,\s]+")
+_SEMICOLONS = re.compile(r"\s*;\s*")
 _HOLDER = re.compile(r"^(?P<name>.*?)\s*(?:\((?P<role>[^()]*)\))?\s*$")
 
 
@@ -153,16 +158,27 @@ def _list(value: Any, name: str, split: re.Pattern[str] | None = None) -> list[A
     if isinstance(value, list):
         return value
     text = _text(value, name)
-    parts = (split or re.compile(r"\s*;\s*")).split(text)
+    parts = (split or _SEMICOLONS).split(text)
     return [p.strip() for p in parts if p.strip()]
 
 
+#: (enum type, cell text) -> member: a column repeats a handful of words in every row.
+_MEMBERS: dict[tuple[Any, str], Any] = {}
+
+
 def _enum(enum_type: Any, value: Any, name: str) -> Any:
-    text = _text(value, name).lower().replace(" ", "_").replace("-", "_")
+    text = _text(value, name)
+    member = _MEMBERS.get((enum_type, text))
+    if member is not None:
+        return member
+    code = text.lower().replace(" ", "_").replace("-", "_")
     try:
-        return enum_type(text)
+        member = enum_type(code)
     except ValueError:
-        raise ValidationError("unknown_value", field=name, value=text) from None
+        raise ValidationError("unknown_value", field=name, value=code) from None
+    if len(_MEMBERS) < 4096:
+        _MEMBERS[enum_type, text] = member
+    return member
 
 
 def _float(value: Any, name: str) -> float:
@@ -227,11 +243,18 @@ class RowWriter:
 
     A row is parsed and validated completely (:meth:`plan`, no writes) before anything is
     written (:meth:`apply`), so a bad row skipped with ``--skip-errors`` leaves no trace and a
-    preview runs the very same checks. New records are written in bulk.
+    preview runs the very same checks. New records are written in bulk, and audited in bulk:
+    one ``import`` entry per batch names them with their content hashes (``source``: the
+    file's name, which each record's history shows).
     """
 
-    def __init__(self, catalogue: Catalogue, session: Session, counts: Counts) -> None:
+    def __init__(
+        self, catalogue: Catalogue, session: Session, counts: Counts, source: str = ""
+    ) -> None:
         self.cat = catalogue
+        self.source = source
+        #: (record id, state JSON) of the new records in the pending batch
+        self.created: list[tuple[str, str]] = []
         self.session = session
         self.conn = session.conn
         self.counts = counts
@@ -413,15 +436,25 @@ class RowWriter:
             rec.created = rec.modified = now
             state = codec.dumps(rec)
             self.bulk.add(rec, state)
-            self.audit("create", "record", rec.id, state)
+            self.created.append((rec.id, state))
             self.counts.created += 1
             if len(self.bulk) >= _BATCH:
-                self.bulk.flush()
+                self._flush()
         self.seen_ids.add(rec.id)
         return rec
 
-    def finish(self) -> None:
+    def write_before_media(self, record_id: str) -> None:
+        """Write the pending batch if it holds ``record_id`` sealed (its media follow its key)."""
+        if self.bulk.is_pending_sealed(record_id):
+            self._flush()
+
+    def _flush(self) -> None:
         self.bulk.flush()
+        self.session.audit_created(self.source, self.created)
+        self.created.clear()
+
+    def finish(self) -> None:
+        self._flush()
         stale: set[int] = set()
         for taxon_id, below in self.stale_below.items():
             stale.update(r for r in records.rowids_linking_taxon(self.conn, taxon_id) if r < below)
@@ -450,12 +483,18 @@ def _holder(item: Any) -> tuple[str, str]:
         name = _text(item.get("name", ""), "holders")
         role = _text(item.get("role", ""), "holders")
     else:
-        match = _HOLDER.match(_text(item, "holders"))
-        assert match is not None  # the pattern matches any text
-        name, role = match["name"].strip(), (match["role"] or "").strip()
+        name, role = _name_and_role(_text(item, "holders"))
     if not name:
         raise ValidationError("required", field="holders")
     return name, role
+
+
+@lru_cache(maxsize=65_536)  # the same people hold the knowledge of thousands of rows
+def _name_and_role(text: str) -> tuple[str, str]:
+    """``"Rosa Andi (partera)"`` -> ``("Rosa Andi", "partera")``."""
+    match = _HOLDER.match(text)
+    assert match is not None  # the pattern matches any text
+    return match["name"].strip(), (match["role"] or "").strip()
 
 
 def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:

@@ -273,19 +273,27 @@ def _media_names(value: Any) -> list[str]:
     return [str(value).strip().rsplit("/", 1)[-1]]
 
 
+#: Column targets that are roles, not fields (``model.used`` leaves ignored columns out).
+_ROLES = frozenset({cols.KEY, cols.MEDIA, cols.GEOPOINT, cols.EXTRA})
+
+
 def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
     fields: dict[str, Any] = {}
     key = ""
     media: list[str] = []
     extras: list[str] = []
-    for column in model.used:
+    for column in model.used:  # the hot loop of an import: every cell passes here
         value = values.get(column.header)
         if isinstance(value, str):
             value = value.strip()
-        if value in (None, "", []):
+            if not value:
+                continue
+        elif value is None or value == []:
             continue
         target = column.target
-        if target == cols.IGNORE:
+        if target not in _ROLES:
+            if target not in fields:
+                fields[target] = value
             continue
         if target == cols.KEY:
             key = bare_key(str(value))
@@ -298,10 +306,8 @@ def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
                 fields.setdefault("longitude", lon)
                 if accuracy is not None:
                     fields.setdefault("uncertainty_m", accuracy)
-        elif target == cols.EXTRA:
-            extras.append(f"{column.header}: {_show(value)}")
         else:
-            fields.setdefault(target, value)
+            extras.append(f"{column.header}: {_show(value)}")
     names = fields.get("scientific_name")
     if isinstance(names, str):
         for verbatim in (n for n in names.split(";") if n.strip()):
@@ -475,7 +481,7 @@ class _Run:
         self.media = media
         self.result = result
         self.skip_errors = skip_errors
-        self.writer = RowWriter(cat, session, result.counts)
+        self.writer = RowWriter(cat, session, result.counts, table.source)
         self.keys_seen: set[str] = set()
 
     def rows(self, progress: Progress | None, cancel: CancelCheck | None) -> None:
@@ -556,6 +562,7 @@ class _Run:
                 continue
             if found.name in have or self.result.dry_run or self.media is None:
                 continue
+            self.writer.write_before_media(record_id)
             kind, mime = media_type(found.name)
             meta = Media(kind=kind, mime_type=mime, file_name=found.name, record_id=record_id)
             with self.media.open(found.path) as handle:
