@@ -238,8 +238,21 @@ def search_rows(work: Path, records: int, reps: int) -> None:
     raw.close()
 
 
+def best_of(work: dict[str, Callable[[], Any]], reps: int) -> dict[str, float]:
+    """Best seconds of each piece of work, all run in turn ``reps`` times (interleaved)."""
+    times: dict[str, list[float]] = {name: [] for name in work}
+    for _ in range(reps):
+        for name, fn in work.items():
+            t0 = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - t0)
+    return {name: min(values) for name, values in times.items()}
+
+
 def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
     os.environ["TKAPP_KDF_PROFILE"] = "fast"  # key derivation is not what is measured here
+    from tkapp.bundle.zipformat import crc32  # the CRC-32 the bundle writer and verifier use
+
     src = work / "media"
     src.mkdir()
     files = []
@@ -278,6 +291,8 @@ def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
         outputs: list[Path] = []
 
         def export() -> None:
+            for old in outputs:  # keep only the newest bundle (the disk is not what is measured)
+                old.unlink(missing_ok=True)
             dest = work / f"out{len(outputs)}.tkb"
             outputs.append(dest)
             sharing.export(cat, plan, dest, created=datetime.now(UTC))
@@ -287,25 +302,66 @@ def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
                 with path.open("rb") as fh:
                     hashlib.file_digest(fh, "sha256")
 
+        def crc_files(paths: list[Path] = files) -> None:
+            buffer = bytearray(1024 * 1024)
+            for path in paths:
+                crc = 0
+                with path.open("rb", buffering=0) as fh:
+                    while got := fh.readinto(buffer):
+                        crc = crc32(memoryview(buffer)[:got], crc)
+
         conn = cat._db.conn
 
-        def raw_read_and_hash() -> None:
+        def raw_read() -> None:
+            """The media chunks out of SQLCipher, as the export reads them (one row each)."""
             for (rowid,) in conn.execute("SELECT rowid FROM media").fetchall():
-                digest = hashlib.sha256()
-                for (block,) in conn.execute(
+                for (_block,) in conn.execute(
                     "SELECT bytes FROM media_chunk WHERE media_rowid = ? ORDER BY seq", (rowid,)
                 ):
-                    digest.update(block)
+                    pass
 
-        ours_export, base_hash = interleaved(export, hash_files, reps)
-        _, base_raw = interleaved(lambda: None, raw_read_and_hash, reps)
+        block = secrets.token_bytes(1024 * 1024)
+
+        def write_fsync() -> None:
+            """The same number of bytes written to a new file in the same folder, fsynced."""
+            dest = work / "floor.bin"
+            with dest.open("wb") as out:
+                for _ in range(size // len(block)):
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            dest.unlink()
+
+        best = best_of(
+            {
+                "export": export,
+                "hashlib": hash_files,
+                "read": raw_read,
+                "crc": crc_files,
+                "write": write_fsync,
+            },
+            reps,
+        )
+        ours_export = best["export"]
+        floor = best["read"] + best["hashlib"] + best["crc"] + best["write"]
         row(
             f"export of {gib:.2f} GiB media",
             f"{ours_export:.2f} s",
-            f"hashlib: {base_hash:.2f} s; raw chunk read + hashlib: {base_raw:.2f} s",
-            ours_export / base_hash,
+            f"hashlib over the bytes: {best['hashlib']:.2f} s",
+            ours_export / best["hashlib"],
             "<= 1.3x",
-            f"vs raw catalogue read + hash: {ours_export / base_raw:.2f}x",
+            "not reachable while media live in SQLCipher: its read alone is "
+            f"{best['read'] / best['hashlib']:.1f}x hashlib (next row)",
+        )
+        row(
+            "export floor: each piece once, summed",
+            f"{ours_export:.2f} s",
+            f"SQLCipher chunk read {best['read']:.2f} + hashlib {best['hashlib']:.2f} "
+            f"+ CRC-32 {best['crc']:.2f} + write & fsync {best['write']:.2f} = {floor:.2f} s",
+            ours_export / floor,
+            "",
+            "ours also hashes the finished file once more (its SHA-256 is shown to the "
+            "custodian and kept in the ledger; the CRC patched into each header comes first)",
         )
         public = keys.public_key(cat)
     bundle = outputs[-1]
@@ -315,15 +371,26 @@ def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
     def verify() -> None:
         verify_bundle(bundle, trust=None, trust_key=public).close()
 
-    ours_verify, base_verify = interleaved(verify, lambda: hash_files([bundle]), reps)
+    best = best_of(
+        {
+            "verify": verify,
+            "hashlib": lambda: hash_files([bundle]),
+            "crc": lambda: crc_files([bundle]),
+        },
+        reps,
+    )
+    ours_verify, base_verify = best["verify"], best["hashlib"]
     sha256sum = shutil.which("sha256sum")
     ref = ""
     if sha256sum:
-        _, tool = interleaved(
-            lambda: None,
-            lambda: subprocess.run([sha256sum, str(bundle)], check=True, capture_output=True),
+        tool = best_of(
+            {
+                "tool": lambda: subprocess.run(
+                    [sha256sum, str(bundle)], check=True, capture_output=True
+                )
+            },
             reps,
-        )
+        )["tool"]
         ref = f"; sha256sum {tool:.2f} s (reference)"
     row(
         f"verify of {gib:.2f} GiB media",
@@ -331,7 +398,7 @@ def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
         f"hashlib over the bundle: {base_verify:.2f} s{ref}",
         ours_verify / base_verify,
         "<= 1.2x",
-        "SHA-256 and the ZIP CRC-32 in one read",
+        f"SHA-256 and the ZIP CRC-32 (zlib-ng, alone {best['crc']:.2f} s) in one read",
     )
 
 
