@@ -13,10 +13,11 @@ same run, alternating (tkapp, baseline, tkapp, baseline...), best of several run
   same questions in the same order (count, then the rows of the first page);
 - catalogue size: that raw file (the same record JSON in one table + the same FTS5 index);
 - export and verify: Python's hashlib over the same bytes (``sha256sum`` as a second
-  reference only: Debian's lacks the CPU's SHA instructions), and for export also a raw read
-  of the media chunks out of the catalogue with hashlib (the floor for "read once, hash once");
+  reference only: Debian's lacks the CPU's SHA instructions); for export also its floor, each
+  piece measured alone and summed: a raw read of the media chunks out of SQLCipher, hashlib,
+  the CRC-32, and writing the same number of bytes to a file with fsync;
 - import: raw ``executemany`` of the same JSON and text into the raw file (FTS indexing included);
-- start-up: ``python -c pass``.
+- start-up: ``python -c pass`` (median of the runs; tkapp from compiled bytecode, as installed).
 
 Prints one table with ratios; asserts nothing.
 """
