@@ -368,7 +368,7 @@ def media_rows(work: Path, media_mb: int, file_mb: int, reps: int) -> None:
             ours_export / floor,
             "",
             "ours also hashes the finished file once more (its SHA-256 is shown to the "
-            "custodian and kept in the ledger; the CRC patched into each header comes first)",
+            "custodian and kept in the ledger), from the page cache while fsync waits",
         )
         public = keys.public_key(cat)
     bundle = outputs[-1]
