@@ -1,12 +1,14 @@
-"""Bundle export and verify speed and memory, next to ``sha256sum`` over the same media.
+"""The bundle writer and verifier alone: speed and peak memory, next to hashlib.
 
     .venv/bin/python benchmarks/bundle_bench.py [--media-mb 1024] [--file-mb 64] [--dir DIR]
 
-Makes random media files in a temporary folder, times ``sha256sum`` over them, then runs the
-export (``write_bundle`` streaming from file openers, including its full self-verification)
-and the verification (``verify_bundle``) each in its own process, so each phase's peak
-resident memory (``ru_maxrss``) is its own. Targets (issue #4): export <= 2x and verify <= 1.5x
-the sha256sum time; peak memory under 256 MB for both. Prints figures, asserts nothing.
+Makes random media files in a temporary folder, times Python's hashlib over them (the
+baseline; ``sha256sum`` is printed as a second reference only: Debian's lacks the CPU's SHA
+instructions), then runs the writer (``write_bundle`` streaming from plain file openers,
+including its self-verification) and the verification (``verify_bundle``) each in its own
+process, so each phase's peak resident memory (``ru_maxrss``) is its own. The export from a
+catalogue (media read out of SQLCipher) is measured by ``limits_bench.py``. Targets: peak
+memory under 256 MB for both; verify <= 1.2x hashlib. Prints figures, asserts nothing.
 """
 
 from __future__ import annotations
@@ -127,19 +129,24 @@ def main() -> int:
         subprocess.run(["sha256sum", *paths], capture_output=True, check=True)  # warm the cache
         start = time.perf_counter()
         subprocess.run(["sha256sum", *paths], capture_output=True, check=True)
+        tool_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        for path in paths:
+            with open(path, "rb") as fh:
+                hashlib.file_digest(fh, "sha256")
         sha_seconds = time.perf_counter() - start
         export = run_phase("export", work)
         verify = run_phase("verify", work)
         bundle_mb = export["bundle_mb"]
         print(f"media: {args.media_mb} MB in {len(items)} files; bundle {bundle_mb:.1f} MB")
-        print(f"sha256sum             {sha_seconds:6.2f} s")
+        print(f"hashlib               {sha_seconds:6.2f} s  (sha256sum {tool_seconds:.2f} s)")
         for label, phase, target in (
-            ("export (+self-check)", export, 2.0),
-            ("verify", verify, 1.5),
+            ("export (+self-check)", export, ""),
+            ("verify", verify, " (target <= 1.2)"),
         ):
             ratio = phase["seconds"] / sha_seconds
             print(
-                f"{label:21} {phase['seconds']:6.2f} s  ratio {ratio:4.2f} (target <= {target})"
+                f"{label:21} {phase['seconds']:6.2f} s  ratio to hashlib {ratio:4.2f}{target}"
                 f"  peak RSS {phase['peak_rss_mb']:6.1f} MB (target < 256)"
             )
     finally:

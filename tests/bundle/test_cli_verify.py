@@ -90,3 +90,30 @@ def test_identity_new_then_open_an_encrypted_bundle(
     assert code == 0 and json.loads(out)["decrypted_by"] == recipient
     code, out, _ = _run(capsys, "identity", "new", "--out", str(tmp_path / "x.txt"), "--json")
     assert code == 0 and json.loads(out)["identity_file"] == str(tmp_path / "x.txt")
+
+
+def test_verifying_a_bundle_loads_no_media_cleaner_store_or_qt(
+    bundle: WrittenBundle, pubfile: Path, tmp_path: Path
+) -> None:
+    """``tkapp verify BUNDLE`` starts fast (issue 19): the terms pages name uncleanable media
+    through the cleaner's reasons, but the cleaner (mutagen and its codecs) loads only if a
+    reason needs one. Not timed: the modules a fresh interpreter has loaded are listed."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import io, sys, contextlib\n"
+        "from tkapp.cli.main import run_cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    code = run_cli(['verify', {str(bundle.path)!r}, '--trust', {str(pubfile)!r}])\n"
+        "print(code, ' '.join(sorted(sys.modules)))\n"
+    )
+    env = {**os.environ, "TKAPP_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+    )
+    exit_code, *modules = result.stdout.split()
+    assert exit_code == "0", result.stdout
+    heavy = ("mutagen", "tkapp.mediaclean", "tkapp.store", "sqlcipher3", "PySide6")
+    assert [m for m in modules if m.startswith(heavy)] == []

@@ -6,7 +6,9 @@ Not timed: the modules a fresh interpreter has loaded after ``tkapp --help`` and
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import subprocess
 import sys
 
@@ -20,14 +22,16 @@ ROOT_HEAVY = (
 
 def _loaded_after(args: list[str]) -> list[str]:
     code = (
-        "import io, json, sys, contextlib\n"
+        "import io, sys, contextlib\n"
         "from tkapp.cli.main import run_cli\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    try:\n"
         f"        code = run_cli({args!r})\n"
         "    except SystemExit as exc:\n"
         "        code = exc.code\n"
-        "print(json.dumps([code, sorted(sys.modules)]))\n"
+        "modules = sorted(sys.modules)\n"
+        "import json\n"  # after the list is taken: tkapp's own imports only
+        "print(json.dumps([code, modules]))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
@@ -51,11 +55,18 @@ def _heavy(modules: list[str], extra: tuple[str, ...] = ()) -> list[str]:
     ]
 
 
+#: Standard modules the first line of output does not need (issue 19): ``json`` only for
+#: ``--json``, ``shutil`` (with bz2 and lzma) that argparse imports for the terminal width,
+#: ``datetime`` and ``string`` that only formatting and catalogue tools use.
+START_LIGHT = ("json", "shutil", "bz2", "lzma", "datetime", "string")
+
+
 def test_help_loads_no_command_and_no_crypto() -> None:
     modules = _loaded_after(["--help"])
     commands = [m for m in modules if m.startswith("tkapp.cli.cmd_")]
     assert commands == []
     assert _heavy(modules, ("cryptography",)) == []
+    assert [m for m in START_LIGHT if m in modules] == []
 
 
 @pytest.mark.parametrize("as_json", [False, True])
@@ -64,3 +75,39 @@ def test_selftest_loads_the_primitives_it_checks_and_nothing_heavier(as_json: bo
     # Honest: the real signing and encryption code is what runs.
     assert {"tkapp.crypto.minisign", "tkapp.crypto.age", "tkapp.crypto.selftest"} <= set(modules)
     assert _heavy(modules) == []
+    light = [m for m in START_LIGHT if not (as_json and m == "json")]
+    assert [m for m in light if m in modules] == []
+
+
+@pytest.mark.parametrize("command", ["", "verify", "search"])
+def test_only_the_command_run_gets_a_parser(command: str) -> None:
+    """The other commands are listed in the help without a parser each (argparse builds a
+    whole parser per command, most of ``--help``'s own time)."""
+    from tkapp.cli.commands import COMMANDS, module_of
+    from tkapp.cli.main import build_parser
+
+    parser = build_parser(command)
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    listed = [action.dest for action in subparsers._choices_actions]
+    assert listed == [entry.name for entry in COMMANDS]  # every command, in table order
+    built = {name for name, p in subparsers.choices.items() if p.get_default("handler")}
+    assert built == {e.name for e in COMMANDS if command and e.module == module_of(command)}
+    # The rest share one stand-in (a mistyped command's message still names them all).
+    assert len({id(p) for name, p in subparsers.choices.items() if name not in built}) == 1
+
+
+def test_a_mistyped_command_still_names_every_command() -> None:
+    from tkapp.cli.main import run_cli
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tkapp", "verfy", "x.tkb"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env={**os.environ, "TKAPP_LANG": "en"},
+    )
+    assert result.returncode == 4
+    assert "invalid choice: 'verfy'" in result.stderr
+    assert all(f"'{entry}'" in result.stderr for entry in ("verify", "export", "localcontexts"))
+    assert run_cli(["verify", "--selftest"]) == 0  # and the run command works in full

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import string
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,7 +82,7 @@ def _plain(text: str) -> str:
 def _template(text: str) -> re.Pattern[str] | None:
     """A pattern for a source string with ``{fields}``, or None when too few letters are fixed."""
     try:
-        parts = list(catalogs._formatter.parse(text))
+        parts = list(string.Formatter().parse(text))
     except ValueError:
         return None
     if all(name is None for _lit, name, _spec, _conv in parts):

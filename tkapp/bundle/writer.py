@@ -18,6 +18,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -170,12 +171,27 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
     return _Layout(bundle_uuid, manifest, manifest_bytes, small[SIGNATURE_PATH], small, media)
 
 
-def _write_zip(layout: _Layout, fd: int, progress: Progress | None) -> None:
+def _write_zip(layout: _Layout, fd: int, path: Path, progress: Progress | None) -> str:
+    """Write the bundle into ``fd`` (the temporary file at ``path``) and fsync it; returns
+    the SHA-256 of the whole file.
+
+    The one re-read of an export: the ZIP writer patches each local header's CRC after the
+    member's bytes, so the file's hash (shown to the custodian, kept in the ledger) can only
+    be taken once the file is complete. It is taken while fsync waits for the disk (both
+    release the GIL; the bytes come from the page cache, just written), so on any machine
+    where writing to disk is slower than hashing, it adds no time to the export.
+    """
     with os.fdopen(fd, "wb") as out:
-        _write_zip_to(layout, out, progress)
+        _write_zip_to(layout, out, progress, sync=False)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            file_sha = pool.submit(_sha256_file, path)
+            os.fsync(out.fileno())
+            return file_sha.result()
 
 
-def _write_zip_to(layout: _Layout, out: BinaryIO, progress: Progress | None) -> None:
+def _write_zip_to(
+    layout: _Layout, out: BinaryIO, progress: Progress | None, *, sync: bool = True
+) -> None:
     names = sorted([*layout.small, *layout.media], key=lambda rel: f"{layout.top}/{rel}".encode())
     total = sum(len(b) for b in layout.small.values()) + sum(m.size for m in layout.media.values())
     done = 0
@@ -197,7 +213,8 @@ def _write_zip_to(layout: _Layout, out: BinaryIO, progress: Progress | None) -> 
             writer.add_bytes(full, layout.small[rel])
     writer.close()
     out.flush()
-    os.fsync(out.fileno())
+    if sync:
+        os.fsync(out.fileno())
 
 
 def _sha256_stream(f: BinaryIO) -> str:
@@ -326,12 +343,8 @@ def write_bundle(
         else:
             tmp, fd = create_temp(dest, "bundle")
             try:
-                _write_zip(layout, fd, progress)
+                plain_sha = file_sha = _write_zip(layout, fd, tmp, progress)
                 _self_check(tmp, key, created, limits)
-                # The one re-read of an export: the ZIP writer patches each local header's
-                # CRC after the member's bytes, so the file's hash can only be taken once it
-                # is complete (from the page cache, just written).
-                plain_sha = file_sha = _sha256_file(tmp)
                 place(tmp, dest, overwrite=False)
             finally:
                 remove_temp(tmp)

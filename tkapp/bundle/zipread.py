@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import unicodedata
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -239,7 +238,7 @@ def read_member(f: BinaryIO, entry: ZipEntry, max_size: int) -> bytes:
     if entry.size > max_size:
         raise LimitExceeded("entry too large", path=entry.name[-120:])
     data = _read_exact(f, entry.data_offset, entry.size)
-    if zlib.crc32(data) != entry.crc:
+    if zf.crc32(data) != entry.crc:
         raise ContainerError("CRC mismatch", path=entry.name[-120:])
     return data
 
@@ -250,5 +249,5 @@ def hash_member(f: BinaryIO, entry: ZipEntry) -> tuple[str, int]:
     crc = 0
     for block in iter_member(f, entry):
         digest.update(block)
-        crc = zlib.crc32(block, crc)
+        crc = zf.crc32(block, crc)
     return digest.hexdigest(), crc

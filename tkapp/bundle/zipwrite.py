@@ -8,7 +8,6 @@ one buffer whatever the entry size, and the same inputs always give the same byt
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -67,7 +66,7 @@ class StoredZipWriter:
         """Add a small entry held in memory."""
         raw_name = name.encode("utf-8")
         self._check_room(zf.LOCAL.size + len(raw_name) + len(data))
-        crc = zlib.crc32(data)
+        crc = zf.crc32(data)
         self._out.write(self._local_header(raw_name, len(data), crc))
         self._out.write(raw_name)
         self._out.write(data)
@@ -109,7 +108,7 @@ class StoredZipWriter:
             if not got:
                 raise SizeMismatch(name, path=name)
             chunk = view[:got]
-            crc = zlib.crc32(chunk, crc)
+            crc = zf.crc32(chunk, crc)
             digest.update(chunk)
             self._out.write(chunk)
             remaining -= got

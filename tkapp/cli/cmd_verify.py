@@ -10,7 +10,6 @@ policy, 3 malformed input or limit, 4 usage or file error.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,6 +68,8 @@ def register(subparsers: Any) -> None:
 
 
 def _print_json(value: Any) -> None:
+    import json  # only for --json: the command line starts fast
+
     print(escape_json_text(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)))
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import errno
-import json
 import os
 import sys
 from pathlib import Path
@@ -36,8 +35,35 @@ PERSON_ENV = "TKAPP_PERSON"
 NEW_PASSPHRASE_ENV = "TKAPP_NEW_PASSPHRASE"  # noqa: S105
 
 
+def _terminal_columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` finds it (``COLUMNS``, then the
+    terminal, then 80), without importing ``shutil`` (and its compression modules) on every
+    command's start: argparse imports it for each formatter it makes unless given a width."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
 class TranslatedHelpFormatter(argparse.HelpFormatter):
     """argparse's help layout with its "usage:" in the user's language."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        # argparse's own default, computed without shutil (see _terminal_columns).
+        width = _terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, width)
 
     def add_usage(
         self,
@@ -82,7 +108,9 @@ def err(text: str) -> None:
 def print_json(value: Any) -> None:
     """Machine-readable output: never translated, UTF-8 as is (invisible and bidi characters
     escaped as ``\\uXXXX``: the same JSON value, safe in a terminal)."""
-    from tkapp.services.catalogue import to_jsonable  # deferred: the command line starts fast
+    import json  # deferred, like the next: the command line starts fast
+
+    from tkapp.services.catalogue import to_jsonable
 
     text = json.dumps(to_jsonable(value), ensure_ascii=False, indent=2, sort_keys=True)
     print(escape_json_text(text))

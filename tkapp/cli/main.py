@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tkapp import __version__
 from tkapp.cli.commands import COMMANDS, module_of
@@ -67,7 +68,31 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
                 registered.add(entry.module)
         else:
             # Listed for the help only: its module is imported when it is run.
-            subparsers.add_parser(entry.name, help=translate(entry.help))
+            _list_only(subparsers, entry.name, translate(entry.help))
+    return parser
+
+
+def _list_only(subparsers: Any, name: str, help_text: str) -> None:
+    """Show command ``name`` in the help without building a parser for it.
+
+    argparse builds a whole parser for each ``add_parser`` (about a millisecond each, with
+    file look-ups for argparse's own catalogue): for 31 commands, most of ``tkapp --help``'s
+    own time. The help lists a command through its choices entry alone, so only that is
+    added (argparse's ``_ChoicesPseudoAction``, what ``add_parser(help=...)`` adds). The name
+    also goes into the choices, so a mistyped command's "invalid choice" message still names
+    every command; it is never parsed with, because the command being run is always built in
+    full (:func:`build_parser`), and the stand-in parser only refuses.
+    """
+    subparsers._choices_actions.append(subparsers._ChoicesPseudoAction(name, (), help_text))
+    subparsers._name_parser_map[name] = _not_built(subparsers)
+
+
+def _not_built(subparsers: Any) -> argparse.ArgumentParser:
+    parser = getattr(subparsers, "_tkapp_not_built", None)
+    if parser is None:
+        parser = ArgumentParser(prog="tkapp", add_help=False)
+        parser.set_defaults(handler=None)
+        subparsers._tkapp_not_built = parser
     return parser
 
 

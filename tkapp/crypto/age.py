@@ -19,9 +19,8 @@ import hmac
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -38,6 +37,9 @@ from tkapp.errors import (
     NotAnAgeFile,
     NotARecipient,
 )
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 MAGIC = b"age-encryption.org/v1\n"
 ARMOR_BEGIN = b"-----BEGIN AGE ENCRYPTED FILE-----"
@@ -174,6 +176,8 @@ def load_identity_files(paths: Iterable[Path | str]) -> list[AgeIdentity]:
 
 def format_identity_file(identity: AgeIdentity, created: datetime | None = None) -> str:
     """The same text ``age-keygen`` writes."""
+    from datetime import UTC, datetime  # not at import: ``verify --selftest`` starts fast
+
     when = (created or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     return (
         f"# created: {when.isoformat().replace('+00:00', 'Z')}\n"

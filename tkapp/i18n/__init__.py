@@ -15,13 +15,13 @@ back to Spanish, then English, message by message: Kichwa speakers in Ecuador re
 from __future__ import annotations
 
 import gettext as _gettext
-import locale as _locale
 import os
-from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from babel import Locale
 
 from tkapp.i18n.catalogs import DOMAIN, LOCALE_DIR, load_catalogue
@@ -124,7 +124,9 @@ def system_language() -> str:
         value = os.environ.get(var)
         if value:
             return normalise(value.split(":")[0])
-    loc = _locale.getlocale()[0]
+    import locale  # only when no variable names a language (Windows, mostly)
+
+    loc = locale.getlocale()[0]
     return normalise(loc)
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import gettext
 import io
-import string
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -51,17 +50,16 @@ def _warn(message: str, *args: object) -> None:
     logging.getLogger(__name__).warning(message, *args)
 
 
-_formatter = string.Formatter()
-
-
 def placeholders(text: str) -> frozenset[str]:
     """The ``{fields}`` a ``str.format`` template uses (``{{`` escapes are not fields).
 
     Raises:
         ValueError: the braces are unbalanced, so ``.format`` would fail on it.
     """
+    import string  # only when catalogues are checked or compiled, not at every start
+
     fields = set()
-    for _literal, field, _spec, _conversion in _formatter.parse(text):
+    for _literal, field, _spec, _conversion in string.Formatter().parse(text):
         if field is not None:
             fields.add(field)
     return frozenset(fields)

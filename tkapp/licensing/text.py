@@ -26,7 +26,6 @@ from tkapp.licensing.labels import LabelCustomisation, check_labels, get_label
 from tkapp.licensing.templates import TEMPLATES, template_info
 from tkapp.licensing.terms import Duty, Rule, Terms, resolve_duty
 from tkapp.licensing.vocab import DutyKind, NonMonetaryBenefit, Outcome, Purpose, UserClass
-from tkapp.mediaclean import NOT_CLEANABLE_REASONS
 
 _USER_CLASS_NAMES: dict[UserClass, str] = {
     UserClass.COMMUNITY: N_("Members of the community"),
@@ -230,6 +229,15 @@ def describe_reason(reason: Reason, lang: str | None = None) -> str:
         return tr.gettext(template)
 
 
+def _not_cleanable_reason(reason: str) -> str:
+    """The untranslated sentence for why a media file cannot be cleaned."""
+    # Imported here: the media cleaner loads mutagen and its codecs, which ``tkapp verify``
+    # and the terms pages never need unless a reason names an uncleanable file.
+    from tkapp.mediaclean import NOT_CLEANABLE_REASONS
+
+    return NOT_CLEANABLE_REASONS.get(reason, NOT_CLEANABLE_REASONS["malformed"])
+
+
 def _reason_fields(params: Mapping[str, str], lang: str | None) -> dict[str, str]:
     fields = {key: value for key, value in params.items()}
     fields.setdefault("group", "")
@@ -243,9 +251,7 @@ def _reason_fields(params: Mapping[str, str], lang: str | None) -> dict[str, str
         "valid_from": lambda v: _date(v, lang),
         "expires": lambda v: _date(v, lang),
         "sensitivity": lambda v: _tr(lang).gettext(_SENSITIVITY_NAMES[Sensitivity(v)]),
-        "why": lambda v: _tr(lang).gettext(
-            NOT_CLEANABLE_REASONS.get(v, NOT_CLEANABLE_REASONS["malformed"])
-        ),
+        "why": lambda v: _tr(lang).gettext(_not_cleanable_reason(v)),
     }
     for key, convert in converters.items():
         if key in fields:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from tkapp.bundle.revocation import RevocationList
     from tkapp.bundle.rotation import RotationStatement
     from tkapp.bundle.verifier import IdentityLike, VerifyReport
