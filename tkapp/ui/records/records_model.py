@@ -4,7 +4,10 @@ The model holds the search (query and filters), its number of matches and the pa
 fetched so far: it asks the catalogue only for what the view shows. A search arrives with its
 first page (:func:`fetch_page`); further pages of :data:`PAGE_SIZE` rows are fetched through
 the serial worker when the view first asks for them, passing the known total back so the
-count is not run again. Until a page arrives ``data()`` answers a placeholder, and
+count is not run again. The count stops at :data:`~tkapp.store.records.COUNT_CAP` ("more
+than 10,000"): the table then has that many rows, and when it is scrolled down to them the
+page fetched there counts again up to ten times further and the table grows
+(:attr:`RecordsModel.count_changed`). Until a page arrives ``data()`` answers a placeholder, and
 ``dataChanged`` repaints the rows when it does (Anki's browser table does the same). A
 generation counter drops pages that belong to an older search, and only
 :data:`MAX_CACHED_PAGES` pages are kept, least recently used first out.
@@ -125,16 +128,37 @@ class Page:
 
     number: int
     ids: list[str]
-    total: int  # matches of the whole search
+    total: int  # matches of the whole search (or where the count stopped: capped)
     summaries: list[Any]
+    capped: bool = False  # more than ``total`` match
+
+
+#: How much further the count goes each time the table is scrolled to its capped end.
+COUNT_GROWTH = 10
 
 
 def fetch_page(
-    cat: Any, query: str, filters: Any, number: int = 0, total: int | None = None
+    cat: Any,
+    query: str,
+    filters: Any,
+    number: int = 0,
+    total: int | None = None,
+    *,
+    count_to: int | None = None,
 ) -> Page:
-    """Runs on the worker: page ``number`` of a search with its table rows."""
-    page = cat.search_page(query, filters, offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=total)
-    return Page(number, page.ids, page.total, cat.summaries(page.ids))
+    """Runs on the worker: page ``number`` of a search with its table rows (one statement),
+    counted up to ``count_to`` (None: the store's cap) unless the ``total`` is known."""
+    counting = {} if count_to is None else {"count_to": count_to}
+    page = cat.search_page(
+        query,
+        filters,
+        offset=number * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        total=total,
+        with_rows=True,
+        **counting,
+    )
+    return Page(number, page.ids, page.total, page.rows, page.capped)
 
 
 class RecordsModel(QAbstractTableModel):
@@ -142,6 +166,8 @@ class RecordsModel(QAbstractTableModel):
 
     #: A page of rows arrived (first row, last row).
     rows_loaded = Signal(int, int)
+    #: The count went further (scrolled to the capped end): (total, still capped).
+    count_changed = Signal(int, bool)
 
     def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +175,7 @@ class RecordsModel(QAbstractTableModel):
         self._query = ""
         self._filters: Any = None
         self._total = 0
+        self._capped = False
         self._pages: OrderedDict[int, list[tuple[Any, tuple[str, ...]] | None]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
@@ -159,6 +186,7 @@ class RecordsModel(QAbstractTableModel):
         """Show a new search, starting from its first page (from :func:`fetch_page`)."""
         self.beginResetModel()
         self._query, self._filters, self._total = query, filters, first.total
+        self._capped = first.capped
         self._drop_cache()
         self._install(first)
         self.endResetModel()
@@ -166,6 +194,7 @@ class RecordsModel(QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self._query, self._filters, self._total = "", None, 0
+        self._capped = False
         self._drop_cache()
         self.endResetModel()
 
@@ -184,6 +213,10 @@ class RecordsModel(QAbstractTableModel):
 
     def total(self) -> int:
         return self._total
+
+    def capped(self) -> bool:
+        """True: more records match than the table has rows (yet)."""
+        return self._capped
 
     def ids(self) -> list[str]:
         """The ids of the rows fetched so far, in row order."""
@@ -308,12 +341,19 @@ class RecordsModel(QAbstractTableModel):
             return
         self._pending.add(number)
         generation = self._generation
-        query, filters, total = self._query, self._filters, self._total
+        query, filters = self._query, self._filters
+        total: int | None = self._total
+        count_to = None
+        if self._capped and (number + 1) * PAGE_SIZE >= self._total:
+            # The capped end of the table: this page counts again, further (still bounded).
+            total, count_to = None, self._total * COUNT_GROWTH
 
         def arrived(page: Page) -> None:
             if generation != self._generation:
                 return  # an older search or an edit since: drop it
             self._pending.discard(number)
+            if count_to is not None:
+                self._grow(page)
             self._install(page)
             first = number * PAGE_SIZE
             last = min(first + PAGE_SIZE, self._total) - 1
@@ -328,11 +368,23 @@ class RecordsModel(QAbstractTableModel):
             log.warning("records page failed: %s", type(error).__name__)
 
         self._runner.run(
-            lambda cat: fetch_page(cat, query, filters, number, total),
+            lambda cat: fetch_page(cat, query, filters, number, total, count_to=count_to),
             arrived,
             failed,
             context=self,
         )
+
+    def _grow(self, page: Page) -> None:
+        """Take a further count: more rows (never fewer: rows removed meanwhile show as
+        removed until the next search)."""
+        if page.total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, page.total - 1)
+            self._total = page.total
+            self._capped = page.capped
+            self.endInsertRows()
+        else:
+            self._capped = False
+        self.count_changed.emit(self._total, self._capped)
 
     def _install(self, page: Page) -> None:
         """Keep a page's rows; rows that vanished since the count show as removed."""

@@ -136,6 +136,7 @@ class RecordsSection(QWidget):
 
         # -- table -------------------------------------------------------------------------
         self.model = RecordsModel(runner, self)
+        self.model.count_changed.connect(self._count_changed)
         self.table = QTableView(self)
         self.table.setModel(self.model)
         self.table.setAccessibleName(_("Records"))
@@ -338,7 +339,7 @@ class RecordsSection(QWidget):
                 return  # the user typed on meanwhile
             self.searching = False
             self.model.show(query, filters, first)
-            self._show_result(first.total, query)
+            self._show_result(first.total, query, first.capped)
             self._update_buttons()
             self.searched.emit(first.total, query)
 
@@ -349,7 +350,11 @@ class RecordsSection(QWidget):
 
         self.runner.run(lambda cat: fetch_page(cat, query, filters), done, failed, context=self)
 
-    def _show_result(self, count: int, query: str) -> None:
+    def _count_changed(self, count: int, capped: bool) -> None:
+        """The table was scrolled to its capped end and counted further."""
+        self._show_result(count, self.search.text().strip(), capped)
+
+    def _show_result(self, count: int, query: str, capped: bool = False) -> None:
         empty = count == 0 and not query and not self.in_trash() and not self._filtered()
         self.table_stack.setCurrentWidget(self.empty if empty else self.table)
         if count == 0 and query:
@@ -358,6 +363,11 @@ class RecordsSection(QWidget):
             text = _("The trash is empty.")
         elif count == 0:
             text = _("No records to show.")
+        elif capped:
+            # The count stopped there (a one-letter search in a big catalogue): more match.
+            text = ngettext("More than {n} record", "More than {n} records", count).format(
+                n=format_number(count)
+            )
         else:
             text = ngettext("{n} record", "{n} records", count).format(n=format_number(count))
         self.result.setText(text)
