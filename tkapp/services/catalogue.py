@@ -603,12 +603,13 @@ class Catalogue:
         offset: int = 0,
         limit: int | None = None,
         total: int | None = None,
-        count_to: int = records.COUNT_CAP,
+        count_to: int | None = None,
         with_rows: bool = False,
     ) -> SearchPage:
         """The ids of one page of a search (``with_rows``: and its table rows) and the number
-        of matches, counted up to ``count_to`` (then ``capped``: "10,000+"). Pass the
-        ``total`` of the first page back for later pages: it is not counted again."""
+        of matches, counted up to ``count_to`` (None: ``COUNT_CAP``; then ``capped``: "more
+        than 10,000"). Pass the ``total`` of the first page back for later pages: it is not
+        counted again."""
         with self._db.reading() as conn:
             page = records.search_page(
                 conn,

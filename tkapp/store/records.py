@@ -669,16 +669,16 @@ def search_page(
     offset: int = 0,
     limit: int | None = None,
     total: int | None = None,
-    count_to: int = COUNT_CAP,
+    count_to: int | None = None,
     with_rows: bool = False,
 ) -> SearchPage:
     """Ids ``offset .. offset + limit`` of a search (``limit`` None: to the end).
 
     A query matches every word as a prefix (relevance order up to :data:`RANKED_HITS_MAX`
     hits, newest first beyond); no query lists the records newest first. The matches are
-    counted up to ``count_to`` only (then ``capped``). ``total`` is the count a first page
-    returned: later pages pass it back, so the count is not run again. ``with_rows``: the
-    page's table rows come in the same statement as its ids (``rows``).
+    counted up to ``count_to`` only (None: :data:`COUNT_CAP`; then ``capped``). ``total`` is
+    the count a first page returned: later pages pass it back, so the count is not run
+    again. ``with_rows``: the page's table rows come in the same statement as its ids.
 
     Two statements at most: a bounded count, and the page (with its rows), both driven by
     the full-text index's own order or the rank sort of a few hits, each word prefix read
@@ -686,6 +686,7 @@ def search_page(
     """
     filters = filters or RecordFilter()
     limit = -1 if limit is None else limit
+    count_to = COUNT_CAP if count_to is None else count_to
     columns, joins = _summary_sql(conn) if with_rows else ("r.id", "")
     if not query.strip():
         where, params = _filter_sql(filters)

@@ -148,15 +148,14 @@ def fetch_page(
 ) -> Page:
     """Runs on the worker: page ``number`` of a search with its table rows (one statement),
     counted up to ``count_to`` (None: the store's cap) unless the ``total`` is known."""
-    counting = {} if count_to is None else {"count_to": count_to}
     page = cat.search_page(
         query,
         filters,
         offset=number * PAGE_SIZE,
         limit=PAGE_SIZE,
         total=total,
+        count_to=count_to,
         with_rows=True,
-        **counting,
     )
     return Page(number, page.ids, page.total, page.rows, page.capped)
 
