@@ -65,10 +65,13 @@ def test_the_table_says_more_than(
         expected = {"en": "More than 300 records", "es": "Más de 300 registros"}[language]
         assert section.result.text() == expected
         assert section.model.rowCount() == 300
+        found = {"en": "more than 300 found", "es": "más de 300 encontrados"}[language]
+        assert window.counts.text().startswith(found)
         # Scrolled to the end: counted further, the label says the exact number.
         section.table.scrollToBottom()
         qtbot.waitUntil(lambda: section.model.rowCount() == 450, timeout=10_000)
         assert section.result.text() == {"en": "450 records", "es": "450 registros"}[language]
+        assert "more than" not in window.counts.text() and "más de" not in window.counts.text()
     finally:
         set_language("en")
 

@@ -362,7 +362,9 @@ class RecordsSection(QWidget):
 
     def _count_changed(self, count: int, capped: bool) -> None:
         """The table was scrolled to its capped end and counted further."""
-        self._show_result(count, self.search.text().strip(), capped)
+        query = self.search.text().strip()
+        self._show_result(count, query, capped)
+        self.searched.emit(count, query)
 
     def _show_result(self, count: int, query: str, capped: bool = False) -> None:
         empty = count == 0 and not query and not self.in_trash() and not self._filtered()
