@@ -69,6 +69,9 @@ def test_count_stops_at_its_cap(cat: Catalogue, many: list[str]) -> None:
     assert page.ids == cat.search_page("m", limit=5).ids
     assert seen[0].endswith("LIMIT 21)")
     assert cat.search_page("siembra", count_to=3).total == 3  # 25 match
+    # A page longer than the cap: counted at least that far.
+    long_page = cat.search_page("m", limit=24, count_to=20)
+    assert long_page.total == 24 and long_page.capped and len(long_page.ids) == 24
     # No query: the records are counted the same way.
     everything = cat.search_page("", limit=5, count_to=10)
     assert everything.total == 10 and everything.capped and len(everything.ids) == 5

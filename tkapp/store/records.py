@@ -687,6 +687,8 @@ def search_page(
     filters = filters or RecordFilter()
     limit = -1 if limit is None else limit
     count_to = COUNT_CAP if count_to is None else count_to
+    if limit >= 0:
+        count_to = max(count_to, offset + limit)  # never fewer than the page itself shows
     columns, joins = _summary_sql(conn) if with_rows else ("r.id", "")
     if not query.strip():
         where, params = _filter_sql(filters)
