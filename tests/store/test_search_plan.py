@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +163,39 @@ def test_migration_rebuild_indexes_what_saving_indexes(cat: Catalogue) -> None:
     records.rebuild_index(conn)
     conn.execute("COMMIT")
     assert [cat.search_ids(q) for q in questions] == before
+
+
+def test_capped_count_across_both_indexes_reads_no_more_than_the_cap(tmp_path: Path) -> None:
+    """With sealed records in the reader's in-memory index: the on-disk index is counted
+    first and the in-memory one only for what the cap leaves; the page still merges both."""
+    from tkapp.core.model import AccessLevel, Community
+    from tkapp.services.catalogue import create_catalogue
+
+    from .protocol_helpers import PASSPHRASE, group_key, marked_record, reader
+
+    cat = create_catalogue(
+        tmp_path / "c.tkc",
+        PASSPHRASE,
+        Community("Sacha Yaku"),
+        reader=reader("R", group_key("midwives")),
+    )
+    ids = []
+    for n in range(12):  # 8 on disk, 4 sealed (in memory only)
+        access = AccessLevel.RESTRICTED if n % 3 == 0 else AccessLevel.COMMUNITY
+        ids.append(cat.add_record(marked_record(f"common{n}", access, "midwives")).id)
+    newest_first = ids[::-1]
+    with fts_statements(cat) as seen:
+        page = cat.search_page("common", limit=6, count_to=5)
+    counts = [sql for sql in seen if sql.startswith("SELECT count(*)")]
+    assert counts == [counts[0]] and "record_fts" in counts[0]  # the cap passed on disk
+    assert page.total == 6 and page.capped and not page.ranked  # 6: the page's own length
+    assert page.ids == newest_first[:6]  # merged across both indexes, newest first
+    with fts_statements(cat) as seen:
+        page = cat.search_page("common", limit=3, count_to=9)
+    counts = [sql for sql in seen if sql.startswith("SELECT count(*)")]
+    assert counts[0].endswith("LIMIT 10)") and counts[1].endswith("LIMIT 2)")
+    assert "sealed_fts" in counts[1]
+    assert page.total == 9 and page.capped and page.ids == newest_first[:3]
+    exact = cat.search_page("common", limit=3)
+    assert exact.total == 12 and not exact.capped
+    cat.close()

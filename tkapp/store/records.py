@@ -713,9 +713,10 @@ def search_page(
     if total is None:
         counts = _side_counts(conn, match, sides, count_to)
         # An index with no hit is not asked for the page (ranking reads each word's hits).
-        indexes = [index for index, n in zip(indexes, counts, strict=True) if n]
-        sides = [hits for hits, n in zip(sides, counts, strict=True) if n]
-        total, capped = min(sum(counts), count_to), sum(counts) > count_to
+        indexes = [index for index, n in zip(indexes, counts, strict=True) if n != 0]
+        sides = [hits for hits, n in zip(sides, counts, strict=True) if n != 0]
+        found = sum(n for n in counts if n is not None)
+        total, capped = min(found, count_to), found > count_to
     if total == 0 or not sides:
         return SearchPage([], 0, ranked=False)
     # bm25 costs a few microseconds per hit: ranking tens of thousands of hits (a one-letter
@@ -760,19 +761,20 @@ def _count(conn: Connection, rows_sql: str, params: list[Any], count_to: int) ->
 
 def _side_counts(
     conn: Connection, match: str, sides: list[tuple[str, str, list[Any]]], count_to: int
-) -> list[int]:
-    """Hits per index, each counted up to ``count_to + 1`` only, in one statement."""
-    if len(sides) == 1:
-        source, where, params = sides[0]
-        return [
-            _count(conn, "SELECT 1 FROM " + source + " WHERE " + where, [match, *params], count_to)
-        ]
-    parts, args = [], []
+) -> list[int | None]:
+    """Hits per index, ``count_to + 1`` at most in all: the on-disk index first, the
+    in-memory one only for what is left (None: not counted, the cap was already passed)."""
+    counts: list[int | None] = []
+    left = count_to + 1
     for source, where, params in sides:
-        parts.append("(SELECT count(*) FROM (SELECT 1 FROM " + source + " WHERE " + where
-                     + " LIMIT ?))")  # fmt: skip
-        args += [match, *params, count_to + 1]
-    return [int(n) for n in conn.execute("SELECT " + ", ".join(parts), args).fetchone()]
+        if left <= 0:
+            counts.append(None)
+            continue
+        rows = "SELECT 1 FROM " + source + " WHERE " + where
+        n = _count(conn, rows, [match, *params], left - 1)
+        counts.append(n)
+        left -= n
+    return counts
 
 
 def _page(rows: Any, total: int, ranked: bool, capped: bool, with_rows: bool) -> SearchPage:
