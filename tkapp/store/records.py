@@ -545,7 +545,7 @@ def _filter_sql(filters: RecordFilter) -> tuple[str, list[Any]]:
 #: Up to this many full-text hits are ordered by relevance; more are ordered newest first.
 RANKED_HITS_MAX = 2_000
 
-#: A search counts its matches up to here, then says "10,000+": counting all the hits of a
+#: A search counts its matches up to here, then says "more than 10,000": counting the hits of a
 #: one-letter prefix at a million records takes a second, and the page never needs it. The
 #: records table asks for a higher cap only when it is scrolled down to the capped end.
 COUNT_CAP = 10_000
