@@ -199,3 +199,19 @@ def test_capped_count_across_both_indexes_reads_no_more_than_the_cap(tmp_path: P
     exact = cat.search_page("common", limit=3)
     assert exact.total == 12 and not exact.capped
     cat.close()
+
+
+def test_status_counts_are_all_records_less_the_trash(cat: Catalogue, many: list[str]) -> None:
+    """The status bar's counts run on the worker right after unlock, before the first search:
+    the record count is SQLite's bare count(*) (a b-tree count) less the trash."""
+    cat.delete_record(many[0])
+    cat.delete_record(many[1])
+    seen: list[str] = []
+    cat._db.conn.set_trace_callback(seen.append)
+    try:
+        stats = cat.stats()
+    finally:
+        cat._db.conn.set_trace_callback(None)
+    assert (stats.records, stats.in_trash) == (26, 2)
+    assert "SELECT count(*) FROM record" in seen
+    assert "SELECT count(*) FROM record WHERE trashed = 0" not in seen
