@@ -1,7 +1,7 @@
 """Desktop benchmark at 100,000 records: unlock -> usable window, search keystroke, memory.
 
-Targets (issue 5): unlock to a usable main window under 1 s, a search keystroke updating the
-table under 100 ms, the running app under 300 MB.
+Targets (issues 5 and 19): unlock to a usable main window under 1 s, every search keystroke
+(typing and deleting) updating the table under 100 ms, the running app under 300 MB.
 
     .venv/bin/python benchmarks/ui_bench.py --catalogue /tmp/tk-bench/100k.tkcat
 
@@ -109,7 +109,7 @@ def main() -> int:
         "--catalogue", type=Path, default=Path(tempfile.gettempdir()) / "tk-bench" / "100k.tkcat"
     )
     parser.add_argument("--records", type=int, default=100_000)
-    parser.add_argument("--keystrokes", default="guayusa")
+    parser.add_argument("--keystrokes", default="guayusa", help="typed, then deleted back")
     args = parser.parse_args()
     if not args.catalogue.exists():
         build(args.catalogue, args.records)
@@ -145,30 +145,55 @@ def main() -> int:
     print(f"unlock -> main window shown: {shown * 1000:.0f} ms")
     print(f"unlock -> first rows painted (usable): {usable * 1000:.0f} ms")
 
-    # 2. search keystrokes: the debounce (150 ms) is a deliberate pause; the figure that
-    # matters is from the search running to the table showing its first rows.
-    work_times, total_times = [], []
-    typed = ""
-    for char in args.keystrokes:
-        typed += char
+    # 2. search keystrokes (issue 19): every keystroke, typing the word and deleting it back
+    # letter by letter, from the key to the table holding the new first rows, and to those
+    # rows painted. Includes the short pause that lets a burst of keys through as one search
+    # (SEARCH_DELAY_MS). Offscreen, Qt paints the 9 columns in software: on a loaded 2-core
+    # machine that alone takes 50-80 ms (the Python side answers ~2,000 data() calls).
+    from tkapp.ui.records.records_section import SEARCH_DELAY_MS
+
+    # Right after unlock the serial worker still counts the catalogue for the status bar
+    # (cat.stats(): ~180 ms at 100,000 records on a loaded machine): a search typed then
+    # waits behind it. Measured once here, then the keystrokes start on a settled worker.
+    settled: list[object] = []
+    pressed = time.perf_counter()
+    runner.run(lambda _cat: None, settled.append)
+    wait(app, lambda: bool(settled))
+    print(f"worker busy after unlock for another {1000 * (time.perf_counter() - pressed):.0f} ms")
+
+    word = args.keystrokes
+    steps = [word[:n] for n in range(1, len(word) + 1)] + [
+        word[:n] for n in range(len(word) - 1, 0, -1)
+    ]
+    to_rows, to_paint, search_only = [], [], []
+    for typed in steps:
         pressed = time.perf_counter()
         records.search.setText(typed)
         wait(app, lambda: records.searching)
         fired = time.perf_counter()
         wait(app, lambda: not records.searching)
         wait(app, lambda: model.rowCount() == 0 or model.is_row_loaded(0))
-        done = time.perf_counter()
-        work_times.append(done - fired)
-        total_times.append(done - pressed)
+        rows = time.perf_counter()
+        records.table.viewport().repaint()  # the rows painted, as the person sees them
+        painted = time.perf_counter()
+        search_only.append(rows - fired)
+        to_rows.append(rows - pressed)
+        to_paint.append(painted - pressed)
         print(
-            f"  '{typed}': {model.rowCount():,} rows, search+rows {1000 * (done - fired):.0f} ms, "
-            f"incl. debounce {1000 * (done - pressed):.0f} ms"
+            f"  '{typed}': {records.result.text()}; key -> rows {1000 * (rows - pressed):.0f} ms"
+            f" (search {1000 * (rows - fired):.0f} ms),"
+            f" -> painted {1000 * (painted - pressed):.0f} ms"
         )
+
+    def figures(times: list[float]) -> str:
+        return f"median {1000 * statistics.median(times):.0f} ms, worst {1000 * max(times):.0f} ms"
+
     print(
-        f"search keystroke -> table updated: median {1000 * statistics.median(work_times):.0f} ms"
-        f" (max {1000 * max(work_times):.0f}); with the 150 ms debounce median"
-        f" {1000 * statistics.median(total_times):.0f} ms"
+        f"search keystrokes: {len(steps)}, typed and deleted; pause {SEARCH_DELAY_MS} ms included"
     )
+    print(f"  key -> table holds the new rows: {figures(to_rows)}")
+    print(f"  key -> rows painted:             {figures(to_paint)}")
+    print(f"  the search on the worker + rows: {figures(search_only)}")
 
     # Clearing the search brings back all rows; then jump deep into the table.
     records.search.setText("")

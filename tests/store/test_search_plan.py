@@ -1,14 +1,15 @@
 """Search at scale, kept fixed by structure (issue 19), never by timing.
 
-A search reads a word prefix from the prefix index, runs one count and one page statement
-against the full-text index (a later page runs only the page: the count is passed back), and
-never walks all its hits in Python.
+A search reads a word prefix from the prefix index, runs one bounded count and one page
+statement (with the page's table rows) against the full-text index (a later page runs only
+the page: the count is passed back), and never walks all its hits, in SQL or in Python.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -51,12 +52,34 @@ def test_index_has_prefix_indexes_and_no_positions(cat: Catalogue) -> None:
 def test_first_page_is_one_count_and_one_page_statement(cat: Catalogue, many: list[str]) -> None:
     with fts_statements(cat) as seen:
         page = cat.search_page("m", limit=5)
-    assert page.total == 28 and not page.ranked
+    assert page.total == 28 and not page.ranked and not page.capped
     assert page.ids == [*cat.search_ids("yuca")[::-1], *many[::-1]][:5]  # newest first
     assert len(seen) == 2
     count, rows = seen
     assert count.startswith("SELECT count(*)")
-    assert rows.endswith("LIMIT 5 OFFSET 0")  # only the rows shown, never every hit
+    assert count.endswith(f"LIMIT {records.COUNT_CAP + 1})")  # bounded, whatever the hits
+    assert "ORDER BY f.rowid DESC LIMIT 5 OFFSET 0)" in rows  # the index's order, 5 rows
+
+
+def test_count_stops_at_its_cap(cat: Catalogue, many: list[str]) -> None:
+    """A one-letter prefix at a million records: the first page does not wait for all hits
+    to be counted; the count says "at least" and the order is the index's own."""
+    with fts_statements(cat) as seen:
+        page = cat.search_page("m", limit=5, count_to=20)
+    assert page.total == 20 and page.capped and not page.ranked
+    assert page.ids == cat.search_page("m", limit=5).ids
+    assert seen[0].endswith("LIMIT 21)")
+    assert cat.search_page("siembra", count_to=3).total == 3  # 25 match
+    # A page longer than the cap: counted at least that far.
+    long_page = cat.search_page("m", limit=24, count_to=20)
+    assert long_page.total == 24 and long_page.capped and len(long_page.ids) == 24
+    # No query: the records are counted the same way.
+    everything = cat.search_page("", limit=5, count_to=10)
+    assert everything.total == 10 and everything.capped and len(everything.ids) == 5
+    assert cat.search_page("", limit=5).total == 28
+    # Fewer hits than the cap: the exact number, not capped.
+    exact = cat.search_page("yuca", count_to=3)
+    assert exact.total == 3 and not exact.capped and exact.ranked
 
 
 def test_later_pages_do_not_count_again(cat: Catalogue, many: list[str]) -> None:
@@ -68,11 +91,28 @@ def test_later_pages_do_not_count_again(cat: Catalogue, many: list[str]) -> None
     assert not set(later.ids) & set(first.ids)
 
 
+def test_page_rows_come_with_the_page(cat: Catalogue, many: list[str]) -> None:
+    """The table's rows are read by the page statement itself: no second lookup by id."""
+    seen: list[str] = []
+    cat._db.conn.set_trace_callback(seen.append)
+    try:
+        page = cat.search_page("maiz", limit=7, with_rows=True)
+        empty_query = cat.search_page("", limit=3, with_rows=True)
+    finally:
+        cat._db.conn.set_trace_callback(None)
+    assert [s.id for s in page.rows] == page.ids and len(page.ids) == 7
+    assert page.rows == cat.summaries(page.ids)
+    assert [s.id for s in empty_query.rows] == empty_query.ids == cat.search_ids("")[:3]
+    assert not [sql for sql in seen if "r.id IN" in sql]
+    # No reader, no in-memory index: nothing asks about it.
+    assert not [sql for sql in seen if "temp." in sql or "sqlite_temp_master" in sql]
+
+
 def test_few_hits_are_ranked_in_the_same_two_statements(cat: Catalogue, many: list[str]) -> None:
     with fts_statements(cat) as seen:
         page = cat.search_page("yuca")
     assert page.ranked and page.total == 3 and len(seen) == 2
-    assert "ORDER BY f.rank" in seen[1]
+    assert "bm25(record_fts, " in seen[1] and "ORDER BY k" in seen[1]
 
 
 def test_trash_is_filtered_by_rowid_set_not_by_row(cat: Catalogue, many: list[str]) -> None:
@@ -123,3 +163,55 @@ def test_migration_rebuild_indexes_what_saving_indexes(cat: Catalogue) -> None:
     records.rebuild_index(conn)
     conn.execute("COMMIT")
     assert [cat.search_ids(q) for q in questions] == before
+
+
+def test_capped_count_across_both_indexes_reads_no_more_than_the_cap(tmp_path: Path) -> None:
+    """With sealed records in the reader's in-memory index: the on-disk index is counted
+    first and the in-memory one only for what the cap leaves; the page still merges both."""
+    from tkapp.core.model import AccessLevel, Community
+    from tkapp.services.catalogue import create_catalogue
+
+    from .protocol_helpers import PASSPHRASE, group_key, marked_record, reader
+
+    cat = create_catalogue(
+        tmp_path / "c.tkc",
+        PASSPHRASE,
+        Community("Sacha Yaku"),
+        reader=reader("R", group_key("midwives")),
+    )
+    ids = []
+    for n in range(12):  # 8 on disk, 4 sealed (in memory only)
+        access = AccessLevel.RESTRICTED if n % 3 == 0 else AccessLevel.COMMUNITY
+        ids.append(cat.add_record(marked_record(f"common{n}", access, "midwives")).id)
+    newest_first = ids[::-1]
+    with fts_statements(cat) as seen:
+        page = cat.search_page("common", limit=6, count_to=5)
+    counts = [sql for sql in seen if sql.startswith("SELECT count(*)")]
+    assert counts == [counts[0]] and "record_fts" in counts[0]  # the cap passed on disk
+    assert page.total == 6 and page.capped and not page.ranked  # 6: the page's own length
+    assert page.ids == newest_first[:6]  # merged across both indexes, newest first
+    with fts_statements(cat) as seen:
+        page = cat.search_page("common", limit=3, count_to=9)
+    counts = [sql for sql in seen if sql.startswith("SELECT count(*)")]
+    assert counts[0].endswith("LIMIT 10)") and counts[1].endswith("LIMIT 2)")
+    assert "sealed_fts" in counts[1]
+    assert page.total == 9 and page.capped and page.ids == newest_first[:3]
+    exact = cat.search_page("common", limit=3)
+    assert exact.total == 12 and not exact.capped
+    cat.close()
+
+
+def test_status_counts_are_all_records_less_the_trash(cat: Catalogue, many: list[str]) -> None:
+    """The status bar's counts run on the worker right after unlock, before the first search:
+    the record count is SQLite's bare count(*) (a b-tree count) less the trash."""
+    cat.delete_record(many[0])
+    cat.delete_record(many[1])
+    seen: list[str] = []
+    cat._db.conn.set_trace_callback(seen.append)
+    try:
+        stats = cat.stats()
+    finally:
+        cat._db.conn.set_trace_callback(None)
+    assert (stats.records, stats.in_trash) == (26, 2)
+    assert "SELECT count(*) FROM record" in seen
+    assert "SELECT count(*) FROM record WHERE trashed = 0" not in seen

@@ -19,7 +19,7 @@ from tkapp.cli.common import (
 )
 from tkapp.core.model import AccessLevel, Category, RecordStatus
 from tkapp.errors import UsageError
-from tkapp.i18n import _, format_datetime, ngettext
+from tkapp.i18n import _, format_datetime, format_number, ngettext
 from tkapp.i18n import names as display
 from tkapp.services.catalogue import Catalogue, RecordFilter, to_jsonable
 from tkapp.services.importing import (
@@ -223,7 +223,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(_("--limit must be at least 1"))
     with open_from_args(args) as cat:
-        rows = cat.search(args.query, filters, limit=args.limit)
+        page = cat.search_page(args.query, filters, limit=args.limit, with_rows=True)
+    rows = page.rows
     if args.json:
         print_json(rows)
         return EXIT_OK
@@ -240,6 +241,23 @@ def cmd_search(args: argparse.Namespace) -> int:
                 status=display.status_name(row.status),
                 names=(" · " + names) if names else "",
             )
+        )
+    if page.capped:
+        # The count stops at a cap (a one-letter search in a big catalogue): more match.
+        out(
+            ngettext(
+                "The first {shown} of more than {n} record (--limit shows more).",
+                "The first {shown} of more than {n} records (--limit shows more).",
+                page.total,
+            ).format(shown=format_number(len(rows)), n=format_number(page.total))
+        )
+    elif page.total > len(rows):
+        out(
+            ngettext(
+                "The first {shown} of {n} record (--limit shows more).",
+                "The first {shown} of {n} records (--limit shows more).",
+                page.total,
+            ).format(shown=format_number(len(rows)), n=format_number(page.total))
         )
     return EXIT_OK
 

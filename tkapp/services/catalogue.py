@@ -614,13 +614,27 @@ class Catalogue:
         offset: int = 0,
         limit: int | None = None,
         total: int | None = None,
+        count_to: int | None = None,
+        with_rows: bool = False,
     ) -> SearchPage:
-        """The ids of one page of a search and the number of matches in all (pass the
-        ``total`` of the first page back for later pages: it is not counted again)."""
+        """The ids of one page of a search (``with_rows``: and its table rows) and the number
+        of matches, counted up to ``count_to`` (None: ``COUNT_CAP``; then ``capped``: "more
+        than 10,000"). Pass the ``total`` of the first page back for later pages: it is not
+        counted again."""
         with self._db.reading() as conn:
-            return records.search_page(
-                conn, query, filters, offset=offset, limit=limit, total=total
+            page = records.search_page(
+                conn,
+                query,
+                filters,
+                offset=offset,
+                limit=limit,
+                total=total,
+                count_to=count_to,
+                with_rows=with_rows,
             )
+        if with_rows:
+            page = dataclasses.replace(page, rows=_placeholders(page.rows))
+        return page
 
     def summaries(self, ids: Sequence[str]) -> list[RecordSummary]:
         """Table rows for ``ids`` in the same order (unknown ids left out). A sealed record
@@ -631,9 +645,8 @@ class Catalogue:
     def search(
         self, query: str, filters: RecordFilter | None = None, limit: int = 50
     ) -> list[RecordSummary]:
-        with self._db.reading() as conn:
-            found = records.summaries(conn, records.search_ids(conn, query, filters, limit))
-            return _placeholders(found)
+        """The first ``limit`` table rows of a search (:meth:`search_page` has the count)."""
+        return self.search_page(query, filters, limit=limit, with_rows=True).rows
 
     def count(self, filters: RecordFilter | None = None) -> int:
         with self._db.reading() as conn:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,7 +48,10 @@ class RecordFilter:
     in_trash: bool = False  # True: only deleted (trashed) records
 
 
-@dataclass(frozen=True)
+# Not frozen (read it, never change it): a frozen dataclass's __init__ sets each field
+# through object.__setattr__, about 5 us a row on the reference machine, a millisecond per
+# page of 200 rows, which was most of what search added to the raw FTS5 query (issue 19).
+@dataclass(slots=True)
 class RecordSummary:
     id: str
     title: str
@@ -573,45 +576,120 @@ def _filter_sql(filters: RecordFilter) -> tuple[str, list[Any]]:
 #: Up to this many full-text hits are ordered by relevance; more are ordered newest first.
 RANKED_HITS_MAX = 2_000
 
+#: A search counts its matches up to here, then says "more than 10,000": counting the hits of a
+#: one-letter prefix at a million records takes a second, and the page never needs it. The
+#: records table asks for a higher cap only when it is scrolled down to the capped end.
+COUNT_CAP = 10_000
+
 
 @dataclass(frozen=True)
 class SearchPage:
     """One page of a search: the ids shown, and how many records match in all."""
 
     ids: list[str]
+    #: The number of matches, or (``capped``) the cap the count stopped at.
     total: int
     #: True: relevance order (a few hits); False: newest first.
     ranked: bool
+    #: True: more than ``total`` records match. Only known when this call counted (no
+    #: ``total`` passed in).
+    capped: bool = False
+    #: The rows' table summaries in the same order, when asked for (``with_rows``).
+    rows: list[RecordSummary] = field(default_factory=list)
 
 
 #: The on-disk index, and the reader's in-memory index of the sealed records they may read.
 _DISK_INDEX = ("record_fts", "record_fts")
 _SEALED_INDEX = ("temp.sealed_fts", "sealed_fts")
+_TRASH = "SELECT rowid FROM record WHERE trashed = 1"
 
 
 def _hits_sql(
-    conn: Connection, filters: RecordFilter, index: tuple[str, str] = _DISK_INDEX
-) -> tuple[str, str, list[Any]] | None:
-    """(FROM clause, WHERE conditions, parameters) for full-text hits ``f`` within filters;
-    None when nothing can match (the trash is asked for and empty). ``index``: the table
-    and its MATCH column name.
+    filters: RecordFilter, index: tuple[str, str], trash_empty: bool | None
+) -> tuple[str, str, list[Any]]:
+    """(FROM clause, WHERE conditions, parameters) for full-text hits ``f`` within filters.
+    ``index``: the table and its MATCH column name; ``trash_empty``: known for a search
+    filtered by the trash flag only (:func:`_trash_is_empty`), else None.
 
-    Only the trash flag set: with an empty trash (an index probe says so) the hits need no
-    check at all; otherwise they are checked against the (usually small) set of trashed
-    rowids, which SQLite builds once per statement from an index, so the full-text index's
-    own order and early LIMIT stay intact. Any other filter joins the record row.
+    Only the trash flag set: with an empty trash the hits need no check at all; otherwise
+    they are checked against the (usually small) set of trashed rowids, which SQLite builds
+    once per statement from an index, so the full-text index's own order and early LIMIT
+    stay intact. Any other filter joins the record row.
     """
     table, column = index
-    only_trash = filters == RecordFilter(in_trash=filters.in_trash)
-    if only_trash:
-        trash = "SELECT rowid FROM record WHERE trashed = 1"
-        if conn.execute("SELECT EXISTS (" + trash + ")").fetchone()[0] == 0:
-            return None if filters.in_trash else (table + " f", column + " MATCH ?", [])
-        clause = "f.rowid IN" if filters.in_trash else "f.rowid NOT IN"
-        return table + " f", column + " MATCH ? AND " + clause + " (" + trash + ")", []
+    if trash_empty is not None:
+        if trash_empty:
+            return table + " f", column + " MATCH ?", []
+        clause = " AND f.rowid IN (" if filters.in_trash else " AND f.rowid NOT IN ("
+        return table + " f", column + " MATCH ?" + clause + _TRASH + ")", []
     where, params = _filter_sql(filters)
-    source = table + " f JOIN record r ON r.rowid = f.rowid"
-    return source, column + " MATCH ? AND " + where, params
+    return table + " f JOIN record r ON r.rowid = f.rowid", column + " MATCH ? AND " + where, params
+
+
+def _trash_is_empty(conn: Connection, filters: RecordFilter) -> bool | None:
+    """For a search filtered by the trash flag only: is the trash empty (an index probe
+    of a few microseconds; checking each hit against even an empty set costs about a tenth
+    of a microsecond a hit)? None for any other filter."""
+    if filters != RecordFilter(in_trash=filters.in_trash):
+        return None
+    return bool(conn.execute("SELECT NOT EXISTS (" + _TRASH + ")").fetchone()[0])
+
+
+def _summary_sql(conn: Connection) -> tuple[str, str]:
+    """(columns, joins) of a table row of record ``r``, read by :func:`_summary`.
+
+    A sealed record's title and names come from the reader's in-memory view (when it holds
+    any: otherwise every sealed record is one the reader may not read)."""
+    if sealed.index_in_use(conn):
+        return (
+            "r.id, coalesce(v.title, r.title), coalesce(v.taxa_text, r.taxa_text),"
+            " coalesce(v.names_text, r.names_text), r.category, r.access, r.status, r.labels,"
+            " r.modified, (SELECT count(*) FROM media m WHERE m.record_id = r.id),"
+            " r.sealed_group, v.rowid IS NOT NULL",
+            " LEFT JOIN temp.sealed_view v ON v.rowid = r.rowid",
+        )
+    return (
+        "r.id, r.title, r.taxa_text, r.names_text, r.category, r.access, r.status, r.labels,"
+        " r.modified, (SELECT count(*) FROM media m WHERE m.record_id = r.id),"
+        " r.sealed_group, 0",
+        "",
+    )
+
+
+# A page of table rows converts 200 rows' codes at once: a dictionary lookup is several times
+# cheaper than calling the enum, and a page shares a handful of label sets (parsed once).
+_CATEGORIES = {member.value: member for member in Category}
+_ACCESS_LEVELS = {member.value: member for member in AccessLevel}
+_STATUSES = {member.value: member for member in RecordStatus}
+_LABEL_SETS: dict[str, tuple[str, ...]] = {"[]": ()}
+_LABEL_SETS_MAX = 1_000
+
+
+def _labels(text: str) -> tuple[str, ...]:
+    labels = _LABEL_SETS.get(text)
+    if labels is None:
+        labels = tuple(json.loads(text))
+        if len(_LABEL_SETS) < _LABEL_SETS_MAX:
+            _LABEL_SETS[text] = labels
+    return labels
+
+
+def _summary(row: Sequence[Any]) -> RecordSummary:
+    """A table row from the columns of :func:`_summary_sql`, from the first one on."""
+    return RecordSummary(
+        row[0],
+        row[1],
+        _CATEGORIES[row[4]],
+        _ACCESS_LEVELS[row[5]],
+        _STATUSES[row[6]],
+        row[2],
+        row[3],
+        _labels(row[7]),
+        row[9],
+        datetime.fromisoformat(row[8]),
+        row[10],
+        not row[10] or row[11] == 1,
+    )
 
 
 def search_page(
@@ -622,125 +700,132 @@ def search_page(
     offset: int = 0,
     limit: int | None = None,
     total: int | None = None,
+    count_to: int | None = None,
+    with_rows: bool = False,
 ) -> SearchPage:
     """Ids ``offset .. offset + limit`` of a search (``limit`` None: to the end).
 
     A query matches every word as a prefix (relevance order up to :data:`RANKED_HITS_MAX`
-    hits, newest first beyond); no query lists the records newest first. ``total`` is the
-    count a first page returned: later pages pass it back, so the count is not run again.
-    Each statement reads a word prefix once, from the prefix index (``record_fts`` has
-    ``prefix = '1 2'``); nothing walks all hits in Python.
+    hits, newest first beyond); no query lists the records newest first. The matches are
+    counted up to ``count_to`` only (None: :data:`COUNT_CAP`; then ``capped``). ``total`` is
+    the count a first page returned: later pages pass it back, so the count is not run
+    again. ``with_rows``: the page's table rows come in the same statement as its ids.
+
+    Two statements at most: a bounded count, and the page (with its rows), both driven by
+    the full-text index's own order or the rank sort of a few hits, each word prefix read
+    once from the prefix index (``record_fts`` has ``prefix = '1 2'``).
     """
     filters = filters or RecordFilter()
-    tail, bounds = " LIMIT ? OFFSET ?", [-1 if limit is None else limit, offset]
+    limit = -1 if limit is None else limit
+    count_to = COUNT_CAP if count_to is None else count_to
+    if limit >= 0:
+        count_to = max(count_to, offset + limit)  # never fewer than the page itself shows
+    columns, joins = _summary_sql(conn) if with_rows else ("r.id", "")
     if not query.strip():
-        if total is None:
-            total = count(conn, filters)
         where, params = _filter_sql(filters)
-        sql = "SELECT r.id FROM record r WHERE " + where + " ORDER BY r.modified DESC" + tail
-        ids = [row[0] for row in conn.execute(sql, [*params, *bounds])]
-        return SearchPage(ids, total, ranked=False)
+        capped = False
+        if total is None:
+            n = _count(conn, "SELECT 1 FROM record r WHERE " + where, params, count_to)
+            total, capped = min(n, count_to), n > count_to
+        sql = (
+            "SELECT " + columns + " FROM record r" + joins + " WHERE " + where
+            + " ORDER BY r.modified DESC LIMIT ? OFFSET ?"
+        )  # fmt: skip
+        return _page(conn.execute(sql, [*params, limit, offset]), total, False, capped, with_rows)
     match = fts_query(query)
     if not match:
         return SearchPage([], 0, ranked=False)
-    if sealed.index_in_use(conn):
-        return _search_both(conn, match, filters, offset=offset, limit=limit, total=total)
-    hits = _hits_sql(conn, filters)
-    if hits is None:
+    trash_empty = _trash_is_empty(conn, filters)
+    if trash_empty and filters.in_trash:
         return SearchPage([], 0, ranked=False)
-    source, where, params = hits
-    args = [match, *params]
+    indexes = [_DISK_INDEX, _SEALED_INDEX] if sealed.index_in_use(conn) else [_DISK_INDEX]
+    sides = [_hits_sql(filters, index, trash_empty) for index in indexes]
+    capped = False
     if total is None:
-        sql = "SELECT count(*) FROM " + source + " WHERE " + where
-        total = int(conn.execute(sql, args).fetchone()[0])
-    if total == 0:
+        counts = _side_counts(conn, match, sides, count_to)
+        # An index with no hit is not asked for the page (ranking reads each word's hits).
+        indexes = [index for index, n in zip(indexes, counts, strict=True) if n != 0]
+        sides = [hits for hits, n in zip(sides, counts, strict=True) if n != 0]
+        found = sum(n for n in counts if n is not None)
+        total, capped = min(found, count_to), found > count_to
+    if total == 0 or not sides:
         return SearchPage([], 0, ranked=False)
     # bm25 costs a few microseconds per hit: ranking tens of thousands of hits (a one-letter
     # prefix) makes every keystroke sluggish and tells a person nothing. Past
     # RANKED_HITS_MAX hits, use the index's own order instead: newest first, no sort.
-    ranked = total <= RANKED_HITS_MAX
-    order = "f.rank" if ranked else "f.rowid DESC"
-    # The page's ids come with it: the full-text index drives the loop (its order, or the
-    # rank sort of a few hits) and each row shown is looked up by rowid.
-    if " JOIN " not in source:
-        source += " JOIN record r ON r.rowid = f.rowid"
-    sql = "SELECT r.id FROM " + source + " WHERE " + where + " ORDER BY " + order + tail
-    ids = [row[0] for row in conn.execute(sql, [*args, *bounds])]
-    return SearchPage(ids, total, ranked)
+    ranked = total <= RANKED_HITS_MAX and not capped
+    # Each index gives its hits in the page's order with its own early LIMIT (its rowid order
+    # needs no sort; a few ranked hits are sorted by their score, computed once a hit); two
+    # indexes each give their first offset + limit and SQLite merges the two short lists by
+    # one key: bm25 (smaller is better) or the rowid negated (newest first).
+    want = limit if len(sides) == 1 else (-1 if limit < 0 else offset + limit)
+    arms, args = [], []
+    for (source, where, params), (_table, column) in zip(sides, indexes, strict=True):
+        if ranked:
+            key, order = "bm25(" + column + ", " + sealed.RANK_WEIGHTS + ")", "k"
+        else:
+            key, order = "-f.rowid", "f.rowid DESC"
+        arms.append(
+            "SELECT f.rowid AS rid, " + key + " AS k FROM " + source + " WHERE " + where
+            + " ORDER BY " + order + " LIMIT ?"
+        )  # fmt: skip
+        args += [match, *params, want]
+    if len(arms) == 1:
+        hits = arms[0] + " OFFSET ?"
+        args.append(offset)
+    else:
+        hits = " UNION ALL ".join("SELECT * FROM (" + arm + ")" for arm in arms)
+        hits += " ORDER BY k LIMIT ? OFFSET ?"
+        args += [limit, offset]
+    sql = (
+        "SELECT " + columns + " FROM (" + hits + ") p JOIN record r ON r.rowid = p.rid"
+        + joins + " ORDER BY p.k"
+    )  # fmt: skip
+    return _page(conn.execute(sql, args), total, ranked, capped, with_rows)
 
 
-def _search_both(
-    conn: Connection,
-    match: str,
-    filters: RecordFilter,
-    *,
-    offset: int,
-    limit: int | None,
-    total: int | None,
-) -> SearchPage:
-    """:func:`search_page` over the on-disk index and the in-memory index of sealed records.
+def _count(conn: Connection, rows_sql: str, params: list[Any], count_to: int) -> int:
+    """How many rows ``rows_sql`` gives, counted up to ``count_to + 1`` only."""
+    sql = "SELECT count(*) FROM (" + rows_sql + " LIMIT ?)"
+    return int(conn.execute(sql, [*params, count_to + 1]).fetchone()[0])
 
-    Same rules as one index: relevance order up to :data:`RANKED_HITS_MAX` hits in all,
-    newest (highest rowid) first beyond. Each index gives its first ``offset + limit`` hits
-    in that order (its own early LIMIT, no sort of all hits) and the two lists are merged.
-    """
-    sides = [h for h in (_hits_sql(conn, filters), _hits_sql(conn, filters, _SEALED_INDEX)) if h]
-    if total is None:
-        # Counted per index: an index with no hit is not asked for the page (ranking costs a
-        # pass over each word's hits, even for a few of them).
-        counted: list[tuple[tuple[str, str, list[Any]], int]] = []
-        for hits in sides:
-            source, where, params = hits
-            sql = "SELECT count(*) FROM " + source + " WHERE " + where
-            n = int(conn.execute(sql, [match, *params]).fetchone()[0])
-            if n:
-                counted.append((hits, n))
-        sides = [hits for hits, _n in counted]
-        total = sum(n for _hits, n in counted)
-    if total == 0 or not sides:
-        return SearchPage([], 0, ranked=False)
-    ranked = total <= RANKED_HITS_MAX
-    # rank is negative bm25 (smaller is better); rowid DESC is negated to sort ascending too.
-    # (The index's own rowid order, not an expression: it stops after the LIMIT, unsorted.)
-    key, order = ("f.rank", "k") if ranked else ("-f.rowid", "f.rowid DESC")
-    want = -1 if limit is None else offset + limit
-    merged: list[tuple[float, str]] = []
+
+def _side_counts(
+    conn: Connection, match: str, sides: list[tuple[str, str, list[Any]]], count_to: int
+) -> list[int | None]:
+    """Hits per index, ``count_to + 1`` at most in all: the on-disk index first, the
+    in-memory one only for what is left (None: not counted, the cap was already passed)."""
+    counts: list[int | None] = []
+    left = count_to + 1
     for source, where, params in sides:
-        joined = source if " JOIN " in source else source + " JOIN record r ON r.rowid = f.rowid"
-        sql = (
-            "SELECT "
-            + key
-            + " AS k, r.id FROM "
-            + joined
-            + " WHERE "
-            + where
-            + " ORDER BY "
-            + order
-            + " LIMIT ?"
-        )
-        merged += conn.execute(sql, [match, *params, want]).fetchall()
-    merged.sort(key=lambda hit: hit[0])
-    end = None if limit is None else offset + limit
-    return SearchPage([hit[1] for hit in merged[offset:end]], total, ranked)
+        if left <= 0:
+            counts.append(None)
+            continue
+        rows = "SELECT 1 FROM " + source + " WHERE " + where
+        n = _count(conn, rows, [match, *params], left - 1)
+        counts.append(n)
+        left -= n
+    return counts
+
+
+def _page(rows: Any, total: int, ranked: bool, capped: bool, with_rows: bool) -> SearchPage:
+    if not with_rows:
+        return SearchPage([row[0] for row in rows], total, ranked, capped)
+    found = [_summary(row) for row in rows]
+    return SearchPage([s.id for s in found], total, ranked, capped, found)
 
 
 def search_ids(
     conn: Connection, query: str, filters: RecordFilter | None, limit: int | None = None
 ) -> list[str]:
     """Ids matching ``query`` (relevance order) or all (newest first), within ``filters``."""
-    return search_page(conn, query, filters, limit=limit).ids
+    # The count only decides the order here: it may stop where ranking stops.
+    return search_page(conn, query, filters, limit=limit, count_to=RANKED_HITS_MAX).ids
 
 
 def count(conn: Connection, filters: RecordFilter | None) -> int:
     where, params = _filter_sql(filters or RecordFilter())
     return int(conn.execute("SELECT count(*) FROM record r WHERE " + where, params).fetchone()[0])
-
-
-# A page of table rows converts 200 rows' codes at once: a dictionary lookup is several times
-# cheaper than calling the enum.
-_CATEGORIES = {member.value: member for member in Category}
-_ACCESS_LEVELS = {member.value: member for member in AccessLevel}
-_STATUSES = {member.value: member for member in RecordStatus}
 
 
 def summaries(conn: Connection, ids: Sequence[str]) -> list[RecordSummary]:
@@ -750,41 +835,13 @@ def summaries(conn: Connection, ids: Sequence[str]) -> list[RecordSummary]:
     read comes back with ``readable`` False and no title or names.
     """
     found: dict[str, RecordSummary] = {}
-    if sealed.has_index(conn):
-        titles = (
-            "coalesce(v.title, r.title), coalesce(v.taxa_text, r.taxa_text),"
-            " coalesce(v.names_text, r.names_text)"
-        )
-        view, seen = " LEFT JOIN temp.sealed_view v ON v.rowid = r.rowid", ", v.rowid IS NOT NULL"
-    else:
-        titles, view, seen = "r.title, r.taxa_text, r.names_text", "", ", 0"
+    columns, joins = _summary_sql(conn)
     for start in range(0, len(ids), _IN_CHUNK):
         chunk = list(ids[start : start + _IN_CHUNK])
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            "SELECT r.id, " + titles + ", r.category, r.access, r.status, r.labels, r.modified,"
-            " (SELECT count(*) FROM media m WHERE m.record_id = r.id), r.sealed_group"
-            + seen
-            + " FROM record r"
-            + view
-            + f" WHERE r.id IN ({marks})",
-            chunk,
-        )
-        for row in rows:
-            found[row[0]] = RecordSummary(
-                id=row[0],
-                title=row[1],
-                category=_CATEGORIES[row[4]],
-                access=_ACCESS_LEVELS[row[5]],
-                status=_STATUSES[row[6]],
-                taxa=row[2],
-                local_names=row[3],
-                labels=tuple(json.loads(row[7])) if row[7] != "[]" else (),
-                media_count=int(row[9]),
-                modified=datetime.fromisoformat(row[8]),
-                protected_group=row[10],
-                readable=not row[10] or row[11] == 1,
-            )
+        sql = "SELECT " + columns + " FROM record r" + joins + " WHERE r.id IN (" + marks + ")"
+        for row in conn.execute(sql, chunk):
+            found[row[0]] = _summary(row)
     return [found[i] for i in ids if i in found]
 
 

@@ -49,6 +49,7 @@ def attach(conn: Connection, reader: Reader | None, found: FoundGroup | None = N
     if reader is None:
         _readers.pop(id(conn), None)
         _founders.pop(id(conn), None)
+        _indexes.pop(id(conn), None)  # nobody reads: searches leave the sealed index alone
     else:
         _readers[id(conn)] = (conn, reader)
         if found is None:
@@ -150,26 +151,43 @@ _TEMP_SCHEMA = (
 )
 
 
+#: Per connection (kept with it, as :data:`_readers`): whether the in-memory index exists and
+#: whether anything was ever put into it. Searches ask here, not the database: a plain
+#: catalogue's search pays no probe statement, and an empty index is never queried.
+_indexes: dict[int, tuple[Any, bool]] = {}
+
+
+#: The weights of title, body and names in a hit's relevance (bm25), as ``record_fts`` ranks.
+RANK_WEIGHTS = "10.0, 1.0, 5.0"
+
+
 def create_index(conn: Connection) -> None:
     """Create the empty in-memory tables (the connection's temp store is in memory)."""
     for sql in _TEMP_SCHEMA:
         conn.execute(sql)
     conn.execute(
-        "INSERT INTO sealed_fts (sealed_fts, rank) VALUES ('rank', 'bm25(10.0, 1.0, 5.0)')"
+        "INSERT INTO sealed_fts (sealed_fts, rank) VALUES ('rank', ?)",
+        ("bm25(" + RANK_WEIGHTS + ")",),
     )
+    _indexes[id(conn)] = (conn, False)
 
 
 def has_index(conn: Connection) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_temp_master WHERE name = 'sealed_view'").fetchone()
-    return row is not None
+    entry = _indexes.get(id(conn))
+    return entry is not None and entry[0] is conn
 
 
 def index_in_use(conn: Connection) -> bool:
-    """True when searches must also ask the in-memory index (it holds at least one record)."""
-    return (
-        has_index(conn)
-        and conn.execute("SELECT EXISTS (SELECT 1 FROM temp.sealed_view)").fetchone()[0] == 1
-    )
+    """True when searches must also ask the in-memory index (something was put into it).
+
+    Never cleared by deletes: a rolled-back delete would bring a row back unseen. An index
+    emptied since costs a search one cheap statement more, never a missed record."""
+    entry = _indexes.get(id(conn))
+    return entry is not None and entry[0] is conn and entry[1]
+
+
+def _filled(conn: Connection) -> None:
+    _indexes[id(conn)] = (conn, True)
 
 
 def index_put(
@@ -185,6 +203,7 @@ def index_put(
     if not has_index(conn):
         return
     index_drop(conn, rowid)
+    _filled(conn)
     conn.execute(
         "INSERT INTO temp.sealed_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
         (rowid, title, body, names),
@@ -197,6 +216,8 @@ def index_put(
 
 def index_put_many(conn: Connection, rows: list[tuple[int, str, str, str, str, str]]) -> None:
     """Fill a freshly created index: (rowid, title, body, names, taxa_text, names_text)."""
+    if rows:
+        _filled(conn)
     conn.executemany(
         "INSERT INTO temp.sealed_fts (rowid, title, body, names) VALUES (?, ?, ?, ?)",
         [r[:4] for r in rows],
@@ -215,5 +236,6 @@ def index_drop(conn: Connection, rowid: int) -> None:
 
 
 def drop_index(conn: Connection) -> None:
+    _indexes.pop(id(conn), None)
     conn.execute("DROP TABLE IF EXISTS temp.sealed_fts")
     conn.execute("DROP TABLE IF EXISTS temp.sealed_view")

@@ -411,7 +411,11 @@ class MainWindow(QMainWindow):
     def _show_counts(self, shown: int | None = None) -> None:
         if shown is None:
             shown = self.records.model.rowCount()
-        self.counts.show_counts(shown, searching=bool(self.records.search.text().strip()))
+        self.counts.show_counts(
+            shown,
+            searching=bool(self.records.search.text().strip()),
+            capped=self.records.model.capped(),
+        )
 
     def _searched(self, count: int, _query: str) -> None:
         self._show_counts(count)

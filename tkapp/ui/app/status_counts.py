@@ -26,7 +26,8 @@ class StatusCounts(QLabel):
         if stats is None:
             self.clear()
 
-    def show_counts(self, shown: int, *, searching: bool) -> None:
+    def show_counts(self, shown: int, *, searching: bool, capped: bool = False) -> None:
+        """``capped``: the search's count stopped at ``shown``; more match."""
         stats = self.stats
         if stats is None:
             return
@@ -42,7 +43,9 @@ class StatusCounts(QLabel):
                 n=format_number(stats.in_trash)
             ),
         ]
-        if searching or shown != stats.records:
+        if capped:
+            parts.insert(0, _("more than {n} found").format(n=format_number(shown)))
+        elif searching or shown != stats.records:
             parts.insert(0, _("{n} shown").format(n=format_number(shown)))
         # Translators: separator between counts in the status bar
         self.setText(_(" · ").join(parts))

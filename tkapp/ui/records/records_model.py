@@ -4,7 +4,10 @@ The model holds the search (query and filters), its number of matches and the pa
 fetched so far: it asks the catalogue only for what the view shows. A search arrives with its
 first page (:func:`fetch_page`); further pages of :data:`PAGE_SIZE` rows are fetched through
 the serial worker when the view first asks for them, passing the known total back so the
-count is not run again. Until a page arrives ``data()`` answers a placeholder, and
+count is not run again. The count stops at :data:`~tkapp.store.records.COUNT_CAP` ("more
+than 10,000"): the table then has that many rows, and when it is scrolled down to them the
+page fetched there counts again up to ten times further and the table grows
+(:attr:`RecordsModel.count_changed`). Until a page arrives ``data()`` answers a placeholder, and
 ``dataChanged`` repaints the rows when it does (Anki's browser table does the same). A
 generation counter drops pages that belong to an older search, and only
 :data:`MAX_CACHED_PAGES` pages are kept, least recently used first out.
@@ -29,7 +32,16 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QPainter, QPixmap
 
-from tkapp.i18n import N_, _, format_date, format_number, names, pgettext, translate
+from tkapp.i18n import (
+    N_,
+    _,
+    current_language,
+    format_date,
+    format_number,
+    names,
+    pgettext,
+    translate,
+)
 from tkapp.ui.common.worker import Runner
 from tkapp.ui.terms.labels_widgets import label_name, label_pixmap
 
@@ -44,6 +56,28 @@ RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SUMMARY_ROLE = Qt.ItemDataRole.UserRole + 2
 #: True once the row's page has arrived.
 LOADED_ROLE = Qt.ItemDataRole.UserRole + 3
+
+# The roles :meth:`RecordsModel.data` answers, as plain ints (cheap to test on every call).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FONT = int(Qt.ItemDataRole.FontRole)
+_DECORATION = int(Qt.ItemDataRole.DecorationRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_ALIGNMENT = int(Qt.ItemDataRole.TextAlignmentRole)
+_ANSWERED_ROLES = frozenset(
+    {
+        RECORD_ID_ROLE,
+        SUMMARY_ROLE,
+        LOADED_ROLE,
+        _DISPLAY,
+        _TOOLTIP,
+        _FONT,
+        _DECORATION,
+        _ACCESSIBLE,
+        _ALIGNMENT,
+    }
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 #: Shown in the cells of a row whose page is still on its way.
 LOADING_TEXT = "…"
@@ -102,20 +136,37 @@ def _placeholder_font() -> QFont:
     return font
 
 
+@functools.lru_cache(maxsize=4096)
+def _cell_text(kind: str, value: Any, language: str) -> str:
+    """The text of a cell that many rows share (a day, a category...): Babel takes about
+    0.15 ms to format a date, 30 ms for a page of 200 rows, while a page holds a handful of
+    days (issue 19: the table follows each keystroke). ``language`` is part of the key."""
+    if kind == "date":
+        return format_date(value)
+    if kind == "category":
+        return names.category_name(value)
+    if kind == "access":
+        return names.access_name(value)
+    if kind == "status":
+        return names.status_name(value)
+    return format_number(value)
+
+
 def _display_row(summary: Any) -> tuple[str, ...]:
     """Format a summary once when its page arrives, not on every paint."""
     modified = summary.modified
+    language = current_language()
     return (
         summary.title,
         summary.local_names,
         summary.taxa,
-        names.category_name(summary.category),
-        names.access_name(summary.access),
-        names.status_name(summary.status),
+        _cell_text("category", summary.category, language),
+        _cell_text("access", summary.access, language),
+        _cell_text("status", summary.status, language),
         ", ".join(summary.labels),
-        format_number(summary.media_count) if summary.media_count else "",
+        _cell_text("number", summary.media_count, language) if summary.media_count else "",
         # The day is enough in a table row; the editor's history has the exact time.
-        format_date(modified.astimezone().date()) if modified else "",
+        _cell_text("date", modified.astimezone().date(), language) if modified else "",
     )
 
 
@@ -125,16 +176,36 @@ class Page:
 
     number: int
     ids: list[str]
-    total: int  # matches of the whole search
+    total: int  # matches of the whole search (or where the count stopped: capped)
     summaries: list[Any]
+    capped: bool = False  # more than ``total`` match
+
+
+#: How much further the count goes each time the table is scrolled to its capped end.
+COUNT_GROWTH = 10
 
 
 def fetch_page(
-    cat: Any, query: str, filters: Any, number: int = 0, total: int | None = None
+    cat: Any,
+    query: str,
+    filters: Any,
+    number: int = 0,
+    total: int | None = None,
+    *,
+    count_to: int | None = None,
 ) -> Page:
-    """Runs on the worker: page ``number`` of a search with its table rows."""
-    page = cat.search_page(query, filters, offset=number * PAGE_SIZE, limit=PAGE_SIZE, total=total)
-    return Page(number, page.ids, page.total, cat.summaries(page.ids))
+    """Runs on the worker: page ``number`` of a search with its table rows (one statement),
+    counted up to ``count_to`` (None: the store's cap) unless the ``total`` is known."""
+    page = cat.search_page(
+        query,
+        filters,
+        offset=number * PAGE_SIZE,
+        limit=PAGE_SIZE,
+        total=total,
+        count_to=count_to,
+        with_rows=True,
+    )
+    return Page(number, page.ids, page.total, page.rows, page.capped)
 
 
 class RecordsModel(QAbstractTableModel):
@@ -142,6 +213,8 @@ class RecordsModel(QAbstractTableModel):
 
     #: A page of rows arrived (first row, last row).
     rows_loaded = Signal(int, int)
+    #: The count went further (scrolled to the capped end): (total, still capped).
+    count_changed = Signal(int, bool)
 
     def __init__(self, runner: Runner, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +222,7 @@ class RecordsModel(QAbstractTableModel):
         self._query = ""
         self._filters: Any = None
         self._total = 0
+        self._capped = False
         self._pages: OrderedDict[int, list[tuple[Any, tuple[str, ...]] | None]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
@@ -159,6 +233,7 @@ class RecordsModel(QAbstractTableModel):
         """Show a new search, starting from its first page (from :func:`fetch_page`)."""
         self.beginResetModel()
         self._query, self._filters, self._total = query, filters, first.total
+        self._capped = first.capped
         self._drop_cache()
         self._install(first)
         self.endResetModel()
@@ -166,6 +241,7 @@ class RecordsModel(QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self._query, self._filters, self._total = "", None, 0
+        self._capped = False
         self._drop_cache()
         self.endResetModel()
 
@@ -184,6 +260,10 @@ class RecordsModel(QAbstractTableModel):
 
     def total(self) -> int:
         return self._total
+
+    def capped(self) -> bool:
+        """True: more records match than the table has rows (yet)."""
+        return self._capped
 
     def ids(self) -> list[str]:
         """The ids of the rows fetched so far, in row order."""
@@ -254,35 +334,43 @@ class RecordsModel(QAbstractTableModel):
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.row() >= self._total:
+        # A repaint asks each visible cell for about ten roles (2,000 calls for a screenful):
+        # most are answered None at once, and roles are compared as plain ints (reading a Qt
+        # enum attribute costs more than the rest of the call).
+        if role not in _ANSWERED_ROLES or not index.isValid():
             return None
         row = index.row()
+        if row >= self._total:
+            return None
         entry = self._entry(row)
+        column = index.column()
+        if role == _DISPLAY:
+            if entry is None:
+                return LOADING_TEXT
+            # The labels column: the pictograms say it; names are in the tooltip.
+            return "" if column == Column.LABELS else entry[1][column]
         if role == RECORD_ID_ROLE:
             return entry[0].id if entry is not None and entry[0] is not None else None
         if role == LOADED_ROLE:
             return entry is not None
         if role == SUMMARY_ROLE:
             return entry[0] if entry else None
-        if role == Qt.ItemDataRole.FontRole and entry is not None and not entry[0].readable:
-            return _placeholder_font()  # a sealed record the person may not read
-        if index.column() == Column.LABELS and entry is not None:
-            labels = entry[0].labels
-            if role == Qt.ItemDataRole.DecorationRole:
+        if entry is None:
+            return None
+        summary = entry[0]
+        if role == _FONT:
+            # A sealed record the person may not read.
+            return _placeholder_font() if summary is not None and not summary.readable else None
+        if column == Column.LABELS and summary is not None:
+            labels = summary.labels
+            if role == _DECORATION:
                 return labels_strip(labels) if labels else None
-            if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role in (_TOOLTIP, _ACCESSIBLE):
                 return ", ".join(label_name(code) for code in labels) or None
-            if role == Qt.ItemDataRole.DisplayRole:
-                return ""  # the pictograms say it; names are in the tooltip
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if entry is None:
-                return LOADING_TEXT if role == Qt.ItemDataRole.DisplayRole else None
-            text = entry[1][index.column()]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text or None
-            return text
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == Column.MEDIA:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == _TOOLTIP:
+            return entry[1][column] or None
+        if role == _ALIGNMENT and column == Column.MEDIA:
+            return _RIGHT
         return None
 
     # -- lazy pages ------------------------------------------------------------------------
@@ -308,12 +396,19 @@ class RecordsModel(QAbstractTableModel):
             return
         self._pending.add(number)
         generation = self._generation
-        query, filters, total = self._query, self._filters, self._total
+        query, filters = self._query, self._filters
+        total: int | None = self._total
+        count_to = None
+        if self._capped and (number + 1) * PAGE_SIZE >= self._total:
+            # The capped end of the table: this page counts again, further (still bounded).
+            total, count_to = None, self._total * COUNT_GROWTH
 
         def arrived(page: Page) -> None:
             if generation != self._generation:
                 return  # an older search or an edit since: drop it
             self._pending.discard(number)
+            if count_to is not None:
+                self._grow(page)
             self._install(page)
             first = number * PAGE_SIZE
             last = min(first + PAGE_SIZE, self._total) - 1
@@ -328,11 +423,23 @@ class RecordsModel(QAbstractTableModel):
             log.warning("records page failed: %s", type(error).__name__)
 
         self._runner.run(
-            lambda cat: fetch_page(cat, query, filters, number, total),
+            lambda cat: fetch_page(cat, query, filters, number, total, count_to=count_to),
             arrived,
             failed,
             context=self,
         )
+
+    def _grow(self, page: Page) -> None:
+        """Take a further count: more rows (never fewer: rows removed meanwhile show as
+        removed until the next search)."""
+        if page.total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, page.total - 1)
+            self._total = page.total
+            self._capped = page.capped
+            self.endInsertRows()
+        else:
+            self._capped = False
+        self.count_changed.emit(self._total, self._capped)
 
     def _install(self, page: Page) -> None:
         """Keep a page's rows; rows that vanished since the count show as removed."""
