@@ -62,7 +62,7 @@ bench: venv
 .PHONY: bench-1m
 bench-1m: venv
 	$(BIN)/pip install -q -c constraints.txt -e .
-	$(BIN)/python benchmarks/limits_bench.py --scale --skip media --skip start --reps 3
+	$(BIN)/python benchmarks/limits_bench.py --scale --skip media --skip start --skip gui --reps 3
 
 # Translations (translations/README.md): extract the strings from the code into
 # translations/tkapp.pot, merge them into every language's .po (new strings empty, changed

@@ -509,6 +509,39 @@ def small_bundle(work: Path) -> tuple[Path, str]:
     return written.path, str(key_file)
 
 
+def gui_rows(work: Path, records: int) -> None:
+    """Keystroke to table in the real window (benchmarks/ui_bench.py, offscreen, its own
+    process: Qt stays out of this one). No baseline: the goal is absolute."""
+    figures = work / "gui.json"
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "ui_bench.py"),
+            "--catalogue",
+            str(work / "gui.tkcat"),
+            "--records",
+            str(records),
+            "--figures-json",
+            str(figures),
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    gui = json.loads(figures.read_text())
+    to_rows, to_paint = gui["to_rows_ms"], gui["to_paint_ms"]
+    row(
+        f"GUI search keystroke to table, {gui['records']:,} records",
+        f"median {statistics.median(to_rows):.0f} ms, worst {max(to_rows):.0f} ms",
+        "",
+        None,
+        "< 100 ms every keystroke",
+        f"{gui['keystrokes']} keys typed and deleted, {gui['pause_ms']} ms typing pause included;"
+        f" to rows painted (offscreen software paint): median {statistics.median(to_paint):.0f}"
+        f" ms, worst {max(to_paint):.0f} ms",
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -516,7 +549,9 @@ def main() -> None:
     parser.add_argument("--media-mb", type=int, default=256)
     parser.add_argument("--file-mb", type=int, default=64)
     parser.add_argument("--reps", type=int, default=9)
-    parser.add_argument("--skip", action="append", default=[], choices=["search", "media", "start"])
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["search", "media", "start", "gui"]
+    )
     args = parser.parse_args()
     records = 1_000_000 if args.scale else args.records
     with tempfile.TemporaryDirectory() as folder:
@@ -527,6 +562,8 @@ def main() -> None:
             search_rows(work, records, args.reps)
         if "media" not in args.skip:
             media_rows(work, args.media_mb, args.file_mb, max(3, args.reps // 3))
+        if "gui" not in args.skip:
+            gui_rows(work, min(records, 100_000))
     widths = [max(len(r[i]) for r in [*ROWS, HEADER]) for i in range(len(HEADER))]
     for line in [HEADER, tuple("-" * w for w in widths), *ROWS]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
