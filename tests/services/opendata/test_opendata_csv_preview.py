@@ -109,7 +109,8 @@ def test_preview_reports_every_row_error_and_writes_nothing(
         ("uses.csv", 2, "record_id"),
     }
     assert all(e.message for e in preview.errors)
-    assert preview.records.created == (good,)
+    assert preview.records.created == 1
+    assert preview.error_count == len(preview.errors) == 7
     assert open_cat.audit_entries(limit=5) == before  # nothing written by a preview
     with pytest.raises(ValidationError) as exc:
         apply_csv_import(open_cat, preview)
@@ -134,8 +135,7 @@ def test_apply_is_one_transaction_and_detects_edits_since_preview(
     _write(folder, "records.csv", rows)
     preview = preview_csv_import(open_cat, folder)
     assert preview.ok
-    assert preview.records.updated == (rec.id,)
-    assert len(preview.records.created) == 1
+    assert (preview.records.created, preview.records.updated) == (1, 1)
     assert open_cat.get_record(rec.id).title == "Old title"
 
     with pytest.raises(Cancelled):
@@ -168,7 +168,7 @@ def test_withheld_values_are_kept_on_reimport(open_cat: Catalogue, tmp_path: Pat
     assert _rows(out, "records.csv")[0]["description"] == ""
     assert _rows(out, "records.csv")[0]["withheld"] == "description"
     preview = preview_csv_import(open_cat, out)
-    assert preview.records.unchanged == (rec.id,)
+    assert (preview.records.unchanged, preview.change_count) == (1, 0)
     assert open_cat.get_record(rec.id).description == "LEAKDESC"
 
 
