@@ -4,10 +4,11 @@
     .venv/bin/python benchmarks/memory_bench.py --sizes 2500 25000 # any sizes (2 or more)
     .venv/bin/python benchmarks/memory_bench.py --keep OUT         # keep the outputs in OUT
 
-For each size a catalogue of generated records (open licence, a taxon, a holder, two uses,
-exact coordinates; one consent covering them all) is built, then each bulk path runs twice:
-once for its time, once under ``tracemalloc`` for the peak of Python allocations (SQLCipher's
-own page cache is C memory, bounded by its ``cache_size``, and not counted). The paths:
+For each size a catalogue of generated records (open licence, a taxon, a holder, a use, exact
+coordinates; one assembly's consent naming them all, or ``--consent each``: one per record)
+is built, then each bulk path runs twice: once for its time, once under ``tracemalloc`` for
+the peak of Python allocations (SQLCipher's own page cache is C memory, bounded by its
+``cache_size``, and not counted). The paths:
 export-csv (a folder), import-csv of that folder into an empty catalogue (preview + apply, as
 ``tkapp import-csv --yes`` runs it), the Darwin Core Archive, GeoJSON, the ``.tkb`` export and
 ``tkapp verify`` of that bundle. The last column is the time ratio between the largest and the
@@ -41,6 +42,7 @@ from tkapp.services.csv_exchange import export_csv  # noqa: E402
 from tkapp.services.dwca import export_dwca  # noqa: E402
 from tkapp.services.geojson import export_geojson  # noqa: E402
 from tkapp.services.importing import run_import  # noqa: E402
+from tkapp.store import codec, entities  # noqa: E402
 
 PASSPHRASE = "memory benchmark passphrase"
 WORDS = [
@@ -100,7 +102,12 @@ def community() -> Community:
     return Community("Comunidad Sacha Yaku", people="Kichwa", country="EC", contact="c@sy.example")
 
 
-def build(folder: Path, n: int) -> Catalogue:
+#: What open publication and the research bundle ask consent for.
+PURPOSES = ["redistribution", "product_development", "commercial_sale", "research"]
+USER_CLASSES = ["for_profit", "noncommercial", "public_research"]
+
+
+def build(folder: Path, n: int, consent: str) -> Catalogue:
     source = folder / "source.csv"
     write_source(source, n)
     cat = create_catalogue(
@@ -109,16 +116,20 @@ def build(folder: Path, n: int) -> Catalogue:
     created = run_import(cat, source).counts.created
     assert created == n, created
     ids = cat.search_ids("")
-    # Consent is binding (issue 12): one assembly's consent for every record, covering what
-    # open publication asks and the research bundle.
-    cat.add_consent(
-        ConsentRecord(
-            "Asamblea",
-            record_ids=ids,
-            purposes=["redistribution", "product_development", "commercial_sale", "research"],
-            user_classes=["for_profit", "noncommercial", "public_research"],
+    # Consent is binding (issue 12). "assembly": one assembly's consent naming every record
+    # (a plan that decoded it per record grew with the square of the records); "each": one
+    # consent per record, written in one transaction through the store.
+    if consent == "assembly":
+        cat.add_consent(
+            ConsentRecord("Asamblea", record_ids=ids, purposes=PURPOSES, user_classes=USER_CLASSES)
         )
-    )
+        return cat
+    with cat.session() as s:
+        for record_id in ids:
+            c = ConsentRecord(
+                "Familia", record_ids=[record_id], purposes=PURPOSES, user_classes=USER_CLASSES
+            )
+            entities.save_consent(s.conn, c, codec.dumps(c), new=True)
     return cat
 
 
@@ -147,11 +158,13 @@ def measure(work: Callable[[], Any], reset: Callable[[], None]) -> tuple[float, 
     return seconds, peak
 
 
-def run_size(work: Path, n: int, keep: Path | None, ops: set[str]) -> dict[str, tuple[float, int]]:
+def run_size(
+    work: Path, n: int, keep: Path | None, ops: set[str], consent: str
+) -> dict[str, tuple[float, int]]:
     folder = work / f"n{n}"
     folder.mkdir()
     print(f"building {n:,} records...", file=sys.stderr, flush=True)
-    cat = build(folder, n)
+    cat = build(folder, n, consent)
     out: dict[str, tuple[float, int]] = {}
     exchange = folder / "exchange"
 
@@ -229,6 +242,12 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[5_000, 20_000])
     parser.add_argument("--keep", type=Path, help="copy the outputs here")
     parser.add_argument("--ops", nargs="+", choices=OPS, default=list(OPS), metavar="OP")
+    parser.add_argument(
+        "--consent",
+        choices=["assembly", "each"],
+        default="assembly",
+        help="one consent naming every record (default), or one per record",
+    )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--only-time", action="store_true", help="no tracemalloc run")
     which.add_argument("--only-memory", action="store_true", help="no separate timed run")
@@ -243,7 +262,7 @@ def main() -> None:
     results: dict[int, dict[str, tuple[float, int]]] = {}
     with tempfile.TemporaryDirectory(prefix="tkapp-memory-bench-") as tmp:
         for n in sizes:
-            results[n] = run_size(Path(tmp), n, args.keep, ops)
+            results[n] = run_size(Path(tmp), n, args.keep, ops, args.consent)
     small, large = sizes[0], sizes[-1]
     head = ["work"]
     for n in sizes:

@@ -47,7 +47,7 @@ from tkapp.licensing.terms import Terms
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
-from tkapp.services.sharing import PeopleCache, release_for
+from tkapp.services.sharing import ConsentCache, PeopleCache, release_for
 from tkapp.store.fileio import os_error
 
 #: Resolves the terms that govern a record (default: the catalogue's terms service).
@@ -258,6 +258,7 @@ class OpenScan:
             languages=tuple(community.languages),
         )
         self._people = PeopleCache(cat)
+        self._consents = ConsentCache(cat)
         self._taxa: dict[str, Taxon | None] = {}
         # Each media file is cleaned (inspected) once however many passes ask about it.
         self._cleaning: dict[tuple[str, str], MediaCleaning] = {}
@@ -308,6 +309,7 @@ class OpenScan:
             people=self._people,
             customisations=self._customisations,
             cleaning_cache=self._cleaning,
+            consent_cache=self._consents,
         )
         if not item.included or item.open_decision is None:
             if tally:
