@@ -4,12 +4,17 @@ and written by :mod:`tkapp.services.csv_exchange`; this is the import half, one 
 of the one importer (:mod:`tkapp.services.importing`).
 
 Import is two steps: :func:`preview_csv_import` parses and checks everything and compares it
-with the catalogue (created / updated / unchanged, and every row error), writing nothing;
-:func:`apply_csv_import` then writes it in ONE transaction, all or nothing. Importing a file
-back: a withheld value keeps the catalogue's current value (it is absent from the file, not
-empty). Columns missing from a file keep current values too; a missing ``uses.csv`` /
-``holders.csv`` / ``vernacular_names.csv`` leaves those lists as they are. One leading
-apostrophe (the export's formula guard) is removed from text cells.
+with the catalogue (how many are created / updated / unchanged, every row error counted and
+the first ones kept), writing nothing; :func:`apply_csv_import` then writes it in ONE
+transaction, all or nothing. Both stream the files (read again for each pass; ``uses.csv``
+and ``holders.csv`` beside ``records.csv``): memory does not grow with the rows, beyond a
+few bytes per record id. The apply plans again as it writes and refuses, rolling the
+transaction back, unless its plan's fingerprint is the preview's.
+
+Importing a file back: a withheld value keeps the catalogue's current value (it is absent
+from the file, not empty). Columns missing from a file keep current values too; a missing
+``uses.csv`` / ``holders.csv`` / ``vernacular_names.csv`` leaves those lists as they are. One
+leading apostrophe (the export's formula guard) is removed from text cells.
 """
 
 from __future__ import annotations
