@@ -383,6 +383,8 @@ def release_for(
             terms=terms,
             release=release,
             consents=consents,
+            # Looked up by the record in the store's link table (ConsentCache).
+            consents_name_it=True,
             people=people.for_record(record, media),
             media=media,
             cleaning=cleaning,
