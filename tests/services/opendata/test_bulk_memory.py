@@ -5,9 +5,11 @@ One catalogue of 20,000 openly publishable records (about 12 MB of record text, 
 one consent covering them) is exported to CSV, imported back from that CSV into an empty
 catalogue, and exported as a Darwin Core Archive and as GeoJSON. Each path's peak of Python
 allocations (``tracemalloc``, not a timing) must stay under a fixed bound well below what
-gathering the records, their rows or the files' bytes in memory takes. Measured before the
-streaming rewrite, at 20,000 records: import-csv 54 MiB, DwC-A 85 MiB, GeoJSON 151 MiB (they
-gathered every record); export-csv already streamed.
+gathering the records, their rows or the files' bytes in memory takes. Measured on this data
+(20,000 records), before the streaming rewrite -> after: import-csv 101 -> 3.7 MiB, DwC-A
+133 -> 5.1 MiB, GeoJSON 259 -> 4.7 MiB; export-csv (streamed already) 2.8 MiB. (The old
+code was measured with one consent per record: it decoded the assembly's consent, naming
+all 20,000 records, once for every record, which takes hours at this size.)
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ MiB = 2**20
 # 2 MiB here), one record at a time and the gate's caches; import-csv a compact index of the
 # record ids. Gathering 20,000 records and their rows took many times more.
 EXPORT_CSV_BOUND = 12 * MiB
-IMPORT_CSV_BOUND = 16 * MiB
+IMPORT_CSV_BOUND = 12 * MiB
 OPEN_DATA_BOUND = 12 * MiB
 
 pytestmark = pytest.mark.slow  # 20,000 records imported, then each path under tracemalloc
@@ -106,9 +108,10 @@ def test_export_csv_peak_memory_is_bounded(big: Catalogue, tmp_path: Path) -> No
     assert peak < EXPORT_CSV_BOUND, f"peak {peak / MiB:.1f} MiB"
 
 
-@pytest.mark.parametrize("form", ["folder", "zip"])
-def test_import_csv_peak_memory_is_bounded(big: Catalogue, tmp_path: Path, form: str) -> None:
-    exchange = tmp_path / ("exchange.zip" if form == "zip" else "exchange")
+def test_import_csv_peak_memory_is_bounded(big: Catalogue, tmp_path: Path) -> None:
+    # The zip form: its members are streamed side by side (records.csv with uses.csv and
+    # holders.csv); a folder's files go through the same rows.
+    exchange = tmp_path / "exchange.zip"
     export_csv(big, exchange)
     with new_catalogue(tmp_path / "target.tkc") as target:
         results = []
@@ -133,8 +136,9 @@ def test_dwca_export_peak_memory_is_bounded(big: Catalogue, tmp_path: Path) -> N
             lines = sum(1 for _line in member)
         assert lines == RECORDS + 1  # a header, then one row per record
         eml = archive.read("eml.xml").decode("utf-8")
+        written = archive.getinfo("occurrence.txt").file_size
     assert "<boundingCoordinates>" in eml and "<taxonomicCoverage>" in eml
-    assert _size(dest) > 4 * MiB
+    assert written > 4 * MiB  # the rows are large (before compression); memory is not
     assert peak < OPEN_DATA_BOUND, f"peak {peak / MiB:.1f} MiB"
 
 
