@@ -151,12 +151,17 @@ _Row = tuple[int, dict[str, str]]
 
 
 def _sheet_rows(
-    source: _Source, name: str, report: Callable[[CsvRowError], None] | None
+    source: _Source,
+    name: str,
+    report: Callable[[CsvRowError], None] | None,
+    *,
+    values: bool = True,
 ) -> Iterator[_Row | list[str]]:
     """The header (a list of column names), then each non-blank row of one file.
 
     Rows with more cells than columns are left out; ``report`` (the first pass) hears of
     them. A file that is not CSV or not UTF-8 raises csv.Error / UnicodeDecodeError.
+    ``values=False`` (the check) yields each row with no cells (nothing is built).
     """
     with source.open(name) as handle:
         text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
@@ -171,6 +176,9 @@ def _sheet_rows(
                 if len(cells) > len(columns):
                     if report is not None:
                         report(CsvRowError(name, number, "", _problem("more_cells")))
+                    continue
+                if not values:
+                    yield number, {}
                     continue
                 yield (
                     number,
@@ -192,7 +200,7 @@ class _Sheets:
         self.source = source
         self.columns: dict[str, list[str]] = {}
         for name in source.names:
-            rows = _sheet_rows(source, name, report)
+            rows = _sheet_rows(source, name, report, values=False)
             try:
                 self.columns[name] = cast(list[str], next(rows))
                 for _row in rows:
