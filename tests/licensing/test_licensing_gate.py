@@ -36,6 +36,7 @@ from tkapp.licensing.gate import (
     Disposition,
     MediaCleaning,
     ReleaseRequest,
+    covering_consents,
     decide_release,
 )
 from tkapp.licensing.plan import ExportPlan
@@ -393,3 +394,15 @@ def test_gate_invariants(
         assert item.place.latitude is None and item.place.locality is None
     if sensitivity is not Sensitivity.NONE:
         assert item.place.locality is None  # the free text follows the rounded place
+
+
+def test_consents_looked_up_by_record_are_all_taken_as_naming_it() -> None:
+    # The services look consents up by the record (the store's link table): the gate then
+    # takes each as naming it without searching its list of ids (an assembly's consent may
+    # name every record). Without the flag, the list decides, as before.
+    record = KnowledgeRecord("Wayusa", id="r-1")
+    names_it = ConsentRecord("Asamblea", id="c-1", record_ids=[f"r-{n}" for n in range(1, 500)])
+    other = ConsentRecord("Familia", id="c-2", record_ids=["r-9"])
+    assert covering_consents(record, [other, names_it]) == [names_it]
+    assert covering_consents(record, [names_it], all_name_it=True) == [names_it]
+    assert covering_consents(record, [other], all_name_it=True) == [other]

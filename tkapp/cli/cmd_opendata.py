@@ -311,9 +311,9 @@ def _changes_line(label: str, changes: Changes) -> str:
     # Translators: {what} is "Records", "Taxa" or "People".
     return _("{what}: {created} new, {updated} changed, {unchanged} unchanged").format(
         what=label,
-        created=len(changes.created),
-        updated=len(changes.updated),
-        unchanged=len(changes.unchanged),
+        created=changes.created,
+        updated=changes.updated,
+        unchanged=changes.unchanged,
     )
 
 
@@ -329,6 +329,15 @@ def _print_preview(preview: CsvImportPreview) -> None:
             _("{file} row {row} ({field}): {problem}").format(
                 file=error.file, row=error.row, field=error.field, problem=error.message
             )
+        )
+    hidden = preview.error_count - len(preview.errors)
+    if hidden > 0:
+        err(
+            ngettext(
+                "...and {n} more problem further down the files.",
+                "...and {n} more problems further down the files.",
+                hidden,
+            ).format(n=hidden)
         )
 
 
@@ -385,7 +394,7 @@ def cmd_import_csv(args: argparse.Namespace) -> int:
 
 
 def preview_json(preview: CsvImportPreview) -> dict[str, Any]:
-    """The preview as plain JSON (without the planned entities)."""
+    """The preview as plain JSON: counts, and the first row errors with their total."""
     return {
         "source": str(preview.source),
         "files": preview.files,
@@ -393,5 +402,6 @@ def preview_json(preview: CsvImportPreview) -> dict[str, Any]:
         "taxa": preview.taxa,
         "persons": preview.persons,
         "errors": preview.errors,
+        "error_count": preview.error_count,
         "ignored_columns": preview.ignored_columns,
     }

@@ -315,11 +315,19 @@ def released_consent_fields(consent: ConsentRecord) -> frozenset[str]:
 
 
 def covering_consents(
-    record: KnowledgeRecord, consents: Sequence[ConsentRecord]
+    record: KnowledgeRecord, consents: Sequence[ConsentRecord], *, all_name_it: bool = False
 ) -> list[ConsentRecord]:
-    """The consent records that name ``record`` (either side of the link), id order."""
+    """The consent records that name ``record`` (either side of the link), id order.
+
+    ``all_name_it``: the caller looked ``consents`` up by the record (the store's link table
+    of consents and records): each names it. The test of membership in each consent's list
+    of records is then skipped: one assembly's consent may name every record, and testing
+    it for each record grows with the square of the records.
+    """
     linked = set(record.consent_ids)
-    found = {c.id: c for c in consents if record.id in c.record_ids or c.id in linked}
+    found = {
+        c.id: c for c in consents if all_name_it or c.id in linked or record.id in c.record_ids
+    }
     return [found[key] for key in sorted(found)]
 
 
@@ -331,9 +339,11 @@ def consent_cover(
     day: date | None,
     *,
     override: ConsentOverride | None = None,
+    all_name_it: bool = False,
 ) -> tuple[ConsentCover | None, tuple[Reason, ...]]:
     """Whether prior informed consent covers releasing ``record`` for every request in
-    ``scope`` (LICENSING.md, "Consent is binding").
+    ``scope`` (LICENSING.md, "Consent is binding"). ``all_name_it``: see
+    :func:`covering_consents`.
 
     A consent covers the release when it names the record, its status is granted or limited,
     it has not expired on ``day`` and its purposes and user classes include every requested
@@ -352,7 +362,7 @@ def consent_cover(
     ]
     if withdrawn_holders:
         return None, (Reason("holder_consent_withdrawn", {"count": str(len(withdrawn_holders))}),)
-    linked = covering_consents(record, consents)
+    linked = covering_consents(record, consents, all_name_it=all_name_it)
     if not linked:
         if override is not None:
             return ConsentCover(override=override), ()
@@ -405,6 +415,7 @@ def decide_release(
     terms: Terms,
     release: ReleaseRequest,
     consents: Sequence[ConsentRecord] = (),
+    consents_name_it: bool = False,
     people: Mapping[str, Person] | None = None,
     media: Sequence[Media] = (),
     cleaning: Mapping[str, MediaCleaning] | None = None,
@@ -418,6 +429,8 @@ def decide_release(
         terms: the terms version that governs it.
         release: request, destination, overrides and confirmations.
         consents: consent records (those not naming the record are ignored).
+        consents_name_it: every one of ``consents`` names the record (they were looked up
+            by it in the store's link table): the gate need not test each consent's list.
         people: persons by id (holders, recorder, persons in media).
         media: the record's media files.
         cleaning: media id -> what cleaning found (a file not listed cannot leave).
@@ -466,6 +479,7 @@ def decide_release(
             scope,
             request.on,
             override=release.overrides.get(record.id),
+            all_name_it=consents_name_it,
         )
         if cover is None:
             return ReleaseDecision(

@@ -286,9 +286,12 @@ def _counts(conn: Connection, approval: Approval) -> bool:
     )
 
 
-def valid_approvals(cat: Catalogue, plan: SharingPlan) -> list[Approval]:
-    """The stored approvals of ``plan`` that count (one per person), oldest first."""
-    digest = plan_digest(plan)
+def valid_approvals(cat: Catalogue, plan: SharingPlan, digest: str = "") -> list[Approval]:
+    """The stored approvals of ``plan`` that count (one per person), oldest first.
+
+    ``digest``: the plan's digest when the caller has it (it reads every record's gate
+    answer: computed once per export, not twice)."""
+    digest = digest or plan_digest(plan)
     out: dict[str, Approval] = {}
     with cat.reading() as conn:
         for row in approval_rows.pending(conn, digest):
@@ -321,7 +324,7 @@ class ApprovalCheck:
 def check_export(cat: Catalogue, plan: SharingPlan) -> ApprovalCheck:
     """The approvals ``plan`` has now, counting the unlocked custodian's own (signed here)."""
     digest = plan_digest(plan)
-    found = valid_approvals(cat, plan)
+    found = valid_approvals(cat, plan, digest)
     user = cat.user
     if (
         user is not None

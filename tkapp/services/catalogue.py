@@ -756,6 +756,13 @@ class Catalogue:
         with self._db.reading() as conn:
             return entities.get_consent(conn, consent_id)
 
+    def consent_ids(self, record_id: str) -> list[str]:
+        """Ids of the consent records naming ``record_id`` (as :meth:`list_consents` orders
+        them), without decoding them: a plan decodes each consent once
+        (:class:`tkapp.services.sharing.ConsentCache`)."""
+        with self._db.reading() as conn:
+            return entities.consent_ids_for_record(conn, record_id)
+
     def list_consents(self, record_id: str | None = None) -> list[ConsentRecord]:
         with self._db.reading() as conn:
             return entities.list_consents(conn, record_id)

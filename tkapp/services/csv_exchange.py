@@ -47,9 +47,9 @@ Text cells that a spreadsheet could run as a formula (starting ``=``, ``+``, ``-
 tab or a carriage return) are written with a leading apostrophe, as spreadsheets themselves
 mark text; the importer removes one leading apostrophe from text cells.
 
-Import is two steps: :func:`preview_csv_import` parses and checks everything and compares it
-with the catalogue (created / updated / unchanged, and every row error), writing nothing;
-:func:`apply_csv_import` then writes it in ONE transaction, all or nothing.
+Import is two steps (:mod:`tkapp.services.importing.exchange`): the preview parses and
+checks everything and compares it with the catalogue (created / updated / unchanged counts,
+row errors), writing nothing; the apply then writes it in ONE transaction, all or nothing.
 """
 
 from __future__ import annotations

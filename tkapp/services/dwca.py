@@ -59,7 +59,7 @@ from tkapp.core.model import HubProject, MediaKind, Taxon
 from tkapp.errors import Cancelled, NothingToPublish, ValidationError
 from tkapp.licensing.evaluate import Reason
 from tkapp.licensing.gate import MediaRelease
-from tkapp.licensing.open_licence import LICENCE_TITLES, LICENCE_URIS
+from tkapp.licensing.open_licence import LICENCE_TITLES, LICENCE_URIS, most_restrictive
 from tkapp.services import localcontexts, media_release
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.localcontexts import LocalContextsText
@@ -68,11 +68,11 @@ from tkapp.services.opendata import (
     OpenExportReport,
     OpenItem,
     OpenPlan,
+    OpenScan,
     TermsFor,
     access_rights,
     atomic_output,
     citation,
-    plan_open_data,
 )
 
 DWC = "http://rs.tdwg.org/dwc/terms/"
@@ -327,44 +327,84 @@ def _party(parent: ET.Element, tag: str, name: str, contact: str) -> None:
         ET.SubElement(address, "deliveryPoint").text = contact
 
 
-def _coverage(dataset: ET.Element, plan: OpenPlan, country: str) -> None:
+class _Coverage:
+    """What eml.xml's coverage and licence say about the published rows, gathered as they are
+    written (extremes, the licences and the taxa; no list of records)."""
+
+    def __init__(self) -> None:
+        # The published (generalised) coordinates are decimal strings: compared as numbers,
+        # written as the strings themselves (xs:decimal has no exponent, which repr() of a
+        # float may use). On a tie the first one seen is kept, as min()/max() do.
+        self.lat: tuple[str, str] | None = None  # (south, north)
+        self.lon: tuple[str, str] | None = None  # (west, east)
+        self.dates: tuple[date, date] | None = None
+        self.taxa: dict[str, Taxon] = {}
+        self.licences: set[str] = set()
+        self.records = 0
+
+    def add(self, item: OpenItem) -> None:
+        self.records += 1
+        self.licences.add(item.decision.licence)
+        place = item.place
+        if place.latitude is not None:
+            self.lat = _extend(self.lat, str(place.latitude))
+        if place.longitude is not None:
+            self.lon = _extend(self.lon, str(place.longitude))
+        day = item.record.recorded_date
+        if day:
+            low, high = self.dates or (day, day)
+            self.dates = (min(low, day), max(high, day))
+        for taxon in item.taxa:
+            # The last copy of a taxon wins, in the place of its first (as a dict does).
+            self.taxa[taxon.id] = taxon
+
+    @property
+    def licence(self) -> str:
+        """The dataset licence: the most restrictive licence among the published records."""
+        return most_restrictive(self.licences)
+
+
+def _extend(bounds: tuple[str, str] | None, value: str) -> tuple[str, str]:
+    if bounds is None:
+        return value, value
+    low, high = bounds
+    number = Decimal(value)
+    return (value if number < Decimal(low) else low, value if number > Decimal(high) else high)
+
+
+def _coverage(dataset: ET.Element, seen: _Coverage, community: str, country: str) -> None:
     """Geographic, temporal and taxonomic coverage of the published rows (what is published:
     generalised coordinates, recorded dates, linked taxa)."""
     coverage = ET.Element("coverage")
-    # The published (generalised) coordinates are decimal strings: compare as numbers, write
-    # the strings themselves (xs:decimal has no exponent, which repr() of a float may use).
-    lats = [str(i.place.latitude) for i in plan.included if i.place.latitude is not None]
-    lons = [str(i.place.longitude) for i in plan.included if i.place.longitude is not None]
-    if lats and lons:
+    if seen.lat is not None and seen.lon is not None:
         geo = ET.SubElement(coverage, "geographicCoverage")
         where = f" in {country}" if country else ""
         ET.SubElement(geo, "geographicDescription").text = (
-            f"Places{where} where {plan.community_name} holds the knowledge, generalised as "
+            f"Places{where} where {community} holds the knowledge, generalised as "
             "the community decided (see dataGeneralizations); records whose location is "
             "withheld are not counted."
         )
         box = ET.SubElement(geo, "boundingCoordinates")
         for tag, value in (
-            ("westBoundingCoordinate", min(lons, key=Decimal)),
-            ("eastBoundingCoordinate", max(lons, key=Decimal)),
-            ("northBoundingCoordinate", max(lats, key=Decimal)),
-            ("southBoundingCoordinate", min(lats, key=Decimal)),
+            ("westBoundingCoordinate", seen.lon[0]),
+            ("eastBoundingCoordinate", seen.lon[1]),
+            ("northBoundingCoordinate", seen.lat[1]),
+            ("southBoundingCoordinate", seen.lat[0]),
         ):
             ET.SubElement(box, tag).text = value
-    dates = sorted(i.record.recorded_date for i in plan.included if i.record.recorded_date)
-    if dates:
+    if seen.dates is not None:
+        first, last = seen.dates
         temporal = ET.SubElement(coverage, "temporalCoverage")
-        if dates[0] == dates[-1]:
+        if first == last:
             single = ET.SubElement(temporal, "singleDateTime")
-            ET.SubElement(single, "calendarDate").text = dates[0].isoformat()
+            ET.SubElement(single, "calendarDate").text = first.isoformat()
         else:
             span = ET.SubElement(temporal, "rangeOfDates")
-            for tag, day in (("beginDate", dates[0]), ("endDate", dates[-1])):
+            for tag, day in (("beginDate", first), ("endDate", last)):
                 ET.SubElement(ET.SubElement(span, tag), "calendarDate").text = day.isoformat()
-    taxa = {t.id: t for i in plan.included for t in i.taxa}
-    if taxa:
+    if seen.taxa:
         taxonomic = ET.SubElement(coverage, "taxonomicCoverage")
-        for taxon in sorted(taxa.values(), key=lambda t: t.scientific_name):
+        for taxon in sorted(seen.taxa.values(), key=lambda t: t.scientific_name):
             node = ET.SubElement(taxonomic, "taxonomicClassification")
             if taxon.rank:
                 ET.SubElement(node, "taxonRankName").text = taxon.rank
@@ -378,6 +418,7 @@ def _coverage(dataset: ET.Element, plan: OpenPlan, country: str) -> None:
 
 def _eml_xml(
     plan: OpenPlan,
+    seen: _Coverage,
     package_id: str,
     today: date,
     title: str,
@@ -385,8 +426,10 @@ def _eml_xml(
     country: str,
     local_contexts: LocalContextsText | None = None,
 ) -> bytes:
-    """eml.xml valid against the GBIF EML profile 1.3 (elements in the profile's order)."""
-    licence = plan.licence
+    """eml.xml valid against the GBIF EML profile 1.3 (elements in the profile's order).
+
+    ``plan`` gives the community (its ``included`` is not read), ``seen`` the published rows."""
+    licence = seen.licence
     ET.register_namespace("eml", EML_NS)
     ET.register_namespace("xsi", XSI_NS)
     root = ET.Element(
@@ -440,7 +483,7 @@ def _eml_xml(
     ET.SubElement(licensed, "licenseName").text = LICENCE_TITLES[licence]
     ET.SubElement(licensed, "url").text = LICENCE_URIS[licence]
     ET.SubElement(licensed, "identifier").text = licence
-    _coverage(dataset, plan, country)
+    _coverage(dataset, seen, name, country)
     _party(dataset, "contact", name, contact)
     _party(dataset, "publisher", name, contact)
     additional = ET.SubElement(root, "additionalMetadata")
@@ -453,25 +496,41 @@ def _eml_xml(
 
 
 class _ArchiveWriter:
-    """Writes the members of one archive in order, streaming each."""
+    """Writes the members of one archive in order, streaming each from the catalogue.
+
+    The first pass over the records writes ``occurrence.txt`` and gathers what later members
+    need without keeping the records: the coverage (:class:`_Coverage`), the ids of the
+    published records that have media (the multimedia pass asks the gate again about those
+    only) and the media ids.
+    """
 
     def __init__(
         self,
         archive: zipfile.ZipFile,
-        plan: OpenPlan,
+        scan: OpenScan,
         media_base_url: str,
         tick: Callable[[], None],
+        *,
         country: str,
+        projects: Sequence[HubProject],
     ) -> None:
         self.archive = archive
-        self.plan = plan
+        self.scan = scan
+        self.plan = scan.plan
         self.country = country
         self.base_url = media_base_url
         self.tick = tick
         stamp = datetime.now(UTC)
         self.zip_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
         self.files: list[tuple[str, str, Sequence[tuple[str, str]]]] = []
-        self.projects: list[HubProject] = []
+        self.projects = projects
+        self.seen = _Coverage()
+        self.no_taxon: list[ExcludedRecord] = []
+        self.with_media: list[str] = []
+        self.media_ids: set[str] = set()
+        # Published records a Hub project names (whole-catalogue projects need none).
+        self._named = {record_id for p in projects for record_id in p.record_ids}
+        self.published_named: list[str] = []
         self.media_paths: dict[str, str] = {}
         self.releases: dict[str, MediaRelease] = {}
 
@@ -496,28 +555,47 @@ class _ArchiveWriter:
             table.close()
         return table.rows
 
-    def occurrences(self) -> int:
+    def occurrences(self, progress: Progress | None, cancel: CancelCheck | None) -> int:
         def rows() -> Iterator[list[object]]:
-            for done, item in enumerate(self.plan.included, start=1):
+            for item in self.scan.items(progress=progress, cancel=cancel):
+                if not item.taxa:
+                    # An occurrence needs a scientific name.
+                    self.no_taxon.append(
+                        ExcludedRecord(
+                            item.record.id, item.record.title, item.decision.licence,
+                            (Reason("no_taxon"),),
+                        )
+                    )  # fmt: skip
+                    continue
+                self.seen.add(item)
+                if item.record.id in self._named:
+                    self.published_named.append(item.record.id)
+                if item.media:
+                    self.with_media.append(item.record.id)
+                    self.media_ids.update(m.media.id for m in item.media)
                 for index in range(len(item.taxa)):
                     yield _occurrence_row(item, index, self.plan, self.country, self.projects)
-                if done % 200 == 0:
-                    self.tick()
 
         written = self._table(ROW_OCCURRENCE, "occurrence.txt", OCCURRENCE_TERMS, rows())
-        self.tick()  # a cancel is seen even when there are few records and no media
+        if cancel is not None and cancel():
+            raise Cancelled()  # seen even when there are few records and no media
         return written
 
-    def multimedia(self) -> None:
-        rows: list[list[object]] = []
-        for item in self.plan.included:
-            for media in item.media:
-                path = _media_path(media.media.id, media.media.file_name, media.media.mime_type)
-                self.media_paths[media.media.id] = path
-                self.releases[media.media.id] = media
-                for taxon in item.taxa:
-                    rows.append(
-                        _media_row(
+    def multimedia(self, cancel: CancelCheck | None) -> None:
+        if not self.with_media:
+            return
+
+        def rows() -> Iterator[list[object]]:
+            # Only the published records with media, asked again in the same order (each
+            # file's cleaning is remembered by the scan, not redone).
+            for item in self.scan.items(self.with_media, tally=False, cancel=cancel):
+                for media in item.media:
+                    meta = media.media
+                    path = _media_path(meta.id, meta.file_name, meta.mime_type)
+                    self.media_paths[meta.id] = path
+                    self.releases[meta.id] = media
+                    for taxon in item.taxa:
+                        yield _media_row(
                             item,
                             media,
                             taxon_id=taxon.id,
@@ -525,9 +603,8 @@ class _ArchiveWriter:
                             base_url=self.base_url,
                             plan=self.plan,
                         )
-                    )
-        if rows:
-            self._table(ROW_MULTIMEDIA, "multimedia.txt", MULTIMEDIA_TERMS, rows)
+
+        self._table(ROW_MULTIMEDIA, "multimedia.txt", MULTIMEDIA_TERMS, rows())
 
     def media_files(self, cat: Catalogue) -> None:
         # From the encrypted store, cleaned in memory, into the zip: no plaintext copy on disk.
@@ -540,12 +617,17 @@ class _ArchiveWriter:
                     member.write(chunk)
             self.tick()
 
-    def descriptors(
-        self, package_id: str, today: date, title: str, local_contexts: LocalContextsText | None
-    ) -> None:
+    def descriptors(self, package_id: str, today: date, title: str) -> None:
         self.archive.writestr(self._entry("meta.xml"), _meta_xml(self.files))
+        local_contexts = localcontexts.dataset_statement(self.projects, self.published_named)
         eml = _eml_xml(
-            self.plan, package_id, today, title, country=self.country, local_contexts=local_contexts
+            self.plan,
+            self.seen,
+            package_id,
+            today,
+            title,
+            country=self.country,
+            local_contexts=local_contexts,
         )
         self.archive.writestr(self._entry("eml.xml"), eml)
 
@@ -565,6 +647,10 @@ def export_dwca(
 ) -> DwcaExportReport:
     """Write a Darwin Core Archive of the openly publishable records to ``dest`` (atomic).
 
+    The records are read in one pass that writes ``occurrence.txt`` as they come; with media,
+    a second pass over the published records that have media writes ``multimedia.txt``, then
+    the files. Memory does not grow with the number of records.
+
     Args:
         cat: the open catalogue.
         dest: the .zip to write.
@@ -577,7 +663,8 @@ def export_dwca(
         title: the dataset title (default: "Open traditional knowledge of <community>").
         overwrite: replace an existing ``dest``.
         terms_for: the terms governing a record (default: the catalogue's terms service).
-        progress: ``(done, total)``; cancel: returns True to stop (nothing is written).
+        progress: ``(done, total)`` of the records, then of the media files; cancel: returns
+            True to stop (nothing is written).
 
     Raises:
         NothingToPublish: no record may be published openly (nothing is written).
@@ -588,59 +675,47 @@ def export_dwca(
     base_url = media_base_url.strip()
     if base_url and not _absolute_url(base_url):
         raise ValidationError("not_absolute_url", field="media_base_url")
-    plan = plan_open_data(
-        cat, on=on, include_media=include_media, terms_for=terms_for, cancel=cancel
-    )
-    media_left_out = 0
-    if not base_url:
-        # What may leave is the gate's answer; without a URL the format cannot carry it.
-        media_left_out = len({m.media.id for i in plan.included if i.taxa for m in i.media})
-    no_taxon = [item for item in plan.included if not item.taxa]
-    plan.included = [item for item in plan.included if item.taxa]
-    plan.excluded.extend(
-        ExcludedRecord(i.record.id, i.record.title, i.decision.licence, (Reason("no_taxon"),))
-        for i in no_taxon
-    )
-    if not plan.included:
-        raise NothingToPublish("no publishable record", excluded=len(plan.excluded))
+    scan = OpenScan(cat, on=on, include_media=include_media, terms_for=terms_for)
+    plan = scan.plan
     today = on or datetime.now(UTC).date()
     title = title or f"Open traditional knowledge of {plan.community_name}"
-    total = len(plan.included) + len({m.media.id for i in plan.included for m in i.media})
-    done = [0]
+    files = [0, 0]  # media files written, to write
 
     def tick() -> None:
-        done[0] += 1
+        files[0] += 1
         if cancel is not None and cancel():
             raise Cancelled()
         if progress is not None:
-            progress(min(done[0], total), total)
+            progress(min(files[0], files[1]), files[1])
 
     package_id = str(uuid.uuid5(OCCURRENCE_NAMESPACE, "dataset/" + cat.id))
     projects = localcontexts.list_projects(cat)
-    published = [item.record.id for item in plan.included]
-    local_contexts = localcontexts.dataset_statement(projects, published)
     with (
         atomic_output(dest, overwrite=overwrite) as handle,
         zipfile.ZipFile(handle, "w", allowZip64=True) as archive,
     ):
-        writer = _ArchiveWriter(archive, plan, base_url, tick, country_code(cat.community.country))
-        writer.projects = projects
-        rows = writer.occurrences()
+        country = country_code(cat.community.country)
+        writer = _ArchiveWriter(archive, scan, base_url, tick, country=country, projects=projects)
+        rows = writer.occurrences(progress, cancel)
+        excluded = [*plan.excluded, *writer.no_taxon]
+        if not writer.seen.records:
+            # Raised inside the atomic output: the partial archive is removed.
+            raise NothingToPublish("no publishable record", excluded=len(excluded))
         if base_url:
-            writer.multimedia()
+            files[1] = len(writer.media_ids)
+            writer.multimedia(cancel)
             writer.media_files(cat)
-        writer.descriptors(package_id, today, title, local_contexts)
-    if progress is not None:
-        progress(total, total)
+        writer.descriptors(package_id, today, title)
     return DwcaExportReport(
         path=Path(dest),
-        records=len(plan.included),
+        records=writer.seen.records,
         rows=rows,
         media=len(writer.media_paths),
-        licence=plan.licence,
-        excluded=tuple(plan.excluded),
+        licence=writer.seen.licence,
+        excluded=tuple(excluded),
         not_marked=plan.not_marked,
-        media_left_out=media_left_out,
+        # What may leave is the gate's answer; without a URL the format cannot carry it.
+        media_left_out=0 if base_url else len(writer.media_ids),
     )
 
 

@@ -18,18 +18,18 @@ from typing import Any
 from tkapp.errors import NothingToPublish
 from tkapp.licensing.evaluate import Reason
 from tkapp.licensing.gate import Destination
-from tkapp.licensing.open_licence import LICENCE_URIS
+from tkapp.licensing.open_licence import LICENCE_URIS, most_restrictive
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.opendata import (
     ExcludedRecord,
     OpenExportReport,
     OpenItem,
     OpenPlan,
+    OpenScan,
     TermsFor,
     access_rights,
     atomic_output,
     citation,
-    plan_open_data,
 )
 
 
@@ -79,47 +79,60 @@ def export_geojson(
 ) -> OpenExportReport:
     """Write the generalised places of publishable records as a GeoJSON FeatureCollection.
 
+    One pass over the catalogue: each feature is written as its record comes (memory does
+    not grow with the records).
+
     Raises:
-        NothingToPublish: no publishable record has a publishable location.
+        NothingToPublish: no publishable record has a publishable location (nothing written).
         CatalogueExists: ``dest`` exists and ``overwrite`` is false.
         Cancelled: ``cancel()`` returned True (nothing is written).
     """
-    plan = plan_open_data(
-        cat,
-        on=on,
-        include_media=False,
-        terms_for=terms_for,
-        progress=progress,
-        cancel=cancel,
-        destination=Destination.GEOJSON,
+    scan = OpenScan(
+        cat, on=on, include_media=False, terms_for=terms_for, destination=Destination.GEOJSON
     )
-    features: list[dict[str, Any]] = []
-    excluded = list(plan.excluded)
-    for item in plan.included:
-        found = feature(item, plan)
-        if found is None:
-            excluded.append(
-                ExcludedRecord(
-                    item.record.id,
-                    item.record.title,
-                    item.decision.licence,
-                    (Reason("no_coordinates"),),
-                )
-            )
-        else:
-            features.append(found)
-    if not features:
-        raise NothingToPublish("no publishable place", excluded=len(excluded))
-    collection = {"type": "FeatureCollection", "features": features}
-    data = json.dumps(collection, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    no_coordinates: list[ExcludedRecord] = []
+    licences: set[str] = set()
+    features = 0
     with atomic_output(dest, overwrite=overwrite) as handle:
-        handle.write(data)
+        for item in scan.items(progress=progress, cancel=cancel):
+            licences.add(item.decision.licence)
+            found = feature(item, scan.plan)
+            if found is None:
+                no_coordinates.append(
+                    ExcludedRecord(
+                        item.record.id,
+                        item.record.title,
+                        item.decision.licence,
+                        (Reason("no_coordinates"),),
+                    )
+                )
+                continue
+            handle.write((_FEATURE_SEPARATOR if features else _HEAD) + _feature_text(found))
+            features += 1
+        excluded = [*scan.plan.excluded, *no_coordinates]
+        if not features:
+            # Raised inside the atomic output: the partial file is removed.
+            raise NothingToPublish("no publishable place", excluded=len(excluded))
+        handle.write(_TAIL)
     return OpenExportReport(
         path=Path(dest),
-        records=len(features),
-        rows=len(features),
+        records=features,
+        rows=features,
         media=0,
-        licence=plan.licence,
+        licence=most_restrictive(licences),
         excluded=tuple(excluded),
-        not_marked=plan.not_marked,
+        not_marked=scan.plan.not_marked,
     )
+
+
+# The FeatureCollection written a feature at a time, byte for byte what
+# ``json.dumps({"type": "FeatureCollection", "features": [...]}, ensure_ascii=False, indent=1)``
+# gives (a feature sits two levels deep; JSON strings hold no raw line break).
+_HEAD = b'{\n "type": "FeatureCollection",\n "features": [\n'
+_FEATURE_SEPARATOR = b",\n"
+_TAIL = b"\n ]\n}\n"
+
+
+def _feature_text(found: dict[str, Any]) -> bytes:
+    text = json.dumps(found, ensure_ascii=False, indent=1)
+    return "\n".join("  " + line for line in text.split("\n")).encode("utf-8")

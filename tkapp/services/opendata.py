@@ -1,9 +1,10 @@
 """Open publication: which records may leave as open data, and in what shape (issue 9).
 
 Both open outputs (Darwin Core Archive, :mod:`tkapp.services.dwca`; GeoJSON,
-:mod:`tkapp.services.geojson`) start from :func:`plan_open_data`, which loads every record
-(trash excluded), asks :func:`tkapp.licensing.open_licence.decide_open` about it under its
-terms, and prepares what may be published of each publishable record:
+:mod:`tkapp.services.geojson`) stream an :class:`OpenScan`, which loads each record in turn
+(trash excluded), asks the gate about it under its terms, and prepares what may be
+published of each publishable record; :func:`plan_open_data` gathers one such pass for the
+previews. The exports keep the ids and the refused records, never the records' contents.
 
 The release gate (:func:`tkapp.licensing.gate.decide_release`, destination Darwin Core or
 GeoJSON) decides everything: whether the record goes (open licence, consent), which fields
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -27,7 +28,13 @@ from tkapp import atomicfile
 from tkapp.core.model import KnowledgeRecord, Place, Taxon
 from tkapp.errors import Cancelled, CatalogueExists, NotFound
 from tkapp.licensing.evaluate import Reason, Request
-from tkapp.licensing.gate import Destination, MediaRelease, ReleaseDecision, ReleaseRequest
+from tkapp.licensing.gate import (
+    Destination,
+    MediaCleaning,
+    MediaRelease,
+    ReleaseDecision,
+    ReleaseRequest,
+)
 from tkapp.licensing.labels import LabelCustomisation, get_label
 from tkapp.licensing.open_licence import (
     LICENCE_TITLES,
@@ -40,7 +47,7 @@ from tkapp.licensing.terms import Terms
 from tkapp.licensing.vocab import Purpose, UserClass
 from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
-from tkapp.services.sharing import PeopleCache, release_for
+from tkapp.services.sharing import ConsentCache, PeopleCache, release_for
 from tkapp.store.fileio import os_error
 
 #: Resolves the terms that govern a record (default: the catalogue's terms service).
@@ -212,6 +219,118 @@ def _taxa_for(
     return out
 
 
+class OpenScan:
+    """The gate's open-data answer for the catalogue's records, one record at a time.
+
+    :func:`plan_open_data` gathers one pass of it for a preview; the exports stream it
+    instead (each row written as its record comes, nothing gathered per record), going over
+    the catalogue again where a file needs what an earlier one found. ``plan`` holds the
+    dataset's header (community) and, after the first pass, the refused records and the
+    count of records not marked for open publication; its ``included`` stays empty unless
+    the caller fills it.
+    """
+
+    def __init__(
+        self,
+        cat: Catalogue,
+        *,
+        on: date | None = None,
+        include_media: bool = True,
+        terms_for: TermsFor | None = None,
+        destination: Destination = Destination.DWCA,
+    ) -> None:
+        day = on or datetime.now(UTC).date()
+        self.cat = cat
+        self._release = ReleaseRequest(
+            # The request is a placeholder: open data is judged by the open licence's requests.
+            Request(UserClass.FOR_PROFIT, Purpose.REDISTRIBUTION, on=day),
+            destination,
+            include_media=include_media,
+        )
+        self._resolve = terms_for or terms_service.terms_resolver(cat)
+        self._customisations: dict[str, LabelCustomisation] = terms_service.label_customisations(
+            cat
+        )
+        community = cat.community
+        self.plan = OpenPlan(
+            community_name=community.name,
+            community_contact=community.contact,
+            languages=tuple(community.languages),
+        )
+        self._people = PeopleCache(cat)
+        self._consents = ConsentCache(cat)
+        self._taxa: dict[str, Taxon | None] = {}
+        # Each media file is cleaned (inspected) once however many passes ask about it.
+        self._cleaning: dict[tuple[str, str], MediaCleaning] = {}
+        self.ids = cat.readable_ids(cat.search_ids(""))  # never what the person may not read
+
+    def items(
+        self,
+        ids: Iterable[str] | None = None,
+        *,
+        tally: bool = True,
+        progress: Progress | None = None,
+        cancel: CancelCheck | None = None,
+    ) -> Iterator[OpenItem]:
+        """The publishable records among ``ids`` (default: every readable record, in the
+        catalogue's order), each reduced to what may leave.
+
+        With ``tally`` (the first pass) the records refused are added to ``plan.excluded``
+        and those not marked to ``plan.not_marked``; a later pass over the same ids leaves
+        them as they are.
+        """
+        chosen = self.ids if ids is None else ids
+        total = len(self.ids) if ids is None else 0
+        done = 0
+        for done, record_id in enumerate(chosen, start=1):
+            if done % _CHECK_EVERY == 0:
+                if cancel is not None and cancel():
+                    raise Cancelled()
+                if progress is not None:
+                    progress(done, total)
+            item = self._item(record_id, tally)
+            if item is not None:
+                yield item
+        if progress is not None:
+            progress(done, total)
+
+    def _item(self, record_id: str, tally: bool) -> OpenItem | None:
+        cat = self.cat
+        record = cat.get_record(record_id)
+        if not record.open_licence:
+            if tally:
+                self.plan.not_marked += 1
+            return None
+        item = release_for(
+            cat,
+            record,
+            self._resolve(record),
+            self._release,
+            people=self._people,
+            customisations=self._customisations,
+            cleaning_cache=self._cleaning,
+            consent_cache=self._consents,
+        )
+        if not item.included or item.open_decision is None:
+            if tally:
+                self.plan.excluded.append(
+                    ExcludedRecord(record.id, record.title, record.open_licence, item.reasons)
+                )
+            return None
+        return OpenItem(
+            record=_shown(record, item),
+            decision=item.open_decision,
+            place=_place(item),
+            withheld_fields=item.withheld_fields,
+            taxa=tuple(_taxa_for(cat, record, item, self._taxa)),
+            recorded_by=item.recorded_by or "",
+            holders=item.holders,
+            names_withheld=item.names_withheld,
+            media=item.released_media,
+            release=item,
+        )
+
+
 def plan_open_data(
     cat: Catalogue,
     *,
@@ -224,6 +343,8 @@ def plan_open_data(
 ) -> OpenPlan:
     """Decide, record by record, what may be published openly. Reads only.
 
+    The whole answer in memory, for a preview: the exports stream an :class:`OpenScan`.
+
     Args:
         cat: the open catalogue.
         on: the day of publication (default today, UTC): expired terms refuse.
@@ -233,61 +354,11 @@ def plan_open_data(
         cancel: returns True to stop (raises :class:`~tkapp.errors.Cancelled`).
         destination: Darwin Core (default) or GeoJSON.
     """
-    day = on or datetime.now(UTC).date()
-    release = ReleaseRequest(
-        # The request is a placeholder: open data is judged by the open licence's requests.
-        Request(UserClass.FOR_PROFIT, Purpose.REDISTRIBUTION, on=day),
-        destination,
-        include_media=include_media,
+    scan = OpenScan(
+        cat, on=on, include_media=include_media, terms_for=terms_for, destination=destination
     )
-    resolve = terms_for or terms_service.terms_resolver(cat)
-    customisations: dict[str, LabelCustomisation] = terms_service.label_customisations(cat)
-    community = cat.community
-    plan = OpenPlan(
-        community_name=community.name,
-        community_contact=community.contact,
-        languages=tuple(community.languages),
-    )
-    people = PeopleCache(cat)
-    taxa_cache: dict[str, Taxon | None] = {}
-    ids = cat.readable_ids(cat.search_ids(""))  # never what the person may not read
-    total = len(ids)
-    for done, record_id in enumerate(ids, start=1):
-        if done % _CHECK_EVERY == 0:
-            if cancel is not None and cancel():
-                raise Cancelled()
-            if progress is not None:
-                progress(done, total)
-        record = cat.get_record(record_id)
-        if not record.open_licence:
-            plan.not_marked += 1
-            continue
-        item = release_for(
-            cat, record, resolve(record), release, people=people, customisations=customisations
-        )
-        if not item.included or item.open_decision is None:
-            plan.excluded.append(
-                ExcludedRecord(record.id, record.title, record.open_licence, item.reasons)
-            )
-            continue
-        decision = item.open_decision
-        plan.included.append(
-            OpenItem(
-                record=_shown(record, item),
-                decision=decision,
-                place=_place(item),
-                withheld_fields=item.withheld_fields,
-                taxa=tuple(_taxa_for(cat, record, item, taxa_cache)),
-                recorded_by=item.recorded_by or "",
-                holders=item.holders,
-                names_withheld=item.names_withheld,
-                media=item.released_media,
-                release=item,
-            )
-        )
-    if progress is not None:
-        progress(total, total)
-    return plan
+    scan.plan.included.extend(scan.items(progress=progress, cancel=cancel))
+    return scan.plan
 
 
 # --- shared texts (Darwin Core data fields: English on purpose, read by aggregators) ------

@@ -64,6 +64,7 @@ from tkapp.i18n import _
 from tkapp.licensing.evaluate import Request
 from tkapp.licensing.gate import (
     ANONYMOUS_HOLDER,
+    ConsentCover,
     ConsentOverride,
     Destination,
     MediaCleaning,
@@ -230,6 +231,7 @@ def plan_export(
     resolve = terms_service.terms_resolver(cat)
     customisations = terms_service.label_customisations(cat)
     people = PeopleCache(cat)
+    consents = ConsentCache(cat)
     cleaning = dict(known_cleaning or {})
     plan = ExportPlan()
     planned: dict[str, PlannedRecord] = {}
@@ -245,6 +247,7 @@ def plan_export(
             people=people,
             customisations=customisations,
             cleaning_cache=cleaning,
+            consent_cache=consents,
         )
         (plan.included if item.included else plan.excluded).append(item)
     return SharingPlan(
@@ -306,6 +309,29 @@ def plan_export_summary(
     return PlanSummary(plan, terms, cat.community.name, cat.actor or "", approval)
 
 
+class ConsentCache:
+    """Consent records by id, each read and decoded once per plan. One assembly's consent
+    often names every record of the catalogue: decoding it again for each record made a
+    plan's time grow with the square of the records."""
+
+    def __init__(self, cat: Catalogue) -> None:
+        self._cat = cat
+        self._cache: dict[str, ConsentRecord] = {}
+
+    def ids_for(self, record_id: str) -> list[str]:
+        """Ids of the consents naming ``record_id`` (the catalogue's order)."""
+        return self._cat.consent_ids(record_id)
+
+    def for_record(self, record_id: str) -> list[ConsentRecord]:
+        """The consents naming ``record_id``, as :meth:`Catalogue.list_consents` gives them."""
+        found = []
+        for consent_id in self.ids_for(record_id):
+            if consent_id not in self._cache:
+                self._cache[consent_id] = self._cat.get_consent(consent_id)
+            found.append(self._cache[consent_id])
+        return found
+
+
 class PeopleCache:
     """Persons by id, each read once per plan (missing ones stay missing)."""
 
@@ -337,15 +363,19 @@ def release_for(
     people: PeopleCache,
     customisations: Mapping[str, LabelCustomisation],
     cleaning_cache: dict[tuple[str, str], MediaCleaning] | None = None,
+    consent_cache: ConsentCache | None = None,
 ) -> ReleaseDecision:
     """Load what the gate needs about ``record`` and ask it (media are cleaned into nothing
     first, only when the record goes and only for files nothing else keeps home).
 
     ``cleaning_cache`` keeps each file's cleaning result by media id and stored SHA-256: a
-    file is only inspected again when its bytes changed."""
+    file is only inspected again when its bytes changed; ``consent_cache`` decodes each
+    consent record once for a whole plan."""
     trashed = cat.is_trashed(record.id)
     media = [] if trashed else cat.list_media(record_id=record.id)
-    consents = [] if trashed else cat.list_consents(record.id)
+    consents: list[ConsentRecord] = []
+    if not trashed:
+        consents = (consent_cache or ConsentCache(cat)).for_record(record.id)
 
     def ask(cleaning: Mapping[str, MediaCleaning]) -> ReleaseDecision:
         return decide_release(
@@ -353,6 +383,8 @@ def release_for(
             terms=terms,
             release=release,
             consents=consents,
+            # Looked up by the record in the store's link table (ConsentCache).
+            consents_name_it=True,
             people=people.for_record(record, media),
             media=media,
             cleaning=cleaning,
@@ -651,9 +683,10 @@ def _build_content(
                 taxa[taxon_id] = None
         return taxa[taxon_id]
 
+    consent_cache = ConsentCache(cat)
     consents: dict[str, ConsentRecord] = {}
     for record_id in sorted(included):
-        for consent in cat.list_consents(record_id):
+        for consent in consent_cache.for_record(record_id):
             consents.setdefault(consent.id, consent)
     records_json: list[tuple[str, Mapping[str, Any]]] = []
     media_items: dict[str, MediaItem] = {}
@@ -666,7 +699,9 @@ def _build_content(
         for m in item.released_media:
             entry = MediaItem(m.sha256, media_extension(m.media), m.size, _media_opener(cat, m))
             media_items.setdefault(entry.path, entry)
-        covering = sorted(c.id for c in consents.values() if record.id in c.record_ids)
+        # The consents naming the record (all gathered above), from the link table: a test
+        # of membership in each consent's list of ids would grow with the square of records.
+        covering = sorted(consent_cache.ids_for(record.id))
         records_json.append(
             (
                 record.id,
@@ -816,6 +851,9 @@ def export(
         progress=report,
     )
     recipient_json = codec.dumps(plan.recipient)
+    # Each record's consent cover, looked up by id (a scan of the plan per record would grow
+    # with the square of the records).
+    covers = {item.record_id: item.consent for item in plan.included}
     entry = ledger_store.ExportRow(
         bundle_id=written.bundle_id,
         sequence=sequence,
@@ -823,7 +861,7 @@ def export(
         recipient=recipient_json,
         purpose=plan.purpose,
         user_class=plan.recipient.user_class,
-        records=json.dumps([_ledger_item(plan, i, v) for i, v in versions]),
+        records=json.dumps([_ledger_item(covers.get(i), i, v) for i, v in versions]),
         terms_id=terms.id,
         bundle_sha256=written.sha256,
         expires=None if expiry is None else expiry.isoformat(),
@@ -878,15 +916,14 @@ def export(
     )
 
 
-def _ledger_item(plan: SharingPlan, record_id: str, version: int) -> dict[str, Any]:
+def _ledger_item(cover: ConsentCover | None, record_id: str, version: int) -> dict[str, Any]:
     """One record in the ledger: id, version, and the custodian's consent override if any."""
     value: dict[str, Any] = {"id": record_id, "version": version}
-    for item in plan.included:
-        if item.record_id == record_id and item.consent is not None:
-            if item.consent.override is not None:
-                value["consent_override"] = item.consent.override.to_json()
-            elif item.consent.consent_id:
-                value["consent_id"] = item.consent.consent_id
+    if cover is not None:
+        if cover.override is not None:
+            value["consent_override"] = cover.override.to_json()
+        elif cover.consent_id:
+            value["consent_id"] = cover.consent_id
     return value
 
 

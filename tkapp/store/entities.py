@@ -136,6 +136,17 @@ def get_consent(conn: Connection, consent_id: str) -> ConsentRecord:
     return codec.loads(ConsentRecord, row[0])
 
 
+def consent_ids_for_record(conn: Connection, record_id: str) -> list[str]:
+    """Ids of the consent records naming ``record_id``, in the order :func:`list_consents`
+    gives them (the link table alone: nothing decoded)."""
+    rows = conn.execute(
+        "SELECT c.id FROM consent c JOIN consent_record cr ON cr.consent_rowid = c.rowid"
+        " WHERE cr.record_id = ? ORDER BY c.rowid",
+        (record_id,),
+    )
+    return [str(r[0]) for r in rows]
+
+
 def list_consents(conn: Connection, record_id: str | None = None) -> list[ConsentRecord]:
     if record_id:
         rows = conn.execute(

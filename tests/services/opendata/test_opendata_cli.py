@@ -94,7 +94,8 @@ def test_csv_export_then_import_preview_dry_run_and_yes(
     assert "Imported: 12 records" in capsys.readouterr().out
     assert run_cli(["import-csv", str(target), str(exchange), "--yes", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert len(data["records"]["unchanged"]) == 12 and data["errors"] == []
+    assert data["records"]["unchanged"] == 12 and data["errors"] == []
+    assert data["error_count"] == 0
 
 
 def test_import_csv_row_errors_exit_3(

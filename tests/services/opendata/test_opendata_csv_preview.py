@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 
 from opendata.mixed import Mixed, build
+from tkapp.cli.cmd_opendata import _print_preview as print_preview
 from tkapp.core.model import AccessLevel, KnowledgeRecord, Person, Taxon
 from tkapp.errors import Cancelled, CatalogueExists, UsageError, ValidationError
 from tkapp.services.catalogue import Catalogue
 from tkapp.services.csv_exchange import FILES, RECORD_COLUMNS, export_csv
-from tkapp.services.importing.exchange import apply_csv_import, preview_csv_import
+from tkapp.services.importing.exchange import (
+    MAX_ERRORS_KEPT,
+    apply_csv_import,
+    preview_csv_import,
+)
 
 
 def _write(folder: Path, name: str, rows: list[dict[str, str]]) -> None:
@@ -109,7 +114,8 @@ def test_preview_reports_every_row_error_and_writes_nothing(
         ("uses.csv", 2, "record_id"),
     }
     assert all(e.message for e in preview.errors)
-    assert preview.records.created == (good,)
+    assert preview.records.created == 1
+    assert preview.error_count == len(preview.errors) == 7
     assert open_cat.audit_entries(limit=5) == before  # nothing written by a preview
     with pytest.raises(ValidationError) as exc:
         apply_csv_import(open_cat, preview)
@@ -134,8 +140,7 @@ def test_apply_is_one_transaction_and_detects_edits_since_preview(
     _write(folder, "records.csv", rows)
     preview = preview_csv_import(open_cat, folder)
     assert preview.ok
-    assert preview.records.updated == (rec.id,)
-    assert len(preview.records.created) == 1
+    assert (preview.records.created, preview.records.updated) == (1, 1)
     assert open_cat.get_record(rec.id).title == "Old title"
 
     with pytest.raises(Cancelled):
@@ -168,7 +173,7 @@ def test_withheld_values_are_kept_on_reimport(open_cat: Catalogue, tmp_path: Pat
     assert _rows(out, "records.csv")[0]["description"] == ""
     assert _rows(out, "records.csv")[0]["withheld"] == "description"
     preview = preview_csv_import(open_cat, out)
-    assert preview.records.unchanged == (rec.id,)
+    assert (preview.records.unchanged, preview.change_count) == (1, 0)
     assert open_cat.get_record(rec.id).description == "LEAKDESC"
 
 
@@ -185,3 +190,27 @@ def test_unknown_source_and_columns(open_cat: Catalogue, tmp_path: Path) -> None
     preview = preview_csv_import(open_cat, folder)
     assert preview.ignored_columns == ["records.csv:colour"]
     assert set(RECORD_COLUMNS) >= {"id", "title"}
+
+
+def test_preview_keeps_the_first_errors_in_file_order_and_counts_all(
+    open_cat: Catalogue, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # people.csv is planned first but sorts last: its problems, found first, must give way
+    # to the records.csv problems found after them.
+    folder = tmp_path / "many"
+    _write(folder, "people.csv", [{"id": f"person-{n}", "name": "x"} for n in range(600)])
+    _write(folder, "records.csv", [{"id": f"record-{n}", "title": "x"} for n in range(600)])
+    preview = preview_csv_import(open_cat, folder)
+    assert preview.error_count == 1200 and not preview.ok
+    assert len(preview.errors) == MAX_ERRORS_KEPT == 1000
+    expected = [("records.csv", row) for row in range(2, 602)]
+    expected += [("people.csv", row) for row in range(2, 402)]
+    assert [(e.file, e.row) for e in preview.errors] == expected
+    with pytest.raises(ValidationError) as exc:
+        apply_csv_import(open_cat, preview)
+    assert exc.value.detail == "import_has_errors"
+    # The command line shows the first ones and says how many more there are.
+    print_preview(preview)
+    err = capsys.readouterr().err
+    assert "people.csv row 401 (id)" in err and "people.csv row 402" not in err
+    assert "...and 200 more problems further down the files." in err

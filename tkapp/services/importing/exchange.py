@@ -4,27 +4,36 @@ and written by :mod:`tkapp.services.csv_exchange`; this is the import half, one 
 of the one importer (:mod:`tkapp.services.importing`).
 
 Import is two steps: :func:`preview_csv_import` parses and checks everything and compares it
-with the catalogue (created / updated / unchanged, and every row error), writing nothing;
-:func:`apply_csv_import` then writes it in ONE transaction, all or nothing. Importing a file
-back: a withheld value keeps the catalogue's current value (it is absent from the file, not
-empty). Columns missing from a file keep current values too; a missing ``uses.csv`` /
-``holders.csv`` / ``vernacular_names.csv`` leaves those lists as they are. One leading
-apostrophe (the export's formula guard) is removed from text cells.
+with the catalogue (how many are created / updated / unchanged, every row error counted and
+the first ones kept), writing nothing; :func:`apply_csv_import` then writes it in ONE
+transaction, all or nothing. Both stream the files (read again for each pass; ``uses.csv``
+and ``holders.csv`` beside ``records.csv``): memory does not grow with the rows, beyond a
+few bytes per record id. The apply plans again as it writes and refuses, rolling the
+transaction back, unless its plan's fingerprint is the preview's.
+
+Importing a file back: a withheld value keeps the catalogue's current value (it is absent
+from the file, not empty). Columns missing from a file keep current values too; a missing
+``uses.csv`` / ``holders.csv`` / ``vernacular_names.csv`` leaves those lists as they are. One
+leading apostrophe (the export's formula guard) is removed from text cells.
 """
 
 from __future__ import annotations
 
 import copy
 import csv
+import hashlib
+import heapq
 import io
+import json
 import math
 import uuid
 import zipfile
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from tkapp.core.model import (
     PERSON_ROLES,
@@ -49,7 +58,6 @@ from tkapp.services.catalogue import CancelCheck, Catalogue, Progress, Session
 from tkapp.services.csv_exchange import FILES, TEXT_COLUMNS
 from tkapp.services.importing.rows import describe_problem
 from tkapp.store import codec, entities, records
-from tkapp.store.connection import Connection
 from tkapp.ziparchive import SafeZip
 
 _TRUE = {"true", "yes", "1", "si", "sí"}
@@ -86,87 +94,138 @@ class CsvRowError:
     message: str
 
 
-@dataclass
-class _Sheet:
-    name: str
-    columns: list[str]
-    rows: list[tuple[int, dict[str, str]]]
+class _Source:
+    """The exchange files of a folder or zip, each opened afresh for every pass over it (read
+    with the strict ZIP reader: no unsafe names, duplicates or bombs). Nothing is extracted
+    and no file is held in memory."""
 
-
-def _read_sheet(name: str, handle: IO[bytes], errors: list[CsvRowError]) -> _Sheet | None:
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.reader(text)
-        header = next(reader, None)
-        if header is None:
-            return _Sheet(name, [], [])
-        columns = [h.strip().lower() for h in header]
-        rows: list[tuple[int, dict[str, str]]] = []
-        for number, cells in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(columns):
-                errors.append(CsvRowError(name, number, "", _problem("more_cells")))
-                continue
-            values = {
-                col: _unescape(col, cell)
-                for col, cell in zip(columns, cells, strict=False)
-                if col in FILES[name]
-            }
-            rows.append((number, values))
-        return _Sheet(name, columns, rows)
-    except (csv.Error, UnicodeDecodeError) as exc:
-        errors.append(CsvRowError(name, 0, "", str(exc)))
-        return None
-    finally:
-        text.detach()
-
-
-def _open_source(source: Path) -> Iterator[tuple[str, Callable[[], IO[bytes]]]]:
-    """(file name, opener) for every exchange file found in a folder or zip (read with the
-    strict ZIP reader: no unsafe names, duplicates or bombs)."""
-    if source.is_dir():
-        for name in FILES:
-            path = source / name
-            if path.is_file():
-                yield name, lambda path=path: path.open("rb")  # type: ignore[misc]
-        return
-    try:
-        archive = SafeZip(source)
-    except (OSError, zipfile.BadZipFile) as exc:
-        raise UsageError(str(exc), path=str(source)) from exc
-    with archive:
-        by_name: dict[str, str] = {}
-        for member in archive.names():
-            base = member.rsplit("/", 1)[-1]
-            if base in FILES and base in by_name:
-                # Two records.csv in different folders: which one is meant is not ours to guess.
-                raise UnsafeArchive(
-                    f"the same exchange file twice: {base}", file=archive.label, row=0
-                )
-            by_name[base] = member
-        for name in FILES:
-            entry = by_name.get(name)
-            if entry is not None:
-                yield name, lambda entry=entry: archive.open(entry)  # type: ignore[misc]
-
-
-def _read_source(source: Path, errors: list[CsvRowError]) -> dict[str, _Sheet]:
-    source = Path(source)
-    if not source.exists():
-        raise UsageError("no such file or folder", path=str(source))
-    sheets: dict[str, _Sheet] = {}
-    for name, opener in _open_source(source):
+    def __init__(self, source: Path) -> None:
+        self.path = Path(source)
+        if not self.path.exists():
+            raise UsageError("no such file or folder", path=str(self.path))
+        self._archive: SafeZip | None = None
+        self._members: dict[str, str] = {}
+        if self.path.is_dir():
+            self.names = [name for name in FILES if (self.path / name).is_file()]
+            return
         try:
-            with opener() as handle:
-                sheet = _read_sheet(name, handle, errors)
+            self._archive = SafeZip(self.path)
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise UsageError(str(exc), path=str(self.path)) from exc
+        try:
+            for member in self._archive.names():
+                base = member.rsplit("/", 1)[-1]
+                if base in FILES and base in self._members:
+                    # Two records.csv in different folders: which one is meant is not ours to
+                    # guess.
+                    raise UnsafeArchive(
+                        f"the same exchange file twice: {base}", file=self._archive.label, row=0
+                    )
+                self._members[base] = member
+        except BaseException:
+            self._archive.close()
+            raise
+        self.names = [name for name in FILES if name in self._members]
+
+    def open(self, name: str) -> IO[bytes]:
+        try:
+            if self._archive is not None:
+                return self._archive.open(self._members[name])
+            return (self.path / name).open("rb")
         except OSError as exc:
-            raise UsageError(str(exc), path=str(source)) from exc
-        if sheet is not None:
-            sheets[name] = sheet
-    if not sheets:
-        raise UsageError(_("no exchange files (records.csv, taxa.csv...) found"), path=str(source))
-    return sheets
+            raise UsageError(str(exc), path=str(self.path)) from exc
+
+    def close(self) -> None:
+        if self._archive is not None:
+            self._archive.close()
+
+    def __enter__(self) -> _Source:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+#: What a row of a file holds: its spreadsheet row number (header = 1) and its known cells.
+_Row = tuple[int, dict[str, str]]
+
+
+def _sheet_rows(
+    source: _Source,
+    name: str,
+    report: Callable[[CsvRowError], None] | None,
+    *,
+    values: bool = True,
+) -> Iterator[_Row | list[str]]:
+    """The header (a list of column names), then each non-blank row of one file.
+
+    Rows with more cells than columns are left out; ``report`` (the first pass) hears of
+    them. A file that is not CSV or not UTF-8 raises csv.Error / UnicodeDecodeError.
+    ``values=False`` (the check) yields each row with no cells (nothing is built).
+    """
+    with source.open(name) as handle:
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        try:
+            reader = csv.reader(text)
+            header = next(reader, None)
+            columns = [] if header is None else [h.strip().lower() for h in header]
+            yield columns
+            for number, cells in enumerate(reader, start=2):
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) > len(columns):
+                    if report is not None:
+                        report(CsvRowError(name, number, "", _problem("more_cells")))
+                    continue
+                if not values:
+                    yield number, {}
+                    continue
+                yield (
+                    number,
+                    {
+                        col: _unescape(col, cell)
+                        for col, cell in zip(columns, cells, strict=False)
+                        if col in FILES[name]
+                    },
+                )
+        finally:
+            text.detach()
+
+
+class _Sheets:
+    """The readable exchange files: checked once whole (a file that is not CSV or not UTF-8
+    is left out, as before), then streamed row by row as often as the planner needs."""
+
+    def __init__(self, source: _Source, report: Callable[[CsvRowError], None]) -> None:
+        self.source = source
+        self.columns: dict[str, list[str]] = {}
+        for name in source.names:
+            rows = _sheet_rows(source, name, report, values=False)
+            try:
+                self.columns[name] = cast(list[str], next(rows))
+                for _row in rows:
+                    pass
+            except (csv.Error, UnicodeDecodeError) as exc:
+                self.columns.pop(name, None)
+                report(CsvRowError(name, 0, "", str(exc)))
+        if not self.columns:
+            raise UsageError(
+                _("no exchange files (records.csv, taxa.csv...) found"), path=str(source.path)
+            )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.columns
+
+    def rows(self, name: str) -> Iterator[_Row]:
+        if name not in self.columns:
+            return
+        rows = _sheet_rows(self.source, name, None)
+        next(rows)
+        try:
+            yield from cast(Iterator[_Row], rows)
+        except (csv.Error, UnicodeDecodeError) as exc:
+            # It read whole a moment ago: the file was changed while being imported.
+            raise UsageError(str(exc), path=str(self.source.path)) from exc
 
 
 # --- preview -------------------------------------------------------------------------------
@@ -174,26 +233,36 @@ def _read_source(source: Path, errors: list[CsvRowError]) -> dict[str, _Sheet]:
 
 @dataclass(frozen=True)
 class Changes:
-    """Ids of one entity kind, by what the import does to them."""
+    """How many entities of one kind the import creates, updates and leaves unchanged."""
 
-    created: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+#: Row problems a preview keeps (the first ones in file order); ``error_count`` counts all.
+MAX_ERRORS_KEPT = 1000
 
 
 @dataclass
 class CsvImportPreview:
     """What an import would do; nothing is written until :func:`apply_csv_import`.
 
+    The preview holds counts, not the entities: the apply reads the files again and writes
+    each entity as it is planned (memory does not grow with the number of rows).
+
     Attributes:
         source: the folder or zip read.
         files: the exchange files found.
-        records, taxa, persons: created / updated / unchanged ids.
-        errors: every row error (the import is refused while there is one).
+        records, taxa, persons: created / updated / unchanged counts.
+        errors: the first :data:`MAX_ERRORS_KEPT` row errors, in file and row order (the
+            import is refused while there is one).
+        error_count: how many row errors there are in all.
         ignored_columns: ``file:column`` headers that are not part of the column set.
-        planned: the entities to write, in write order (persons, taxa, records).
-        bases: the stored state (JSON) each update was computed from, to detect edits made
-            between preview and apply.
+        fingerprint: SHA-256 of everything planned (each entity as the files give it, the
+            stored state it was compared with, and what the import does to it): the apply
+            recomputes it and refuses, writing nothing, when the catalogue or the files
+            changed since the preview.
     """
 
     source: Path
@@ -202,17 +271,42 @@ class CsvImportPreview:
     taxa: Changes = field(default_factory=Changes)
     persons: Changes = field(default_factory=Changes)
     errors: list[CsvRowError] = field(default_factory=list)
+    error_count: int = 0
     ignored_columns: list[str] = field(default_factory=list)
-    planned: list[Person | Taxon | KnowledgeRecord] = field(default_factory=list)
-    bases: dict[str, str] = field(default_factory=dict)
+    fingerprint: str = ""
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
 
     @property
     def change_count(self) -> int:
-        return sum(len(c.created) + len(c.updated) for c in (self.records, self.taxa, self.persons))
+        return sum(c.created + c.updated for c in (self.records, self.taxa, self.persons))
+
+
+class _Problems:
+    """The row problems found: the first ``keep`` of them in (file, row) order, and a count.
+
+    A bounded heap keeps exactly what sorting every problem and cutting the list would
+    keep (problems of the same row stay in the order found)."""
+
+    def __init__(self, keep: int = MAX_ERRORS_KEPT) -> None:
+        self.keep = keep
+        self.count = 0
+        self._heap: list[tuple[int, int, int, CsvRowError]] = []
+
+    def add(self, error: CsvRowError) -> None:
+        self.count += 1
+        order = list(FILES).index(error.file) if error.file in FILES else 9
+        # Largest first (negated): the one to drop when over the cap is at the top.
+        entry = (-order, -error.row, -self.count, error)
+        if len(self._heap) < self.keep:
+            heapq.heappush(self._heap, entry)
+        elif entry > self._heap[0]:
+            heapq.heapreplace(self._heap, entry)
+
+    def first(self) -> list[CsvRowError]:
+        return [entry[3] for entry in sorted(self._heap, reverse=True)]
 
 
 _EXTRA_PROBLEMS: dict[str, str] = {
@@ -293,36 +387,96 @@ def _uuid(value: str, column: str) -> str:
         raise _RowProblem(column, "bad_id") from None
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equal content, ignoring what the store manages (version and timestamps)."""
-    left, right = codec.to_jsonable(a), codec.to_jsonable(b)
-    for data in (left, right):
-        for key in ("version", "created", "modified"):
-            data.pop(key, None)
-    return bool(left == right)
+def _comparable(entity: Any) -> str:
+    """An entity's content as text, without what the store manages (version, timestamps)."""
+    data = codec.to_jsonable(entity)
+    for key in ("version", "created", "modified"):
+        data.pop(key, None)
+    return json.dumps(data, sort_keys=True, ensure_ascii=False)
+
+
+class _RecordIds:
+    """records.csv's ids, compact (memory per record: one dict entry and a few array slots):
+    each id's ordinal, the row it first appears on, and how many uses.csv / holders.csv rows
+    name it (so those files can be streamed beside records.csv in any order)."""
+
+    def __init__(self) -> None:
+        self.ordinal: dict[int, int] = {}
+        self.first_row = array("L")
+        self.children: dict[str, array[int]] = {"uses.csv": array("L"), "holders.csv": array("L")}
+
+    def add(self, key: int, number: int) -> bool:
+        if key in self.ordinal:
+            return False
+        self.ordinal[key] = len(self.first_row)
+        self.first_row.append(number)
+        for counts in self.children.values():
+            counts.append(0)
+        return True
+
+
+class _Children:
+    """One of uses.csv / holders.csv read beside records.csv: :meth:`take` returns a record's
+    rows in file order, reading on only as far as needed. Rows of records further down are
+    held until their record comes: nothing when the file follows records.csv's order (as
+    export-csv writes it), the rows out of order otherwise."""
+
+    def __init__(self, sheets: _Sheets, name: str, ids: _RecordIds) -> None:
+        self._rows = self._known(sheets.rows(name), ids)
+        self._counts = ids.children[name]
+        self._held: dict[int, list[_Row]] = {}
+
+    @staticmethod
+    def _known(rows: Iterator[_Row], ids: _RecordIds) -> Iterator[tuple[int, _Row]]:
+        for number, values in rows:
+            key = _uuid_key(values.get("record_id", ""))
+            if key is not None and key in ids.ordinal:
+                yield key, (number, values)
+
+    def take(self, key: int, ordinal: int) -> list[_Row]:
+        found = self._held.pop(key, [])
+        while len(found) < self._counts[ordinal]:
+            try:
+                other, row = next(self._rows)
+            except StopIteration:
+                raise UsageError(_("the exchange files changed while they were read")) from None
+            if other == key:
+                found.append(row)
+            else:
+                self._held.setdefault(other, []).append(row)
+        return found
+
+
+def _uuid_key(value: str) -> int | None:
+    try:
+        return uuid.UUID(value.strip()).int
+    except ValueError:
+        return None
+
+
+#: What the planner yields: an entity as the files give it, and its stored state (or None).
+_Planned = tuple[Person | Taxon | KnowledgeRecord, Person | Taxon | KnowledgeRecord | None]
 
 
 class _Planner:
-    """Builds the planned entities from the sheets, against the catalogue (reads only)."""
+    """Plans the entities from the files against the catalogue (reads only), one at a time:
+    persons, then taxa, then records, each yielded as soon as it is planned."""
 
-    def __init__(self, cat: Catalogue, sheets: dict[str, _Sheet], preview: CsvImportPreview):
+    def __init__(
+        self, cat: Catalogue, sheets: _Sheets, report: Callable[[CsvRowError], None]
+    ) -> None:
         self.cat = cat
         self.sheets = sheets
-        self.preview = preview
+        self.report = report
         self.person_ids: set[str] = set()
         self.taxon_ids: set[str] = set()
         self.terms_seen: dict[str, bool] = {}
 
     def error(self, file: str, row: int, column: str, code: str) -> None:
-        self.preview.errors.append(CsvRowError(file, row, column, _problem(code)))
+        self.report(CsvRowError(file, row, column, _problem(code)))
 
-    def rows(self, name: str) -> list[tuple[int, dict[str, str]]]:
-        sheet = self.sheets.get(name)
-        return sheet.rows if sheet else []
-
-    def has(self, name: str, column: str) -> bool:
-        sheet = self.sheets.get(name)
-        return sheet is not None and column in sheet.columns
+    def rows(self, name: str) -> Iterator[_Row]:
+        return self.sheets.rows(name)
 
     def _existing(self, getter: Callable[[str], Any], entity_id: str) -> Any:
         try:
@@ -345,10 +499,14 @@ class _Planner:
             seen[entity_id] = number
         return seen
 
+    def plan(self) -> Iterator[_Planned]:
+        yield from self.persons()
+        yield from self.taxa()
+        yield from self.records()
+
     # --- persons and taxa -------------------------------------------------------------
 
-    def persons(self) -> list[tuple[Person, Person | None]]:
-        out: list[tuple[Person, Person | None]] = []
+    def persons(self) -> Iterator[_Planned]:
         first_rows = self._ids("people.csv")
         for number, values in self.rows("people.csv"):
             entity_id = values.get("id", "").strip()
@@ -387,10 +545,9 @@ class _Planner:
                 self.error("people.csv", number, str(exc.params.get("field", "")), exc.detail)
                 continue
             self.person_ids.add(entity_id)
-            out.append((person, old))
-        return out
+            yield person, old
 
-    def taxa(self) -> list[tuple[Taxon, Taxon | None]]:
+    def taxa(self) -> Iterator[_Planned]:
         names_by_taxon: dict[str, list[tuple[int, VernacularName]]] = {}
         for number, values in self.rows("vernacular_names.csv"):
             try:
@@ -408,7 +565,6 @@ class _Planner:
                 self.error("vernacular_names.csv", number, "name", exc.detail)
                 continue
             names_by_taxon.setdefault(taxon_id, []).append((number, name))
-        out: list[tuple[Taxon, Taxon | None]] = []
         first_rows = self._ids("taxa.csv")
         with_names = "vernacular_names.csv" in self.sheets
         for number, values in self.rows("taxa.csv"):
@@ -434,29 +590,38 @@ class _Planner:
                 continue
             names_by_taxon.pop(entity_id, None)
             self.taxon_ids.add(entity_id)
-            out.append((taxon, old))
+            yield taxon, old
         for rows in names_by_taxon.values():
             for number, _name in rows:
                 self.error("vernacular_names.csv", number, "taxon_id", "unknown_taxon")
-        return out
 
     # --- records ----------------------------------------------------------------------
 
-    def _children(
-        self, name: str, record_ids: set[str]
-    ) -> dict[str, list[tuple[int, dict[str, str]]]]:
-        found: dict[str, list[tuple[int, dict[str, str]]]] = {}
-        for number, values in self.rows(name):
+    def _record_ids(self) -> _RecordIds:
+        """records.csv's ids (bad and repeated ones reported), then the uses.csv and
+        holders.csv rows counted by record (rows naming no record of the file reported)."""
+        ids = _RecordIds()
+        for number, values in self.rows("records.csv"):
             try:
-                record_id = _uuid(values.get("record_id", ""), "record_id")
+                key = uuid.UUID(_uuid(values.get("id", ""), "id")).int
             except _RowProblem as problem:
-                self.error(name, number, problem.column, problem.code)
+                self.error("records.csv", number, problem.column, problem.code)
                 continue
-            if record_id not in record_ids:
-                self.error(name, number, "record_id", "unknown_record")
-                continue
-            found.setdefault(record_id, []).append((number, values))
-        return found
+            if not ids.add(key, number):
+                self.error("records.csv", number, "id", "duplicate_id")
+        for name, counts in ids.children.items():
+            for number, values in self.rows(name):
+                try:
+                    key = uuid.UUID(_uuid(values.get("record_id", ""), "record_id")).int
+                except _RowProblem as problem:
+                    self.error(name, number, problem.column, problem.code)
+                    continue
+                ordinal = ids.ordinal.get(key)
+                if ordinal is None:
+                    self.error(name, number, "record_id", "unknown_record")
+                    continue
+                counts[ordinal] += 1
+        return ids
 
     def _person_known(self, person_id: str) -> bool:
         if person_id in self.person_ids:
@@ -477,34 +642,37 @@ class _Planner:
                 self.terms_seen[terms_id] = False
         return self.terms_seen[terms_id]
 
-    def records(self) -> list[tuple[KnowledgeRecord, KnowledgeRecord | None]]:
-        first_rows = self._ids("records.csv")
-        uses = self._children("uses.csv", set(first_rows))
-        holders = self._children("holders.csv", set(first_rows))
-        out: list[tuple[KnowledgeRecord, KnowledgeRecord | None]] = []
+    def records(self) -> Iterator[_Planned]:
+        ids = self._record_ids()
+        uses = _Children(self.sheets, "uses.csv", ids)
+        holders = _Children(self.sheets, "holders.csv", ids)
         for number, values in self.rows("records.csv"):
             entity_id = values.get("id", "").strip()
-            if first_rows.get(entity_id) != number:
-                continue
+            key = _uuid_key(entity_id)
+            ordinal = None if key is None else ids.ordinal.get(key)
+            if key is None or ordinal is None or ids.first_row[ordinal] != number:
+                continue  # a bad or repeated id, reported with the ids
+            children = (uses.take(key, ordinal), holders.take(key, ordinal))
+            if str(uuid.UUID(int=key)) != entity_id:
+                continue  # not written in the canonical form: never matched (as before)
             old = self._existing(self.cat.get_record, entity_id)
             try:
-                rec = self._record(entity_id, values, old, uses, holders)
+                rec = self._record(entity_id, values, old, *children)
             except _RowProblem as problem:
                 self.error("records.csv", number, problem.column, problem.code)
                 continue
             except ValidationError as exc:
                 self.error("records.csv", number, str(exc.params.get("field", "")), exc.detail)
                 continue
-            out.append((rec, old))
-        return out
+            yield rec, old
 
     def _record(
         self,
         entity_id: str,
         values: dict[str, str],
         old: KnowledgeRecord | None,
-        uses: dict[str, list[tuple[int, dict[str, str]]]],
-        holders: dict[str, list[tuple[int, dict[str, str]]]],
+        uses: list[_Row],
+        holders: list[_Row],
     ) -> KnowledgeRecord:
         rec = copy.deepcopy(old) if old else KnowledgeRecord(title="", id=entity_id)
         withheld = set(_split(values.get("withheld", ""))) if old else set()
@@ -544,10 +712,10 @@ class _Planner:
                     raise _RowProblem("taxon_ids", "unknown_taxon")
         self._place(rec, values, "place" in withheld)
         if "uses.csv" in self.sheets and "uses" not in withheld:
-            rec.uses = self._uses(rec, old, entity_id, uses, "preparation" in withheld)
+            rec.uses = self._uses(old, uses, "preparation" in withheld)
         if "holders.csv" in self.sheets and "holders" not in withheld:
             rec.holders = []
-            for number, row in holders.get(entity_id, []):
+            for number, row in holders:
                 person_id = row.get("person_id", "").strip()
                 if not self._person_known(person_id):
                     self.error("holders.csv", number, "person_id", "unknown_person")
@@ -572,15 +740,10 @@ class _Planner:
             place.uncertainty_m = _int(values["uncertainty_m"], "uncertainty_m")
 
     def _uses(
-        self,
-        rec: KnowledgeRecord,
-        old: KnowledgeRecord | None,
-        entity_id: str,
-        uses: dict[str, list[tuple[int, dict[str, str]]]],
-        keep_preparation: bool,
+        self, old: KnowledgeRecord | None, uses: list[_Row], keep_preparation: bool
     ) -> list[Use]:
         out: list[Use] = []
-        for index, (_number, row) in enumerate(uses.get(entity_id, [])):
+        for index, (_number, row) in enumerate(uses):
             use = Use(row.get("part", ""), row.get("preparation", ""), row.get("purpose", ""),
                       row.get("season", ""))  # fmt: skip
             if keep_preparation and old is not None and index < len(old.uses):
@@ -589,45 +752,69 @@ class _Planner:
         return out
 
 
+def _kind(entity: Person | Taxon | KnowledgeRecord) -> str:
+    if isinstance(entity, Person):
+        return "persons"
+    return "taxa" if isinstance(entity, Taxon) else "records"
+
+
+class _Tally:
+    """Counts what the planned entities come to and fingerprints the plan (preview and apply
+    compute it the same way)."""
+
+    def __init__(self) -> None:
+        self.counts = {kind: [0, 0, 0] for kind in ("persons", "taxa", "records")}
+        self._digest = hashlib.sha256()
+
+    def add(self, new: Any, old: Any) -> str:
+        """``created``, ``updated`` or ``unchanged``."""
+        comparable = _comparable(new)
+        if old is None:
+            action = "created"
+        else:
+            action = "unchanged" if comparable == _comparable(old) else "updated"
+        kind = _kind(new)
+        self.counts[kind][("created", "updated", "unchanged").index(action)] += 1
+        stored = "" if old is None else codec.dumps(old)
+        for part in (kind, new.id, action, comparable, stored):
+            self._digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+        return action
+
+    def changes(self, kind: str) -> Changes:
+        return Changes(*self.counts[kind])
+
+    @property
+    def fingerprint(self) -> str:
+        return self._digest.hexdigest()
+
+
 def preview_csv_import(cat: Catalogue, source: Path) -> CsvImportPreview:
     """Read a folder or zip of exchange files and say what importing it would do.
 
-    Nothing is written. Every row error is collected (file, row, column, message).
+    Nothing is written. Every row error is counted, the first :data:`MAX_ERRORS_KEPT`
+    kept (file, row, column, message). The files are streamed: memory does not grow with
+    the rows (beyond a few bytes per record id).
 
     Raises:
         UsageError: ``source`` is missing, unreadable, or holds no exchange file.
     """
     preview = CsvImportPreview(source=Path(source))
-    sheets = _read_source(Path(source), preview.errors)
-    preview.files = [name for name in FILES if name in sheets]
-    for name, sheet in sheets.items():
-        preview.ignored_columns += [f"{name}:{c}" for c in sheet.columns if c not in FILES[name]]
-    planner = _Planner(cat, sheets, preview)
-    persons = planner.persons()
-    taxa = planner.taxa()
-    records_ = planner.records()
-    preview.persons = _changes(persons, preview)
-    preview.taxa = _changes(taxa, preview)
-    preview.records = _changes(records_, preview)
-    preview.errors.sort(key=lambda e: (list(FILES).index(e.file) if e.file in FILES else 9, e.row))
+    problems = _Problems()
+    tally = _Tally()
+    with _Source(Path(source)) as files:
+        sheets = _Sheets(files, problems.add)
+        preview.files = [name for name in FILES if name in sheets]
+        for name, columns in sheets.columns.items():
+            preview.ignored_columns += [f"{name}:{c}" for c in columns if c not in FILES[name]]
+        for new, old in _Planner(cat, sheets, problems.add).plan():
+            tally.add(new, old)
+    preview.persons = tally.changes("persons")
+    preview.taxa = tally.changes("taxa")
+    preview.records = tally.changes("records")
+    preview.errors = problems.first()
+    preview.error_count = problems.count
+    preview.fingerprint = tally.fingerprint
     return preview
-
-
-def _changes(pairs: list[tuple[Any, Any]], preview: CsvImportPreview) -> Changes:
-    created: list[str] = []
-    updated: list[str] = []
-    unchanged: list[str] = []
-    for new, old in pairs:
-        if old is None:
-            created.append(new.id)
-            preview.planned.append(new)
-        elif _same(new, old):
-            unchanged.append(new.id)
-        else:
-            updated.append(new.id)
-            preview.planned.append(new)
-            preview.bases[new.id] = codec.dumps(old)
-    return Changes(tuple(created), tuple(updated), tuple(unchanged))
 
 
 # --- apply ---------------------------------------------------------------------------------
@@ -654,66 +841,71 @@ def apply_csv_import(
 ) -> CsvImportReport:
     """Write a previewed import in one transaction (all or nothing).
 
+    The files are read again and planned exactly as the preview did, each entity written as
+    soon as it is planned; at the end the plan's fingerprint must equal the preview's, or
+    the transaction is rolled back.
+
     Raises:
         ValidationError: the preview has row errors (``import_has_errors``), or the catalogue
-            changed since the preview (``changed_since_preview``); nothing is written.
+            or the files changed since the preview (``changed_since_preview``); nothing is
+            written.
         Cancelled: ``cancel()`` returned True; nothing is written.
     """
-    if preview.errors:
-        raise ValidationError("import_has_errors", field="file", errors=len(preview.errors))
+    if not preview.ok:
+        raise ValidationError("import_has_errors", field="file", errors=preview.error_count)
     counts = dict.fromkeys(
         ("records_created", "records_updated", "taxa_created", "taxa_updated",
          "persons_created", "persons_updated"), 0,
     )  # fmt: skip
-    total = len(preview.planned)
+    total = preview.change_count
+    done = 0
     now = datetime.now(UTC)
+
+    def refuse(_error: CsvRowError) -> None:
+        # The preview found no problem: the files changed since.
+        raise ValidationError("changed_since_preview", field="file")
+
+    tally = _Tally()
     # One transaction, all or nothing, in rollback-journal mode: no -wal file as large as the
     # import (Database.bulk_transaction).
-    with cat.session(bulk=True) as s:
+    with _Source(preview.source) as files, cat.session(bulk=True) as s:
+        sheets = _Sheets(files, refuse)
         names = records.NameCache()
         stale_rowids: set[int] = set()
-        for done, entity in enumerate(preview.planned, start=1):
+        for new, old in _Planner(cat, sheets, refuse).plan():
             if cancel is not None and cancel():
                 raise Cancelled()
-            kind = _write(s, entity, base=preview.bases.get(entity.id), names=names, now=now)
+            if tally.add(new, old) == "unchanged":
+                continue
+            kind = _write(s, new, old, names=names, now=now)
             counts[kind] += 1
             if kind == "taxa_updated":
-                stale_rowids.update(records.rowids_linking_taxon(s.conn, entity.id))
+                stale_rowids.update(records.rowids_linking_taxon(s.conn, new.id))
             elif kind == "persons_updated":
-                stale_rowids.update(records.rowids_linking_person(s.conn, entity.id))
+                stale_rowids.update(records.rowids_linking_person(s.conn, new.id))
+            done += 1
             if progress is not None and done % 100 == 0:
                 progress(done, total)
+        if tally.fingerprint != preview.fingerprint:
+            # Someone edited (or created) an entity after the preview, or the files changed:
+            # refuse rather than overwrite (the transaction is rolled back).
+            raise ValidationError("changed_since_preview", field="id")
         records.reindex(s.conn, sorted(stale_rowids))
     if progress is not None:
         progress(total, total)
     return CsvImportReport(**counts)
 
 
-def _stored_state(conn: Connection, entity: Person | Taxon | KnowledgeRecord) -> str | None:
-    try:
-        if isinstance(entity, Person):
-            return codec.dumps(entities.get_person(conn, entity.id))
-        if isinstance(entity, Taxon):
-            return codec.dumps(entities.get_taxon(conn, entity.id))
-        return codec.dumps(records.load(conn, entity.id)[0])
-    except NotFound:
-        return None
-
-
 def _write(
     s: Session,
     entity: Person | Taxon | KnowledgeRecord,
+    old: Person | Taxon | KnowledgeRecord | None,
     *,
-    base: str | None,
     names: records.NameCache,
     now: datetime,
 ) -> str:
     conn = s.conn
-    stored = _stored_state(conn, entity)
-    if stored != base:
-        # Someone edited (or created) it after the preview: refuse rather than overwrite.
-        raise ValidationError("changed_since_preview", field="id", id=entity.id)
-    new = base is None
+    new = old is None
     audit_action = "create" if new else "update"
     if isinstance(entity, Person):
         state = codec.dumps(entity)
@@ -727,12 +919,11 @@ def _write(
         names.put_taxon(entity)
         s.audit(audit_action, "taxon", entity.id, state)
         return "taxa_created" if new else "taxa_updated"
-    rec = copy.deepcopy(entity)
-    if new:
-        rec.version, rec.created, rec.modified = 1, now, now
-    else:
-        old = records.load(conn, rec.id)[0]
+    rec = entity  # planned for this write alone: no copy needed
+    if isinstance(old, KnowledgeRecord):
         rec.version, rec.created, rec.modified = old.version + 1, old.created, now
+    else:
+        rec.version, rec.created, rec.modified = 1, now, now
     state = codec.dumps(rec)
     records.save(conn, rec, state, new=new, names=names)
     s.audit(audit_action, "record", rec.id, state)

@@ -583,14 +583,14 @@ def _run_exchange(
     result = ImportResult(path, "exchange", dry_run, exchange=preview)
     result.errors = [RowProblem(e.file, e.row, e.field, e.message) for e in preview.errors]
     result.counts = Counts(
-        created=len(preview.records.created),
-        updated=len(preview.records.updated),
-        unchanged=len(preview.records.unchanged),
-        taxa_created=len(preview.taxa.created),
-        persons_created=len(preview.persons.created),
+        created=preview.records.created,
+        updated=preview.records.updated,
+        unchanged=preview.records.unchanged,
+        taxa_created=preview.taxa.created,
+        persons_created=preview.persons.created,
     )
     changes = preview.records
-    result.rows = len(changes.created) + len(changes.updated) + len(changes.unchanged)
+    result.rows = changes.created + changes.updated + changes.unchanged
     if dry_run:
         return result
     if preview.errors:
