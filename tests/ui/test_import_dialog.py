@@ -81,3 +81,25 @@ def test_screenshot(open_runner, qtbot, tmp_path, lang) -> None:
         assert dialog.grab().save(str(folder / f"import-dialog-{lang}.png"))
     finally:
         set_language("en")
+
+
+def test_summary_counts_every_row_error_not_only_the_ones_listed(
+    cat, tmp_path: Path, qtbot
+) -> None:
+    # An exchange preview keeps the first 1,000 problems (bounded memory): the summary must
+    # still say how many rows cannot be imported in all.
+    import csv
+
+    from tkapp.services.importing import run_import
+    from tkapp.ui.sharing.import_dialog import summary_text
+
+    set_language("en")
+    folder = tmp_path / "exchange"
+    folder.mkdir()
+    with (folder / "records.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title"])
+        writer.writerows([f"record-{n}", "x"] for n in range(1200))
+    result = run_import(cat, folder, dry_run=True)
+    assert len(result.errors) == 1000 and result.error_count == 1200
+    assert "1,200 rows cannot be imported" in summary_text(result)

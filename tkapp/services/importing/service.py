@@ -108,6 +108,11 @@ class ImportResult:
         return not self.errors
 
     @property
+    def error_count(self) -> int:
+        """Row errors in all: an exchange preview keeps only the first ones in ``errors``."""
+        return self.exchange.error_count if self.exchange is not None else len(self.errors)
+
+    @property
     def ignored(self) -> list[cols.Column]:
         return [c for c in self.columns if not c.used]
 

@@ -84,8 +84,8 @@ def summary_text(result: ImportResult) -> str:
                 "for its column.",
                 "{n} rows cannot be imported (see below): correct them, or choose another "
                 "meaning for their columns.",
-                len(result.errors),
-            ).format(n=format_number(len(result.errors)))
+                result.error_count,
+            ).format(n=format_number(result.error_count))
         )
     return "\n".join(lines)
 
