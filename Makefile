@@ -52,8 +52,9 @@ clean:
 	rm -rf $(VENV) build dist *.egg-info tkapp/locale
 
 # One table of figures against the limits of tkapp's own parts (benchmarks/limits_bench.py):
-# raw SQLCipher FTS5, hashlib, raw executemany, `python -c pass`, measured in the same run.
-# BENCH_ARGS=--scale runs 1,000,000 records (long; not part of CI).
+# raw SQLCipher FTS5, hashlib, raw executemany, `python -c pass`, measured in the same run;
+# the GUI keystroke (offscreen) and every bulk path's peak memory and time at two sizes.
+# BENCH_ARGS=--scale runs 1,000,000 records (long; not part of CI); --skip PART leaves one out.
 bench: venv
 	$(BIN)/pip install -q -c constraints.txt -e .
 	$(BIN)/python benchmarks/limits_bench.py $(BENCH_ARGS)
@@ -62,7 +63,7 @@ bench: venv
 .PHONY: bench-1m
 bench-1m: venv
 	$(BIN)/pip install -q -c constraints.txt -e .
-	$(BIN)/python benchmarks/limits_bench.py --scale --skip media --skip start --skip gui --reps 3
+	$(BIN)/python benchmarks/limits_bench.py --scale --skip media --skip start --skip gui --skip memory --reps 3
 
 # Translations (translations/README.md): extract the strings from the code into
 # translations/tkapp.pot, merge them into every language's .po (new strings empty, changed

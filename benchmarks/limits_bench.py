@@ -522,6 +522,28 @@ def small_bundle(work: Path) -> tuple[Path, str]:
     return written.path, str(key_file)
 
 
+def memory_rows(work: Path, small: int, large: int) -> None:
+    """Peak memory and time of every bulk path at two sizes (benchmarks/memory_bench.py):
+    constant memory means the peak does not grow with the records; linear time means the
+    time ratio equals the size ratio (the ratio column: 1.0 linear, 2.0 quadratic)."""
+    import memory_bench
+
+    os.environ["TKAPP_KDF_PROFILE"] = "fast"  # key derivation is not what is measured here
+    ops = set(memory_bench.OPS)
+    results = {n: memory_bench.run_size(work, n, None, ops, "assembly") for n in (small, large)}
+    for op in memory_bench.OPS:
+        (t_small, m_small), (t_large, m_large) = results[small][op], results[large][op]
+        row(
+            f"{op}: {small:,} -> {large:,} records",
+            f"peak {m_small / 2**20:.1f} -> {m_large / 2**20:.1f} MiB;"
+            f" {t_small:.1f} -> {t_large:.1f} s",
+            "time in proportion to the records",
+            (t_large / t_small) / (large / small),
+            "constant memory, linear time (1.0x)",
+            "peak of Python allocations (tracemalloc); ratio = time ratio / size ratio",
+        )
+
+
 def gui_rows(work: Path, records: int) -> None:
     """Keystroke to table in the real window (benchmarks/ui_bench.py, offscreen, its own
     process: Qt stays out of this one). No baseline: the goal is absolute."""
@@ -563,7 +585,10 @@ def main() -> None:
     parser.add_argument("--file-mb", type=int, default=64)
     parser.add_argument("--reps", type=int, default=9)
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["search", "media", "start", "gui"]
+        "--memory-records", type=int, nargs=2, default=[2_500, 10_000], metavar=("SMALL", "LARGE")
+    )
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["search", "media", "start", "gui", "memory"]
     )
     args = parser.parse_args()
     records = 1_000_000 if args.scale else args.records
@@ -577,6 +602,8 @@ def main() -> None:
             media_rows(work, args.media_mb, args.file_mb, max(3, args.reps // 3))
         if "gui" not in args.skip:
             gui_rows(work, min(records, 100_000))
+        if "memory" not in args.skip:
+            memory_rows(work, *args.memory_records)
     widths = [max(len(r[i]) for r in [*ROWS, HEADER]) for i in range(len(HEADER))]
     for line in [HEADER, tuple("-" * w for w in widths), *ROWS]:
         print(" | ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
