@@ -66,12 +66,20 @@ def test_the_table_says_more_than(
         assert section.result.text() == expected
         assert section.model.rowCount() == 300
         found = {"en": "more than 300 found", "es": "más de 300 encontrados"}[language]
-        assert window.counts.text().startswith(found)
+        # The status bar's counts come from the worker after the table: wait for them.
+        qtbot.waitUntil(lambda: window.counts.text().startswith(found), timeout=10_000)
         # Scrolled to the end: counted further, the label says the exact number.
         section.table.scrollToBottom()
         qtbot.waitUntil(lambda: section.model.rowCount() == 450, timeout=10_000)
         assert section.result.text() == {"en": "450 records", "es": "450 registros"}[language]
-        assert "more than" not in window.counts.text() and "más de" not in window.counts.text()
+        qtbot.waitUntil(
+            lambda: (
+                bool(window.counts.text())
+                and "more than" not in window.counts.text()
+                and "más de" not in window.counts.text()
+            ),
+            timeout=10_000,
+        )
     finally:
         set_language("en")
 
