@@ -125,16 +125,28 @@ class AuditChain:
         state_json: str,
         now: datetime | None = None,
     ) -> None:
+        self._chain(actor, action, entity, entity_id, state_digest(state_json), now)
+        if len(self._pending) >= _BATCH:
+            self.write_pending(conn)
+
+    def _chain(  # noqa: PLR0917 - the chained fields, in their canonical order
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str,
+        digest: str,
+        now: datetime | None,
+    ) -> int:
+        """Link the next entry to the head (pending until written); its sequence number."""
         seq = self.count + 1
         time = (now or datetime.now(UTC)).isoformat()
-        digest = state_digest(state_json)
         new_hash = entry_hash(seq, time, actor, action, entity, entity_id, digest, self.head)
         self._pending.append(
             (seq, time, actor, action, entity, entity_id, digest, self.head, new_hash)
         )
         self.head, self.count, self._dirty = new_hash, seq, True
-        if len(self._pending) >= _BATCH:
-            self.write_pending(conn)
+        return seq
 
     def append_batch(
         self,
@@ -151,18 +163,8 @@ class AuditChain:
         if not created:
             return
         # Canonical UUID text sorts as its bytes do: the list is in audit_item's key order.
-        listing = sorted(
-            (str(uuid.UUID(rid)), hashlib.sha256(state.encode("utf-8")).hexdigest())
-            for rid, state in created
-        )
-        seq = self.count + 1
-        time = (now or datetime.now(UTC)).isoformat()
-        digest = batch_digest(listing)
-        new_hash = entry_hash(seq, time, actor, action, BATCH_ENTITY, source, digest, self.head)
-        self._pending.append(
-            (seq, time, actor, action, BATCH_ENTITY, source, digest, self.head, new_hash)
-        )
-        self.head, self.count, self._dirty = new_hash, seq, True
+        listing = sorted((str(uuid.UUID(rid)), state_digest(state)) for rid, state in created)
+        seq = self._chain(actor, action, BATCH_ENTITY, source, batch_digest(listing), now)
         conn.executemany(
             "INSERT INTO audit_item (seq, record_id, digest) VALUES (?, ?, ?)",
             [(seq, bytes.fromhex(rid.replace("-", "")), bytes.fromhex(h)) for rid, h in listing],
