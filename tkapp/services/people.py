@@ -512,11 +512,8 @@ class People:
         old_key, old_salt = db.key, db.salt
 
         def in_new_file(conn: Connection, schema: str) -> None:
-            conn.execute(
-                # ``schema`` is the fixed name maintenance.rekey attaches the new file as.
-                f"UPDATE {schema}.meta SET value = ? WHERE key = 'keyslots'",  # noqa: S608
-                (keyslots.mirror_text(new_slots),),
-            )
+            # ``schema`` is the fixed name maintenance.rekey attaches the new file as.
+            rows.set_slots_mirror(conn, keyslots.mirror_text(new_slots), schema)
 
         def before_swap() -> None:
             keyslots.write(db.path, old_slots + new_slots, {old_salt: old_key, salt: key})

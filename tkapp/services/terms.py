@@ -259,11 +259,7 @@ def edit_terms(
             state = json.dumps({"default": successor.id})
             s.audit("default", "terms", successor.id, state)
         if move_records:
-            ids = [
-                str(r[0])
-                for r in s.conn.execute("SELECT id FROM record WHERE terms_id = ?", (terms_id,))
-            ]
-            _assign_in(s, ids, successor.id)
+            _assign_in(s, records.ids_under_terms(s.conn, terms_id), successor.id)
     return successor
 
 

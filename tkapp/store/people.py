@@ -178,9 +178,9 @@ def get_slots_mirror(conn: Connection) -> str | None:
     return str(row[0]) if row else None
 
 
-def set_slots_mirror(conn: Connection, text: str) -> None:
-    conn.execute(
-        "INSERT INTO meta (key, value) VALUES (?, ?) "
-        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        (_MIRROR_KEY, text),
-    )
+def set_slots_mirror(conn: Connection, text: str, schema: str = "main") -> None:
+    """``schema``: the attached file written (a rekey writes the new file before the swap)."""
+    if not schema.isidentifier():
+        raise ValueError("schema must be a plain name")
+    upsert = " (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value"
+    conn.execute("INSERT INTO " + schema + ".meta" + upsert, (_MIRROR_KEY, text))

@@ -437,6 +437,12 @@ def existing_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     return found
 
 
+def ids_under_terms(conn: Connection, terms_id: str) -> list[str]:
+    """Ids of the records governed by terms version ``terms_id``."""
+    rows = conn.execute("SELECT id FROM record WHERE terms_id = ?", (terms_id,))
+    return [str(r[0]) for r in rows]
+
+
 def load(conn: Connection, record_id: str) -> tuple[KnowledgeRecord, bool]:
     """The record and whether it is in the trash.
 
