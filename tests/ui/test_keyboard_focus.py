@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -58,6 +59,22 @@ def test_spanish_columns_fit_their_words(main_window: Any, qtbot: Any, catalogue
         assert "Verificado por la comunidad" in [i18n.names.status_name(s) for s in RecordStatus]
     finally:
         i18n.set_language("en")
+
+
+def test_english_dates_fit_the_changed_column(main_window: Any, qtbot: Any) -> None:
+    """ "Sep 28, 2026" was cut to "Sep 28, 20..." at 1366x768 in English."""
+    from tkapp.ui.records.records_section import RecordsSection
+
+    i18n.set_language("en")
+    section = RecordsSection(main_window.runner)
+    qtbot.addWidget(section)
+    section.resize(1366, 700)
+    table: QTableView = section.table
+    widest = max(
+        table.fontMetrics().horizontalAdvance(i18n.format_date(date(2026, month, 28)))
+        for month in range(1, 13)
+    )
+    assert table.columnWidth(Column.MODIFIED) >= widest + 12
 
 
 def test_recent_list_shows_community_names(

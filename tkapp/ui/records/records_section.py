@@ -12,6 +12,7 @@ keystroke within a tenth of a second.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from tkapp.core.model import AccessLevel, Category, RecordStatus
-from tkapp.i18n import _, format_number, names, ngettext, translate
+from tkapp.i18n import _, format_date, format_number, names, ngettext, translate
 from tkapp.licensing.labels import LABELS
 from tkapp.ui.common.dialogs import confirm, show_error, show_info
 from tkapp.ui.common.worker import Runner
@@ -160,12 +161,14 @@ class RecordsSection(QWidget):
         header.setStretchLastSection(False)
         header.setMinimumSectionSize(4 * char)
         # Columns of fixed words fit their longest translated word ("Verificado por la
-        # comunidad" in Spanish), so nothing is cut at 1366x768.
+        # comunidad" in Spanish) and the date column its longest month ("Sep 28, 2000" in
+        # English), so nothing is cut at 1366x768.
         cell = self.table.fontMetrics()
         contents = {
             Column.CATEGORY: [names.category_name(c) for c in Category],
             Column.ACCESS: [names.access_name(a) for a in AccessLevel],
             Column.STATUS: [names.status_name(s) for s in RecordStatus],
+            Column.MODIFIED: [format_date(date(2000, month, 28)) for month in range(1, 13)],
         }
         for column, width in _WIDTHS.items():
             # Never narrower than the translated header text.
