@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/limits_bench.py [--records 100000] [--media-mb 256]
     .venv/bin/python benchmarks/limits_bench.py --scale      # 1,000,000 records: long, not CI
     make bench-1m                                            # the same, search and import only
+    .venv/bin/python benchmarks/limits_bench.py --work DIR   # reruns reuse the search files
     make bench                                               # the default run
 
 Every tkapp figure is measured next to the best its parts can do on the same machine, in the
