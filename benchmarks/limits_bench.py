@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/limits_bench.py [--records 100000] [--media-mb 256]
     .venv/bin/python benchmarks/limits_bench.py --scale      # 1,000,000 records: long, not CI
     make bench-1m                                            # the same, search and import only
+    .venv/bin/python benchmarks/limits_bench.py --work DIR   # reruns reuse the search files
     make bench                                               # the default run
 
 Every tkapp figure is measured next to the best its parts can do on the same machine, in the
@@ -25,6 +26,7 @@ Prints one table with ratios; asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import hashlib
 import json
@@ -105,8 +107,13 @@ def ms(seconds: float) -> str:
 
 def raw_connection(path: Path) -> Any:
     """A SQLCipher file with the catalogue's cipher settings (raw 32-byte key, same defaults),
-    page cache and journal mode."""
-    conn = create_connection(path, secrets.token_bytes(32), secrets.token_bytes(16))
+    page cache and journal mode. Its key is kept next to it (``raw.key``): a run with
+    ``--work`` opens the same file again."""
+    key_file = path.with_suffix(".key")
+    if not key_file.exists():
+        key_file.write_bytes(secrets.token_bytes(48))
+    secret = key_file.read_bytes()
+    conn = create_connection(path, secret[:32], secret[32:])
     conn.execute("PRAGMA cache_size = -32768")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
@@ -171,7 +178,7 @@ def build_raw(path: Path, cat_path: Path, csv_paths: list[Path]) -> tuple[Any, f
 
 def pick_words(conn: Any, n: int) -> tuple[str, str]:
     """A rare word (in about 0.1% of records) and a common one (about 20%), from the index."""
-    conn.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, f, 'row')")
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, f, 'row')")
     terms = conn.execute("SELECT term, doc FROM v WHERE length(term) > 4").fetchall()
     rare = min(terms, key=lambda t: abs(t[1] - n * 0.001))[0]
     common = min(terms, key=lambda t: abs(t[1] - n * 0.2))[0]
@@ -202,8 +209,6 @@ def raw_page(conn: Any, query: str, limit: int) -> list[Any]:
 
 
 def search_rows(work: Path, records: int, reps: int) -> None:
-    from tkapp.store.records import COUNT_CAP
-
     def raw_capped_page(conn: Any, query: str, limit: int, cap: int) -> list[Any]:
         """:func:`raw_page` asking what tkapp asks: the count stops at ``cap`` ("more than
         10,000"), then the page and its rows in the same order."""
@@ -222,13 +227,22 @@ def search_rows(work: Path, records: int, reps: int) -> None:
         sql = f"SELECT rowid, data FROM record WHERE rowid IN ({marks})"
         return conn.execute(sql, rowids).fetchall()
 
+    cat_path = work / "bench.tkc"
+    built = work / "search-built.txt"  # the record count of a finished build (--work reuses it)
+    if built.exists() and built.read_text() == str(records):
+        raw = raw_connection(work / "raw.db")
+        raw.execute("PRAGMA cache_size = -32768")
+        search_questions(raw, cat_path, records, reps, raw_capped_page)
+        return
+    for pattern in ("bench.tkc*", "raw.db*", "raw.key", "records*.csv"):
+        for stale in work.glob(pattern):  # an unfinished build of an earlier --work run
+            stale.unlink()
     # `tkapp import` reads a table file of up to 512 MB (it holds the table to preview and
     # map it): a million records (about 500 MB of CSV) come as files of 200,000 at most.
     csv_paths = []
     for part, start in enumerate(range(0, records, IMPORT_FILE_RECORDS)):
         csv_paths.append(work / f"records{part}.csv")
         write_csv(csv_paths[-1], min(IMPORT_FILE_RECORDS, records - start), seed=part + 1)
-    cat_path = work / "bench.tkc"
     create_catalogue(cat_path, PASSPHRASE, Community("Benchmark")).close()
     import_s = 0.0
     with open_catalogue(cat_path, PASSPHRASE) as cat:
@@ -256,6 +270,20 @@ def search_rows(work: Path, records: int, reps: int) -> None:
         "includes the audit log, links and listing indexes; raw holds every record's JSON"
         " (sealed ones as plain JSON)",
     )
+    built.write_text(str(records))
+    search_questions(raw, cat_path, records, reps, raw_capped_page)
+
+
+def search_questions(
+    raw: Any,
+    cat_path: Path,
+    records: int,
+    reps: int,
+    raw_capped_page: Callable[[Any, str, int, int], list[Any]],
+) -> None:
+    """The search rows: tkapp's page (GUI 200 rows, CLI 50) against the raw file's."""
+    from tkapp.store.records import COUNT_CAP
+
     rare, common = pick_words(raw, records)
     with open_catalogue(cat_path, PASSPHRASE) as cat:
         for q in ("m", rare, common):  # warm both page caches
@@ -590,10 +618,20 @@ def main() -> None:
     parser.add_argument(
         "--skip", action="append", default=[], choices=["search", "media", "start", "gui", "memory"]
     )
+    parser.add_argument(
+        "--work",
+        type=Path,
+        help="keep the files in this folder; a later run with the same --records reuses the"
+        " search catalogue and raw file (no import or size rows then)",
+    )
     args = parser.parse_args()
     records = 1_000_000 if args.scale else args.records
-    with tempfile.TemporaryDirectory() as folder:
-        work = Path(folder)
+    with contextlib.ExitStack() as stack:
+        if args.work:
+            args.work.mkdir(parents=True, exist_ok=True)
+            work = args.work
+        else:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         if "start" not in args.skip:
             start_rows(work, args.reps)
         if "search" not in args.skip:

@@ -79,9 +79,10 @@ def _printable(text: str, limit: int = 300) -> str:
 
 
 def run_selftest_command(as_json: bool) -> int:
-    from tkapp.services.verifying import run_selftest
+    # The light service: nothing of the verifier, the trust store or the dataclasses module.
+    from tkapp.services.diagnostics import selftest
 
-    report = run_selftest()
+    report = selftest()
     if as_json:
         _print_json(report.to_json())
     else:

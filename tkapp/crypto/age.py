@@ -18,9 +18,8 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -28,7 +27,6 @@ from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from tkapp.atomicfile import atomic_write_bytes
 from tkapp.crypto import bech32
 from tkapp.errors import (
     DecryptionError,
@@ -79,8 +77,9 @@ def _hkdf(ikm: bytes, salt: bytes, info: bytes) -> bytes:
 # --- keys --------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AgeRecipient:
+# NamedTuples, not dataclasses, as tkapp.crypto.keys.PublicKey: the self-test loads this
+# module at start-up (issue 19).
+class AgeRecipient(NamedTuple):
     """An X25519 recipient, ``age1...``."""
 
     public: bytes  # 32 bytes
@@ -115,8 +114,7 @@ def recipient_sha256(recipient: str) -> str:
     return hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
-@dataclass(frozen=True)
-class AgeIdentity:
+class AgeIdentity(NamedTuple):
     """An X25519 identity (secret key), ``AGE-SECRET-KEY-1...``."""
 
     secret: bytes  # 32 bytes
@@ -188,6 +186,9 @@ def format_identity_file(identity: AgeIdentity, created: datetime | None = None)
 
 def write_identity_file(dest: Path, identity: AgeIdentity) -> None:
     """Write an identity file atomically, mode 0600; never overwrites an existing file."""
+    # Here, not at the top: the self-test loads this module and writes no file (start-up).
+    from tkapp.atomicfile import atomic_write_bytes
+
     atomic_write_bytes(dest, format_identity_file(identity).encode("ascii"), exclusive=True)
 
 
@@ -257,8 +258,7 @@ def encrypt_stream(src: BinaryIO, dst: BinaryIO, recipients: Sequence[AgeRecipie
 # --- decryption --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Stanza:
+class _Stanza(NamedTuple):
     args: list[bytes]
     body: bytes
 

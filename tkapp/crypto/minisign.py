@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -36,8 +36,8 @@ SIGNATURE_FILE_MAX = 16 * 1024
 _SIG_BYTES = 64
 
 
-@dataclass(frozen=True)
-class Signature:
+# A NamedTuple, not a dataclass, as tkapp.crypto.keys.PublicKey (start-up, issue 19).
+class Signature(NamedTuple):
     """A parsed minisign signature file."""
 
     key_id: bytes

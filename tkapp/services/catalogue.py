@@ -256,6 +256,10 @@ class Session:
         )
 
 
+#: Record ids per statement of :meth:`Catalogue.walk_readable_ids`.
+ID_BATCH = 500
+
+
 def _placeholders(found: list[RecordSummary]) -> list[RecordSummary]:
     return [s if s.readable else dataclasses.replace(s, title=placeholder_title(s)) for s in found]
 
@@ -509,6 +513,28 @@ class Catalogue:
         with self._db.reading() as conn:
             hidden = records.unreadable_ids(conn, record_ids)
         return [i for i in record_ids if i not in hidden]
+
+    def walk_readable_ids(self, *, in_trash: bool = False, by_id: bool = False) -> Iterator[str]:
+        """Every record id (in the trash or not) the person who unlocked may read, in the order
+        of ``search_ids("")`` (newest first) or with ``by_id`` in the ids' own order.
+
+        For the passes over the whole catalogue (open data, spreadsheets): the ids come
+        :data:`ID_BATCH` at a time, each batch read where the last one stopped, so memory does
+        not grow with the records (a list of every id is about 100 bytes a record).
+        """
+        after: records.IdCursor | None = None
+        while True:
+            with self._db.reading() as conn:
+                ids, after = records.ids_after(conn, in_trash, after, ID_BATCH, by_id=by_id)
+                hidden = records.unreadable_ids(conn, ids)
+            yield from (record_id for record_id in ids if record_id not in hidden)
+            if after is None:
+                return
+
+    def count_readable(self, *, in_trash: bool = False) -> int:
+        """How many records :meth:`walk_readable_ids` gives."""
+        with self._db.reading() as conn:
+            return records.count_readable(conn, in_trash)
 
     def seal_existing(self) -> tuple[int, int]:
         """Seal the protected records still stored in the clear (a catalogue from before

@@ -86,7 +86,6 @@ from tkapp.services import terms as terms_service
 from tkapp.services.catalogue import CancelCheck, Catalogue, Progress
 from tkapp.services.opendata import atomic_output
 from tkapp.services.sharing import PeopleCache
-from tkapp.store.records import RecordFilter
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "id", "title", "summary", "description", "language", "category", "access",
@@ -337,18 +336,18 @@ def _record_row(rec: KnowledgeRecord, release: ReleaseDecision) -> dict[str, str
 
 
 def _scan(
-    cat: Catalogue,
-    ids: list[str],
-    trashed: set[str],
-    tick: Callable[[], None],
-) -> Iterator[tuple[KnowledgeRecord, ReleaseDecision]]:
-    """Each record with the gate's answer, one at a time (a pass over the catalogue)."""
+    cat: Catalogue, tick: Callable[[], None]
+) -> Iterator[tuple[KnowledgeRecord, ReleaseDecision, bool]]:
+    """Each record with the gate's answer and whether it is in the trash, one at a time (a
+    pass over the catalogue): the records newest first, then the trashed ones by id. Never a
+    record the person who unlocked may not read; the ids come a batch at a time."""
     people = PeopleCache(cat)
     resolve = terms_service.terms_resolver(cat)
-    for record_id in ids:
-        tick()
-        rec = cat.get_record(record_id)
-        yield rec, _release(rec, resolve(rec), people, record_id in trashed)
+    for in_trash in (False, True):
+        for record_id in cat.walk_readable_ids(in_trash=in_trash, by_id=in_trash):
+            tick()
+            rec = cat.get_record(record_id)
+            yield rec, _release(rec, resolve(rec), people, in_trash), in_trash
 
 
 def _record_files(
@@ -376,11 +375,8 @@ def _write(
 ) -> dict[str, int]:
     # Trashed records are asked about too: the taxa and people known only through them
     # must not leave either.
-    trashed = set(cat.search_ids("", RecordFilter(in_trash=True)))
-    # Never a record the person who unlocked may not read.
-    ids = cat.readable_ids(cat.search_ids("") + sorted(trashed))
     passes = [set(_RECORD_FILES)] if sink.one_pass else [{name} for name in _RECORD_FILES]
-    total = len(ids) * len(passes)
+    total = (cat.count_readable() + cat.count_readable(in_trash=True)) * len(passes)
     done = 0
 
     def tick() -> None:
@@ -400,7 +396,7 @@ def _write(
     left_out = exported = 0
     for number, names in enumerate(passes):
         sink.begin(sorted(names, key=_RECORD_FILES.index))
-        for rec, release in _scan(cat, ids, trashed, tick):
+        for rec, release, in_trash in _scan(cat, tick):
             leaves = release.included
             if leaves:
                 for name, values in _record_files(rec, release, names):
@@ -409,7 +405,7 @@ def _write(
                 continue  # the links are the same on every pass
             if leaves:
                 exported += 1
-            elif rec.id not in trashed:
+            elif not in_trash:
                 left_out += 1
             for taxon_id in rec.taxon_ids:
                 _link(taxon_links, taxon_id, leaves)

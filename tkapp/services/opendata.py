@@ -262,7 +262,6 @@ class OpenScan:
         self._taxa: dict[str, Taxon | None] = {}
         # Each media file is cleaned (inspected) once however many passes ask about it.
         self._cleaning: dict[tuple[str, str], MediaCleaning] = {}
-        self.ids = cat.readable_ids(cat.search_ids(""))  # never what the person may not read
 
     def items(
         self,
@@ -279,8 +278,10 @@ class OpenScan:
         and those not marked to ``plan.not_marked``; a later pass over the same ids leaves
         them as they are.
         """
-        chosen = self.ids if ids is None else ids
-        total = len(self.ids) if ids is None else 0
+        # Every record: read batch by batch (memory does not grow with the records), and
+        # never one the person may not read.
+        chosen = self.cat.walk_readable_ids() if ids is None else ids
+        total = self.cat.count_readable() if ids is None else 0
         done = 0
         for done, record_id in enumerate(chosen, start=1):
             if done % _CHECK_EVERY == 0:

@@ -733,9 +733,11 @@ def search_page(
         if total is None:
             n = _count(conn, "SELECT 1 FROM record r WHERE " + where, params, count_to)
             total, capped = min(n, count_to), n > count_to
+        # Ties by rowid, as the listing indexes hold them (no sort): the same order as a
+        # keyset walk over every record (ids_after).
         sql = (
             "SELECT " + columns + " FROM record r" + joins + " WHERE " + where
-            + " ORDER BY r.modified DESC LIMIT ? OFFSET ?"
+            + " ORDER BY r.modified DESC, r.rowid LIMIT ? OFFSET ?"
         )  # fmt: skip
         return _page(conn.execute(sql, [*params, limit, offset]), total, False, capped, with_rows)
     match = fts_query(query)
@@ -827,6 +829,53 @@ def search_ids(
     """Ids matching ``query`` (relevance order) or all (newest first), within ``filters``."""
     # The count only decides the order here: it may stop where ranking stops.
     return search_page(conn, query, filters, limit=limit, count_to=RANKED_HITS_MAX).ids
+
+
+#: Where :func:`ids_after` stopped: the last record's ``modified`` (or id) and rowid.
+IdCursor = tuple[str, int]
+
+
+def ids_after(
+    conn: Connection, in_trash: bool, after: IdCursor | None, limit: int, *, by_id: bool = False
+) -> tuple[list[str], IdCursor | None]:
+    """Up to ``limit`` record ids (in the trash or not) that come after ``after`` (None: from
+    the first), and the cursor to pass back for the next ones (None: there are no more).
+
+    The order of an empty search (newest first: ``modified``, then ``rowid`` as the
+    ``record_by_modified`` index holds ties), or with ``by_id`` the ids' own order. Keyset
+    pagination: each call seeks in an index to where the last one stopped, so walking every
+    record costs one index pass in all and the caller holds one batch of ids at a time.
+    """
+    args: tuple[Any, ...]
+    if by_id:
+        sql = "SELECT id, id, 0 FROM record WHERE trashed = ? AND id > ? ORDER BY id LIMIT ?"
+        args = (int(in_trash), after[0] if after else "", limit)
+    elif after is None:
+        sql = ("SELECT id, modified, rowid FROM record WHERE trashed = ?"
+               " ORDER BY modified DESC, rowid LIMIT ?")  # fmt: skip
+        args = (int(in_trash), limit)
+    else:
+        # "modified <= ?" is the index range to seek; the rest steps over the ties given.
+        sql = (
+            "SELECT id, modified, rowid FROM record WHERE trashed = ?1 AND modified <= ?2"
+            " AND (modified < ?2 OR rowid > ?3) ORDER BY modified DESC, rowid LIMIT ?4"
+        )
+        args = (int(in_trash), after[0], after[1], limit)
+    rows = conn.execute(sql, args).fetchall()
+    cursor = (rows[-1][1], int(rows[-1][2])) if len(rows) == limit else None
+    return [row[0] for row in rows], cursor
+
+
+def count_readable(conn: Connection, in_trash: bool) -> int:
+    """How many records (in the trash or not) the reader may read."""
+    rows = conn.execute(
+        "SELECT sealed_group, key_version, count(*) FROM record WHERE trashed = ?"
+        " GROUP BY sealed_group, key_version",
+        (int(in_trash),),
+    )
+    return sum(
+        n for group, version, n in rows if not group or sealed.may_open(conn, group, int(version))
+    )
 
 
 def count(conn: Connection, filters: RecordFilter | None) -> int:
