@@ -55,7 +55,6 @@ from functools import lru_cache
 from typing import Any
 
 from tkapp.core.model import (
-    CONFIDENTIAL_FIELDS,
     PERSON_ROLES,
     AccessLevel,
     Category,
@@ -67,6 +66,7 @@ from tkapp.core.model import (
     Taxon,
     Use,
     VernacularName,
+    new_id,
 )
 from tkapp.errors import ValidationError
 from tkapp.i18n import N_, translate
@@ -355,7 +355,7 @@ class RowWriter:
             copy.deepcopy(existing)
             if existing
             else KnowledgeRecord(
-                title="", id=record_id or str(uuid.uuid4()), language=self.default_lang
+                title="", id=record_id or new_id(), language=self.default_lang
             )
         )
         _fill_fields(rec, row)
@@ -515,10 +515,8 @@ def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
             dict.fromkeys(str(x).lower() for x in _list(row["labels"], "labels", _LIST_SPLIT))
         )
     if "confidential" in row:
-        fields = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
-        if fields - set(CONFIDENTIAL_FIELDS):
-            raise ValidationError("unknown_field", field="confidential")
-        rec.confidential = fields
+        # Which fields may be confidential is the model's rule (validate() checks it).
+        rec.confidential = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
     if "recorded_date" in row:
         rec.recorded_date = _date(row["recorded_date"], "recorded_date")
     _fill_uses(rec, row)
