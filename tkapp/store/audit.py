@@ -90,9 +90,8 @@ def _id_bytes(record_id: str) -> bytes:
     Raises:
         ValueError: not a UUID.
     """
-    if len(record_id) == 36 and record_id[8] == record_id[13] == record_id[18] == "-" == (
-        record_id[23]
-    ):
+    dashes = len(record_id) == 36 and record_id[8] == record_id[13] == "-"
+    if dashes and record_id[18] == record_id[23] == "-":
         try:
             raw = bytes.fromhex(record_id.replace("-", ""))
         except ValueError:

@@ -354,9 +354,7 @@ class RowWriter:
         rec = (
             copy.deepcopy(existing)
             if existing
-            else KnowledgeRecord(
-                title="", id=record_id or new_id(), language=self.default_lang
-            )
+            else KnowledgeRecord(title="", id=record_id or new_id(), language=self.default_lang)
         )
         _fill_fields(rec, row)
         rec.validate()

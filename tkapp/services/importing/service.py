@@ -329,10 +329,9 @@ def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
     if isinstance(names, str):
         for verbatim in (n for n in names.split(";") if n.strip()):
             if _keep_as_written(verbatim):
+                name = parse_name(verbatim).verbatim
                 # Translators: a line of a record's description keeping a name as written.
-                extras.append(
-                    _("Scientific name as written: {name}").format(name=parse_name(verbatim).verbatim)
-                )
+                extras.append(_("Scientific name as written: {name}").format(name=name))
     if "title" not in fields:
         for header in model.title_from:
             value = values.get(header)
