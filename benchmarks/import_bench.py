@@ -143,7 +143,7 @@ def cli_import(work: Path, records: int) -> None:
 
     start_s = run("info", str(cat_path))
     import_s = run("import", str(cat_path), str(csv_path))
-    raw, raw_s, raw_size = build_raw(work / "raw.db", cat_path, [csv_path])
+    raw, raw_s, raw_size, _raw_cpu_s = build_raw(work / "raw.db", cat_path, [csv_path])
     raw.close()
     ours, limit = records / import_s, records / raw_s
     print(

@@ -509,9 +509,8 @@ def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
     if "status" in row:
         rec.status = _enum(RecordStatus, row["status"], "status")
     if "labels" in row:
-        rec.labels = list(
-            dict.fromkeys(str(x).lower() for x in _list(row["labels"], "labels", _LIST_SPLIT))
-        )
+        labels = row["labels"]
+        rec.labels = list(_label_codes(labels) if isinstance(labels, str) else _codes(labels))
     if "confidential" in row:
         # Which fields may be confidential is the model's rule (validate() checks it).
         rec.confidential = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
@@ -519,6 +518,15 @@ def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
         rec.recorded_date = _date(row["recorded_date"], "recorded_date")
     _fill_uses(rec, row)
     _fill_place(rec, row)
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """Label codes of a cell (``tka; tkcs``, ``tka tkcs`` or a list): lower case, once each."""
+    return tuple(dict.fromkeys(str(x).lower() for x in _list(value, "labels", _LIST_SPLIT)))
+
+
+#: A form's rows repeat a few label cells: each distinct text is split once.
+_label_codes = lru_cache(maxsize=4096)(_codes)
 
 
 def _fill_uses(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
