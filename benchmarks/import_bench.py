@@ -238,7 +238,7 @@ def stage_table(work: Path, records: int, profile: bool) -> None:
         print(f"{label:40} {spent.get(label, 0.0) / records * 1e6:9.1f}")
     top = sum(spent.get(label, 0.0) for _m, _a, label in STAGES if not label.startswith(" "))
     rest = (total - top) / records * 1e6
-    print(f"{'the rest (row loop, keys, commit)':40} {rest:9.1f}")
+    print(f"{'the rest (row loop, COMMIT to disk)':40} {rest:9.1f}")
     if profile:
         cat_path = work / "profile.tkc"
         create_catalogue(cat_path, PASSPHRASE, Community("Bench")).close()
