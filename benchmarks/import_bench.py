@@ -9,6 +9,9 @@ writer, then times: the preview (``--dry-run``), the import into a new catalogue
 Argon2id key), and the re-import of the same export (all unchanged). Peak memory is the
 process's maximum resident size (``resource``, Linux and macOS; Windows: psutil if present).
 
+``--stages N`` (with ``--profile``): microseconds per record of each stage of an API import of
+N records of the limits_bench CSV, and the cProfile lines of it (issue 19).
+
 Then the whole command-line process (``--cli-records N``, 0 to skip): ``tkapp import`` of the
 records CSV of limits_bench into a new catalogue, timed from process start to exit, next to
 ``tkapp info`` (start-up and unlock alone) and the raw limit measured in the same run:
@@ -28,6 +31,7 @@ import tempfile
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -139,7 +143,7 @@ def cli_import(work: Path, records: int) -> None:
 
     start_s = run("info", str(cat_path))
     import_s = run("import", str(cat_path), str(csv_path))
-    raw, raw_s, raw_size = build_raw(work / "raw.db", cat_path, csv_path)
+    raw, raw_s, raw_size, _raw_cpu_s = build_raw(work / "raw.db", cat_path, [csv_path])
     raw.close()
     ours, limit = records / import_s, records / raw_s
     print(
@@ -157,12 +161,106 @@ def cli_import(work: Path, records: int) -> None:
     )
 
 
+#: (module, attribute, label): the stages of an import timed by --stages, in the order of work.
+#: Times are inclusive (a stage's line includes the indented ones under it).
+STAGES = [
+    ("tkapp.services.importing.service", "parse_csv", "read and parse the CSV"),
+    ("tkapp.services.importing.service", "_convert", "cells -> fields (column model)"),
+    ("tkapp.services.importing.rows.RowWriter", "plan", "plan: parse and validate a row"),
+    ("tkapp.services.importing.rows", "_fill_fields", "  fields onto the record"),
+    ("tkapp.core.model.KnowledgeRecord", "validate", "  the model's validate()"),
+    ("tkapp.services.importing.rows.RowWriter", "apply", "apply (names -> ids, JSON, batch)"),
+    ("tkapp.store.codec", "dumps", "  record JSON"),
+    ("tkapp.store.records.BulkInserter", "add", "  row tuples for the batch"),
+    ("tkapp.store.records", "_index_text", "    full-text index text"),
+    ("tkapp.store.sealed", "seal_text", "    sealing (protected records)"),
+    ("tkapp.services.importing.rows.RowWriter", "_flush", "  write the batches (all of them)"),
+    ("tkapp.store.records.BulkInserter", "flush", "    executemany (database)"),
+    ("tkapp.services.catalogue.Session", "audit_created", "    audit batch entry"),
+    ("tkapp.services.importing.rows.RowWriter", "finish", "finish (last batch, re-index)"),
+]
+
+
+def stage_table(work: Path, records: int, profile: bool) -> None:
+    """Microseconds per record of each stage of an API import of the limits_bench CSV
+    (each stage's function wrapped with a timer, about 0.3 us per call), and with
+    ``profile`` the cProfile lines of the same import."""
+    import cProfile
+    import functools
+    import importlib
+    import pstats
+
+    from limits_bench import PASSPHRASE
+    from store_bench import write_csv
+
+    csv_path = work / "stages.csv"
+    write_csv(csv_path, records)
+    spent: dict[str, float] = {}
+    undo = []
+    for module_name, attr, label in STAGES:
+        path = module_name.split(".")
+        owner: Any = None
+        for cut in range(len(path), 0, -1):
+            try:
+                owner = importlib.import_module(".".join(path[:cut]))
+            except ModuleNotFoundError:
+                continue
+            for name in path[cut:]:
+                owner = getattr(owner, name)
+            break
+        original = getattr(owner, attr)
+
+        def timed(*args: Any, _fn: Any = original, _label: str = label, **kw: Any) -> Any:
+            t0 = time.perf_counter()
+            try:
+                return _fn(*args, **kw)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, attr, functools.wraps(original)(timed))
+        undo.append((owner, attr, original))
+    cat_path = work / "stages.tkc"
+    create_catalogue(cat_path, PASSPHRASE, Community("Bench")).close()
+    from tkapp.services.catalogue import open_catalogue
+
+    try:
+        with open_catalogue(cat_path, PASSPHRASE) as cat:
+            t0 = time.perf_counter()
+            run_import(cat, csv_path)
+            total = time.perf_counter() - t0
+    finally:
+        for owner, attr, original in reversed(undo):
+            setattr(owner, attr, original)
+    print(f"import of {records:,} records (API): {records / total:,.0f} rec/s")
+    print(f"{'stage':40} us/record")
+    print(f"{'whole run_import':40} {total / records * 1e6:9.1f}")
+    for _module, _attr, label in STAGES:
+        print(f"{label:40} {spent.get(label, 0.0) / records * 1e6:9.1f}")
+    top = sum(spent.get(label, 0.0) for _m, _a, label in STAGES if not label.startswith(" "))
+    rest = (total - top) / records * 1e6
+    print(f"{'the rest (row loop, COMMIT to disk)':40} {rest:9.1f}")
+    if profile:
+        cat_path = work / "profile.tkc"
+        create_catalogue(cat_path, PASSPHRASE, Community("Bench")).close()
+        with open_catalogue(cat_path, PASSPHRASE) as cat:
+            profiler = cProfile.Profile()
+            profiler.runcall(run_import, cat, csv_path)
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--submissions", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=2_000)
     parser.add_argument("--cli-records", type=int, default=20_000)
+    parser.add_argument(
+        "--stages", type=int, default=0, metavar="N", help="us/record of each stage, N records"
+    )
+    parser.add_argument("--profile", action="store_true", help="with --stages: cProfile too")
     args = parser.parse_args()
+    if args.stages:
+        with tempfile.TemporaryDirectory() as tmp:
+            stage_table(Path(tmp), args.stages, args.profile)
     if args.cli_records:
         with tempfile.TemporaryDirectory() as tmp:
             cli_import(Path(tmp), args.cli_records)

@@ -140,3 +140,16 @@ def test_other_entities() -> None:
         ConsentRecord("A", granted_on=date(2024, 2, 1), expires=date(2024, 1, 1)).validate()
     with pytest.raises(ValidationError):
         Recipient("R", age_recipient="age1short").validate()
+
+
+def test_new_id_is_a_canonical_random_uuid() -> None:
+    import uuid
+
+    from tkapp.core.model import new_id
+
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for text in list(ids)[:200]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text  # canonical: lower case, dashes where uuid puts them
+        assert parsed.version == 4 and parsed.variant == uuid.RFC_4122

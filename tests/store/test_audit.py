@@ -85,3 +85,37 @@ def test_log_survives_reopen(busy: Catalogue) -> None:
         again.add_record(KnowledgeRecord("After reopen"))
         report = again.check().audit
         assert report.ok and report.entries == 14
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "3f2c8e4a-9b1d-4c7e-8a5f-0e6d7c8b9a10",
+        "3F2C8E4A-9B1D-4C7E-8A5F-0E6D7C8B9A10",
+        "{3f2c8e4a-9b1d-4c7e-8a5f-0e6d7c8b9a10}",
+        "urn:uuid:3f2c8e4a-9b1d-4c7e-8a5f-0e6d7c8b9a10",
+        "3f2c8e4a9b1d4c7e8a5f0e6d7c8b9a10",
+    ],
+)
+def test_batch_ids_read_as_uuid_reads_them(spelling: str) -> None:
+    import uuid
+
+    from tkapp.store.audit import _id_bytes
+
+    assert _id_bytes(spelling) == uuid.UUID(spelling).bytes
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "",
+        "not a uuid",
+        "3f2c8e4a-9b1d-4c7e-8a5f-0e6d7c8b9a1",
+        "3f2c8e4a-9b1d-4c7e-8a5f-0e6d7c8b9a1g",
+    ],
+)
+def test_batch_ids_refuse_what_uuid_refuses(bad: str) -> None:
+    from tkapp.store.audit import _id_bytes
+
+    with pytest.raises(ValueError):
+        _id_bytes(bad)

@@ -7,8 +7,8 @@ raises :class:`tkapp.errors.ValidationError` with ``params['field']`` naming the
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -17,7 +17,16 @@ from tkapp.errors import ValidationError
 
 
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A random (version 4) UUID as its canonical text, ``str(uuid.uuid4())``.
+
+    Made from the 16 random bytes directly: ``uuid.UUID`` checks and converts its argument in
+    Python, which was a tenth of an import's per-record work (issue 19).
+    """
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class Category(StrEnum):
@@ -87,6 +96,7 @@ CONFIDENTIAL_FIELDS: tuple[str, ...] = (
     "media",
     "recorded_by",
 )
+_CONFIDENTIAL_SET = frozenset(CONFIDENTIAL_FIELDS)
 
 #: Open licences a community may choose for publishing a record openly (GBIF accepts only
 #: these three); "" = not for open publication. SPDX identifiers.
@@ -261,8 +271,7 @@ class KnowledgeRecord:
         _check_text(self.description, "description", limit=1_000_000)
         check_language(self.language)
         self.place.validate()
-        unknown = self.confidential - set(CONFIDENTIAL_FIELDS)
-        _require(not unknown, "confidential", "unknown_field")
+        _require(self.confidential <= _CONFIDENTIAL_SET, "confidential", "unknown_field")
         if self.access is AccessLevel.RESTRICTED:
             _require(bool(self.restricted_group.strip()), "restricted_group", "required")
         _require(len(set(self.labels)) == len(self.labels), "labels", "duplicate")

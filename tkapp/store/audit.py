@@ -83,6 +83,24 @@ def batch_digest(listing: Iterable[tuple[str, str]]) -> str:
     return hashlib.sha256(_CANONICAL([list(item) for item in listing]).encode("ascii")).hexdigest()
 
 
+def _id_bytes(record_id: str) -> bytes:
+    """The 16 bytes of a UUID's text; canonical text (what new_id writes) read directly, without
+    building a UUID (an import lists every record it creates), any other spelling by uuid.
+
+    Raises:
+        ValueError: not a UUID.
+    """
+    dashes = len(record_id) == 36 and record_id[8] == record_id[13] == "-"
+    if dashes and record_id[18] == record_id[23] == "-":
+        try:
+            raw = bytes.fromhex(record_id.replace("-", ""))
+        except ValueError:
+            raw = b""
+        if len(raw) == 16:
+            return raw
+    return uuid.UUID(record_id).bytes
+
+
 def _uuid_text(raw: bytes) -> str:
     """``str(uuid.UUID(bytes=raw))`` without building a UUID (a million of them at a check)."""
     h = raw.hex()
@@ -163,11 +181,12 @@ class AuditChain:
         if not created:
             return
         # Canonical UUID text sorts as its bytes do: the list is in audit_item's key order.
-        listing = sorted((str(uuid.UUID(rid)), state_digest(state)) for rid, state in created)
+        items = sorted((_id_bytes(rid), state_digest(state)) for rid, state in created)
+        listing = [(_uuid_text(raw), digest) for raw, digest in items]
         seq = self._chain(actor, action, BATCH_ENTITY, source, batch_digest(listing), now)
         conn.executemany(
             "INSERT INTO audit_item (seq, record_id, digest) VALUES (?, ?, ?)",
-            [(seq, bytes.fromhex(rid.replace("-", "")), bytes.fromhex(h)) for rid, h in listing],
+            [(seq, raw, bytes.fromhex(digest)) for raw, digest in items],
         )
 
     def write_pending(self, conn: Connection) -> None:

@@ -123,14 +123,104 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
-# One encoder for all calls: json.dumps with options builds a new encoder every time.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# One encoder for all calls: json.dumps with options builds a new encoder every time. No
+# circular-reference bookkeeping (a fifth of the encoding time of a record): model values are
+# trees, and a cycle would still fail, as RecursionError.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
 
 
 def dumps(value: Any) -> str:
     """Compact JSON of a model value. Keys follow the dataclass field order, so the same value
     always gives the same text (audit digests are repeatable)."""
+    kind = type(value)
+    if hasattr(kind, "__dataclass_fields__"):
+        try:
+            return _text_encoder(kind)(value)
+        except (TypeError, AttributeError, ValueError):
+            pass  # a value not of its field's type: the general way below decides
     return _ENCODE(to_jsonable(value))
+
+
+# --- a dataclass straight to JSON text ---------------------------------------------------------
+#
+# The text _ENCODE(to_jsonable(v)) gives, written without the intermediate dicts: the field
+# names are escaped once (the encoder escapes every key of every dict it is given) and the
+# strings by the json module's own C function. Only the types whose JSON is unambiguous are
+# written here (str, finite float, int, bool, None, enums of strings, dates, lists and sets of
+# str, nested dataclasses); any other field goes through _ENCODE, and a value that is not of
+# its field's type (TypeError/AttributeError) sends the whole value down the general path.
+# tests/store/test_codec_text.py checks both give the same text.
+
+_STR = json.encoder.encode_basestring  # what _ENCODE uses for every string (ensure_ascii=False)
+_TEXT_ENCODERS: dict[type, Callable[[Any], str]] = {}
+
+
+def _int_text(value: Any) -> str:
+    return int.__repr__(value) if value.__class__ is int else _ENCODE(value)
+
+
+def _float_text(value: Any) -> str:
+    # value - value is 0.0 for a finite float only (NaN and infinities are spelled by _ENCODE)
+    if value.__class__ is float and value - value == 0.0:
+        return float.__repr__(value)
+    return _ENCODE(value)
+
+
+def _text_expr(hint: Any, attr: str, scope: dict[str, Any]) -> str | None:
+    """The JSON text of a field as an expression; None: not one of the simple types."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = _text_expr(args[0], attr, scope) if len(args) == 1 else None
+        return None if inner is None else f"('null' if {attr} is None else {inner})"
+    if hint is str:
+        return f"S({attr})"
+    if hint is bool:
+        return f"('true' if {attr} is True else 'false' if {attr} is False else E({attr}))"
+    if hint is int:
+        return f"I({attr})"
+    if hint is float:
+        return f"F({attr})"
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return f"S({attr}.value)"  # (an enum of non-strings: TypeError, the general path)
+    if hint in (date, datetime):
+        return f"('\"' + {attr}.isoformat() + '\"')"  # ISO text needs no escaping
+    if origin in (list, tuple, set, frozenset):
+        (item,) = typing.get_args(hint)[:1]
+        items = f"sorted({attr})" if origin in (set, frozenset) else attr
+        if item is str:
+            return f"('[' + ','.join(map(S, {items})) + ']')"
+        if origin in (list, tuple) and dataclasses.is_dataclass(item) and isinstance(item, type):
+            name = f"T_{item.__name__}"
+            scope[name] = _text_encoder(item)
+            return f"('[' + ','.join(map({name}, {attr})) + ']')"
+        return None
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        name = f"T_{hint.__name__}"
+        scope[name] = _text_encoder(hint)
+        return f"{name}({attr})"
+    return None
+
+
+def _text_encoder(cls: type) -> Callable[[Any], str]:
+    """One dataclass's JSON text writer, generated once (as :func:`_dataclass_encoder`)."""
+    encoder = _TEXT_ENCODERS.get(cls)
+    if encoder is None:
+        hints = _hints(cls)
+        scope: dict[str, Any] = {"S": _STR, "E": _ENCODE, "I": _int_text, "F": _float_text}
+        parts = []
+        for n, f in enumerate(dataclasses.fields(cls)):
+            attr = f"v.{f.name}"
+            expr = _text_expr(hints[f.name], attr, scope)
+            if expr is None:
+                scope[f"c{n}"] = _encoder_for_hint(hints[f.name])
+                expr = f"E(c{n}({attr}))"
+            parts += [repr(("," if n else "{") + _STR(f.name) + ":"), expr]
+        source = "def encode(v):\n    return ''.join([" + ", ".join([*parts, "'}'"]) + "])\n"
+        # Field names are Python identifiers of our own model classes, never input.
+        exec(source, scope)  # noqa: S102
+        encoder = _TEXT_ENCODERS[cls] = scope["encode"]
+    return encoder
 
 
 def dumps_plain(value: Any) -> str:

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 from tkapp.core.model import (
@@ -72,9 +73,11 @@ class RecordSummary:
 
 def iso(moment: datetime) -> str:
     """UTC ISO text with microseconds: sorts correctly as text (the ``modified`` index)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    if moment.tzinfo is not UTC:  # (an import's times are UTC already: no conversion)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="microseconds")
 
 
 @dataclass
@@ -283,6 +286,11 @@ def save(
     return rowid
 
 
+@lru_cache(maxsize=1024)  # a form's rows carry a handful of label combinations
+def _labels_json(labels: tuple[str, ...]) -> str:
+    return codec.dumps_plain(list(labels))
+
+
 class BulkInserter:
     """Inserts many NEW records with a few ``executemany`` calls (imports).
 
@@ -350,7 +358,7 @@ class BulkInserter:
                 rec.version,
                 created,
                 created if rec.modified == rec.created else iso(rec.modified),
-                codec.dumps_plain(rec.labels) if rec.labels else "[]",
+                _labels_json(tuple(rec.labels)),
                 rec.terms_id,
                 taxa_text,
                 names_text,

@@ -181,6 +181,7 @@ class ColumnModel:
     #: No title column: the title of each row comes from the first of these with a value.
     title_from: list[str] = field(default_factory=list)
     _used: list[Column] | None = None
+    _cells: list[tuple[str, str]] | None = None
 
     @property
     def used(self) -> list[Column]:
@@ -188,6 +189,13 @@ class ColumnModel:
         if self._used is None:
             self._used = [c for c in self.columns if c.used]
         return self._used
+
+    @property
+    def cells(self) -> list[tuple[str, str]]:
+        """(header, target) of the used columns, in order: what each row's loop reads."""
+        if self._cells is None:
+            self._cells = [(c.header, c.target) for c in self.used]
+        return self._cells
 
     def has_title(self) -> bool:
         return bool(self.title_from or self.by_target("title"))

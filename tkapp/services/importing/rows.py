@@ -55,7 +55,6 @@ from functools import lru_cache
 from typing import Any
 
 from tkapp.core.model import (
-    CONFIDENTIAL_FIELDS,
     PERSON_ROLES,
     AccessLevel,
     Category,
@@ -67,6 +66,7 @@ from tkapp.core.model import (
     Taxon,
     Use,
     VernacularName,
+    new_id,
 )
 from tkapp.errors import ValidationError
 from tkapp.i18n import N_, translate
@@ -354,9 +354,7 @@ class RowWriter:
         rec = (
             copy.deepcopy(existing)
             if existing
-            else KnowledgeRecord(
-                title="", id=record_id or str(uuid.uuid4()), language=self.default_lang
-            )
+            else KnowledgeRecord(title="", id=record_id or new_id(), language=self.default_lang)
         )
         _fill_fields(rec, row)
         rec.validate()
@@ -511,18 +509,24 @@ def _fill_fields(rec: KnowledgeRecord, row: dict[str, Any]) -> None:
     if "status" in row:
         rec.status = _enum(RecordStatus, row["status"], "status")
     if "labels" in row:
-        rec.labels = list(
-            dict.fromkeys(str(x).lower() for x in _list(row["labels"], "labels", _LIST_SPLIT))
-        )
+        labels = row["labels"]
+        rec.labels = list(_label_codes(labels) if isinstance(labels, str) else _codes(labels))
     if "confidential" in row:
-        fields = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
-        if fields - set(CONFIDENTIAL_FIELDS):
-            raise ValidationError("unknown_field", field="confidential")
-        rec.confidential = fields
+        # Which fields may be confidential is the model's rule (validate() checks it).
+        rec.confidential = {str(x) for x in _list(row["confidential"], "confidential", _LIST_SPLIT)}
     if "recorded_date" in row:
         rec.recorded_date = _date(row["recorded_date"], "recorded_date")
     _fill_uses(rec, row)
     _fill_place(rec, row)
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    """Label codes of a cell (``tka; tkcs``, ``tka tkcs`` or a list): lower case, once each."""
+    return tuple(dict.fromkeys(str(x).lower() for x in _list(value, "labels", _LIST_SPLIT)))
+
+
+#: A form's rows repeat a few label cells: each distinct text is split once.
+_label_codes = lru_cache(maxsize=4096)(_codes)
 
 
 def _fill_uses(rec: KnowledgeRecord, row: dict[str, Any]) -> None:

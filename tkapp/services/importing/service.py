@@ -20,6 +20,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
@@ -278,6 +279,17 @@ def _media_names(value: Any) -> list[str]:
     return [str(value).strip().rsplit("/", 1)[-1]]
 
 
+@lru_cache(maxsize=4096)  # a form names the same few species in thousands of rows
+def _keep_as_written(verbatim: str) -> bool:
+    """Keep the name as written when parsing changed more than spacing (cf., sp.)."""
+    parsed = parse_name(verbatim)
+    return bool(parsed.qualifier) or (
+        parsed.parsed
+        and " ".join(verbatim.split()) != f"{parsed.name} {parsed.authorship}".strip()
+        and parsed.rank not in ("variety", "subspecies", "form")
+    )
+
+
 #: Column targets that are roles, not fields (``model.used`` leaves ignored columns out).
 _ROLES = frozenset({cols.KEY, cols.MEDIA, cols.GEOPOINT, cols.EXTRA})
 
@@ -287,15 +299,15 @@ def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
     key = ""
     media: list[str] = []
     extras: list[str] = []
-    for column in model.used:  # the hot loop of an import: every cell passes here
-        value = values.get(column.header)
+    get = values.get
+    for header, target in model.cells:  # the hot loop of an import: every cell passes here
+        value = get(header)
         if isinstance(value, str):
             value = value.strip()
             if not value:
                 continue
         elif value is None or value == []:
             continue
-        target = column.target
         if target not in _ROLES:
             if target not in fields:
                 fields[target] = value
@@ -312,19 +324,14 @@ def _convert(values: dict[str, Any], model: cols.ColumnModel) -> _Row:
                 if accuracy is not None:
                     fields.setdefault("uncertainty_m", accuracy)
         else:
-            extras.append(f"{column.header}: {_show(value)}")
+            extras.append(f"{header}: {_show(value)}")
     names = fields.get("scientific_name")
     if isinstance(names, str):
         for verbatim in (n for n in names.split(";") if n.strip()):
-            parsed = parse_name(verbatim)
-            # Keep the name as written when parsing changed more than spacing (cf., sp.).
-            if parsed.qualifier or (
-                parsed.parsed
-                and " ".join(verbatim.split()) != f"{parsed.name} {parsed.authorship}".strip()
-                and parsed.rank not in ("variety", "subspecies", "form")
-            ):
+            if _keep_as_written(verbatim):
+                name = parse_name(verbatim).verbatim
                 # Translators: a line of a record's description keeping a name as written.
-                extras.append(_("Scientific name as written: {name}").format(name=parsed.verbatim))
+                extras.append(_("Scientific name as written: {name}").format(name=name))
     if "title" not in fields:
         for header in model.title_from:
             value = values.get(header)
