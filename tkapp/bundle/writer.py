@@ -394,6 +394,8 @@ def write_bundle(
     if dest.exists():
         raise BundleIOError("destination exists", path=dest.name)
     layout = build_layout(content, key, created)
+    bundle_id, sequence = layout.manifest.bundle_id, layout.manifest.sequence
+    manifest_sha256 = hashlib.sha256(layout.manifest_bytes).hexdigest()
     try:
         if recipients:
             # The signed plaintext exists only as an unnamed temporary file (O_TMPFILE on
@@ -401,6 +403,7 @@ def write_bundle(
             # gone with its handle, even if the process is killed mid-export.
             with tempfile.TemporaryFile() as plain:
                 _write_zip_to(layout, plain, progress)
+                del layout  # every file's entry: not held while the self-check holds its own
                 _self_check(plain, key, created, limits)
                 plain.seek(0)
                 tmp, fd = create_temp(dest, "bundle")
@@ -420,6 +423,7 @@ def write_bundle(
             tmp, fd = create_temp(dest, "bundle")
             try:
                 plain_sha = file_sha = _write_zip(layout, fd, tmp, progress)
+                del layout  # as above
                 _self_check(tmp, key, created, limits)
                 place(tmp, dest, overwrite=False)
             finally:
@@ -434,9 +438,9 @@ def write_bundle(
         sha256=file_sha,
         plain_sha256=plain_sha,
         size=dest.stat().st_size,
-        bundle_id=layout.manifest.bundle_id,
-        sequence=layout.manifest.sequence,
-        manifest_sha256=hashlib.sha256(layout.manifest_bytes).hexdigest(),
+        bundle_id=bundle_id,
+        sequence=sequence,
+        manifest_sha256=manifest_sha256,
         fingerprint=key.fingerprint,
         encrypted=bool(recipients),
     )

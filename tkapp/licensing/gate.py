@@ -180,7 +180,7 @@ class ReleaseRequest:
         return self.request.on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldRelease:
     """One field: what happens to it, the exact text that leaves (locality), and why."""
 
@@ -190,7 +190,7 @@ class FieldRelease:
     text: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaRelease:
     """One media file: included after cleaning, or withheld with reasons.
 
@@ -218,7 +218,7 @@ class MediaRelease:
         return self.disposition is not Disposition.WITHHELD
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConsentCover:
     """What covers the record's release: a consent record, or the custodian's override."""
 
@@ -229,7 +229,7 @@ class ConsentCover:
     override: ConsentOverride | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleaseDecision:
     """The gate's one answer for one record, request and destination.
 
