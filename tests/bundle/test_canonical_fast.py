@@ -54,6 +54,8 @@ def test_plain_values_give_the_jcs_bytes(value: Any) -> None:
         {"n": 0.5, "m": [1e21, -0.0]},  # floats: the JCS package
         {"big": 2**60},  # not a safe integer
         ("tuple", 1),
+        # Larger than the fast path takes (a big bundle's manifest): the JCS package.
+        {"files": [{"path": f"é{n}", "size": n, "sha256": "\u0007"} for n in range(4_000)]},
     ],
 )
 def test_other_values_give_the_jcs_answer(value: Any) -> None:
