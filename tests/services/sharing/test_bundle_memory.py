@@ -10,7 +10,7 @@ Measured here, before -> after the two-pass writer (records and consents made on
 time, twice; the plan re-checked one record at a time; the approval digest streamed; the
 report listing the first 1,000 records):
 
-- export (the custodian's plan made before): 49.7 -> 7.9 MiB. What is left per record is
+- export (the custodian's plan made before): 49.7 -> 7.5 MiB. What is left per record is
   its line in the signed manifest and in the ZIP's central directory (path, size, hash),
   which the format needs whole before the last entry is written, and the writer's
   self-check (the verifier's, below).
