@@ -7,9 +7,10 @@ openers so their bytes are streamed, never held whole in memory.
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
@@ -36,6 +37,17 @@ class MediaItem:
         return f"data/media/{self.sha256}.{self.extension}"
 
 
+#: JSON files made one at a time, as often as asked: a callable giving ``(UUID, JSON-able
+#: dict)`` pairs in ascending UUID order (so in the ZIP's path order), the same each time.
+#: The writer asks twice (once to size and hash every file for the signed manifest, which
+#: ``bag-info.txt`` at the start of the ZIP summarises; once to write them) and keeps one
+#: file at a time: a bundle's records are never all in memory at once.
+JsonFiles = Callable[[], Iterable[tuple[str, Mapping[str, Any]]]]
+#: A bundle's records or consents: held in a sequence (any order; small bundles, tests), or
+#: made on demand (:data:`JsonFiles`).
+JsonSource = Sequence[tuple[str, Mapping[str, Any]]] | JsonFiles
+
+
 @dataclass(frozen=True)
 class RecipientSpec:
     """Who the bundle is for and what for (named in the signed manifest)."""
@@ -58,9 +70,9 @@ class BundleContent:
     recipient: RecipientSpec
     terms_json: Mapping[str, Any]  # terms.json (Terms.to_json())
     terms_texts: Mapping[str, str]  # language tag -> human-readable terms
-    records: Sequence[tuple[str, Mapping[str, Any]]] = ()  # (record UUID, JSON-able dict)
+    records: JsonSource = ()  # (record UUID, JSON-able dict)
     media: Sequence[MediaItem] = ()
-    consents: Sequence[tuple[str, Mapping[str, Any]]] = ()  # (consent UUID, dict)
+    consents: JsonSource = ()  # (consent UUID, dict)
     odrl: Mapping[str, Any] | None = None
     expires: datetime | None = None
     odrl_profile: bytes | None = None  # the tkapp ODRL profile vocabulary (Turtle)
@@ -82,24 +94,52 @@ def normalise_uuid(value: str, field_name: str) -> str:
     return str(parsed)
 
 
+def sorted_ids(
+    items: Sequence[tuple[str, Mapping[str, Any]]], field_name: str
+) -> list[tuple[str, Mapping[str, Any]]]:
+    """``items`` by canonical UUID (their files' path order); raises :class:`ValidationError`
+    for an id that is not a UUID or comes twice."""
+    keyed = sorted(
+        ((normalise_uuid(i, field_name), value) for i, value in items), key=lambda pair: pair[0]
+    )
+    for (before, _a), (after, _b) in itertools.pairwise(keyed):
+        if before == after:
+            raise ValidationError(f"duplicate {field_name.removesuffix('s')}", field=field_name)
+    return keyed
+
+
+def json_files(source: JsonSource, field_name: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """One pass over ``source`` in ascending canonical UUID order.
+
+    Raises:
+        ValidationError: an id that is not a UUID, comes twice, or (made on demand) out of
+            order.
+    """
+    if not callable(source):
+        yield from sorted_ids(source, field_name)
+        return
+    previous = ""
+    for item_id, value in source():
+        current = normalise_uuid(item_id, field_name)
+        if current == previous:
+            raise ValidationError(f"duplicate {field_name.removesuffix('s')}", field=field_name)
+        if current < previous:
+            raise ValidationError("not in UUID order", field=field_name)
+        previous = current
+        yield current, value
+
+
 def check_content(content: BundleContent) -> None:
     """Reject inputs the v1 format cannot carry; raises :class:`ValidationError`."""
     normalise_uuid(content.bundle_id, "bundle_id")
     normalise_uuid(content.catalogue_id, "catalogue_id")
     if not content.community.strip():
         raise ValidationError("required", field="community")
-    seen: set[str] = set()
-    for record_id, _record in content.records:
-        rid = normalise_uuid(record_id, "records")
-        if rid in seen:
-            raise ValidationError("duplicate record", field="records")
-        seen.add(rid)
-    seen.clear()
-    for consent_id, _consent in content.consents:
-        cid = normalise_uuid(consent_id, "consents")
-        if cid in seen:
-            raise ValidationError("duplicate consent", field="consents")
-        seen.add(cid)
+    # Files made on demand are checked as the writer makes them (json_files).
+    if not callable(content.records):
+        sorted_ids(content.records, "records")
+    if not callable(content.consents):
+        sorted_ids(content.consents, "consents")
     for item in content.media:
         if not _HEX64.fullmatch(item.sha256):
             raise ValidationError("bad SHA-256", field="media")

@@ -54,28 +54,35 @@ def stricter(a: Decision, b: Decision) -> Decision:
 
 @dataclass(frozen=True)
 class BundleDecision:
-    """The answer for the whole bundle and for each record (id, title, decision)."""
+    """The answer for the whole bundle and for each record (id, title, decision).
+
+    ``records`` holds every record, or the first ``keep`` asked of :func:`decide_bundle`;
+    ``total`` and ``blocked`` always count them all.
+    """
 
     overall: Decision
     records: tuple[tuple[str, str, Decision], ...]
-
-    @property
-    def blocked(self) -> int:
-        return sum(1 for _id, _title, d in self.records if not d.permits)
+    total: int = 0
+    blocked: int = 0  # records the intended use may not use
 
 
 def decide_bundle(
-    terms: Terms, records: Iterable[BundleRecord], request: Request
+    terms: Terms, records: Iterable[BundleRecord], request: Request, *, keep: int | None = None
 ) -> BundleDecision:
     """Decide every record; the overall answer is the strictest.
 
     ``records`` is consumed one at a time (the verifier streams them from the bundle) and
-    only each id, title and decision is kept.
+    only each id, title and decision is kept: of every record, or of the first ``keep``
+    (memory then stays bounded whatever the number of records).
     """
     overall = evaluate(terms, (), AccessLevel.PUBLIC, request)
     decided: list[tuple[str, str, Decision]] = []
+    total = blocked = 0
     for record in records:
         decision = decide_record(terms, record, request)
         overall = stricter(overall, decision)
-        decided.append((record.id, record.title, decision))
-    return BundleDecision(overall, tuple(decided))
+        total += 1
+        blocked += not decision.permits
+        if keep is None or len(decided) < keep:
+            decided.append((record.id, record.title, decision))
+    return BundleDecision(overall, tuple(decided), total, blocked)

@@ -84,8 +84,10 @@ def key_change_path(n: int) -> str:
     return f"{KEYS_DIR}{n:d}.tkrot"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FileEntry:
+    """One listed file (slots: a bundle may list 65,534, and the writer keeps them all)."""
+
     path: str  # relative to the bag folder
     size: int
     sha256: str

@@ -94,6 +94,11 @@ from tkapp.licensing.terms import Terms
 
 IdentityLike = age.AgeIdentity | str | os.PathLike[str]
 _CHUNK = 1024 * 1024
+#: How many records a report names (id, title, decision), in path order: ``tkapp verify``,
+#: its ``--json`` and the verify window list these and say how many more there are. Every
+#: record is still checked (hash, schema, decision) and counted, whatever the number; the
+#: report's memory stays bounded (issue 19).
+RECORDS_LISTED = 1000
 #: Trust status of a key used for the writer's own check or an explicit ``--trust FILE``.
 TRUST_EXPLICIT = "file"
 
@@ -166,7 +171,7 @@ class CheckedReader(io.RawIOBase):
 # --- the report ------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class RecordSummary:
     record_id: str
     title: str
@@ -198,11 +203,15 @@ class VerifyReport:
     terms: Terms
     terms_texts: dict[str, str]
     odrl: dict[str, Any] | None
-    records: list[RecordSummary]
+    records: list[RecordSummary]  # the first RECORDS_LISTED records (path order)
     consent_ids: list[str]
     media: list[FileEntry]
     intended: tuple[str, str] | None = None
     decision: Decision | None = None
+    #: How many records the bundle holds (``records`` lists at most RECORDS_LISTED of them).
+    record_count: int = 0
+    #: How many records the intended use may not use (0 without ``intended``).
+    blocked_count: int = 0
     #: The Local Contexts Hub projects the bundle names (read by :func:`local_contexts_of`).
     local_contexts: list[HubProjectSummary] = field(default_factory=list)
     #: Who approved the export (``data/approvals.json``), each signature checked over the
@@ -245,11 +254,18 @@ class VerifyReport:
         with self.open_member(path) as reader:
             return reader.read()
 
+    @property
+    def records_not_listed(self) -> int:
+        """Records the report counts but does not list (beyond RECORDS_LISTED)."""
+        return self.record_count - len(self.records)
+
     def iter_records(self) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Each record's id and parsed JSON, read again from the verified file."""
-        for summary in self.records:
-            path = f"data/records/{summary.record_id}.json"
-            yield summary.record_id, _json_object(self.read_bytes(path), path)
+        """Each record's id and parsed JSON (every record, not only those listed), read
+        again from the verified file."""
+        for entry in self.manifest.files:
+            if entry.path.startswith("data/records/"):
+                record_id = entry.path.removeprefix("data/records/").removesuffix(".json")
+                yield record_id, _json_object(self.read_bytes(entry.path), entry.path)
 
     def iter_consents(self) -> Iterator[tuple[str, dict[str, Any]]]:
         for consent_id in self.consent_ids:
@@ -291,6 +307,10 @@ class VerifyReport:
                 {"id": r.record_id, "title": r.title, "decision": _decision_json(r.decision)}
                 for r in self.records
             ],
+            # Every record is counted; the first RECORDS_LISTED are listed above.
+            "record_count": self.record_count,
+            "records_not_listed": self.records_not_listed,
+            "blocked_count": self.blocked_count,
             "consents": list(self.consent_ids),
             "media": [e.to_json() for e in self.media],
             "terms": self.terms.to_json(),
@@ -849,13 +869,18 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         approved_by = approvers_of(_json_object(raw, APPROVALS_PATH))
     records = _records(source, index, manifest, limits)
     decision: Decision | None = None
-    summaries: list[RecordSummary]
+    summaries: list[RecordSummary] = []
+    record_count = blocked_count = 0
     if intended is None:
-        summaries = [RecordSummary(r.id, r.title[:500]) for r in records]
+        for r in records:  # every record parsed and checked; the first ones listed
+            record_count += 1
+            if len(summaries) < RECORDS_LISTED:
+                summaries.append(RecordSummary(r.id, r.title[:500]))
     else:
-        decided = decide_bundle(terms, records, _request(intended, now))
+        decided = decide_bundle(terms, records, _request(intended, now), keep=RECORDS_LISTED)
         decision = decided.overall
         summaries = [RecordSummary(i, t[:500], d) for i, t, d in decided.records]
+        record_count, blocked_count = decided.total, decided.blocked
 
     report = VerifyReport(
         source=path,
@@ -886,6 +911,8 @@ def _verify_steps(path: Path, source: _Source, cleanup: list[Path], opts: _Optio
         media=[e for e in manifest.files if e.path.startswith("data/media/")],
         intended=intended,
         decision=decision,
+        record_count=record_count,
+        blocked_count=blocked_count,
         _source=source,
         _index=index,
     )

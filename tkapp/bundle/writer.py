@@ -1,8 +1,14 @@
 """Write a signed, deterministic ``.tkb`` (BUNDLE-FORMAT.md section 6).
 
-Small files (records, consents, terms) are serialised to canonical JSON in memory; media are
-streamed from their openers straight into the ZIP, hashed on the way. The manifest is built
-from declared sizes and hashes, signed, and the archive written to a temp file next to the
+Memory stays bounded whatever the number of records. The ZIP starts with ``bag-info.txt``,
+whose Payload-Oxum sums every payload file, and the format fixes the entry order, so the
+signed manifest (sizes and hashes of every file) must be known before the first record is
+written. Records and consents are therefore made twice, one at a time: pass 1 encodes each
+to canonical JSON and keeps only its path, size and SHA-256 (for the manifest, which is then
+signed); pass 2 encodes each again straight into the ZIP and checks it against pass 1 (a
+record that changed in between stops the export: nothing is published). The terms files are
+small and held in memory; media are streamed from their openers straight into the ZIP,
+hashed on the way. The archive is written to a temp file next to the
 destination, fsynced, verified with the signer's own key (the contents were hashed while
 written; see :func:`_self_check`), and only then renamed into place. With ``encrypt_to``,
 the signed bundle is built and verified in an unnamed temporary file (no path anyone could
@@ -17,7 +23,7 @@ import errno
 import hashlib
 import os
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +34,14 @@ from tkapp import __version__
 from tkapp.atomicfile import create_temp, place, remove_temp
 from tkapp.bundle import bagit
 from tkapp.bundle.canonical import canonical
-from tkapp.bundle.content import BundleContent, MediaItem, check_content, normalise_uuid
+from tkapp.bundle.content import (
+    BundleContent,
+    JsonSource,
+    MediaItem,
+    check_content,
+    json_files,
+    normalise_uuid,
+)
 from tkapp.bundle.limits import DEFAULT_LIMITS, Limits
 from tkapp.bundle.manifest import (
     APPROVALS_PATH,
@@ -52,7 +65,13 @@ from tkapp.bundle.zipwrite import StoredZipWriter
 from tkapp.crypto.age import AgeRecipient, encrypt_stream
 from tkapp.crypto.keys import KeyPair, key_id_hex
 from tkapp.crypto.minisign import sign
-from tkapp.errors import BundleError, BundleIOError, UsageError, ValidationError
+from tkapp.errors import (
+    BundleError,
+    BundleIOError,
+    HashMismatch,
+    UsageError,
+    ValidationError,
+)
 
 GENERATOR = f"tkapp {__version__}"
 Progress = Callable[[int, int], None]
@@ -74,13 +93,32 @@ class WrittenBundle:
 
 
 @dataclass(frozen=True)
+class _JsonGroup:
+    """Records or consents: made on demand, one file at a time (see the module's doc)."""
+
+    folder: str  # "data/records/"
+    field: str  # "records": named in errors
+    source: JsonSource
+    files: tuple[FileEntry, ...]  # pass 1: path, size and SHA-256 of each, in path order
+
+    def path(self, item_id: str) -> str:
+        return f"{self.folder}{item_id}.json"
+
+    def files_again(self) -> Iterator[tuple[str, bytes]]:
+        """Pass 2: (path, bytes) of each file, in path order."""
+        for item_id, value in json_files(self.source, self.field):
+            yield self.path(item_id), _json_file(dict(value), self.field)
+
+
+@dataclass(frozen=True)
 class _Layout:
     top: str
     manifest: Manifest
     manifest_bytes: bytes
     signature: bytes
-    small: dict[str, bytes]  # relative path -> bytes (everything but media)
+    small: dict[str, bytes]  # relative path -> bytes (terms, tag files, manifest: not records)
     media: dict[str, MediaItem]
+    groups: tuple[_JsonGroup, ...] = ()
 
 
 def _json_file(value: object, where: str) -> bytes:
@@ -90,19 +128,26 @@ def _json_file(value: object, where: str) -> bytes:
         raise ValidationError(f"not representable as canonical JSON: {exc}", field=where) from None
 
 
+def _group(folder: str, field: str, source: JsonSource) -> _JsonGroup:
+    """Pass 1 over records or consents: each file's size and hash, not its bytes."""
+    files = []
+    for item_id, value in json_files(source, field):
+        data = _json_file(dict(value), field)
+        digest = hashlib.sha256(data).hexdigest()
+        files.append(FileEntry(f"{folder}{item_id}.json", len(data), digest))
+    return _JsonGroup(folder, field, source, tuple(files))
+
+
 def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _Layout:
-    """Everything but the media bytes: small files, manifest, signature. Pure."""
+    """Everything but the media bytes and the records' and consents' bytes: small files,
+    every file's size and hash, manifest, signature. Pure."""
     check_content(content)
     bundle_uuid = normalise_uuid(content.bundle_id, "bundle_id")
+    groups = (
+        _group("data/records/", "records", content.records),
+        _group("data/consent/", "consents", content.consents),
+    )
     small: dict[str, bytes] = {}
-    for record_id, record in content.records:
-        small[f"data/records/{normalise_uuid(record_id, 'records')}.json"] = _json_file(
-            dict(record), "records"
-        )
-    for consent_id, consent in content.consents:
-        small[f"data/consent/{normalise_uuid(consent_id, 'consents')}.json"] = _json_file(
-            dict(consent), "consents"
-        )
     small[TERMS_PATH] = _json_file(dict(content.terms_json), "terms_json")
     for lang, text in content.terms_texts.items():
         small[f"data/terms/terms.{lang}.txt"] = text.encode("utf-8")
@@ -120,6 +165,7 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
     media = {item.path: item for item in content.media}
 
     files = [FileEntry(p, len(b), hashlib.sha256(b).hexdigest()) for p, b in small.items()]
+    files += [entry for group in groups for entry in group.files]
     files += [FileEntry(p, item.size, item.sha256) for p, item in media.items()]
     created_text = format_time(created)
     bundle_id = bundle_urn(bundle_uuid)
@@ -168,7 +214,9 @@ def build_layout(content: BundleContent, key: KeyPair, created: datetime) -> _La
     small[MANIFEST_PATH] = manifest_bytes
     small[SIGNATURE_PATH] = signature.encode("utf-8")
     small[TAGMANIFEST_PATH] = bagit.tagmanifest_sha256_txt(files, manifest_bytes)
-    return _Layout(bundle_uuid, manifest, manifest_bytes, small[SIGNATURE_PATH], small, media)
+    return _Layout(
+        bundle_uuid, manifest, manifest_bytes, small[SIGNATURE_PATH], small, media, groups
+    )
 
 
 def _write_zip(layout: _Layout, fd: int, path: Path, progress: Progress | None) -> str:
@@ -192,8 +240,14 @@ def _write_zip(layout: _Layout, fd: int, path: Path, progress: Progress | None) 
 def _write_zip_to(
     layout: _Layout, out: BinaryIO, progress: Progress | None, *, sync: bool = True
 ) -> None:
-    names = sorted([*layout.small, *layout.media], key=lambda rel: f"{layout.top}/{rel}".encode())
+    grouped = {entry.path: group for group in layout.groups for entry in group.files}
+    names = sorted(
+        [*layout.small, *layout.media, *grouped], key=lambda rel: f"{layout.top}/{rel}".encode()
+    )
     total = sum(len(b) for b in layout.small.values()) + sum(m.size for m in layout.media.values())
+    total += sum(entry.size for group in layout.groups for entry in group.files)
+    expected = {entry.path: entry for group in layout.groups for entry in group.files}
+    again = {group.folder: group.files_again() for group in layout.groups}
     done = 0
 
     def advance(n: int) -> None:
@@ -209,12 +263,34 @@ def _write_zip_to(
             item = layout.media[rel]
             with contextlib.closing(item.opener()) as src:
                 writer.add_stream(full, src, item.size, item.sha256)
+        elif rel in grouped:
+            _add_again(writer, full, rel, again[grouped[rel].folder], expected[rel])
         else:
             writer.add_bytes(full, layout.small[rel])
+    for folder, files in again.items():
+        if next(files, None) is not None:
+            raise HashMismatch("more files than when the manifest was made", path=folder)
     writer.close()
     out.flush()
     if sync:
         os.fsync(out.fileno())
+
+
+def _add_again(
+    writer: StoredZipWriter,
+    full: str,
+    rel: str,
+    files: Iterator[tuple[str, bytes]],
+    expected: FileEntry,
+) -> None:
+    """Pass 2 of one record or consent: written as made, and refused (raising
+    :class:`HashMismatch`) unless it is the file pass 1 sized and hashed for the manifest."""
+    path, data = next(files, ("", b""))
+    if path != rel:
+        raise HashMismatch("a file changed while the bundle was written", path=rel)
+    entry = writer.add_bytes(full, data)
+    if entry.sha256 != expected.sha256 or entry.size != expected.size:
+        raise HashMismatch("a file changed while the bundle was written", path=rel)
 
 
 def _sha256_stream(f: BinaryIO) -> str:
@@ -318,6 +394,8 @@ def write_bundle(
     if dest.exists():
         raise BundleIOError("destination exists", path=dest.name)
     layout = build_layout(content, key, created)
+    bundle_id, sequence = layout.manifest.bundle_id, layout.manifest.sequence
+    manifest_sha256 = hashlib.sha256(layout.manifest_bytes).hexdigest()
     try:
         if recipients:
             # The signed plaintext exists only as an unnamed temporary file (O_TMPFILE on
@@ -325,6 +403,7 @@ def write_bundle(
             # gone with its handle, even if the process is killed mid-export.
             with tempfile.TemporaryFile() as plain:
                 _write_zip_to(layout, plain, progress)
+                del layout  # every file's entry: not held while the self-check holds its own
                 _self_check(plain, key, created, limits)
                 plain.seek(0)
                 tmp, fd = create_temp(dest, "bundle")
@@ -344,6 +423,7 @@ def write_bundle(
             tmp, fd = create_temp(dest, "bundle")
             try:
                 plain_sha = file_sha = _write_zip(layout, fd, tmp, progress)
+                del layout  # as above
                 _self_check(tmp, key, created, limits)
                 place(tmp, dest, overwrite=False)
             finally:
@@ -358,9 +438,9 @@ def write_bundle(
         sha256=file_sha,
         plain_sha256=plain_sha,
         size=dest.stat().st_size,
-        bundle_id=layout.manifest.bundle_id,
-        sequence=layout.manifest.sequence,
-        manifest_sha256=hashlib.sha256(layout.manifest_bytes).hexdigest(),
+        bundle_id=bundle_id,
+        sequence=sequence,
+        manifest_sha256=manifest_sha256,
         fingerprint=key.fingerprint,
         encrypted=bool(recipients),
     )

@@ -30,9 +30,9 @@ _FILE_TYPE_MASK = 0o170000
 _REGULAR = 0o100000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ZipEntry:
-    """One stored regular file inside the bundle."""
+    """One stored regular file inside the bundle (slots: a bundle may list 65,534)."""
 
     name: str  # full path, including the top-level folder
     header_offset: int

@@ -234,9 +234,14 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
         )
     )
     out(_("Expires: {date}").format(date=m.expires) if m.expires else _("Expires: never"))
-    out(ngettext("{n} record:", "{n} records:", len(report.records)).format(n=len(report.records)))
+    count = report.record_count
+    out(ngettext("{n} record:", "{n} records:", count).format(n=count))
     for record in report.records:
         out("  - " + _printable(record.title or record.record_id))
+    if report.records_not_listed:
+        # Every record was checked; a report lists the first ones (memory stays bounded).
+        more = report.records_not_listed
+        out("  " + ngettext("… and {n} more record", "… and {n} more records", more).format(n=more))
     total = sum(entry.size for entry in report.media)
     out(
         ngettext(

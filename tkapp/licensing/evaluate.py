@@ -66,7 +66,7 @@ class Request:
         object.__setattr__(self, "purpose", s.enum(Purpose, self.purpose, "purpose"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason:
     """Why a decision came out as it did: a stable code and string parameters."""
 
@@ -83,7 +83,7 @@ class Reason:
         return {"code": self.code, "params": dict(self.params)}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """The answer: outcome, duties to fulfil, reasons, and whether the custodian must confirm."""
 

@@ -36,6 +36,7 @@ The rules, in the order they are applied:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -179,7 +180,7 @@ class ReleaseRequest:
         return self.request.on
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FieldRelease:
     """One field: what happens to it, the exact text that leaves (locality), and why."""
 
@@ -189,7 +190,7 @@ class FieldRelease:
     text: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MediaRelease:
     """One media file: included after cleaning, or withheld with reasons.
 
@@ -217,7 +218,7 @@ class MediaRelease:
         return self.disposition is not Disposition.WITHHELD
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConsentCover:
     """What covers the record's release: a consent record, or the custodian's override."""
 
@@ -228,7 +229,7 @@ class ConsentCover:
     override: ConsentOverride | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReleaseDecision:
     """The gate's one answer for one record, request and destination.
 
@@ -489,11 +490,8 @@ def decide_release(
     hidden = record.confidential
     fields: list[FieldRelease] = []
 
-    def put(name: str, withheld: bool, text: str | None = None) -> None:
-        if withheld:
-            fields.append(FieldRelease(name, Disposition.WITHHELD, (Reason("confidential"),)))
-        else:
-            fields.append(FieldRelease(name, Disposition.INCLUDED, text=text))
+    def put(name: str, withheld: bool) -> None:
+        fields.append(_field_release(name, withheld))
 
     put("description", "description" in hidden)
     put("uses", "uses" in hidden)
@@ -567,6 +565,16 @@ def _names(
         if name is not None:
             names.append(name)
     return names, anonymous
+
+
+@functools.cache
+def _field_release(name: str, withheld: bool) -> FieldRelease:
+    """A field's answer that depends only on its name and whether it is confidential: one
+    shared (immutable) object each, as a plan of many records held thousands of equal ones
+    (issue 19: a plan's memory per record)."""
+    if withheld:
+        return FieldRelease(name, Disposition.WITHHELD, (Reason("confidential"),))
+    return FieldRelease(name, Disposition.INCLUDED)
 
 
 def _place_fields(record: KnowledgeRecord, place: GeneralisedPlace) -> list[FieldRelease]:

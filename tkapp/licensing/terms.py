@@ -73,7 +73,7 @@ def _frozen_params(params: Mapping[str, str]) -> MappingProxyType[str, str]:
     return MappingProxyType(dict(sorted(params.items())))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Duty:
     """Something a user must do in return for a use, with string parameters."""
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from enum import Enum
@@ -141,12 +141,18 @@ def needed_for(cat: Catalogue, plan: SharingPlan) -> int:
 # --- what an approval covers ----------------------------------------------------------------
 
 
+#: Per dataclass, the fields that take part in its equality (what the digest covers).
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
 def _plain(value: Any) -> Any:
     """A JSON-able form of the gate's answer, the same in every process (sets sorted)."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
-        }
+        names = _COMPARED.get(type(value))
+        if names is None:
+            names = tuple(f.name for f in dataclasses.fields(value) if f.compare)
+            _COMPARED[type(value)] = names
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):
@@ -164,6 +170,23 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _json_text(value: Mapping[str, Any], lists: Mapping[str, Iterable[Any]]) -> Iterator[str]:
+    """The text of ``json.dumps({**value, **lists}, sort_keys=True, ensure_ascii=False)``,
+    in pieces: the ``lists`` are made one item at a time, so a plan's whole answer is never
+    held as JSON (its memory grew with the records, issue 19)."""
+    yield "{"
+    for n, key in enumerate(sorted([*value, *lists])):
+        yield (", " if n else "") + json.dumps(key, ensure_ascii=False) + ": "
+        if key not in lists:
+            yield json.dumps(value[key], sort_keys=True, ensure_ascii=False)
+            continue
+        yield "["
+        for i, item in enumerate(lists[key]):
+            yield (", " if i else "") + json.dumps(item, sort_keys=True, ensure_ascii=False)
+        yield "]"
+    yield "}"
+
+
 def plan_digest(plan: SharingPlan) -> str:
     """SHA-256 (hex) over canonical JSON of what the plan sends: each included record's id,
     version and governing terms version; the recipient (id, name, organisation, user class);
@@ -172,14 +195,6 @@ def plan_digest(plan: SharingPlan) -> str:
     names, consent cover). Any edit to a record bumps its version, so the digest changes."""
     value = {
         "type": _DIGEST_TYPE,
-        "records": [
-            {
-                "id": item.record_id,
-                "version": plan.records[item.record_id].version,
-                "terms_id": plan.records[item.record_id].terms_id,
-            }
-            for item in plan.included
-        ],
         "recipient": {
             "id": plan.recipient.id,
             "name": plan.recipient.name,
@@ -190,10 +205,22 @@ def plan_digest(plan: SharingPlan) -> str:
         "on": None if plan.on is None else plan.on.isoformat(),
         "overrides": _plain(dict(plan.overrides)),
         "confirmed_media": sorted(plan.confirmed_media),
-        "gate": _plain(plan.included),
     }
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    lists = {
+        "records": (
+            {
+                "id": item.record_id,
+                "version": plan.records[item.record_id].version,
+                "terms_id": plan.records[item.record_id].terms_id,
+            }
+            for item in plan.included
+        ),
+        "gate": (_plain(item) for item in plan.included),
+    }
+    digest = hashlib.sha256()
+    for piece in _json_text(value, lists):
+        digest.update(piece.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def _message(digest: str) -> bytes:

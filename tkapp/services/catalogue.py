@@ -596,6 +596,12 @@ class Catalogue:
                 records.index_sealed(conn)
         return moved
 
+    def get_record_and_trash(self, record_id: str) -> tuple[KnowledgeRecord, bool]:
+        """The record and whether it is in the trash, from one read (an export plan asks
+        both for every record; reading twice decoded each record twice)."""
+        with self._db.reading() as conn:
+            return records.load(conn, record_id)
+
     def is_trashed(self, record_id: str) -> bool:
         with self._db.reading() as conn:
             return records.load(conn, record_id)[1]

@@ -25,7 +25,7 @@ import json
 import mimetypes
 import re
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path, PurePath
@@ -146,6 +146,8 @@ class PlannedRecord:
     title: str
     version: int
     terms_id: str  # the governing terms version (the default resolved)
+    #: The record's labels: the terms texts a bundle carries name the labels of its records.
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,27 +230,13 @@ def plan_export(
     )
     ids = list(dict.fromkeys(record_ids)) if record_ids is not None else cat.search_ids("")
     ids = cat.readable_ids(ids)  # a record the person may not read never enters a plan
-    resolve = terms_service.terms_resolver(cat)
-    customisations = terms_service.label_customisations(cat)
-    people = PeopleCache(cat)
-    consents = ConsentCache(cat)
     cleaning = dict(known_cleaning or {})
+    plan_one = _planner(cat, release, cleaning)
     plan = ExportPlan()
     planned: dict[str, PlannedRecord] = {}
     for record_id in ids:
-        record = cat.get_record(record_id)
-        terms = resolve(record)
-        planned[record.id] = PlannedRecord(record.id, record.title, record.version, terms.id)
-        item = release_for(
-            cat,
-            record,
-            terms,
-            release,
-            people=people,
-            customisations=customisations,
-            cleaning_cache=cleaning,
-            consent_cache=consents,
-        )
+        seen, item = plan_one(record_id)
+        planned[seen.record_id] = seen
         (plan.included if item.included else plan.excluded).append(item)
     return SharingPlan(
         included=plan.included,
@@ -261,6 +249,48 @@ def plan_export(
         confirmed_media=release.confirmed_media,
         cleaning=cleaning,
     )
+
+
+def _release_request(plan: SharingPlan) -> ReleaseRequest:
+    """The request ``plan`` was made for (its recipient, purpose, day and decisions)."""
+    return ReleaseRequest(
+        _request(plan.recipient, plan.purpose, plan.on or datetime.now(UTC).date()),
+        Destination.BUNDLE,
+        overrides=dict(plan.overrides),
+        confirmed_media=plan.confirmed_media,
+    )
+
+
+def _planner(
+    cat: Catalogue, release: ReleaseRequest, cleaning: dict[tuple[str, str], MediaCleaning]
+) -> Callable[[str], tuple[PlannedRecord, ReleaseDecision]]:
+    """One record's plan: what the plan saw of it and the release gate's answer (one read
+    of the record; persons, consents and label texts read once for all records)."""
+    resolve = terms_service.terms_resolver(cat)
+    customisations = terms_service.label_customisations(cat)
+    people = PeopleCache(cat)
+    consents = ConsentCache(cat)
+
+    def plan_one(record_id: str) -> tuple[PlannedRecord, ReleaseDecision]:
+        record, trashed = cat.get_record_and_trash(record_id)
+        terms = resolve(record)
+        seen = PlannedRecord(
+            record.id, record.title, record.version, terms.id, tuple(sorted(record.labels))
+        )
+        item = release_for(
+            cat,
+            record,
+            terms,
+            release,
+            people=people,
+            customisations=customisations,
+            cleaning_cache=cleaning,
+            consent_cache=consents,
+            trashed=trashed,
+        )
+        return seen, item
+
+    return plan_one
 
 
 @dataclass(frozen=True)
@@ -364,14 +394,17 @@ def release_for(
     customisations: Mapping[str, LabelCustomisation],
     cleaning_cache: dict[tuple[str, str], MediaCleaning] | None = None,
     consent_cache: ConsentCache | None = None,
+    trashed: bool | None = None,
 ) -> ReleaseDecision:
     """Load what the gate needs about ``record`` and ask it (media are cleaned into nothing
     first, only when the record goes and only for files nothing else keeps home).
 
     ``cleaning_cache`` keeps each file's cleaning result by media id and stored SHA-256: a
     file is only inspected again when its bytes changed; ``consent_cache`` decodes each
-    consent record once for a whole plan."""
-    trashed = cat.is_trashed(record.id)
+    consent record once for a whole plan; ``trashed``, when the caller read it with the
+    record, saves reading the record again."""
+    if trashed is None:
+        trashed = cat.is_trashed(record.id)
     media = [] if trashed else cat.list_media(record_id=record.id)
     consents: list[ConsentRecord] = []
     if not trashed:
@@ -537,7 +570,7 @@ def bundle_record(
     )
 
 
-def _consent_json(consent: ConsentRecord, included: set[str]) -> dict[str, Any]:
+def _consent_json(consent: ConsentRecord, included: Container[str]) -> dict[str, Any]:
     value: dict[str, Any] = {
         "type": CONSENT_TYPE,
         "id": consent.id,
@@ -621,29 +654,26 @@ def _expiry(expires: date | datetime | None) -> datetime | None:
     return datetime.combine(expires, time(0, 0), tzinfo=UTC)
 
 
-def _fresh_plan(cat: Catalogue, plan: SharingPlan) -> SharingPlan:
-    """The plan rebuilt from the catalogue now; refuses if anything it relied on changed."""
+def _check_fresh(cat: Catalogue, plan: SharingPlan) -> None:
+    """Refuse an outdated plan: every included record is planned again from the catalogue
+    as it is now, one at a time, and the gate's whole answer (fields, media as cleaned,
+    names, place) and what the plan saw of the record (title, version, terms, labels) must
+    be the same. Nothing of it is kept: the export then uses ``plan`` itself.
+
+    Raises:
+        ValidationError: ``plan_outdated``.
+    """
     ids = [p.record_id for p in plan.included]
-    try:
-        fresh = plan_export(
-            cat,
-            ids,
-            plan.recipient,
-            plan.purpose,
-            on=plan.on,
-            overrides=plan.overrides,
-            confirmed_media=plan.confirmed_media,
-            known_cleaning=plan.cleaning,
-        )
-    except NotFound as exc:
-        raise ValidationError("plan_outdated", field="records", id=exc.detail) from None
-    same = [p.record_id for p in fresh.included] == ids and all(
-        fresh.records[i] == plan.records.get(i) for i in ids
-    )
-    # The gate's whole answer must be the same: fields, media (as cleaned), names, place.
-    if not same or fresh.included != plan.included:
+    if cat.readable_ids(ids) != ids:
         raise ValidationError("plan_outdated", field="records")
-    return fresh
+    plan_one = _planner(cat, _release_request(plan), dict(plan.cleaning))
+    for item in plan.included:
+        try:
+            seen, fresh = plan_one(item.record_id)
+        except NotFound as exc:
+            raise ValidationError("plan_outdated", field="records", id=exc.detail) from None
+        if fresh != item or seen != plan.records.get(item.record_id):
+            raise ValidationError("plan_outdated", field="records")
 
 
 def _age_recipients(recipient: Recipient, encrypt_to: Sequence[str]) -> tuple[str, ...]:
@@ -662,6 +692,60 @@ def _media_opener(cat: Catalogue, release: MediaRelease) -> Callable[[], BinaryI
     return lambda: media_release.open_released(cat, release)
 
 
+class _BundleFiles:
+    """The included records and their consents in bundle form, made one at a time each time
+    the writer asks (twice: see :mod:`tkapp.bundle.writer`), from the checked plan's answers.
+
+    Memory stays bounded by one record: only the plan's answers and the ids are kept. A
+    record edited after the plan was checked stops the export (``plan_outdated``).
+    """
+
+    def __init__(self, cat: Catalogue, plan: SharingPlan, terms_id: str) -> None:
+        self._cat = cat
+        self._plan = plan
+        self._terms_id = terms_id
+        self._included = {p.record_id: p for p in plan.included}
+        self._taxa: dict[str, Taxon | None] = {}
+        consent_ids: set[str] = set()
+        for record_id in self._included:
+            consent_ids.update(cat.consent_ids(record_id))
+        self.consent_ids = _uuid_order(consent_ids)
+
+    def _taxon(self, taxon_id: str) -> Taxon | None:
+        if taxon_id not in self._taxa:
+            try:
+                self._taxa[taxon_id] = self._cat.get_taxon(taxon_id)
+            except NotFound:
+                self._taxa[taxon_id] = None
+        return self._taxa[taxon_id]
+
+    def records(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        for record_id in _uuid_order(self._included):
+            record = self._cat.get_record(record_id)
+            if record.version != self._plan.records[record_id].version:
+                raise ValidationError("plan_outdated", field="records")
+            # The consents naming the record, from the link table: a test of membership in
+            # each consent's list of ids would grow with the square of records.
+            covering = sorted(self._cat.consent_ids(record_id))
+            form = bundle_record(
+                record,
+                self._included[record_id],
+                terms_id=self._terms_id,
+                taxon=self._taxon,
+                consent_ids=covering,
+            )
+            yield record_id, form.to_json()
+
+    def consents(self) -> Iterator[tuple[str, Mapping[str, Any]]]:
+        for consent_id in self.consent_ids:
+            yield consent_id, _consent_json(self._cat.get_consent(consent_id), self._included)
+
+
+def _uuid_order(ids: Iterable[str]) -> list[str]:
+    """``ids`` in the order of their files in a bundle (canonical UUID text)."""
+    return sorted(ids, key=lambda i: str(uuid.UUID(i.removeprefix("urn:uuid:"))))
+
+
 def _build_content(
     cat: Catalogue,
     plan: SharingPlan,
@@ -671,51 +755,21 @@ def _build_content(
     sequence: int,
     expires: datetime | None,
     age_keys: tuple[str, ...],
-) -> tuple[BundleContent, list[tuple[str, int]]]:
-    included = {p.record_id for p in plan.included}
-    taxa: dict[str, Taxon | None] = {}
-
-    def taxon(taxon_id: str) -> Taxon | None:
-        if taxon_id not in taxa:
-            try:
-                taxa[taxon_id] = cat.get_taxon(taxon_id)
-            except NotFound:
-                taxa[taxon_id] = None
-        return taxa[taxon_id]
-
-    consent_cache = ConsentCache(cat)
-    consents: dict[str, ConsentRecord] = {}
-    for record_id in sorted(included):
-        for consent in consent_cache.for_record(record_id):
-            consents.setdefault(consent.id, consent)
-    records_json: list[tuple[str, Mapping[str, Any]]] = []
+) -> tuple[BundleContent, list[tuple[str, int]], int]:
+    """The bundle's content (records and consents made on demand), each included record's
+    id and version for the ledger, and how many consents go."""
+    versions = [(p.record_id, plan.records[p.record_id].version) for p in plan.included]
+    labels = sorted({label for i, _v in versions for label in plan.records[i].labels})
     media_items: dict[str, MediaItem] = {}
-    versions: list[tuple[str, int]] = []
-    labels: set[str] = set()
     for item in plan.included:
-        record = cat.get_record(item.record_id)
-        versions.append((record.id, record.version))
-        labels.update(record.labels)
         for m in item.released_media:
             entry = MediaItem(m.sha256, media_extension(m.media), m.size, _media_opener(cat, m))
             media_items.setdefault(entry.path, entry)
-        # The consents naming the record (all gathered above), from the link table: a test
-        # of membership in each consent's list of ids would grow with the square of records.
-        covering = sorted(consent_cache.ids_for(record.id))
-        records_json.append(
-            (
-                record.id,
-                bundle_record(
-                    record, item, terms_id=terms.id, taxon=taxon, consent_ids=covering
-                ).to_json(),
-            )
-        )
+    files = _BundleFiles(cat, plan, terms.id)
     customisations = terms_service.label_customisations(cat)
     community = cat.community
     languages = list(dict.fromkeys([*community.languages, *terms.languages]))
-    texts = {
-        lang: render_terms_text(terms, lang, sorted(labels), customisations) for lang in languages
-    }
+    texts = {lang: render_terms_text(terms, lang, labels, customisations) for lang in languages}
     recipient = plan.recipient
     catalogue_urn = f"urn:uuid:{cat.id}"
     odrl = to_odrl(
@@ -744,15 +798,15 @@ def _build_content(
         ),
         terms_json=terms.to_json(),
         terms_texts=texts,
-        records=records_json,
+        records=files.records,
         media=sorted(media_items.values(), key=lambda m: m.path),
-        consents=[(c.id, _consent_json(c, included)) for c in consents.values()],
+        consents=files.consents,
         odrl=odrl,
         expires=expires,
         key_changes=_key_changes(cat),
-        **_standards_parts(cat, [record_id for record_id, _json in records_json]),
+        **_standards_parts(cat, [record_id for record_id, _version in versions]),
     )
-    return content, versions
+    return content, versions, len(files.consent_ids)
 
 
 def _key_changes(cat: Catalogue) -> list[tuple[bytes, bytes]]:
@@ -808,7 +862,7 @@ def export(
         raise ConfirmationRequired(
             "culturally sensitive records", records=len(plan.needs_confirmation)
         )
-    plan = _fresh_plan(cat, plan)
+    _check_fresh(cat, plan)
     if len(plan.terms_ids) != 1:
         raise MixedTerms("several terms versions", terms=",".join(plan.terms_ids))
     approved = approvals.require_enough(cat, plan)
@@ -821,7 +875,7 @@ def export(
     # The sequence's time part uses the clock at full precision (a fixed ``created`` keeps
     # the bytes deterministic).
     sequence, bundle_uuid = reserve_export(cat, created or datetime.now(UTC), Path(dest).name)
-    content, versions = _build_content(
+    content, versions, consents = _build_content(
         cat,
         plan,
         terms,
@@ -907,9 +961,9 @@ def export(
         plain_sha256=written.plain_sha256,
         size=written.size,
         encrypted=written.encrypted,
-        records=len(content.records),
+        records=len(versions),
         media=len(content.media),
-        consents=len(content.consents),
+        consents=consents,
         terms_id=terms.id,
         fingerprint=written.fingerprint,
         created=moment,

@@ -189,8 +189,8 @@ class SummaryPage(QScrollArea):
         self.created.setText(moment_text(m.created))
         self.expires.setText(moment_text(m.expires) if m.expires else _("No end date"))
         media_bytes = sum(e.size for e in report.media)
-        records = ngettext("{n} record", "{n} records", len(report.records)).format(
-            n=len(report.records)
+        records = ngettext("{n} record", "{n} records", report.record_count).format(
+            n=report.record_count
         )
         media = ngettext(
             "{n} photo or recording", "{n} photos or recordings", len(report.media)
@@ -427,12 +427,11 @@ class IntendedUsePage(QWidget):
         if report.decision is None or report.intended is None:
             self.clear()
             return
-        blocked = sum(1 for r in report.records if r.decision and not r.decision.permits)
         self.show_answer(
             report.decision,
             *report.intended,
-            blocked,
-            len(report.records),
+            report.blocked_count,
+            report.record_count,
             terms=report.terms,
             trust=report.trust,
         )

@@ -470,7 +470,14 @@ class VerifyWindow(QMainWindow):
                 for row in range(self.browser.list.count()):
                     if self.browser.list.item(row).data(ID_ROLE) == current:
                         self.browser.list.setCurrentRow(row)
-            self.tabs.setTabText(1, _("Records ({n})").format(n=len(self.records)))
+            if report.records_not_listed:
+                # Every record was checked; the report lists the first ones (bounded memory).
+                title = _("Records (first {shown} of {n})").format(
+                    shown=len(self.records), n=report.record_count
+                )
+            else:
+                title = _("Records ({n})").format(n=len(self.records))
+            self.tabs.setTabText(1, title)
             if report.decision is not None:
                 self.use_page.show_decision(report)
             elif self.intended is None:

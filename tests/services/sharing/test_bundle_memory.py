@@ -1,0 +1,152 @@
+"""A `.tkb` export and its verification keep their memory bounded (issue 19).
+
+One catalogue of 4,000 publishable records (about 600 bytes of text each, one assembly's
+consent naming them all) is exported to a bundle and the bundle verified for an intended
+use. Each call's peak of Python allocations (``tracemalloc``, not a timing) must stay under a
+fixed bound well below what holding every record takes. A small export and verification
+run first, so one-time caches (translations, locale data) are not counted.
+
+Measured here, before -> after the two-pass writer (records and consents made one at a
+time, twice; the plan re-checked one record at a time; the approval digest streamed; the
+report listing the first 1,000 records):
+
+- export (the custodian's plan made before): 49.7 -> 7.5 MiB. What is left per record is
+  its line in the signed manifest and in the ZIP's central directory (path, size, hash),
+  which the format needs whole before the last entry is written, and the writer's
+  self-check (the verifier's, below).
+- verify with an intended use: 8.7 -> 5.0 MiB. What is left per record (about 1 KB) is the
+  parsed manifest and the ZIP index (one entry each), which the closed-file-set check
+  compares; the old report also kept every record's title and decision.
+
+The bundle's bytes are the same before and after (same catalogue copy, key and clock).
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import tracemalloc
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tkapp.bundle.verifier import RECORDS_LISTED, verify_bundle
+from tkapp.core.model import Community, ConsentRecord, Recipient
+from tkapp.services import keys, sharing
+from tkapp.services.catalogue import Catalogue, create_catalogue
+from tkapp.services.importing import run_import
+
+from .conftest import PASSPHRASE
+
+RECORDS = 4_000
+MiB = 2**20
+EXPORT_BOUND = 12 * MiB
+VERIFY_BOUND = 6.5 * MiB
+RESEARCHER = Recipient(
+    "Ana Paz",
+    id="8f5adba4-0f9f-4f90-ad25-018ac6842798",
+    organisation="Universidad Central",
+    user_class="public_research",
+)
+
+# 4,000 records imported, then an export and a verification under tracemalloc (which slows
+# every allocation): about a minute.
+pytestmark = pytest.mark.slow
+
+
+def _source(path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(
+            ["title", "description", "scientific_name", "holders", "part", "purpose",
+             "latitude", "longitude", "access", "open_licence"]
+        )  # fmt: skip
+        for i in range(RECORDS):
+            words = " ".join(f"palabra{(i * 13 + k) % 499}" for k in range(90))
+            writer.writerow(
+                [
+                    f"Planta {i}", words, f"Ilex especie{i % 150}", f"Rosa {i % 90}", "hojas",
+                    words[:80], f"{-1 - (i % 997) / 1000:.4f}", f"{-77 - (i % 991) / 1000:.4f}",
+                    "public", "CC-BY-4.0",
+                ]
+            )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
+    folder = tmp_path_factory.mktemp("bundle-memory")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TKAPP_KDF_PROFILE", "fast")
+    community = Community("Comunidad Sacha Yaku", people="Kichwa", country="EC")
+    cat = create_catalogue(
+        folder / "big.tkc", PASSPHRASE, community, actor="tester", template="open_attribution"
+    )
+    _source(folder / "rows.csv")
+    assert run_import(cat, folder / "rows.csv").counts.created == RECORDS
+    cat.add_consent(
+        ConsentRecord(
+            "Asamblea",
+            record_ids=cat.search_ids(""),
+            purposes=["research"],
+            user_classes=["public_research"],
+        )
+    )
+    # Warm-up: one small export and verification (translations and locale data load once).
+    small = folder / "small.tkb"
+    plan = sharing.plan_export(cat, cat.search_ids("")[:5], RESEARCHER, "research")
+    sharing.export(cat, plan, small, created=datetime(2026, 11, 1, tzinfo=UTC))
+    verify_bundle(
+        small, trust=None, trust_key=keys.public_key(cat), intended=("public_research", "research")
+    ).close()
+    yield cat
+    cat.close()
+    mp.undo()
+
+
+def _peak(work: Callable[[], Any]) -> tuple[Any, int]:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        result = work()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.fixture(scope="module")
+def bundle(big: Catalogue, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """The whole catalogue exported once: the bundle and the export's peak."""
+    dest = tmp_path_factory.mktemp("bundle-out") / "all.tkb"
+    plan = sharing.plan_export(big, None, RESEARCHER, "research")
+    assert len(plan.included) == RECORDS
+    result, peak = _peak(
+        lambda: sharing.export(big, plan, dest, created=datetime(2026, 11, 2, tzinfo=UTC))
+    )
+    assert result.records == RECORDS and dest.stat().st_size > RECORDS * 1_000
+    return dest, peak
+
+
+def test_export_memory_does_not_grow_with_the_records(bundle: tuple[Path, int]) -> None:
+    _path, peak = bundle
+    assert peak < EXPORT_BOUND, f"{peak / MiB:.1f} MiB"
+
+
+def test_verify_memory_does_not_grow_with_the_records(
+    big: Catalogue, bundle: tuple[Path, int]
+) -> None:
+    path, _export_peak = bundle
+    public = keys.public_key(big)
+
+    def verify() -> tuple[int, int, int]:
+        with verify_bundle(
+            path, trust=None, trust_key=public, intended=("public_research", "research")
+        ) as report:
+            # Every record is checked and counted; the first ones are listed.
+            return report.record_count, len(report.records), report.blocked_count
+
+    (count, listed, blocked), peak = _peak(verify)
+    assert (count, listed, blocked) == (RECORDS, RECORDS_LISTED, 0)
+    assert peak < VERIFY_BOUND, f"{peak / MiB:.1f} MiB"
