@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from licensing_strategies import (
@@ -215,7 +217,8 @@ def test_expired_terms_grant_nothing(
     late = Request(
         request.user_class,
         request.purpose,
-        on=terms.valid_until.replace(year=terms.valid_until.year + 1),
+        # A year later by days: replace(year=...) has no 29 February in most years.
+        on=terms.valid_until + timedelta(days=366),
     )
     decision = evaluate(terms, labels, access, late)
     assert not decision.permits

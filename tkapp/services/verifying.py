@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from tkapp.bundle.verifier import IdentityLike, VerifyReport
     from tkapp.crypto.age import AgeIdentity
     from tkapp.crypto.keys import PublicKey
-    from tkapp.crypto.selftest import SelfTestReport
     from tkapp.crypto.trust import TrustStore
     from tkapp.errors import BundleError
 
@@ -38,7 +37,6 @@ __all__ = [
     "load_identities",
     "load_statements",
     "load_trust_key",
-    "run_selftest",
     "split_statements",
     "trust_store",
     "verify_file",
@@ -51,13 +49,6 @@ class Statements:
 
     revocations: tuple[RevocationList, ...] = ()
     rotations: tuple[RotationStatement, ...] = ()
-
-
-def run_selftest() -> SelfTestReport:
-    """The known-answer tests of the cryptography (never raises on a failed check)."""
-    from tkapp.crypto.selftest import run_selftest as crypto_selftest
-
-    return crypto_selftest(raise_on_failure=False)
 
 
 def trust_store() -> TrustStore:

@@ -173,7 +173,9 @@ def test_statements_are_sorted_by_kind(demo: Catalogue, tmp_path: Path) -> None:
 
 
 def test_selftest_passes() -> None:
-    report = verifying.run_selftest()
+    from tkapp.services import diagnostics
+
+    report = diagnostics.selftest()
     assert report.ok and report.results
 
 
