@@ -139,3 +139,36 @@ def test_the_report_checks_every_record_and_lists_the_first(
     assert code == 0
     assert f"{COUNT} records:" in text and f"… and {COUNT - 10} more records" in text
     assert "Planta 9" in text and "Planta 10\n" not in text
+
+
+def test_records_the_use_may_not_touch_are_always_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the listed ones, a blocked record takes the place of the last allowed one listed:
+    a researcher learns every record their use may not touch, in the bundle's order."""
+    blocked_at = {3, 25, 31, 38}  # "TK Secret / Sacred": no research outside the community
+
+    def records() -> Iterator[tuple[str, Mapping[str, Any]]]:
+        for n, record_id in enumerate(IDS):
+            record = _record(record_id, n)
+            if n in blocked_at:
+                record["labels"] = ["tkss"]
+            yield record_id, record
+
+    key = factory.community_key()
+    content = dataclasses.replace(factory.content(), records=records)
+    written = write_bundle(content, key, tmp_path / "b.tkb", created=factory.CREATED)
+    monkeypatch.setattr(verifier, "RECORDS_LISTED", 10)
+    with verify_bundle(
+        written.path,
+        trust=None,
+        trust_key=key.public_key,
+        now=factory.CREATED,
+        intended=("public_research", "research"),
+    ) as report:
+        listed = [r.record_id for r in report.records]
+        assert report.record_count == COUNT and report.blocked_count == len(blocked_at)
+        assert listed == [IDS[n] for n in sorted({*range(7), *blocked_at})]
+        assert [r.record_id for r in report.records if not r.decision.permits] == [
+            IDS[n] for n in sorted(blocked_at)
+        ]

@@ -1,7 +1,7 @@
 """The verify window with more records than a report lists (issue 19): the Records tab says
-it shows the first ones of how many, and the summary counts them all.
+how many of how many it shows, and the summary counts them all.
 
-A report lists the first ``RECORDS_LISTED`` records (1,000); here it is lowered to 3 for
+A report lists ``RECORDS_LISTED`` records at most (1,000); here it is lowered to 3 for
 the demo bundle's 7 records. Screenshots at 1366x768 in English and Spanish go to
 ``$TKAPP_SHOTS`` when set.
 """
@@ -23,7 +23,7 @@ from tkapp.i18n import set_language
 bundles = verify_helpers.bundles
 fast_kdf = verify_helpers.fast_kdf
 
-TAB = {"en": "Records (first 3 of {n})", "es": "Registros (los primeros 3 de {n})"}
+TAB = {"en": "Records (3 of {n} shown)", "es": "Registros (se muestran 3 de {n})"}
 
 
 @pytest.fixture(params=["en", "es"])

@@ -56,8 +56,8 @@ def stricter(a: Decision, b: Decision) -> Decision:
 class BundleDecision:
     """The answer for the whole bundle and for each record (id, title, decision).
 
-    ``records`` holds every record, or the first ``keep`` asked of :func:`decide_bundle`;
-    ``total`` and ``blocked`` always count them all.
+    ``records`` holds every record, or ``keep`` of them (see :func:`decide_bundle`), in the
+    bundle's order; ``total`` and ``blocked`` always count them all.
     """
 
     overall: Decision
@@ -72,17 +72,27 @@ def decide_bundle(
     """Decide every record; the overall answer is the strictest.
 
     ``records`` is consumed one at a time (the verifier streams them from the bundle) and
-    only each id, title and decision is kept: of every record, or of the first ``keep``
-    (memory then stays bounded whatever the number of records).
+    only each id, title and decision is kept: of every record, or of ``keep`` of them (memory
+    then stays bounded whatever the number of records). Those kept are the first ones, except
+    that a record the use is not allowed takes the place of the last allowed one kept: a
+    reader of a large bundle must still learn which records the use may not touch.
     """
     overall = evaluate(terms, (), AccessLevel.PUBLIC, request)
     decided: list[tuple[str, str, Decision]] = []
+    allowed_kept: list[int] = []  # positions in ``decided`` of kept records the use permits
     total = blocked = 0
     for record in records:
         decision = decide_record(terms, record, request)
         overall = stricter(overall, decision)
         total += 1
         blocked += not decision.permits
+        entry = (record.id, record.title, decision)
         if keep is None or len(decided) < keep:
-            decided.append((record.id, record.title, decision))
+            if decision.permits:
+                allowed_kept.append(len(decided))
+            decided.append(entry)
+        elif not decision.permits and allowed_kept:
+            # Stays in the bundle's order: the entries after the one let go move up by one.
+            del decided[allowed_kept.pop()]
+            decided.append(entry)
     return BundleDecision(overall, tuple(decided), total, blocked)

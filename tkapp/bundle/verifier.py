@@ -203,7 +203,7 @@ class VerifyReport:
     terms: Terms
     terms_texts: dict[str, str]
     odrl: dict[str, Any] | None
-    records: list[RecordSummary]  # the first RECORDS_LISTED records (path order)
+    records: list[RecordSummary]  # RECORDS_LISTED at most, path order (bundle.decide)
     consent_ids: list[str]
     media: list[FileEntry]
     intended: tuple[str, str] | None = None
@@ -307,7 +307,7 @@ class VerifyReport:
                 {"id": r.record_id, "title": r.title, "decision": _decision_json(r.decision)}
                 for r in self.records
             ],
-            # Every record is counted; the first RECORDS_LISTED are listed above.
+            # Every record is counted; RECORDS_LISTED at most are listed above.
             "record_count": self.record_count,
             "records_not_listed": self.records_not_listed,
             "blocked_count": self.blocked_count,

@@ -239,7 +239,8 @@ def _print_report(report: VerifyReport, show_qr: bool) -> None:
     for record in report.records:
         out("  - " + _printable(record.title or record.record_id))
     if report.records_not_listed:
-        # Every record was checked; a report lists the first ones (memory stays bounded).
+        # Every record was checked; a report lists some (memory stays bounded): the first
+        # ones, and every one the intended use may not touch (bundle.decide).
         more = report.records_not_listed
         out("  " + ngettext("… and {n} more record", "… and {n} more records", more).format(n=more))
     total = sum(entry.size for entry in report.media)

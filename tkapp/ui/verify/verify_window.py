@@ -471,8 +471,9 @@ class VerifyWindow(QMainWindow):
                     if self.browser.list.item(row).data(ID_ROLE) == current:
                         self.browser.list.setCurrentRow(row)
             if report.records_not_listed:
-                # Every record was checked; the report lists the first ones (bounded memory).
-                title = _("Records (first {shown} of {n})").format(
+                # Every record was checked; the report lists some (bounded memory): the first
+                # ones, and every one the intended use may not touch (bundle.decide).
+                title = _("Records ({shown} of {n} shown)").format(
                     shown=len(self.records), n=report.record_count
                 )
             else:
