@@ -354,3 +354,18 @@ def test_kichwa_dates_use_babel_quechua_data() -> None:
     # Babel has Quechua (qu_EC) locale data; no crash and no English month names.
     text = i18n.format_date(date(2026, 11, 26), "long", lang="qu_EC")
     assert "2026" in text and "November" not in text
+
+
+def test_every_field_a_bundle_may_leave_out_has_a_name_in_spanish() -> None:
+    """The verify window says which fields the community did not share: by name, not code
+    ("locality" was shown as its code)."""
+    from tkapp.i18n import names
+    from tkapp.licensing.gate import RELEASE_FIELDS
+
+    i18n.set_language("es")
+    try:
+        shown = {code: names.confidential_field_name(code) for code in RELEASE_FIELDS}
+    finally:
+        i18n.set_language("en")
+    assert all(name != code for code, name in shown.items()), shown
+    assert shown["locality"] == "Localidad"

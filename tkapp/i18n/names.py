@@ -128,6 +128,7 @@ _CONFIDENTIAL_FIELD = {
     "description": N_("Description"),
     "holders": N_("Knowledge holders"),
     "place": N_("Place"),
+    "locality": N_("Locality"),  # withheld from a bundle with the place (not flagged alone)
     "preparation": N_("Preparation"),
     "uses": N_("Uses"),
     "local_names": N_("Local names"),
@@ -255,7 +256,7 @@ def consent_status_name(value: ConsentStatus) -> str:
 
 
 def confidential_field_name(code: str) -> str:
-    """Display name of a field that may be flagged confidential."""
+    """Display name of a field that may be flagged confidential or left out of a bundle."""
     return _lookup(_CONFIDENTIAL_FIELD, code)
 
 
