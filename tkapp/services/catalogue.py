@@ -515,8 +515,9 @@ class Catalogue:
         return [i for i in record_ids if i not in hidden]
 
     def walk_readable_ids(self, *, in_trash: bool = False, by_id: bool = False) -> Iterator[str]:
-        """Every record id (in the trash or not) the person who unlocked may read, in the order
-        of ``search_ids("")`` (newest first) or with ``by_id`` in the ids' own order.
+        """Every record id (in the trash or not) the person who unlocked may read, newest added
+        first, or with ``by_id`` in the ids' own order (see :func:`records.ids_after`: a
+        record edited during the walk is given once, one added during it not at all).
 
         For the passes over the whole catalogue (open data, spreadsheets): the ids come
         :data:`ID_BATCH` at a time, each batch read where the last one stopped, so memory does

@@ -339,7 +339,7 @@ def _scan(
     cat: Catalogue, tick: Callable[[], None]
 ) -> Iterator[tuple[KnowledgeRecord, ReleaseDecision, bool]]:
     """Each record with the gate's answer and whether it is in the trash, one at a time (a
-    pass over the catalogue): the records newest first, then the trashed ones by id. Never a
+    pass over the catalogue): the records newest added first, then the trashed ones by id. Never a
     record the person who unlocked may not read; the ids come a batch at a time."""
     people = PeopleCache(cat)
     resolve = terms_service.terms_resolver(cat)

@@ -741,8 +741,7 @@ def search_page(
         if total is None:
             n = _count(conn, "SELECT 1 FROM record r WHERE " + where, params, count_to)
             total, capped = min(n, count_to), n > count_to
-        # Ties by rowid, as the listing indexes hold them (no sort): the same order as a
-        # keyset walk over every record (ids_after).
+        # Ties by rowid, as the listing indexes hold them (no sort).
         sql = (
             "SELECT " + columns + " FROM record r" + joins + " WHERE " + where
             + " ORDER BY r.modified DESC, r.rowid LIMIT ? OFFSET ?"
@@ -839,7 +838,7 @@ def search_ids(
     return search_page(conn, query, filters, limit=limit, count_to=RANKED_HITS_MAX).ids
 
 
-#: Where :func:`ids_after` stopped: the last record's ``modified`` (or id) and rowid.
+#: Where :func:`ids_after` stopped: the last record's id (walking by id) or rowid.
 IdCursor = tuple[str, int]
 
 
@@ -849,26 +848,25 @@ def ids_after(
     """Up to ``limit`` record ids (in the trash or not) that come after ``after`` (None: from
     the first), and the cursor to pass back for the next ones (None: there are no more).
 
-    The order of an empty search (newest first: ``modified``, then ``rowid`` as the
-    ``record_by_modified`` index holds ties), or with ``by_id`` the ids' own order. Keyset
-    pagination: each call seeks in an index to where the last one stopped, so walking every
-    record costs one index pass in all and the caller holds one batch of ids at a time.
+    Newest added first (rowid descending), or with ``by_id`` in the ids' own order: keys an
+    edit never changes, so a record edited while a walk goes on is given exactly once (a walk
+    by ``modified`` would move it behind the cursor and leave it out), and a record added
+    during a walk is not given (as when the ids were listed first). Keyset pagination: each
+    call seeks where the last one stopped, so walking every record costs one pass in all and
+    the caller holds one batch of ids at a time.
     """
     args: tuple[Any, ...]
     if by_id:
         sql = "SELECT id, id, 0 FROM record WHERE trashed = ? AND id > ? ORDER BY id LIMIT ?"
         args = (int(in_trash), after[0] if after else "", limit)
-    elif after is None:
-        sql = ("SELECT id, modified, rowid FROM record WHERE trashed = ?"
-               " ORDER BY modified DESC, rowid LIMIT ?")  # fmt: skip
-        args = (int(in_trash), limit)
     else:
-        # "modified <= ?" is the index range to seek; the rest steps over the ties given.
+        # "+trashed": not through a listing index (it would sort every record for each
+        # batch), but a seek in the table's own rowid order.
         sql = (
-            "SELECT id, modified, rowid FROM record WHERE trashed = ?1 AND modified <= ?2"
-            " AND (modified < ?2 OR rowid > ?3) ORDER BY modified DESC, rowid LIMIT ?4"
+            "SELECT id, '', rowid FROM record WHERE +trashed = ? AND rowid < ?"
+            " ORDER BY rowid DESC LIMIT ?"
         )
-        args = (int(in_trash), after[0], after[1], limit)
+        args = (int(in_trash), after[1] if after else 2**63 - 1, limit)
     rows = conn.execute(sql, args).fetchall()
     cursor = (rows[-1][1], int(rows[-1][2])) if len(rows) == limit else None
     return [row[0] for row in rows], cursor
