@@ -106,6 +106,7 @@ def test_sigkill_at_random_points_never_gives_one_id_to_two_bundles(
 
     began = time.monotonic()
     assert start("complete-0.tkb").wait(timeout=300) == 0
+    completed = 1
     duration = time.monotonic() - began
     rng = random.Random(14)
     kills = 0
@@ -122,6 +123,7 @@ def test_sigkill_at_random_points_never_gives_one_id_to_two_bundles(
         process.wait(timeout=300)
         if number % 10 == 9:  # now and then a complete export between the kills
             assert start(f"complete-{number}.tkb").wait(timeout=300) == 0
+            completed += 1
         number += 1
 
     with open_catalogue(catalogue, PASSPHRASE, actor="tester") as cat:
@@ -139,6 +141,8 @@ def test_sigkill_at_random_points_never_gives_one_id_to_two_bundles(
         assert bundle_id not in ids, f"{path.name} and {ids[bundle_id]} share {bundle_id}"
         ids[bundle_id] = path.name
         assert bundle_id in reserved  # every bundle on disk was reserved first
-    assert len(ids) >= 7  # the complete exports, at least
+    # The complete exports, at least (6 when every kill landed mid-export: the fixed 7 failed
+    # on a busy machine, where none of the killed ones finished first).
+    assert len(ids) >= completed
     for bundle_id, entry in ledger.items():
         assert ids.get(bundle_id) == entry.file_name
