@@ -106,20 +106,31 @@ def test_records_made_out_of_order_or_twice_are_refused(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_report_checks_every_record_and_lists_the_first(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    key = factory.community_key()
-    content = dataclasses.replace(factory.content(), records=_made())
-    written = write_bundle(content, key, tmp_path / "b.tkb", created=factory.CREATED)
-    monkeypatch.setattr(verifier, "RECORDS_LISTED", 10)
-    with verify_bundle(
+def _written(tmp_path: Path, records: Any) -> Any:
+    content = dataclasses.replace(factory.content(), records=records)
+    return write_bundle(
+        content, factory.community_key(), tmp_path / "b.tkb", created=factory.CREATED
+    )
+
+
+def _verified_for_research(written: Any, key: Any) -> Any:
+    """The bundle verified for public research (a report with each record's decision)."""
+    return verify_bundle(
         written.path,
         trust=None,
         trust_key=key.public_key,
         now=factory.CREATED,
         intended=("public_research", "research"),
-    ) as report:
+    )
+
+
+def test_the_report_checks_every_record_and_lists_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = factory.community_key()
+    written = _written(tmp_path, _made())
+    monkeypatch.setattr(verifier, "RECORDS_LISTED", 10)
+    with _verified_for_research(written, key) as report:
         assert report.record_count == COUNT and report.records_not_listed == COUNT - 10
         assert [r.record_id for r in report.records] == IDS[:10]
         assert all(r.decision is not None for r in report.records)
@@ -155,17 +166,8 @@ def test_records_the_use_may_not_touch_are_always_listed(
                 record["labels"] = ["tkss"]
             yield record_id, record
 
-    key = factory.community_key()
-    content = dataclasses.replace(factory.content(), records=records)
-    written = write_bundle(content, key, tmp_path / "b.tkb", created=factory.CREATED)
     monkeypatch.setattr(verifier, "RECORDS_LISTED", 10)
-    with verify_bundle(
-        written.path,
-        trust=None,
-        trust_key=key.public_key,
-        now=factory.CREATED,
-        intended=("public_research", "research"),
-    ) as report:
+    with _verified_for_research(_written(tmp_path, records), factory.community_key()) as report:
         listed = [r.record_id for r in report.records]
         assert report.record_count == COUNT and report.blocked_count == len(blocked_at)
         assert listed == [IDS[n] for n in sorted({*range(7), *blocked_at})]

@@ -18,7 +18,6 @@ consent, decoded once, that names every record.
 
 from __future__ import annotations
 
-import csv
 import json
 import tracemalloc
 import zipfile
@@ -26,6 +25,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from bulk_rows import write_rows
 
 from opendata.conftest import new_catalogue
 from tkapp.core.model import ConsentRecord
@@ -48,31 +48,13 @@ OPEN_DATA_BOUND = 4 * MiB
 pytestmark = pytest.mark.slow  # 20,000 records imported, then each path under tracemalloc
 
 
-def _source(path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(
-            ["title", "description", "scientific_name", "holders", "part", "purpose",
-             "latitude", "longitude", "access", "open_licence"]
-        )  # fmt: skip
-        for i in range(RECORDS):
-            words = " ".join(f"palabra{(i * 13 + k) % 499}" for k in range(60))
-            writer.writerow(
-                [
-                    f"Planta {i}", words, f"Ilex especie{i % 150}", f"Rosa {i % 90}", "hojas",
-                    words[:80], f"{-1 - (i % 997) / 1000:.4f}", f"{-77 - (i % 991) / 1000:.4f}",
-                    "public", "CC-BY-4.0",
-                ]
-            )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     folder = tmp_path_factory.mktemp("big")
     mp = pytest.MonkeyPatch()
     mp.setenv("TKAPP_KDF_PROFILE", "fast")
     cat = new_catalogue(folder / "big.tkc")
-    _source(folder / "rows.csv")
+    write_rows(folder / "rows.csv", RECORDS, words=60)
     assert run_import(cat, folder / "rows.csv").counts.created == RECORDS
     # Consent is binding: one assembly's consent covering what open publication asks.
     cat.add_consent(

@@ -23,7 +23,6 @@ The bundle's bytes are the same before and after (same catalogue copy, key and c
 
 from __future__ import annotations
 
-import csv
 import gc
 import tracemalloc
 from collections.abc import Callable, Iterator
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bulk_rows import write_rows
 
 from tkapp.bundle.verifier import RECORDS_LISTED, verify_bundle
 from tkapp.core.model import Community, ConsentRecord, Recipient
@@ -57,24 +57,6 @@ RESEARCHER = Recipient(
 pytestmark = pytest.mark.slow
 
 
-def _source(path: Path) -> None:
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(
-            ["title", "description", "scientific_name", "holders", "part", "purpose",
-             "latitude", "longitude", "access", "open_licence"]
-        )  # fmt: skip
-        for i in range(RECORDS):
-            words = " ".join(f"palabra{(i * 13 + k) % 499}" for k in range(90))
-            writer.writerow(
-                [
-                    f"Planta {i}", words, f"Ilex especie{i % 150}", f"Rosa {i % 90}", "hojas",
-                    words[:80], f"{-1 - (i % 997) / 1000:.4f}", f"{-77 - (i % 991) / 1000:.4f}",
-                    "public", "CC-BY-4.0",
-                ]
-            )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     folder = tmp_path_factory.mktemp("bundle-memory")
@@ -84,7 +66,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Catalogue]:
     cat = create_catalogue(
         folder / "big.tkc", PASSPHRASE, community, actor="tester", template="open_attribution"
     )
-    _source(folder / "rows.csv")
+    write_rows(folder / "rows.csv", RECORDS, words=90)
     assert run_import(cat, folder / "rows.csv").counts.created == RECORDS
     cat.add_consent(
         ConsentRecord(
