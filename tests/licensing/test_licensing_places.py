@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from decimal import Decimal
@@ -11,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tkapp.core.model import Place, Sensitivity
-from tkapp.licensing.places import generalise, rounding_error_m
+from tkapp.licensing.places import GeneralisedPlace, generalise, rounding_error_m
 
 # Sensitivity -> (decimals, text that must appear in dataGeneralizations); from DATA-MODEL.md.
 ROUNDED = {
@@ -76,8 +77,8 @@ def test_half_values_round_half_even_on_the_decimal_text() -> None:
     assert generalise(_place(-0.04, 0.0, Sensitivity.HIGH)).latitude == "0.0"
 
 
-def _all_text(out: object) -> str:
-    return " ".join(str(v) for v in vars(out).values())
+def _all_text(out: GeneralisedPlace) -> str:
+    return " ".join(str(v) for v in dataclasses.astuple(out))
 
 
 @settings(max_examples=100, deadline=None)

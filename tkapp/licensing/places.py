@@ -44,6 +44,12 @@ _STEP_TEXT: dict[int, tuple[str, str]] = {
     2: ("0.01", "about 1.1 km"),
     3: ("0.001", "about 110 m"),
 }
+#: The Darwin Core note of each rounding, made once: a plan of many records shares it.
+_ROUNDING_NOTES: dict[int, str] = {
+    decimals: f"Coordinates rounded to {step} degree ({size}) by the community; "
+    "uncertainty enlarged to cover the rounding"
+    for decimals, (step, size) in _STEP_TEXT.items()
+}
 #: Metres per degree, rounded *up* from the longest degree of latitude on WGS 84 (~111.7 km
 #: at the poles) so the enlarged uncertainty never understates the rounding.
 _METRES_PER_DEGREE = 111_700
@@ -53,7 +59,7 @@ WITHHELD_CONFIDENTIAL = "Location withheld by the community (confidential)"
 WITHHELD_LOCALITY = "Locality text withheld by the community"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GeneralisedPlace:
     """What may be published of a place (Darwin Core terms in comments)."""
 
@@ -108,11 +114,7 @@ def generalise(place: Place, *, confidential: bool = False) -> GeneralisedPlace:
         longitude = _decimal_text(place.longitude, decimals)
         if decimals is not None:
             uncertainty = (uncertainty or 0) + rounding_error_m(decimals)
-            step, size = _STEP_TEXT[decimals]
-            notes.append(
-                f"Coordinates rounded to {step} degree ({size}) by the community; "
-                f"uncertainty enlarged to cover the rounding"
-            )
+            notes.append(_ROUNDING_NOTES[decimals])
     if place.locality.strip() and locality is None:
         withheld.append(WITHHELD_LOCALITY)
         notes.append(WITHHELD_LOCALITY)

@@ -77,7 +77,7 @@ from tkapp.licensing.gate import (
 from tkapp.licensing.labels import LabelCustomisation
 from tkapp.licensing.odrl import profile_turtle, to_odrl
 from tkapp.licensing.places import GeneralisedPlace
-from tkapp.licensing.plan import ExportPlan
+from tkapp.licensing.plan import ExportPlan, SharedParts
 from tkapp.licensing.terms import Terms
 from tkapp.licensing.text import render_terms_text, terms_name
 from tkapp.licensing.vocab import DutyKind, Purpose, UserClass
@@ -231,7 +231,7 @@ def plan_export(
     ids = list(dict.fromkeys(record_ids)) if record_ids is not None else cat.search_ids("")
     ids = cat.readable_ids(ids)  # a record the person may not read never enters a plan
     cleaning = dict(known_cleaning or {})
-    plan_one = _planner(cat, release, cleaning)
+    plan_one = _planner(cat, release, cleaning, SharedParts())
     plan = ExportPlan()
     planned: dict[str, PlannedRecord] = {}
     for record_id in ids:
@@ -262,10 +262,14 @@ def _release_request(plan: SharingPlan) -> ReleaseRequest:
 
 
 def _planner(
-    cat: Catalogue, release: ReleaseRequest, cleaning: dict[tuple[str, str], MediaCleaning]
+    cat: Catalogue,
+    release: ReleaseRequest,
+    cleaning: dict[tuple[str, str], MediaCleaning],
+    shared: SharedParts | None = None,
 ) -> Callable[[str], tuple[PlannedRecord, ReleaseDecision]]:
     """One record's plan: what the plan saw of it and the release gate's answer (one read
-    of the record; persons, consents and label texts read once for all records)."""
+    of the record; persons, consents and label texts read once for all records). With
+    ``shared``, for answers a plan keeps: their equal parts are held once."""
     resolve = terms_service.terms_resolver(cat)
     customisations = terms_service.label_customisations(cat)
     people = PeopleCache(cat)
@@ -274,9 +278,10 @@ def _planner(
     def plan_one(record_id: str) -> tuple[PlannedRecord, ReleaseDecision]:
         record, trashed = cat.get_record_and_trash(record_id)
         terms = resolve(record)
-        seen = PlannedRecord(
-            record.id, record.title, record.version, terms.id, tuple(sorted(record.labels))
-        )
+        labels = tuple(sorted(record.labels))
+        if shared is not None:
+            labels = shared.one(labels)
+        seen = PlannedRecord(record.id, record.title, record.version, terms.id, labels)
         item = release_for(
             cat,
             record,
@@ -288,7 +293,7 @@ def _planner(
             consent_cache=consents,
             trashed=trashed,
         )
-        return seen, item
+        return seen, item if shared is None else shared.answer(item)
 
     return plan_one
 

@@ -44,6 +44,7 @@ from .conftest import PASSPHRASE
 RECORDS = 4_000
 MiB = 2**20
 EXPORT_BOUND = 12 * MiB
+PLAN_BOUND = 4 * MiB
 VERIFY_BOUND = 6.5 * MiB
 RESEARCHER = Recipient(
     "Ana Paz",
@@ -132,3 +133,18 @@ def test_verify_memory_does_not_grow_with_the_records(
     (count, listed, blocked), peak = _peak(verify)
     assert (count, listed, blocked) == (RECORDS, RECORDS_LISTED, 0)
     assert peak < VERIFY_BOUND, f"{peak / MiB:.1f} MiB"
+
+
+def test_a_plan_holds_little_per_record(big: Catalogue) -> None:
+    """The custodian's plan keeps every considered record's answer (the preview shows them,
+    the export writes from them): equal parts are held once (``SharedParts``). Measured at
+    4,000 records: 9.6 MiB (about 2.5 KB a record) before, 1.7 MiB after."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        plan = sharing.plan_export(big, None, RESEARCHER, "research")
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert len(plan.included) == RECORDS
+    assert held < PLAN_BOUND, f"{held / MiB:.1f} MiB"
