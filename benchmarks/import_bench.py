@@ -12,6 +12,12 @@ process's maximum resident size (``resource``, Linux and macOS; Windows: psutil 
 ``--stages N`` (with ``--profile``): microseconds per record of each stage of an API import of
 N records of the limits_bench CSV, and the cProfile lines of it (issue 19).
 
+``--overlap N``: whether a writer thread would help (issue 19): the same API import of N
+records run as it is, and with each batch's ``executemany`` moved to a thread while the
+importer builds the next batch (the benchmark patches the importer for this; the product has
+no such thread), interleaved, with wall and CPU time; and the pauses of a pure-Python loop
+while a thread runs one 2,000-row ``executemany`` (how often SQLite hands the GIL back).
+
 Then the whole command-line process (``--cli-records N``, 0 to skip): ``tkapp import`` of the
 records CSV of limits_bench into a new catalogue, timed from process start to exit, next to
 ``tkapp info`` (start-up and unlock alone) and the raw limit measured in the same run:
@@ -22,7 +28,9 @@ FTS5 index (limits_bench.build_raw).
 from __future__ import annotations
 
 import argparse
+import copy
 import csv
+import itertools
 import os
 import random
 import subprocess
@@ -248,6 +256,176 @@ def stage_table(work: Path, records: int, profile: bool) -> None:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+def overlap_table(work: Path, records: int, runs: int = 3) -> None:
+    """Serial import against the same import with a writer thread per batch, interleaved."""
+    import statistics
+    import threading
+
+    import sqlcipher3
+    from limits_bench import PASSPHRASE
+    from store_bench import write_csv
+
+    from tkapp.services.catalogue import open_catalogue
+    from tkapp.services.importing import rows as rows_module
+    from tkapp.store import records as records_module
+
+    csv_path = work / "overlap.csv"
+    write_csv(csv_path, records)
+    bulk = records_module.BulkInserter
+    serial_flush, serial_finish = bulk.flush, rows_module.RowWriter.finish
+    connect = sqlcipher3.connect
+    writers: list[threading.Thread] = []
+    failures: list[BaseException] = []
+
+    def join() -> None:
+        while writers:
+            writers.pop().join()
+        if failures:
+            raise failures.pop()
+
+    def threaded_flush(self: Any) -> None:
+        join()  # at most one batch in the thread, one being built
+        if not len(self):
+            return
+        batch = copy.copy(self)  # takes the pending lists; this inserter starts new ones
+        for name in ("_records", "_data", "_labels", "_taxa", "_persons", "_fts"):
+            setattr(self, name, [])
+        self._sealed_index, self._pending_sealed = [], set()
+        self.flushed_below = self.next_rowid
+
+        def write() -> None:
+            try:
+                serial_flush(batch)
+            except BaseException as exc:  # re-raised by join()
+                failures.append(exc)
+
+        writers.append(threading.Thread(target=write))
+        writers[-1].start()
+
+    def threaded_finish(self: Any) -> None:
+        self._flush()
+        join()  # every batch written before the re-index and the commit
+        serial_finish(self)
+
+    def one(threaded: bool, interval: float, n: int) -> tuple[float, float]:
+        cat_path = work / f"overlap{n}.tkc"
+        create_catalogue(cat_path, PASSPHRASE, Community("Bench")).close()
+        default_interval = sys.getswitchinterval()
+        sys.setswitchinterval(interval or default_interval)
+        if threaded:  # the connection must accept calls from the writer thread
+            sqlcipher3.connect = lambda *a, **kw: connect(*a, **{**kw, "check_same_thread": False})
+            setattr(bulk, "flush", threaded_flush)  # noqa: B010 - a patch for this run only
+            setattr(rows_module.RowWriter, "finish", threaded_finish)  # noqa: B010
+        try:
+            with open_catalogue(cat_path, PASSPHRASE) as cat:
+                t0, cpu0 = time.perf_counter(), time.process_time()
+                created = run_import(cat, csv_path).counts.created
+                wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+        finally:
+            sys.setswitchinterval(default_interval)
+            sqlcipher3.connect = connect
+            setattr(bulk, "flush", serial_flush)  # noqa: B010
+            setattr(rows_module.RowWriter, "finish", serial_finish)  # noqa: B010
+        assert created == records, created
+        cat_path.unlink()
+        return wall, cpu
+
+    # (writer thread?, GIL switch interval; 0: Python's default of 5 ms)
+    variants = {
+        "serial (as built)": (False, 0.0),
+        "writer thread": (True, 0.0),
+        "writer thread, GIL switch every 0.2 ms": (True, 0.0002),
+    }
+    figures: dict[str, list[tuple[float, float]]] = {label: [] for label in variants}
+    for n in range(runs):
+        for label, (threaded, interval) in variants.items():
+            figures[label].append(one(threaded, interval, n))
+    serial_wall = statistics.median(w for w, _c in figures["serial (as built)"])
+    for label, done in figures.items():
+        wall = statistics.median(w for w, _c in done)
+        cpu = statistics.median(c for _w, c in done)
+        print(
+            f"import of {records:,} records, {label}: wall {wall:.2f} s"
+            f" ({records / wall:,.0f} rec/s, {(1 - wall / serial_wall) * 100:+.0f}% saved),"
+            f" CPU {cpu:.2f} s (medians of {runs}, interleaved)"
+        )
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    gil_pauses(work)
+
+
+def gil_pauses(work: Path) -> None:
+    """A thread runs 2,000-row executemany calls (record table, then FTS5) while the main
+    thread loops in Python, noting the time at every turn: the gaps are when it waited."""
+    import statistics
+    import threading
+
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(work / "gil.db"), isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA key = \"x'" + "ab" * 32 + "'\"")
+    conn.execute("CREATE TABLE record (rowid INTEGER PRIMARY KEY, data TEXT)")
+    conn.execute("CREATE VIRTUAL TABLE f USING fts5 (title, body, names)")
+    rng = random.Random(19)
+    words = ["".join(rng.choices("aeiouklmnprstwy", k=rng.randint(3, 9))) for _ in range(5000)]
+
+    def text(n: int) -> str:
+        return " ".join(rng.choices(words, k=n))
+
+    pool = [(text(200), text(4), text(60), text(6)) for _ in range(2000)]
+    next_rowid = [1]
+
+    def batch() -> None:
+        start = next_rowid[0]
+        next_rowid[0] += len(pool)
+        conn.executemany(
+            "INSERT INTO record (rowid, data) VALUES (?, ?)",
+            [(start + i, p[0]) for i, p in enumerate(pool)],
+        )
+        conn.executemany(
+            "INSERT INTO f (rowid, title, body, names) VALUES (?, ?, ?, ?)",
+            [(start + i, *p[1:]) for i, p in enumerate(pool)],
+        )
+
+    conn.execute("BEGIN")
+    for interval in (sys.getswitchinterval(), 0.0002):
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(interval)
+        alone, beside, loop_share, longest = [], [], [], []
+        for _ in range(5):
+            t0 = time.perf_counter()
+            batch()
+            alone.append(time.perf_counter() - t0)
+            done = threading.Event()
+            ends: list[float] = []
+
+            def write(ends: list[float] = ends, done: threading.Event = done) -> None:
+                batch()
+                ends.append(time.perf_counter())
+                done.set()
+
+            writer = threading.Thread(target=write)
+            stamps = []
+            cpu0, t0 = time.thread_time(), time.perf_counter()
+            writer.start()
+            while not done.is_set():
+                stamps.append(time.perf_counter())
+            loop_cpu = time.thread_time() - cpu0
+            writer.join()
+            beside.append(ends[0] - t0)
+            loop_share.append(loop_cpu / (ends[0] - t0))
+            longest.append(max(b - a for a, b in itertools.pairwise(stamps)))
+        sys.setswitchinterval(old)
+        print(
+            f"2,000-row executemany (record + FTS5), switch interval {interval * 1e3:g} ms:"
+            f" alone {statistics.median(alone) * 1e3:.0f} ms; beside a Python loop"
+            f" {statistics.median(beside) * 1e3:.0f} ms, the loop ran"
+            f" {statistics.median(loop_share) * 100:.0f}% of that time, longest pause"
+            f" {statistics.median(longest) * 1e3:.1f} ms"
+        )
+    conn.execute("ROLLBACK")
+    conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--submissions", type=int, default=10_000)
@@ -257,7 +435,13 @@ def main() -> None:
         "--stages", type=int, default=0, metavar="N", help="us/record of each stage, N records"
     )
     parser.add_argument("--profile", action="store_true", help="with --stages: cProfile too")
+    parser.add_argument(
+        "--overlap", type=int, default=0, metavar="N", help="serial vs writer thread, N records"
+    )
     args = parser.parse_args()
+    if args.overlap:
+        with tempfile.TemporaryDirectory() as tmp:
+            overlap_table(Path(tmp), args.overlap)
     if args.stages:
         with tempfile.TemporaryDirectory() as tmp:
             stage_table(Path(tmp), args.stages, args.profile)
