@@ -3,6 +3,7 @@
 Generic on purpose (several test files and helpers use them):
 
 - ``passphrase``: the test catalogue's passphrase.
+- every test: the fast test-only KDF (``fast_kdf``, autouse).
 - ``catalogue_path``: a real encrypted catalogue created through the services, with a few
   records (one with accents in its title), closed again.
 - ``runner``: a :class:`tkapp.ui.common.worker.Runner`, shut down after the test (no thread leaks).
@@ -25,6 +26,14 @@ FIXTURE_TITLES = (
     "Chicha de yuca",
     "Tejido de shigra",
 )
+
+
+@pytest.fixture(autouse=True)
+def _fast_kdf(fast_kdf: None) -> None:
+    """Catalogues made here use the fast test-only KDF (tests/conftest.py), as in the store
+    and services tests: about 300 real Argon2id derivations (0.1-0.2 s each) made the desktop
+    tests wait on the worker thread. Nothing on screen depends on the KDF's cost; a test
+    that needs the real parameters asks for ``real_kdf``."""
 
 
 @pytest.fixture
