@@ -59,6 +59,8 @@ _FILE_PATH = re.compile(
 _MEDIA_PATH = re.compile(rf"data/media/({HEX64_RE})\.{MEDIA_EXT_RE}")
 MAX_SEQUENCE = 2**53 - 1  # JCS integers must survive an IEEE double
 TEXT_LIMIT = 500
+#: C0 and C1 control characters and DEL, refused in every manifest text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def format_time(value: datetime) -> str:
@@ -212,7 +214,7 @@ def _str(
         raise SchemaError("bad format", field=path)
     if not empty and not value.strip():
         raise SchemaError("empty", field=path)
-    if len(value) > TEXT_LIMIT or any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in value):
+    if len(value) > TEXT_LIMIT or _CONTROL.search(value):
         raise SchemaError("too long or control characters", field=path)
     return value
 

@@ -98,6 +98,15 @@ def test_a_safe_archive_still_opens(tmp_path: Path) -> None:
         ("C:/x", "absolute entry name"),
         ("/x", "absolute entry name"),
         ("a\u202eb", "control or invisible character in entry name"),
+        # ASCII names skip the per-character look-up only when every character is printable.
+        ("a\x00b", "control or invisible character in entry name"),
+        ("a\tb", "control or invisible character in entry name"),
+        ("a\x7fb", "control or invisible character in entry name"),
+        ("a\x85b", "control or invisible character in entry name"),
+        ("a\U000e0001b", "control or invisible character in entry name"),
+        ("a\u0378b", "control or invisible character in entry name"),  # unassigned
+        ("fotos/uña de gato.jpg", None),
+        ("a b~!@#$%^&()=+[]{};',.csv", None),
     ],
 )
 def test_the_one_name_rule(name: str, problem: str | None) -> None:
