@@ -18,7 +18,7 @@ from tkapp.errors import HashMismatch, LimitExceeded, SizeMismatch
 BUFFER = 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WrittenEntry:
     """What the writer learnt about one entry while writing it."""
 
@@ -34,17 +34,16 @@ class StoredZipWriter:
 
     def __init__(self, out: BinaryIO, progress: Callable[[int], None] | None = None) -> None:
         self._out = out
-        self._entries: list[WrittenEntry] = []
+        # Each entry's finished central directory record: the directory is all the writer
+        # must remember until it closes (one bytes object an entry, not an entry object,
+        # its name and hash: a bundle may hold 65,534 entries).
+        self._directory: list[bytes] = []
         self._offset = 0
         self._progress = progress
         self._buffer = bytearray(BUFFER)
 
-    @property
-    def entries(self) -> list[WrittenEntry]:
-        return list(self._entries)
-
     def _check_room(self, extra: int) -> None:
-        if self._offset + extra > zf.MAX_U32 or len(self._entries) >= zf.MAX_ENTRIES:
+        if self._offset + extra > zf.MAX_U32 or len(self._directory) >= zf.MAX_ENTRIES:
             raise LimitExceeded("bundle would exceed 4 GiB or 65534 entries (no ZIP64 in v1)")
 
     def _local_header(self, name: bytes, size: int, crc: int) -> bytes:
@@ -72,7 +71,7 @@ class StoredZipWriter:
         self._out.write(data)
         entry = WrittenEntry(name, self._offset, len(data), crc, hashlib.sha256(data).hexdigest())
         self._offset += zf.LOCAL.size + len(raw_name) + len(data)
-        self._entries.append(entry)
+        self._directory.append(_central_record(raw_name, entry))
         if self._progress:
             self._progress(len(data))
         return entry
@@ -126,40 +125,41 @@ class StoredZipWriter:
         self._out.seek(end)
         entry = WrittenEntry(name, header_at, size, crc, hex_digest)
         self._offset = end
-        self._entries.append(entry)
+        self._directory.append(_central_record(raw_name, entry))
         return entry
 
     def close(self) -> int:
         """Write the central directory and end record; returns the total file size."""
         cd_start = self._offset
-        parts: list[bytes] = []
-        for entry in self._entries:
-            raw_name = entry.name.encode("utf-8")
-            parts.append(
-                zf.CENTRAL.pack(
-                    zf.CENTRAL_SIG,
-                    zf.VERSION_MADE_BY,
-                    zf.VERSION_NEEDED,
-                    zf.FLAGS,
-                    zf.METHOD_STORED,
-                    zf.DOS_TIME,
-                    zf.DOS_DATE,
-                    entry.crc,
-                    entry.size,
-                    entry.size,
-                    len(raw_name),
-                    0,
-                    0,
-                    0,
-                    0,
-                    zf.EXTERNAL_ATTR,
-                    entry.offset,
-                )
-                + raw_name
-            )
-        directory = b"".join(parts)
-        self._check_room(len(directory) + zf.END.size)
-        self._out.write(directory)
-        count = len(self._entries)
-        self._out.write(zf.END.pack(zf.END_SIG, 0, 0, count, count, len(directory), cd_start, 0))
-        return cd_start + len(directory) + zf.END.size
+        size = sum(len(record) for record in self._directory)
+        self._check_room(size + zf.END.size)
+        self._out.writelines(self._directory)
+        count = len(self._directory)
+        self._out.write(zf.END.pack(zf.END_SIG, 0, 0, count, count, size, cd_start, 0))
+        return cd_start + size + zf.END.size
+
+
+def _central_record(raw_name: bytes, entry: WrittenEntry) -> bytes:
+    """The central directory record of an entry written at ``entry.offset``."""
+    return (
+        zf.CENTRAL.pack(
+            zf.CENTRAL_SIG,
+            zf.VERSION_MADE_BY,
+            zf.VERSION_NEEDED,
+            zf.FLAGS,
+            zf.METHOD_STORED,
+            zf.DOS_TIME,
+            zf.DOS_DATE,
+            entry.crc,
+            entry.size,
+            entry.size,
+            len(raw_name),
+            0,
+            0,
+            0,
+            0,
+            zf.EXTERNAL_ATTR,
+            entry.offset,
+        )
+        + raw_name
+    )
